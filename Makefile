@@ -1,0 +1,50 @@
+# Accord: `make run` starts everything on the embedded default; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint chromium bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# The web server and a Celery worker together, on SQLite and the filesystem broker.
+run: install
+	mkdir -p var/celery/queue var/celery/processed var/media
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Open http://$(HOST):$(PORT)/ and log in as one of the users above."
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m celery -A config worker --loglevel=INFO --pool=solo --without-heartbeat --without-gossip --without-mingle & worker=$$!; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Chromium for the browser tests (Debian's package); needs root for apt-get.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing (apt-get install chromium); browser tests will be skipped."; fi; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: install chromium
+	mkdir -p var
+	$(VENV)/bin/pytest -q -p no:randomly $(PYTEST_ARGS)
+
+bench: install
+	@echo "Benchmarks print their figures: see bench/README.md"
+
+clean:
+	rm -rf $(VENV) var

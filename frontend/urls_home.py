@@ -1,0 +1,12 @@
+"""Login, logout and the home page ("my projects")."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from frontend.views import home
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", home.home, name="home"),
+]

@@ -1,0 +1,5 @@
+"""Pages of the review area (filled in by its feature)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,45 @@
+"""The home page: the user's projects with their own progress in each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from frontend.nav import project_links
+from labeling.models import Membership
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """List my projects with my role, my done count and what remains for me."""
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("project")
+        .annotate(
+            items_total=Count("project__items", distinct=True),
+        )
+        .order_by("project__name")
+    )
+    rows = []
+    for membership in memberships:
+        project = membership.project
+        done = project.annotations.filter(annotator=request.user).count()
+        # An annotator can label each item at most once; items already full are not theirs to do.
+        open_items = project.items.filter(
+            ~Q(annotations__annotator=request.user), annotation_count__lt=project.overlap
+        ).count()
+        remaining = open_items
+        total = done + remaining
+        rows.append(
+            {
+                "membership": membership,
+                "project": project,
+                "done": done,
+                "remaining": remaining,
+                "percent": round(100 * done / total) if total else 100,
+                "links": project_links(project_id=project.pk, role=membership.role),
+            }
+        )
+    return render(request, "frontend/home.html", {"rows": rows})

@@ -1,0 +1,5 @@
+"""REST routes of the guidelines app (mounted under /api/)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,69 @@
+"""Admin registrations; writes from the admin still pass the schema validator via the model form."""
+
+from django import forms
+from django.contrib import admin
+
+from labeling.exceptions import SchemaError
+from labeling.models import (
+    Annotation,
+    Assignment,
+    ImportJob,
+    Item,
+    Membership,
+    Prediction,
+    Project,
+)
+from labeling.schema import schema_validate
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field
+
+    def clean_schema(self) -> dict:
+        try:
+            return schema_validate(self.cleaned_data["schema"])
+        except SchemaError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectForm
+    list_display = ("id", "name", "overlap", "ordering", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("project", "user", "role")
+    list_filter = ("role",)
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ("id", "project", "external_id", "annotation_count", "agreement", "is_gold")
+    list_filter = ("project", "is_gold")
+    search_fields = ("external_id",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("id", "item", "annotator", "status", "expires_at")
+    list_filter = ("status",)
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ("id", "item", "annotator", "created_at", "guideline_version")
+
+
+@admin.register(Prediction)
+class PredictionAdmin(admin.ModelAdmin):
+    list_display = ("id", "item", "model_version", "score")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "project", "original_name", "status", "items_created")

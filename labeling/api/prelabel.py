@@ -1,0 +1,5 @@
+"""REST routes for prelabel (filled in by its feature). Exposes `urlpatterns`."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,74 @@
+"""Projects and members over REST. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from labeling import selectors, services
+from labeling.api.serializers import (
+    MemberAddSerializer,
+    MembershipSerializer,
+    ProjectCreateSerializer,
+    ProjectSerializer,
+)
+from labeling.exceptions import NotFound
+from labeling.models import Role
+from labeling.permissions import project_for_role
+
+
+class ProjectListApi(generics.ListAPIView):
+    serializer_class = ProjectSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.project_list_for_user(self.request.user)
+
+    @extend_schema(request=ProjectCreateSerializer, responses=ProjectSerializer)
+    def post(self, request: Request) -> Response:
+        """Create a project; the caller becomes its lead."""
+        payload = ProjectCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        project = services.project_create(created_by=request.user, **payload.validated_data)
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailApi(APIView):
+    @extend_schema(responses=ProjectSerializer)
+    def get(self, request: Request, project_id: int) -> Response:
+        project = project_for_role(request.user, project_id)
+        return Response(ProjectSerializer(project).data)
+
+
+class MemberListApi(generics.ListAPIView):
+    serializer_class = MembershipSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.member_list(user=self.request.user, project_id=self.kwargs["project_id"])
+
+    @extend_schema(request=MemberAddSerializer, responses=MembershipSerializer)
+    def post(self, request: Request, project_id: int) -> Response:
+        """Add a user by username (or change their role); leads only."""
+        project = project_for_role(request.user, project_id, [Role.LEAD])
+        payload = MemberAddSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = get_user_model().objects.filter(username=payload.validated_data["username"]).first()
+        if user is None:
+            raise NotFound(f"No user named {payload.validated_data['username']!r}")
+        membership = services.membership_set(
+            project=project, user=user, role=payload.validated_data["role"]
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailApi(APIView):
+    def delete(self, request: Request, project_id: int, membership_id: int) -> Response:
+        """Remove a member; leads only."""
+        project = project_for_role(request.user, project_id, [Role.LEAD])
+        membership = get_object_or_404(project.memberships, pk=membership_id)
+        services.membership_remove(project=project, user=membership.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

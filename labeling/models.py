@@ -1,0 +1,270 @@
+"""Projects, members, items and the labels people and models give them.
+
+Invariants live in the database: one annotation per (item, annotator), one prediction per
+(item, model version), one live assignment per (item, annotator), unique external ids.
+The overlap cap on live assignments is kept by row locks in labeling.assignment.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
+    LEAD = "lead", "Lead"
+
+
+class OrderingPolicy(models.TextChoices):
+    IN_PROGRESS_FIRST = "in_progress_first", "Finish items in progress first"
+    SEQUENTIAL = "sequential", "Sequential"
+    RANDOM = "random", "Random (seeded per annotator)"
+    UNCERTAINTY_FIRST = "uncertainty_first", "Model uncertainty first"
+    RARE_FIRST = "rare_first", "Predicted rare labels first"
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    # The label schema exactly as DESIGN.md defines it; validated by labeling.schema.
+    schema = models.JSONField()
+    overlap = models.PositiveSmallIntegerField(default=3)
+    # Escalation ceiling: contested items may get more annotators up to this (0 = off).
+    max_overlap = models.PositiveSmallIntegerField(default=0)
+    ordering = models.CharField(
+        max_length=32, choices=OrderingPolicy.choices, default=OrderingPolicy.IN_PROGRESS_FIRST
+    )
+    lease_minutes = models.PositiveIntegerField(default=30)
+    gold_rate = models.FloatField(default=0.0)  # share of next-item calls that serve a gold item
+    show_prelabels = models.BooleanField(default=False)
+    prelabel_share = models.FloatField(default=1.0)  # share of assignments shown a pre-label
+    # Published guideline version in force (0 = none yet); written by the guidelines app.
+    guideline_version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(overlap__gte=1), name="project_overlap_positive"),
+            models.CheckConstraint(
+                condition=Q(gold_rate__gte=0) & Q(gold_rate__lte=1), name="project_gold_rate_share"
+            ),
+            models.CheckConstraint(
+                condition=Q(prelabel_share__gte=0) & Q(prelabel_share__lte=1),
+                name="project_prelabel_share_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind(self) -> str:
+        return str(self.schema.get("kind", ""))
+
+    @property
+    def data_type(self) -> str:
+        return str(self.schema.get("data", "text"))
+
+    @property
+    def settings(self) -> dict[str, object]:
+        value = self.schema.get("settings") or {}
+        return dict(value) if isinstance(value, dict) else {}
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    # Latest guideline version this member acknowledged; written by the guidelines app.
+    acknowledged_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+
+def item_image_path(instance: Item, filename: str) -> str:
+    return f"projects/{instance.project_id}/images/{filename}"
+
+
+class Item(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
+    external_id = models.CharField(max_length=255)
+    data = models.JSONField(default=dict)
+    image = models.ImageField(upload_to=item_image_path, null=True, blank=True, max_length=500)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    # Gold items carry a known answer and are interleaved at the project's gold rate.
+    is_gold = models.BooleanField(default=False)
+    gold_value = models.JSONField(null=True, blank=True)
+    # Denormalised by the review app after each submit, so lists and exports read one table.
+    annotation_count = models.PositiveIntegerField(default=0)
+    agreement = models.FloatField(null=True, blank=True)
+    aggregate_value = models.JSONField(null=True, blank=True)
+    aggregate_confidence = models.FloatField(null=True, blank=True)
+    aggregate_method = models.CharField(max_length=32, blank=True)
+    final_value = models.JSONField(null=True, blank=True)
+    final_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    final_decided_at = models.DateTimeField(null=True, blank=True)
+    # Bumped when a reviewer sends an item back; assignments and annotations carry the round.
+    round = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "external_id"], name="item_unique_external_id"),
+        ]
+        indexes = [models.Index(fields=["project", "annotation_count", "id"], name="item_progress_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.external_id}"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.final_value is not None
+
+
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUBMITTED = "submitted", "Submitted"
+    SKIPPED = "skipped", "Skipped"
+    RELEASED = "released", "Released"
+    EXPIRED = "expired", "Expired"
+
+
+class Assignment(models.Model):
+    """A lease of one item to one annotator; it expires at `expires_at` unless submitted."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(
+        max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE
+    )
+    round = models.PositiveIntegerField(default=1)
+    prelabel_shown = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "annotator"],
+                condition=Q(status="active"),
+                name="assignment_one_live_per_annotator",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "annotator", "status"], name="assignment_user_idx"),
+            models.Index(fields=["item", "status"], name="assignment_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"assignment {self.pk} ({self.status})"
+
+
+class Annotation(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+    )
+    value = models.JSONField()
+    guideline_version = models.PositiveIntegerField(null=True, blank=True)
+    lead_time_ms = models.PositiveIntegerField(null=True, blank=True)
+    prelabel_shown = models.BooleanField(default=False)
+    unsure = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    round = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "annotator"], name="annotation_unique_annotator"),
+        ]
+        indexes = [models.Index(fields=["project", "annotator"], name="annotation_user_idx")]
+
+    def __str__(self) -> str:
+        return f"annotation {self.pk} by {self.annotator_id} on {self.item_id}"
+
+
+class Prediction(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="predictions")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="predictions")
+    model_version = models.CharField(max_length=200)
+    value = models.JSONField()
+    score = models.FloatField(null=True, blank=True)
+    # Margin between the top two class probabilities; low margin = uncertain (active learning).
+    margin = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "model_version"], name="prediction_unique_model"),
+        ]
+
+    def __str__(self) -> str:
+        return f"prediction {self.model_version} on {self.item_id}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ImportJob(models.Model):
+    """An upload being imported in the background; the page polls its counts."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/", max_length=500)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    bytes_total = models.BigIntegerField(default=0)
+    bytes_done = models.BigIntegerField(default=0)
+    items_created = models.PositiveIntegerField(default=0)
+    annotations_created = models.PositiveIntegerField(default=0)
+    predictions_created = models.PositiveIntegerField(default=0)
+    # [{"line": 12, "message": "..."}]; empty on success.
+    errors = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"

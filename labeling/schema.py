@@ -1,0 +1,178 @@
+"""Validate label schemas and annotation values against DESIGN.md's contract (pure, no Django).
+
+`schema_validate` returns a normalised copy of a schema or raises SchemaError;
+`value_validate` checks one annotation value against a validated schema or raises ValueInvalid.
+Both are used by the API, the importer, the admin and the services, so one rule covers all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labeling.exceptions import SchemaError, ValueInvalid
+
+KINDS = ("single", "multi", "rating", "spans", "boxes")
+DATA_TYPES = ("text", "image")
+LEVELS = ("ordinal", "interval", "ratio")
+AGGREGATIONS = ("majority", "dawid_skene")
+DEFAULT_SETTINGS: dict[str, Any] = {"overlap": 3, "aggregation": "majority"}
+
+
+def schema_validate(raw: object) -> dict[str, Any]:
+    """Check a label schema and fill defaults; raise SchemaError naming the first bad field."""
+    if not isinstance(raw, dict):
+        raise SchemaError("The label schema must be a JSON object")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise SchemaError(f"schema.kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    data = raw.get("data", "text")
+    if data not in DATA_TYPES:
+        raise SchemaError(f"schema.data must be 'text' or 'image'; got {data!r}")
+    if kind == "boxes" and data != "image":
+        raise SchemaError("schema.kind 'boxes' needs schema.data 'image'")
+    if kind == "spans" and data != "text":
+        raise SchemaError("schema.kind 'spans' needs schema.data 'text'")
+    schema: dict[str, Any] = {"kind": kind, "data": data}
+    if kind == "rating":
+        schema.update(_rating_part(raw))
+        if "labels" in raw:
+            schema["labels"] = _labels(raw["labels"], required=False)
+    else:
+        schema["labels"] = _labels(raw.get("labels"), required=True)
+    schema["settings"] = _settings(raw.get("settings", {}))
+    return schema
+
+
+def _labels(raw: object, *, required: bool) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or (required and not raw):
+        raise SchemaError("schema.labels must be a non-empty list of {value, hotkey, description}")
+    labels = [_label(index, entry) for index, entry in enumerate(raw)]
+    values = [label["value"] for label in labels]
+    for value in values:
+        if values.count(value) > 1:
+            raise SchemaError(f"schema.labels has the value {value!r} twice")
+    hotkeys = [label["hotkey"] for label in labels if "hotkey" in label]
+    for key in hotkeys:
+        if hotkeys.count(key) > 1:
+            raise SchemaError(f"schema.labels: hotkey {key!r} is used twice")
+    return labels
+
+
+def _label(index: int, entry: object) -> dict[str, Any]:
+    if isinstance(entry, str):
+        entry = {"value": entry}
+    if not isinstance(entry, dict) or not isinstance(entry.get("value"), str) or not entry["value"]:
+        raise SchemaError(f"schema.labels[{index}] needs a non-empty string 'value'")
+    label: dict[str, Any] = {"value": entry["value"]}
+    hotkey = entry.get("hotkey")
+    if hotkey not in (None, ""):
+        if not isinstance(hotkey, str) or len(hotkey) != 1:
+            raise SchemaError(f"schema.labels[{index}].hotkey must be one character")
+        label["hotkey"] = hotkey
+    for key in ("description", "color"):
+        if entry.get(key) is not None:
+            if not isinstance(entry[key], str):
+                raise SchemaError(f"schema.labels[{index}].{key} must be a string")
+            label[key] = entry[key]
+    return label
+
+
+def _rating_part(raw: dict[str, Any]) -> dict[str, Any]:
+    scale = raw.get("scale")
+    if not isinstance(scale, dict):
+        raise SchemaError("A rating schema needs scale: {\"min\": 1, \"max\": 5}")
+    low, high = scale.get("min"), scale.get("max")
+    if not _is_int(low) or not _is_int(high) or low >= high:
+        raise SchemaError("schema.scale needs integer min < max")
+    level = raw.get("level", "ordinal")
+    if level not in LEVELS:
+        raise SchemaError(f"schema.level must be one of {', '.join(LEVELS)}; got {level!r}")
+    return {"scale": {"min": low, "max": high}, "level": level}
+
+
+def _settings(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise SchemaError("schema.settings must be an object")
+    merged = {**DEFAULT_SETTINGS, **raw}
+    overlap = merged["overlap"]
+    if not _is_int(overlap) or not 1 <= overlap <= 50:
+        raise SchemaError("settings.overlap must be an integer from 1 to 50")
+    if merged["aggregation"] not in AGGREGATIONS:
+        raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
+    return merged
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def label_values(schema: dict[str, Any]) -> list[str]:
+    """The label values in schema order (empty for a rating schema without labels)."""
+    return [label["value"] for label in schema.get("labels", [])]
+
+
+def value_validate(schema: dict[str, Any], value: object, *, text: str | None = None) -> dict[str, Any]:
+    """Check one annotation value against the schema; return it normalised.
+
+    `text` (for spans) lets offsets be checked against the item's text length.
+    """
+    if not isinstance(value, dict):
+        raise ValueInvalid("An annotation value must be a JSON object")
+    kind = schema["kind"]
+    allowed = set(label_values(schema))
+    if kind == "single":
+        label = value.get("label")
+        if label not in allowed:
+            raise ValueInvalid(f"label {label!r} is not in the schema ({', '.join(sorted(allowed))})")
+        return {"label": label}
+    if kind == "multi":
+        labels = value.get("labels")
+        if not isinstance(labels, list) or any(lab not in allowed for lab in labels):
+            raise ValueInvalid(f"labels must be a list drawn from {', '.join(sorted(allowed))}")
+        if len(set(labels)) != len(labels):
+            raise ValueInvalid("labels must not repeat a label")
+        return {"labels": sorted(labels, key=label_values(schema).index)}
+    if kind == "rating":
+        rating = value.get("rating")
+        low, high = schema["scale"]["min"], schema["scale"]["max"]
+        if not _is_int(rating) or not low <= rating <= high:
+            raise ValueInvalid(f"rating must be an integer from {low} to {high}; got {rating!r}")
+        return {"rating": rating}
+    if kind == "spans":
+        return {"spans": _spans(value.get("spans"), allowed, text)}
+    return {"boxes": _boxes(value.get("boxes"), allowed)}
+
+
+def _spans(raw: object, allowed: set[str], text: str | None) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise ValueInvalid("spans must be a list of {start, end, label}")
+    spans = []
+    for index, span in enumerate(raw):
+        if not isinstance(span, dict):
+            raise ValueInvalid(f"spans[{index}] must be an object")
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if not _is_int(start) or not _is_int(end) or not 0 <= start < end:
+            raise ValueInvalid(f"spans[{index}] needs integer offsets with 0 <= start < end")
+        if text is not None and end > len(text):
+            raise ValueInvalid(f"spans[{index}] ends at {end}, past the text's {len(text)} characters")
+        if label not in allowed:
+            raise ValueInvalid(f"spans[{index}].label {label!r} is not in the schema")
+        spans.append({"start": start, "end": end, "label": label})
+    return sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))
+
+
+def _boxes(raw: object, allowed: set[str]) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise ValueInvalid("boxes must be a list of {x, y, width, height, label}")
+    boxes = []
+    for index, box in enumerate(raw):
+        if not isinstance(box, dict):
+            raise ValueInvalid(f"boxes[{index}] must be an object")
+        numbers = [box.get(key) for key in ("x", "y", "width", "height")]
+        if any(not isinstance(n, int | float) or isinstance(n, bool) or n < 0 for n in numbers):
+            raise ValueInvalid(f"boxes[{index}] needs non-negative numbers x, y, width, height")
+        if box.get("label") not in allowed:
+            raise ValueInvalid(f"boxes[{index}].label {box.get('label')!r} is not in the schema")
+        x, y, width, height = numbers
+        boxes.append({"x": x, "y": y, "width": width, "height": height, "label": box["label"]})
+    return boxes

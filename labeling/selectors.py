@@ -1,0 +1,53 @@
+"""Reads, always on behalf of a user: an annotator never reaches a peer's labels here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from labeling.models import Annotation, Item, Membership, Prediction, Project, Role
+from labeling.permissions import STAFF_ROLES, project_for_role, role_of
+
+
+def project_list_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
+    """Projects the user is a member of, in id order."""
+    return Project.objects.filter(memberships__user=user).distinct().order_by("id")
+
+
+def member_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Membership]:
+    """A project's members; any member may see who else is on the project."""
+    project = project_for_role(user, project_id)
+    return project.memberships.select_related("user").order_by("id")
+
+
+def item_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Item]:
+    """Items of a project. Reviewers and leads see all; annotators only items they were given."""
+    project = project_for_role(user, project_id)
+    items = project.items.order_by("id")
+    if role_of(user, project) not in STAFF_ROLES:
+        items = items.filter(assignments__annotator=user).distinct()
+    return items
+
+
+def annotation_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Annotation]:
+    """Annotations of a project: all for reviewers and leads, only the user's own otherwise."""
+    project = project_for_role(user, project_id)
+    annotations = project.annotations.select_related("annotator", "item").order_by("id")
+    if role_of(user, project) not in STAFF_ROLES:
+        annotations = annotations.filter(annotator=user)
+    return annotations
+
+
+def prediction_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Prediction]:
+    """Model predictions; staff only, since they can echo the consensus of peers."""
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    return project.predictions.order_by("id")
+
+
+def is_staff_of(user: AbstractBaseUser, project: Project) -> bool:
+    """True for reviewers and leads of the project."""
+    return role_of(user, project) in STAFF_ROLES
+
+
+def is_lead_of(user: AbstractBaseUser, project: Project) -> bool:
+    return role_of(user, project) == Role.LEAD

@@ -1,0 +1,4 @@
+"""Celery tasks of the labeling app, one submodule per feature (autodiscovered via this package)."""
+
+from labeling.tasks.imports import *  # noqa: F403
+from labeling.tasks.prelabel import *  # noqa: F403

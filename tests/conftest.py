@@ -1,0 +1,81 @@
+"""Shared fixtures: personas (lead, reviewer, annotators, outsider) on one project, API clients."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from labeling.models import Role
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+# Unit tests run tasks eagerly; tests that need a real worker start one themselves.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip when a service is missing on a developer machine; fail in CI, where it must exist."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run, not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory()
+
+
+@pytest.fixture
+def lead(project):
+    return MembershipFactory(project=project, user=UserFactory(username="lead"), role=Role.LEAD).user
+
+
+@pytest.fixture
+def reviewer(project):
+    user = UserFactory(username="reviewer")
+    return MembershipFactory(project=project, user=user, role=Role.REVIEWER).user
+
+
+@pytest.fixture
+def annotators(project):
+    users = [UserFactory(username=f"annotator{i}") for i in (1, 2, 3)]
+    for user in users:
+        MembershipFactory(project=project, user=user, role=Role.ANNOTATOR)
+    return users
+
+
+@pytest.fixture
+def annotator(annotators):
+    return annotators[0]
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) -> an API client authenticated with the user's token."""
+
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
