@@ -1,1 +1,139 @@
-"""Models of the review app."""
+"""Agreement snapshots, flags, review decisions, per-annotation verdicts and comment threads.
+
+Final labels, aggregates and item agreement are denormalised onto labeling.Item by the
+review services; these models keep the history and the reviewer's workflow.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from labeling.models import Annotation, Item, Project
+
+
+class AgreementSnapshot(models.Model):
+    """The project's full agreement report at one moment (pages read this, not live math)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="agreement_snapshots")
+    report = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"], name="snapshot_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.pk} of project {self.project_id}"
+
+
+class FlagReason(models.TextChoices):
+    LOW_AGREEMENT = "low_agreement", "Low agreement"
+    RARE_LABEL = "rare_label", "Rare label"
+    MODEL_DISAGREES = "model_disagrees", "Model disagrees"
+    UNSURE = "unsure", "Unsure or commented"
+    GOLD_MISS = "gold_miss", "Gold miss"
+    LIKELY_ERROR = "likely_error", "Likely label error"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_REVIEW = "in_review", "In review"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Flag(models.Model):
+    """Why an item needs a human look; at most one per (item, reason)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="flags")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=32, choices=FlagReason.choices)
+    severity = models.FloatField(default=0.0)
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    details = models.JSONField(default=dict)
+    dismiss_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-severity", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "reason"], name="flag_once_per_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "status", "-severity"], name="flag_queue_idx"),
+            models.Index(fields=["project", "reason", "status"], name="flag_reason_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} on {self.item_id} ({self.status})"
+
+
+class Cause(models.TextChoices):
+    GUIDELINE_GAP = "guideline_gap", "Guideline gap"
+    AMBIGUOUS = "ambiguous", "Ambiguous item"
+    SLIP = "slip", "Annotator slip"
+    BAD_ITEM = "bad_item", "Bad item"
+
+
+class DecisionAction(models.TextChoices):
+    FINAL = "final", "Set final label"
+    SEND_BACK = "send_back", "Sent back for re-annotation"
+    DISMISS = "dismiss", "Dismissed flag"
+
+
+class ReviewDecision(models.Model):
+    """One reviewer action on an item; every one is also written to labeling.AuditEntry."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="review_decisions")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_decisions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=DecisionAction.choices)
+    cause = models.CharField(max_length=16, choices=Cause.choices, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id", "id"]
+        indexes = [models.Index(fields=["project", "cause"], name="decision_cause_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.item_id}"
+
+
+class Verdict(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class AnnotationReview(models.Model):
+    """A reviewer's verdict on one annotation; annotators see it in their history."""
+
+    annotation = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="review")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} annotation {self.annotation_id}"
+
+
+class ItemComment(models.Model):
+    """A comment in an item's review thread (staff only)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.item_id}"

@@ -1,5 +1,6 @@
 """Every write in the labeling app. Submodules group the services by entity."""
 
+from labeling.services.audit import audit_record
 from labeling.services.projects import (
     membership_remove,
     membership_set,
@@ -9,6 +10,7 @@ from labeling.services.projects import (
 )
 
 __all__ = [
+    "audit_record",
     "membership_remove",
     "membership_set",
     "project_create",

@@ -64,3 +64,17 @@ def label_presence_counts(items: npt.ArrayLike, indicators: npt.ArrayLike, n_ite
 def presence_table(present: IntArray, totals: IntArray, label: int) -> IntArray:
     """Two-column (absent, present) count table for one label, for binary alpha."""
     return np.stack([totals - present[:, label], present[:, label]], axis=1)
+
+
+def multi_label_majority(present: IntArray, totals: IntArray) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Per item and label: present in the aggregate when more than half the annotations include it.
+
+    A tie (exactly half) leaves the label out: an aggregate should not assert
+    a label half the annotators rejected. Confidence is the mean, over labels,
+    of the share of annotations agreeing with the decision (NaN when unlabelled).
+    """
+    safe = np.maximum(totals, 1)[:, None]
+    decided = present * 2 > totals[:, None]
+    agreeing = np.where(decided, present, totals[:, None] - present) / safe
+    confidence = np.where(totals > 0, agreeing.mean(axis=1) if present.shape[1] else np.nan, np.nan)
+    return decided, confidence

@@ -1,0 +1,137 @@
+"""The whole `agreement --json` object, built from long-form annotations in one pass.
+
+The contract is DESIGN.md's: items, annotations, annotators, percent_agreement,
+krippendorff_alpha{nominal[, ordinal, interval, ratio]}, fleiss_kappa,
+gwet_ac1, cohen_kappa_pairs, per_label, per_annotator - plus alpha_ci, the
+pair matrix, the item-agreement histogram, aggregation and groups. Undefined
+figures are null and their reasons are listed under "undefined".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from review.metrics import sections
+from review.metrics.alpha import LEVELS, Level, krippendorff_alpha
+from review.metrics.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED, alpha_bootstrap_ci
+from review.metrics.inputs import Annotations, SchemaSpec
+from review.metrics.kappa import fleiss_kappa, gwet_ac1, pair_table, percent_agreement
+from review.metrics.results import UNSUPPORTED, Metric
+from review.metrics.sets import set_alpha, set_codes
+from review.metrics.tables import IntArray, count_table
+
+Method = Literal["majority", "dawid_skene"]
+CONFIDENCE = 0.95
+
+
+class _Sink:
+    """Collects figures and the reasons of the undefined ones."""
+
+    def __init__(self) -> None:
+        self.undefined: dict[str, str] = {}
+
+    def value(self, path: str, metric: Metric) -> float | None:
+        """Return the rounded value, noting the reason under ``path`` when undefined."""
+        if metric.value is None:
+            self.undefined[path] = metric.reason or "undefined"
+            return None
+        return round(metric.value, 6)
+
+
+def coded_values(data: Annotations, schema: SchemaSpec) -> tuple[IntArray, list[str]]:
+    """Value codes per row and the display name of each code (label sets for multi)."""
+    if schema.kind != "multi":
+        return np.asarray(data.codes, dtype=np.int64), schema.value_names
+    indicators = data.indicators if data.indicators is not None else np.zeros((len(data.items), 0), bool)
+    codes, domain = set_codes(indicators)
+    names = ["+".join(label for label, on in zip(schema.labels, row, strict=True) if on) or "(none)"
+             for row in domain]
+    return codes, names
+
+
+def headline_level(schema: SchemaSpec) -> Level:
+    """The level the headline alpha and its interval use."""
+    return schema.level if schema.kind == "rating" else "nominal"
+
+
+def _alphas(data: Annotations, schema: SchemaSpec, counts: IntArray, sink: _Sink) -> dict[str, float | None]:
+    """Alpha by level: nominal always; all four for ratings; set distances for multi."""
+    levels: tuple[Level, ...] = LEVELS if schema.kind == "rating" else ("nominal",)
+    alphas = {
+        level: sink.value(f"krippendorff_alpha.{level}", krippendorff_alpha(counts, level, schema.scale_values))
+        for level in levels
+    }
+    if schema.kind == "multi" and data.indicators is not None:
+        for distance in ("jaccard", "masi"):
+            metric = set_alpha(data.items, data.indicators, data.n_items, distance)
+            alphas[distance] = sink.value(f"krippendorff_alpha.{distance}", metric)
+    return alphas
+
+
+def _coefficients(
+    data: Annotations, schema: SchemaSpec, counts: IntArray, sink: _Sink, replicates: int, seed: int
+) -> dict[str, Any]:
+    """Project-level coefficients and the bootstrap interval of the headline alpha."""
+    level = headline_level(schema)
+    low, high = alpha_bootstrap_ci(counts, level, schema.scale_values, replicates=replicates,
+                                   seed=seed, confidence=CONFIDENCE)
+    n_categories = counts.shape[1] if schema.kind == "multi" else schema.n_values
+    return {
+        "percent_agreement": sink.value("percent_agreement", percent_agreement(counts)),
+        "krippendorff_alpha": _alphas(data, schema, counts, sink),
+        "alpha_ci": {"level": level, "low": sink.value("alpha_ci.low", low),
+                     "high": sink.value("alpha_ci.high", high), "confidence": CONFIDENCE,
+                     "replicates": replicates, "seed": seed},
+        "fleiss_kappa": sink.value("fleiss_kappa", fleiss_kappa(counts)),
+        "gwet_ac1": sink.value("gwet_ac1", gwet_ac1(counts, n_categories)),
+    }
+
+
+def _unsupported(data: Annotations, schema: SchemaSpec) -> dict[str, Any]:
+    """Counts only, for kinds (spans, boxes) whose agreement needs matching first."""
+    keys = ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1")
+    return {
+        "kind": schema.kind, "annotations": len(data.items),
+        "items": int((np.bincount(data.items, minlength=data.n_items) >= 2).sum()),
+        "annotators": len(np.unique(data.annotators)),
+        **dict.fromkeys(keys), "cohen_kappa_pairs": [], "per_label": [], "per_annotator": [],
+        "undefined": dict.fromkeys(keys, UNSUPPORTED),
+    }
+
+
+def build_report(
+    data: Annotations, schema: SchemaSpec, *, aggregation: Method = "majority",
+    replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """Build the `agreement --json` object for one project's annotations.
+
+    ``aggregation`` picks the aggregate used for per-item agreement and
+    per-annotator agreement with the aggregate. The bootstrap is seeded, so the
+    same annotations always give the same report.
+    """
+    if schema.kind in ("spans", "boxes"):
+        return _unsupported(data, schema)
+    sink = _Sink()
+    codes, names = coded_values(data, schema)
+    counts = count_table(data.items, codes, data.n_items, len(names))
+    totals = counts.sum(axis=1)
+    report: dict[str, Any] = {
+        "kind": schema.kind,
+        "items": int((totals >= 2).sum()),
+        "annotations": int(totals.sum()),
+        "annotators": len(np.unique(data.annotators)),
+    }
+    report |= _coefficients(data, schema, counts, sink, replicates, seed)
+    table = pair_table(data.items, data.annotators, codes, len(names))
+    report["cohen_kappa_pairs"] = sections.cohen_pairs(table, data.annotator_names, schema.kind == "rating")
+    aggregates = sections.aggregates(data, codes, counts, aggregation)
+    report["per_label"] = sections.per_label(data, schema, counts, sink)
+    report["per_annotator"] = sections.per_annotator(data, codes, counts, aggregates, table)
+    report["pair_matrix"] = sections.matrix(table, data)
+    report |= sections.item_figures(counts, aggregates.labels)
+    report["aggregation"] = sections.aggregation_summary(aggregates, names, data)
+    report["groups"] = sections.groups(data, codes, len(names), headline_level(schema), schema)
+    report["undefined"] = sink.undefined
+    return report
