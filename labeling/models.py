@@ -125,6 +125,10 @@ class Item(models.Model):
     final_decided_at = models.DateTimeField(null=True, blank=True)
     # Bumped when a reviewer sends an item back; assignments and annotations carry the round.
     round = models.PositiveIntegerField(default=1)
+    # Who is asked to re-annotate in the current round (user ids; empty = its earlier annotators).
+    reopened_for = models.JSONField(default=list, blank=True)
+    # Escalation: more annotators than the project's overlap for a contested item (null = overlap).
+    target_overlap = models.PositiveSmallIntegerField(null=True, blank=True)
     # Marked in review as an example for the guideline (shown by the guidelines app).
     is_example = models.BooleanField(default=False)
     example_note = models.TextField(blank=True)

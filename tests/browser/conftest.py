@@ -1,0 +1,81 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+Browser tests skip on a developer machine without /usr/bin/chromium and fail in CI (CI=true).
+Screenshots go to var/screenshots/ (kept as CI artifacts).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+
+# Playwright's sync API runs an event loop in this thread; Django's async-safety check would
+# otherwise refuse the ORM calls that tests make between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context at 1280x800; `page.base` is the live server's URL."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.base = live_server.url
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def login():
+    """login(page, username, password="pw-secret-123"): log in through the real form."""
+
+    def do_login(page, username: str, password: str = "pw-secret-123") -> None:
+        page.goto(f"{page.base}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{page.base}/")
+
+    return do_login
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name): save var/screenshots/<name>.png and return its path."""
+
+    def take(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
