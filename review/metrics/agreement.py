@@ -66,15 +66,23 @@ def one_vs_rest(counts: IntArray) -> list[dict[str, Metric]]:
         if not keep.any():
             alpha = specific = Metric.undefined(NO_ITEMS)
         else:
-            alpha = (Metric.of(1.0 - (n[c] - 1.0) * cross[c] / (ones[c] * zeros[c]))
-                     if ones[c] * zeros[c] > 0 else Metric.undefined(NO_VARIATION))
-            specific = (Metric.of(specific_num[c] / specific_den[c])
-                        if specific_den[c] > 0 else Metric.undefined("label never used on a shared item"))
+            alpha = (
+                Metric.of(1.0 - (n[c] - 1.0) * cross[c] / (ones[c] * zeros[c]))
+                if ones[c] * zeros[c] > 0
+                else Metric.undefined(NO_VARIATION)
+            )
+            specific = (
+                Metric.of(specific_num[c] / specific_den[c])
+                if specific_den[c] > 0
+                else Metric.undefined("label never used on a shared item")
+            )
         result.append({"share": share, "alpha": alpha, "specific_agreement": specific})
     return result
 
 
-def _mean_by(keys: IntArray, values: FloatArray, mask: npt.NDArray[np.bool_], size: int) -> FloatArray:
+def _mean_by(
+    keys: IntArray, values: FloatArray, mask: npt.NDArray[np.bool_], size: int
+) -> FloatArray:
     """Mean of ``values[mask]`` grouped by ``keys``; NaN for empty groups."""
     sums = np.bincount(keys[mask], weights=values[mask], minlength=size)
     counts = np.bincount(keys[mask], minlength=size)
@@ -83,8 +91,13 @@ def _mean_by(keys: IntArray, values: FloatArray, mask: npt.NDArray[np.bool_], si
 
 
 def annotator_agreement(
-    items: IntArray, annotators: IntArray, codes: IntArray, counts: IntArray,
-    aggregate: IntArray, n_annotators: int, gold: IntArray | None = None,
+    items: IntArray,
+    annotators: IntArray,
+    codes: IntArray,
+    counts: IntArray,
+    aggregate: IntArray,
+    n_annotators: int,
+    gold: IntArray | None = None,
 ) -> dict[str, FloatArray]:
     """Per annotator: labels given, agreement with others, with the aggregate and with gold.
 
@@ -102,7 +115,9 @@ def annotator_agreement(
     result = {
         "n": np.bincount(annotators, minlength=n_annotators).astype(np.float64),
         "with_others": _mean_by(annotators, others, shared, n_annotators),
-        "with_aggregate": _mean_by(annotators, (codes == agg).astype(float), shared & (agg >= 0), n_annotators),
+        "with_aggregate": _mean_by(
+            annotators, (codes == agg).astype(float), shared & (agg >= 0), n_annotators
+        ),
     }
     if gold is not None:
         g = gold[items]

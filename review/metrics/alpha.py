@@ -86,7 +86,9 @@ def alpha_from_coincidences(o: FloatArray, delta: FloatArray) -> Metric:
     return Metric.of(1.0 - observed / expected)
 
 
-def krippendorff_alpha(counts: IntArray, level: Level = "nominal", scale: npt.ArrayLike | None = None) -> Metric:
+def krippendorff_alpha(
+    counts: IntArray, level: Level = "nominal", scale: npt.ArrayLike | None = None
+) -> Metric:
     """Krippendorff's alpha for an item-by-value count table at ``level``.
 
     ``scale`` gives the numeric value of each column (default 0..K-1); the

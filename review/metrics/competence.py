@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
-from review.metrics.tables import FloatArray, IntArray
+from review.metrics.incidence import incidence_matrix
+from review.metrics.tables import FloatArray
 
 MAX_ITERATIONS = 200
-TOLERANCE = 1e-6
-# Beta / Dirichlet pseudo-counts (MAP smoothing): keep theta and xi off 0 and 1.
-THETA_PRIOR = (1.0, 1.0)
+TOLERANCE = 1e-5
+# Dirichlet pseudo-count on each spamming strategy (MAP smoothing keeps xi off 0).
 STRATEGY_PRIOR = 0.5
 INITIAL_THETA = 0.8
 
@@ -34,47 +35,52 @@ class CompetenceResult:
     iterations: int
 
 
-def _label_likelihood(theta: FloatArray, xi: FloatArray, annotators: IntArray, codes: IntArray, k: int) -> FloatArray:
-    """P(given label | true = t) per row and t: theta [given == t] + (1 - theta) xi[given]."""
-    spam = ((1.0 - theta[annotators]) * xi[annotators, codes])[:, None]
-    know = theta[annotators][:, None] * (codes[:, None] == np.arange(k)[None, :])
-    return spam + know
+def _label_probabilities(theta: FloatArray, xi: FloatArray) -> FloatArray:
+    """P(given v | true t, annotator a) = (1 - theta_a) xi_a[v] + theta_a [v == t], as (A*K, K)."""
+    k = xi.shape[1]
+    spam = ((1.0 - theta)[:, None] * xi)[:, :, None]  # (A, K_given, 1)
+    know = theta[:, None, None] * np.eye(k)[None, :, :]
+    return (spam + know).reshape(-1, k)
 
 
-def _posteriors(likelihood: FloatArray, items: IntArray, n_items: int) -> FloatArray:
+def _posteriors(incidence: sparse.csr_matrix, probabilities: FloatArray) -> FloatArray:
     """Item posteriors under a uniform prior on the true label (MACE's choice)."""
-    k = likelihood.shape[1]
-    log_post = np.stack(
-        [np.bincount(items, weights=np.log(likelihood[:, t]), minlength=n_items) for t in range(k)], axis=1
-    )
+    log_post = np.asarray(incidence @ np.log(probabilities))
     log_post -= log_post.max(axis=1, keepdims=True)
     post = np.exp(log_post)
     return post / post.sum(axis=1, keepdims=True)
 
 
 def _m_step(
-    post: FloatArray, likelihood: FloatArray, theta: FloatArray, items: IntArray,
-    annotators: IntArray, codes: IntArray, n_annotators: int,
+    incidence: sparse.csr_matrix, post: FloatArray, theta: FloatArray, xi: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """New theta and xi from the expected 'knew it' indicator of every label."""
-    k = post.shape[1]
-    row_post = post[items]  # (rows, K)
-    # P(knew | given, true = t) is nonzero only for t == given.
-    knew_if_true = theta[annotators] / likelihood[np.arange(len(codes)), codes]
-    knew = row_post[np.arange(len(codes)), codes] * knew_if_true
-    n_rows = np.bincount(annotators, minlength=n_annotators)
-    a, b = THETA_PRIOR
-    knew_sum = np.bincount(annotators, weights=knew, minlength=n_annotators)
-    theta_new = (knew_sum + a - 1.0 + 1e-9) / (n_rows + a + b - 2.0 + 2e-9)
-    spam_counts = np.bincount(annotators * k + codes, weights=1.0 - knew, minlength=n_annotators * k)
-    xi = spam_counts.reshape(n_annotators, k) + STRATEGY_PRIOR
-    return theta_new, xi / xi.sum(axis=1, keepdims=True)
+    """New theta and xi from the expected 'knew it' share of every (annotator, label) cell.
+
+    A label v from annotator a was 'known' with probability post(true = v) *
+    theta_a / P(v | true = v); summing by cell needs only M.T @ post.
+    """
+    n_annotators, k = xi.shape
+    given = np.asarray(incidence.sum(axis=0)).reshape(n_annotators, k)
+    matched = np.asarray(incidence.T @ post).reshape(n_annotators, k, k)
+    on_diagonal = np.einsum("avv->av", matched)  # sum of post(true = v) over a's labels v
+    knew_share = theta[:, None] / ((1.0 - theta)[:, None] * xi + theta[:, None])
+    knew = on_diagonal * knew_share
+    totals = given.sum(axis=1)
+    theta_new = np.where(totals > 0, knew.sum(axis=1) / np.maximum(totals, 1), INITIAL_THETA)
+    spam = given - knew + STRATEGY_PRIOR
+    return np.clip(theta_new, 1e-6, 1 - 1e-6), spam / spam.sum(axis=1, keepdims=True)
 
 
 def annotator_competence(
-    items: npt.ArrayLike, annotators: npt.ArrayLike, codes: npt.ArrayLike, *,
-    n_items: int, n_annotators: int, n_classes: int,
-    max_iterations: int = MAX_ITERATIONS, tolerance: float = TOLERANCE,
+    items: npt.ArrayLike,
+    annotators: npt.ArrayLike,
+    codes: npt.ArrayLike,
+    *,
+    n_items: int,
+    n_annotators: int,
+    n_classes: int,
+    max_iterations: int = MAX_ITERATIONS,
+    tolerance: float = TOLERANCE,
 ) -> CompetenceResult:
     """Estimate MACE competence theta_a in [0, 1] for every annotator.
 
@@ -82,17 +88,17 @@ def annotator_competence(
     their labels are better explained by their own fixed strategy (spam).
     Annotators without labels keep the initial value and should be ignored.
     """
-    it, an, co = (np.asarray(x, dtype=np.int64) for x in (items, annotators, codes))
+    sizes = {"n_items": n_items, "n_annotators": n_annotators, "n_classes": n_classes}
+    incidence = incidence_matrix(items, annotators, codes, **sizes)
     theta = np.full(n_annotators, INITIAL_THETA)
     xi = np.full((n_annotators, n_classes), 1.0 / n_classes)
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
-        likelihood = _label_likelihood(theta, xi, an, co, n_classes)
-        post = _posteriors(likelihood, it, n_items)
-        theta_new, xi = _m_step(post, likelihood, theta, it, an, co, n_annotators)
+        post = _posteriors(incidence, _label_probabilities(theta, xi))
+        theta_new, xi = _m_step(incidence, post, theta, xi)
         converged = np.abs(theta_new - theta).max(initial=0.0) < tolerance
         theta = theta_new
         if converged:
             break
-    post = _posteriors(_label_likelihood(theta, xi, an, co, n_classes), it, n_items)
+    post = _posteriors(incidence, _label_probabilities(theta, xi))
     return CompetenceResult(theta, xi, post, iteration)

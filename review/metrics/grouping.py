@@ -15,8 +15,14 @@ GROUP_REPLICATES = 500
 
 
 def grouped_alpha(
-    keys: npt.ArrayLike, items: npt.ArrayLike, codes: npt.ArrayLike, *,
-    n_items: int, n_values: int, level: Level = "nominal", scale: npt.ArrayLike | None = None,
+    keys: npt.ArrayLike,
+    items: npt.ArrayLike,
+    codes: npt.ArrayLike,
+    *,
+    n_items: int,
+    n_values: int,
+    level: Level = "nominal",
+    scale: npt.ArrayLike | None = None,
 ) -> list[dict[str, Any]]:
     """Alpha, its bootstrap interval and counts for each distinct group key.
 
@@ -31,12 +37,14 @@ def grouped_alpha(
         counts = count_table(it[mask], co[mask], n_items, n_values)
         alpha = krippendorff_alpha(counts, level, scale)
         low, high = alpha_bootstrap_ci(counts, level, scale, replicates=GROUP_REPLICATES)
-        groups.append({
-            "key": key.item() if hasattr(key, "item") else key,
-            "annotations": int(mask.sum()),
-            "items": int((counts.sum(axis=1) >= 2).sum()),
-            "alpha": alpha.value,
-            "alpha_ci": [low.value, high.value],
-            "reason": alpha.reason,
-        })
+        groups.append(
+            {
+                "key": key.item() if hasattr(key, "item") else key,
+                "annotations": int(mask.sum()),
+                "items": int((counts.sum(axis=1) >= 2).sum()),
+                "alpha": alpha.value,
+                "alpha_ci": [low.value, high.value],
+                "reason": alpha.reason,
+            }
+        )
     return groups

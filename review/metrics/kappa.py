@@ -87,11 +87,7 @@ class PairTable:
     first: IntArray
     second: IntArray
     confusion: IntArray
-
-    @property
-    def n(self) -> IntArray:
-        """Number of shared items per pair."""
-        return self.confusion.sum(axis=(1, 2))
+    n: IntArray  # shared items per pair
 
 
 def within_item_pairs(
@@ -121,7 +117,9 @@ def within_item_pairs(
     return an[left], an[right], co[left], co[right]
 
 
-def pair_table(items: npt.ArrayLike, annotators: npt.ArrayLike, codes: npt.ArrayLike, n_values: int) -> PairTable:
+def pair_table(
+    items: npt.ArrayLike, annotators: npt.ArrayLike, codes: npt.ArrayLike, n_values: int
+) -> PairTable:
     """Build the per-pair confusion matrices (only pairs that share an item)."""
     first, second, c1, c2 = within_item_pairs(items, annotators, codes)
     pair_keys = first * (int(second.max(initial=0)) + 1) + second
@@ -131,7 +129,8 @@ def pair_table(items: npt.ArrayLike, annotators: npt.ArrayLike, codes: npt.Array
     first_of = np.zeros(len(unique_keys), dtype=np.int64)
     second_of = np.zeros(len(unique_keys), dtype=np.int64)
     first_of[inverse], second_of[inverse] = first, second
-    return PairTable(first_of, second_of, confusion.reshape(-1, n_values, n_values))
+    confusion = confusion.reshape(-1, n_values, n_values)
+    return PairTable(first_of, second_of, confusion, confusion.sum(axis=(1, 2)))
 
 
 def disagreement_weights(n_values: int, weighting: Weighting | None) -> FloatArray:

@@ -44,10 +44,14 @@ def coded_values(data: Annotations, schema: SchemaSpec) -> tuple[IntArray, list[
     """Value codes per row and the display name of each code (label sets for multi)."""
     if schema.kind != "multi":
         return np.asarray(data.codes, dtype=np.int64), schema.value_names
-    indicators = data.indicators if data.indicators is not None else np.zeros((len(data.items), 0), bool)
+    indicators = (
+        data.indicators if data.indicators is not None else np.zeros((len(data.items), 0), bool)
+    )
     codes, domain = set_codes(indicators)
-    names = ["+".join(label for label, on in zip(schema.labels, row, strict=True) if on) or "(none)"
-             for row in domain]
+    names = [
+        "+".join(label for label, on in zip(schema.labels, row, strict=True) if on) or "(none)"
+        for row in domain
+    ]
     return codes, names
 
 
@@ -56,11 +60,15 @@ def headline_level(schema: SchemaSpec) -> Level:
     return schema.level if schema.kind == "rating" else "nominal"
 
 
-def _alphas(data: Annotations, schema: SchemaSpec, counts: IntArray, sink: _Sink) -> dict[str, float | None]:
+def _alphas(
+    data: Annotations, schema: SchemaSpec, counts: IntArray, sink: _Sink
+) -> dict[str, float | None]:
     """Alpha by level: nominal always; all four for ratings; set distances for multi."""
     levels: tuple[Level, ...] = LEVELS if schema.kind == "rating" else ("nominal",)
     alphas = {
-        level: sink.value(f"krippendorff_alpha.{level}", krippendorff_alpha(counts, level, schema.scale_values))
+        level: sink.value(
+            f"krippendorff_alpha.{level}", krippendorff_alpha(counts, level, schema.scale_values)
+        )
         for level in levels
     }
     if schema.kind == "multi" and data.indicators is not None:
@@ -75,15 +83,21 @@ def _coefficients(
 ) -> dict[str, Any]:
     """Project-level coefficients and the bootstrap interval of the headline alpha."""
     level = headline_level(schema)
-    low, high = alpha_bootstrap_ci(counts, level, schema.scale_values, replicates=replicates,
-                                   seed=seed, confidence=CONFIDENCE)
+    low, high = alpha_bootstrap_ci(
+        counts, level, schema.scale_values, replicates=replicates, seed=seed, confidence=CONFIDENCE
+    )
     n_categories = counts.shape[1] if schema.kind == "multi" else schema.n_values
     return {
         "percent_agreement": sink.value("percent_agreement", percent_agreement(counts)),
         "krippendorff_alpha": _alphas(data, schema, counts, sink),
-        "alpha_ci": {"level": level, "low": sink.value("alpha_ci.low", low),
-                     "high": sink.value("alpha_ci.high", high), "confidence": CONFIDENCE,
-                     "replicates": replicates, "seed": seed},
+        "alpha_ci": {
+            "level": level,
+            "low": sink.value("alpha_ci.low", low),
+            "high": sink.value("alpha_ci.high", high),
+            "confidence": CONFIDENCE,
+            "replicates": replicates,
+            "seed": seed,
+        },
         "fleiss_kappa": sink.value("fleiss_kappa", fleiss_kappa(counts)),
         "gwet_ac1": sink.value("gwet_ac1", gwet_ac1(counts, n_categories)),
     }
@@ -93,17 +107,25 @@ def _unsupported(data: Annotations, schema: SchemaSpec) -> dict[str, Any]:
     """Counts only, for kinds (spans, boxes) whose agreement needs matching first."""
     keys = ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1")
     return {
-        "kind": schema.kind, "annotations": len(data.items),
+        "kind": schema.kind,
+        "annotations": len(data.items),
         "items": int((np.bincount(data.items, minlength=data.n_items) >= 2).sum()),
         "annotators": len(np.unique(data.annotators)),
-        **dict.fromkeys(keys), "cohen_kappa_pairs": [], "per_label": [], "per_annotator": [],
+        **dict.fromkeys(keys),
+        "cohen_kappa_pairs": [],
+        "per_label": [],
+        "per_annotator": [],
         "undefined": dict.fromkeys(keys, UNSUPPORTED),
     }
 
 
 def build_report(
-    data: Annotations, schema: SchemaSpec, *, aggregation: Method = "majority",
-    replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED,
+    data: Annotations,
+    schema: SchemaSpec,
+    *,
+    aggregation: Method = "majority",
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
 ) -> dict[str, Any]:
     """Build the `agreement --json` object for one project's annotations.
 
@@ -125,7 +147,9 @@ def build_report(
     }
     report |= _coefficients(data, schema, counts, sink, replicates, seed)
     table = pair_table(data.items, data.annotators, codes, len(names))
-    report["cohen_kappa_pairs"] = sections.cohen_pairs(table, data.annotator_names, schema.kind == "rating")
+    report["cohen_kappa_pairs"] = sections.cohen_pairs(
+        table, data.annotator_names, schema.kind == "rating"
+    )
     aggregates = sections.aggregates(data, codes, counts, aggregation)
     report["per_label"] = sections.per_label(data, schema, counts, sink)
     report["per_annotator"] = sections.per_annotator(data, codes, counts, aggregates, table)

@@ -50,8 +50,12 @@ def cohen_pairs(table: PairTable, names: Sequence[str], weighted: bool) -> list[
     agreement = pair_agreements(table)
     pairs = []
     for p in np.lexsort((table.second, table.first)):
-        entry: dict[str, Any] = {"a": names[table.first[p]], "b": names[table.second[p]],
-                                 "n": int(table.n[p]), "agreement": _round(agreement[p])}
+        entry: dict[str, Any] = {
+            "a": names[table.first[p]],
+            "b": names[table.second[p]],
+            "n": int(table.n[p]),
+            "agreement": _round(agreement[p]),
+        }
         entry |= {key: _round(values[p]) for key, values in columns.items()}
         if entry["kappa"] is None:
             entry["reason"] = NO_VARIATION
@@ -72,7 +76,11 @@ class Aggregates:
 
 def aggregates(data: Annotations, codes: IntArray, counts: IntArray, method: str) -> Aggregates:
     """Majority vote and Dawid-Skene per item; ``method`` picks which one is the aggregate."""
-    sizes = {"n_items": data.n_items, "n_annotators": data.n_annotators, "n_classes": counts.shape[1]}
+    sizes = {
+        "n_items": data.n_items,
+        "n_annotators": data.n_annotators,
+        "n_classes": counts.shape[1],
+    }
     ds = dawid_skene(data.items, data.annotators, codes, **sizes)
     competence = annotator_competence(data.items, data.annotators, codes, **sizes)
     if method == "dawid_skene":
@@ -81,7 +89,9 @@ def aggregates(data: Annotations, codes: IntArray, counts: IntArray, method: str
     return Aggregates("majority", vote.labels, vote.confidence, ds, competence)
 
 
-def per_label(data: Annotations, schema: SchemaSpec, counts: IntArray, sink: _Sink) -> list[dict[str, Any]]:
+def per_label(
+    data: Annotations, schema: SchemaSpec, counts: IntArray, sink: _Sink
+) -> list[dict[str, Any]]:
     """One-vs-rest figures per label (per rating point; per label presence for multi)."""
     if schema.kind == "multi" and data.indicators is not None:
         present, totals = label_presence_counts(data.items, data.indicators, data.n_items)
@@ -100,8 +110,9 @@ def per_annotator(
     data: Annotations, codes: IntArray, counts: IntArray, agg: Aggregates, table: PairTable
 ) -> list[dict[str, Any]]:
     """Per annotator with labels: n, agreement with others / aggregate / gold, mean kappa, competence."""
-    figures = annotator_agreement(data.items, data.annotators, codes, counts, agg.labels,
-                                  data.n_annotators, data.gold)
+    figures = annotator_agreement(
+        data.items, data.annotators, codes, counts, agg.labels, data.n_annotators, data.gold
+    )
     kappas = cohen_kappas(table.confusion)
     ok = np.isfinite(kappas)
     ends = np.concatenate([table.first[ok], table.second[ok]])
@@ -150,15 +161,19 @@ def aggregation_summary(agg: Aggregates, names: Sequence[str], data: Annotations
     labelled = agg.labels >= 0
     counts = np.bincount(agg.labels[labelled], minlength=len(names))
     confusions = [
-        {"annotator": data.annotator_names[a],
-         "matrix": [[_round(v) for v in row] for row in agg.dawid_skene.confusions[a]]}
+        {
+            "annotator": data.annotator_names[a],
+            "matrix": [[_round(v) for v in row] for row in agg.dawid_skene.confusions[a]],
+        }
         for a in _busiest(data, CONFUSION_LIMIT)
     ]
     return {
         "method": agg.method,
         "label_counts": {name: int(c) for name, c in zip(names, counts, strict=True)},
         "dawid_skene": {
-            "marginals": {name: _round(p) for name, p in zip(names, agg.dawid_skene.marginals, strict=True)},
+            "marginals": {
+                name: _round(p) for name, p in zip(names, agg.dawid_skene.marginals, strict=True)
+            },
             "iterations": agg.dawid_skene.iterations,
             "labels": list(names),
             "confusions": confusions,
@@ -166,11 +181,20 @@ def aggregation_summary(agg: Aggregates, names: Sequence[str], data: Annotations
     }
 
 
-def groups(data: Annotations, codes: IntArray, n_values: int, level: Level, schema: SchemaSpec) -> dict[str, Any]:
+def groups(
+    data: Annotations, codes: IntArray, n_values: int, level: Level, schema: SchemaSpec
+) -> dict[str, Any]:
     """Headline alpha per group for each grouping the caller supplied (version, week...)."""
     scale = schema.scale_values if schema.kind == "rating" else None
     return {
-        name: grouped_alpha(keys, data.items, codes, n_items=data.n_items, n_values=n_values,
-                            level=level, scale=scale)
+        name: grouped_alpha(
+            keys,
+            data.items,
+            codes,
+            n_items=data.n_items,
+            n_values=n_values,
+            level=level,
+            scale=scale,
+        )
         for name, keys in data.groups.items()
     }

@@ -46,18 +46,25 @@ def set_distances(domain: npt.NDArray[np.bool_], distance: SetDistance) -> Float
     return 1.0 - jaccard * weight
 
 
-def set_alpha(items: npt.ArrayLike, indicators: npt.ArrayLike, n_items: int, distance: SetDistance) -> Metric:
+def set_alpha(
+    items: npt.ArrayLike, indicators: npt.ArrayLike, n_items: int, distance: SetDistance
+) -> Metric:
     """Krippendorff's alpha over label sets with the Jaccard or MASI distance."""
     codes, domain = set_codes(indicators)
     counts = count_table(items, codes, n_items, len(domain))
     return alpha_from_coincidences(coincidences(counts), set_distances(domain, distance))
 
 
-def label_presence_counts(items: npt.ArrayLike, indicators: npt.ArrayLike, n_items: int) -> tuple[IntArray, IntArray]:
+def label_presence_counts(
+    items: npt.ArrayLike, indicators: npt.ArrayLike, n_items: int
+) -> tuple[IntArray, IntArray]:
     """Per item and label, how many annotations include the label; plus annotations per item."""
     matrix = np.asarray(indicators, dtype=np.int64)
     it = np.asarray(items, dtype=np.int64)
-    present = np.stack([np.bincount(it, weights=matrix[:, j], minlength=n_items) for j in range(matrix.shape[1])], axis=1)
+    present = np.stack(
+        [np.bincount(it, weights=matrix[:, j], minlength=n_items) for j in range(matrix.shape[1])],
+        axis=1,
+    )
     return present.astype(np.int64), np.bincount(it, minlength=n_items)
 
 
@@ -66,7 +73,9 @@ def presence_table(present: IntArray, totals: IntArray, label: int) -> IntArray:
     return np.stack([totals - present[:, label], present[:, label]], axis=1)
 
 
-def multi_label_majority(present: IntArray, totals: IntArray) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+def multi_label_majority(
+    present: IntArray, totals: IntArray
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
     """Per item and label: present in the aggregate when more than half the annotations include it.
 
     A tie (exactly half) leaves the label out: an aggregate should not assert

@@ -9,7 +9,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-def count_table(items: npt.ArrayLike, codes: npt.ArrayLike, n_items: int, n_values: int) -> IntArray:
+def count_table(
+    items: npt.ArrayLike, codes: npt.ArrayLike, n_items: int, n_values: int
+) -> IntArray:
     """Return the item-by-value count matrix N (n_items x n_values).
 
     ``N[u, c]`` is how many annotations of item ``u`` carry value code ``c``.
