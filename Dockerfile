@@ -1,0 +1,12 @@
+# Accord web and worker image (production: PostgreSQL + Redis, gunicorn behind a proxy).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBUG=0
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN useradd --create-home accord && mkdir -p /app/var && chown -R accord /app/var
+USER accord
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
