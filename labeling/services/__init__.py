@@ -1,6 +1,7 @@
 """Every write in the labeling app. Submodules group the services by entity."""
 
 from labeling.services.audit import audit_record
+from labeling.services.gold import gold_clear, gold_set
 from labeling.services.projects import (
     membership_remove,
     membership_set,
@@ -8,12 +9,17 @@ from labeling.services.projects import (
     project_update_schema,
     user_get_or_create_inactive,
 )
+from labeling.services.schema_edit import labels_rename, project_settings_update
 
 __all__ = [
     "audit_record",
+    "gold_clear",
+    "gold_set",
+    "labels_rename",
     "membership_remove",
     "membership_set",
     "project_create",
+    "project_settings_update",
     "project_update_schema",
     "user_get_or_create_inactive",
 ]
