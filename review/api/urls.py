@@ -1,5 +1,13 @@
 """REST routes of the review app (mounted under /api/)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from review.api.views import ProjectAgreementApi
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "projects/<int:project_id>/agreement",
+        ProjectAgreementApi.as_view(),
+        name="api-project-agreement",
+    ),
+]

@@ -9,18 +9,20 @@ figures are null and their reasons are listed under "undefined".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from review.metrics import sections
+from review.metrics.agreement import item_agreement
 from review.metrics.alpha import LEVELS, Level, krippendorff_alpha
 from review.metrics.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED, alpha_bootstrap_ci
 from review.metrics.inputs import Annotations, SchemaSpec
 from review.metrics.kappa import fleiss_kappa, gwet_ac1, pair_table, percent_agreement
 from review.metrics.results import UNSUPPORTED, Metric
 from review.metrics.sets import set_alpha, set_codes
-from review.metrics.tables import IntArray, count_table
+from review.metrics.tables import FloatArray, IntArray, count_table
 
 Method = Literal["majority", "dawid_skene"]
 CONFIDENCE = 0.95
@@ -119,22 +121,36 @@ def _unsupported(data: Annotations, schema: SchemaSpec) -> dict[str, Any]:
     }
 
 
-def build_report(
+@dataclass(frozen=True)
+class ItemResults:
+    """Per item index: aggregated code (-1 none), its confidence, agreement with it (NaN if <2 labels).
+
+    ``value_names`` names each code (labels, rating points, or "+"-joined label sets for multi).
+    """
+
+    labels: IntArray
+    confidence: FloatArray
+    agreement: FloatArray
+    value_names: list[str]
+
+
+def build(
     data: Annotations,
     schema: SchemaSpec,
     *,
     aggregation: Method = "majority",
     replicates: int = DEFAULT_REPLICATES,
     seed: int = DEFAULT_SEED,
-) -> dict[str, Any]:
-    """Build the `agreement --json` object for one project's annotations.
+) -> tuple[dict[str, Any], ItemResults | None]:
+    """Build the `agreement --json` object and the per-item aggregates behind it.
 
     ``aggregation`` picks the aggregate used for per-item agreement and
     per-annotator agreement with the aggregate. The bootstrap is seeded, so the
-    same annotations always give the same report.
+    same annotations always give the same report. Item results are None for
+    kinds without agreement (spans, boxes).
     """
     if schema.kind in ("spans", "boxes"):
-        return _unsupported(data, schema)
+        return _unsupported(data, schema), None
     sink = _Sink()
     codes, names = coded_values(data, schema)
     counts = count_table(data.items, codes, data.n_items, len(names))
@@ -158,4 +174,19 @@ def build_report(
     report["aggregation"] = sections.aggregation_summary(aggregates, names, data)
     report["groups"] = sections.groups(data, codes, len(names), headline_level(schema), schema)
     report["undefined"] = sink.undefined
+    agreement = np.where(totals >= 2, item_agreement(counts, aggregates.labels), np.nan)
+    items = ItemResults(aggregates.labels, aggregates.confidence, agreement, names)
+    return report, items
+
+
+def build_report(
+    data: Annotations,
+    schema: SchemaSpec,
+    *,
+    aggregation: Method = "majority",
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """The `agreement --json` object alone (see ``build``)."""
+    report, _ = build(data, schema, aggregation=aggregation, replicates=replicates, seed=seed)
     return report

@@ -1,0 +1,11 @@
+"""Domain errors of the review app; labeling.api.errors maps every AccordError to HTTP."""
+
+from __future__ import annotations
+
+from labeling.exceptions import NotFound
+
+
+class ProjectNotFound(NotFound):
+    """No project with that id or name."""
+
+    code = "project_not_found"

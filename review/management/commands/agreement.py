@@ -1,0 +1,50 @@
+"""`python manage.py agreement PROJECT [--json] [--save]`: the project's agreement report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from labeling.exceptions import AccordError
+from review import services
+
+
+class Command(BaseCommand):
+    help = "Compute a project's agreement (PROJECT is an id or a name)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("project", help="project id or name")
+        parser.add_argument("--json", action="store_true", help="print the full JSON object")
+        parser.add_argument("--save", action="store_true", help="also store it as a snapshot")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            project = services.project_resolve(reference=options["project"])
+        except AccordError as error:
+            raise CommandError(error.message) from error
+        if options["save"]:
+            snapshot = services.project_snapshot_create(project_id=project.pk)
+            report = snapshot.report if snapshot is not None else {}
+        else:
+            report, _, _ = services.project_report(project=project)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2))
+            return
+        self.stdout.write(self._summary(project.name, report))
+
+    @staticmethod
+    def _summary(name: str, report: dict[str, Any]) -> str:
+        alphas = report.get("krippendorff_alpha") or {}
+        lines = [
+            f"{name}: {report.get('items', 0)} items with 2+ labels, "
+            f"{report.get('annotations', 0)} annotations, {report.get('annotators', 0)} annotators",
+            *(f"  alpha ({level}): {value}" for level, value in alphas.items()),
+            f"  percent agreement: {report.get('percent_agreement')}",
+            f"  Fleiss' kappa: {report.get('fleiss_kappa')}  Gwet's AC1: {report.get('gwet_ac1')}",
+        ]
+        lines += [
+            f"  undefined {key}: {why}" for key, why in (report.get("undefined") or {}).items()
+        ]
+        return "\n".join(lines)

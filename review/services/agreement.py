@@ -1,0 +1,142 @@
+"""Agreement writes: per-item aggregate and agreement, project snapshots.
+
+Per item (after each submit) we use majority vote; the debounced project run
+recomputes every item with the project's method ("majority" or "dawid_skene",
+which needs all items at once) and stores an AgreementSnapshot.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from labeling.models import Item, Project
+from review.exceptions import ProjectNotFound
+from review.loaders import ProjectData, project_data, schema_spec
+from review.metrics.aggregation import majority_vote
+from review.metrics.report import ItemResults, build
+from review.models import AgreementSnapshot
+from review.services.aggregate_values import aggregate_value
+from review.services.item_votes import item_vote_table
+
+WRITE_BATCH = 1000
+
+
+def project_resolve(*, reference: str) -> Project:
+    """The project whose id or (exact) name is ``reference``; ProjectNotFound otherwise."""
+    project = None
+    if reference.isdigit():
+        project = Project.objects.filter(pk=int(reference)).first()
+    project = project or Project.objects.filter(name=reference).first()
+    if project is None:
+        raise ProjectNotFound(f"No project with id or name {reference!r}")
+    return project
+
+
+def _method(project: Project) -> str:
+    method = project.settings.get("aggregation", "majority")
+    return "dawid_skene" if method == "dawid_skene" else "majority"
+
+
+def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | None, ProjectData]:
+    """Compute the project's `agreement --json` object from its annotations (no write)."""
+    data = project_data(project)
+    report, items = build(data.annotations, data.schema, aggregation=_method(project))
+    return report, items, data
+
+
+@transaction.atomic
+def item_recompute(*, item_id: int) -> Item | None:
+    """Refresh one item's aggregate (majority vote), confidence and agreement.
+
+    Idempotent: the columns are a pure function of the item's annotations. Ties
+    follow the project's label frequencies from the latest snapshot, falling
+    back to schema order. Returns None when the item no longer exists.
+    """
+    item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
+    if item is None:
+        return None
+    spec = schema_spec(item.project.schema)
+    votes = item_vote_table(item=item, spec=spec, priority_from=_latest_report(item.project_id))
+    fields: dict[str, Any] = {
+        "aggregate_value": None,
+        "aggregate_confidence": None,
+        "agreement": None,
+    }
+    if votes is not None and votes.counts.sum() > 0:
+        result = majority_vote(votes.counts[None, :], votes.priority)
+        code, total = int(result.labels[0]), int(votes.counts.sum())
+        fields["aggregate_value"] = aggregate_value(spec, votes.names[code])
+        fields["aggregate_confidence"] = float(result.confidence[0])
+        fields["agreement"] = float(votes.counts[code] / total) if total >= 2 else None
+    fields["aggregate_method"] = "majority" if fields["aggregate_value"] is not None else ""
+    Item.objects.filter(pk=item.pk).update(**fields)
+    item.refresh_from_db()
+    return item
+
+
+def _latest_report(project_id: int) -> dict[str, Any] | None:
+    snapshot = AgreementSnapshot.objects.filter(project_id=project_id).order_by(
+        "-created_at", "-id"
+    )
+    return snapshot.values_list("report", flat=True).first()
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _write_items(data: ProjectData, items: ItemResults, method: str) -> None:
+    """Write aggregate, confidence and agreement to every annotated item, in batches."""
+    spec = data.schema
+    ids = data.item_ids.tolist()
+    for start in range(0, len(ids), WRITE_BATCH):
+        batch = range(start, min(start + WRITE_BATCH, len(ids)))
+        rows = Item.objects.in_bulk([ids[i] for i in batch])
+        for i in batch:
+            row, code = rows[ids[i]], int(items.labels[i])
+            row.aggregate_value = (
+                aggregate_value(spec, items.value_names[code]) if code >= 0 else None
+            )
+            row.aggregate_confidence = _finite(items.confidence[i]) if code >= 0 else None
+            row.aggregate_method = method if code >= 0 else ""
+            row.agreement = _finite(items.agreement[i])
+        fields = ["aggregate_value", "aggregate_confidence", "aggregate_method", "agreement"]
+        Item.objects.bulk_update(rows.values(), fields)
+
+
+def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
+    """Recompute the project's report, refresh every item's aggregate, store a snapshot.
+
+    Idempotent: when the report equals the latest snapshot's, no new snapshot is
+    written and the latest one is returned. Returns None if the project is gone.
+    """
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return None
+    report, items, data = project_report(project=project)
+    report = _json_round_trip(report)
+    with transaction.atomic():
+        if items is not None and len(data.item_ids):
+            _write_items(data, items, _method(project))
+        latest = (
+            AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
+        )
+        if latest is not None and latest.report == report:
+            return latest
+        return AgreementSnapshot.objects.create(project=project, report=report)
+
+
+def _json_round_trip(report: dict[str, Any]) -> Any:
+    """The report as the JSON field stores it (tuples become lists, keys strings)."""
+    return json.loads(json.dumps(report, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

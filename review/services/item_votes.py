@@ -1,0 +1,61 @@
+"""One item's label counts, for the per-submit aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from labeling.models import Item
+from review.metrics.inputs import SchemaSpec
+from review.services.aggregate_values import NONE_SET
+
+
+@dataclass(frozen=True)
+class ItemVotes:
+    """Votes per value name, and tie ranks (0 = preferred) for majority_vote."""
+
+    names: list[str]
+    counts: np.ndarray
+    priority: np.ndarray
+
+
+def _value_name(spec: SchemaSpec, value: dict[str, Any]) -> str | None:
+    """The display name of an annotation value (label, rating point, or "+"-joined set)."""
+    if spec.kind == "single":
+        label = value.get("label")
+        return label if label in spec.labels else None
+    if spec.kind == "rating":
+        rating = value.get("rating")
+        return str(rating) if str(rating) in spec.value_names else None
+    if spec.kind == "multi":
+        chosen = set(value.get("labels") or [])
+        return "+".join(label for label in spec.labels if label in chosen) or NONE_SET
+    return None
+
+
+def _priority(names: list[str], report: dict[str, Any] | None) -> np.ndarray:
+    """Tie ranks: more frequent in the project's last report first, then schema order."""
+    shares = {row["label"]: row.get("share") or 0.0 for row in (report or {}).get("per_label", [])}
+    order = sorted(range(len(names)), key=lambda i: (-shares.get(names[i], 0.0), i))
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[order] = np.arange(len(names))
+    return ranks
+
+
+def item_vote_table(
+    *, item: Item, spec: SchemaSpec, priority_from: dict[str, Any] | None
+) -> ItemVotes | None:
+    """Count the item's annotations per value; None for kinds without a vote (spans, boxes)."""
+    if spec.kind not in ("single", "rating", "multi"):
+        return None
+    names = [
+        n
+        for n in (_value_name(spec, v) for v in item.annotations.values_list("value", flat=True))
+        if n
+    ]
+    # Multi-label sets are only known once seen: schema order is the order of first sight.
+    domain = spec.value_names if spec.kind != "multi" else list(dict.fromkeys(names))
+    counts = np.array([names.count(name) for name in domain], dtype=np.int64)
+    return ItemVotes(domain, counts, _priority(domain, priority_from))

@@ -1,0 +1,3 @@
+"""Celery tasks of the review app, one submodule per feature (autodiscovered via this package)."""
+
+from review.tasks.agreement import *  # noqa: F403

@@ -1,0 +1,112 @@
+"""Agreement tasks: per-item recompute on submit, debounced project snapshots, idempotence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from labeling.events import ANNOTATION_SUBMITTED, PROJECT_CHANGED
+from labeling.models import Item
+from review.models import AgreementSnapshot
+from review.tasks import (
+    process_submitted_annotation_task,
+    project_recompute_schedule,
+    recompute_project_agreement_task,
+)
+from review.tasks.agreement import PENDING_KEY
+from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_debounce_keys(project):
+    cache.delete(PENDING_KEY.format(project_id=project.pk))
+    yield
+    cache.delete(PENDING_KEY.format(project_id=project.pk))
+
+
+@pytest.fixture
+def item(project, annotators):
+    item = ItemFactory(project=project)
+    for user, label in zip(annotators, ["negative", "positive", "negative"], strict=True):
+        AnnotationFactory(item=item, annotator=user, value={"label": label})
+    return item
+
+
+def test_task_names_match_the_names_labeling_enqueues():
+    assert process_submitted_annotation_task.name == ANNOTATION_SUBMITTED
+    assert recompute_project_agreement_task.name == PROJECT_CHANGED
+
+
+def test_task_arguments_survive_a_json_round_trip(item):
+    args = json.loads(json.dumps([item.pk]))
+    process_submitted_annotation_task.apply(args=args, throw=True)
+    assert Item.objects.get(pk=item.pk).aggregate_value == {"label": "negative"}
+
+
+def test_submitted_annotation_sets_aggregate_confidence_and_agreement(item):
+    process_submitted_annotation_task(item.pk)
+    item.refresh_from_db()
+    assert item.aggregate_value == {"label": "negative"}
+    assert item.aggregate_method == "majority"
+    assert item.aggregate_confidence == pytest.approx(2 / 3)
+    assert item.agreement == pytest.approx(2 / 3)
+
+
+def test_processing_the_same_item_twice_changes_nothing(item):
+    process_submitted_annotation_task(item.pk)
+    first = Item.objects.filter(pk=item.pk).values().get()
+    process_submitted_annotation_task(item.pk)
+    second = Item.objects.filter(pk=item.pk).values().get()
+    assert first == second
+
+
+def test_item_with_one_label_has_an_aggregate_but_no_agreement(project, annotator):
+    lone = ItemFactory(project=project)
+    AnnotationFactory(item=lone, annotator=annotator, value={"label": "neutral"})
+    process_submitted_annotation_task(lone.pk)
+    lone.refresh_from_db()
+    assert lone.aggregate_value == {"label": "neutral"}
+    assert lone.agreement is None
+
+
+def test_missing_item_is_logged_and_skipped(db):
+    process_submitted_annotation_task(987654)
+    assert not AgreementSnapshot.objects.exists()
+
+
+def test_a_burst_of_submits_schedules_one_project_recompute(
+    project, item, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        scheduled = [project_recompute_schedule(project.pk) for _ in range(5)]
+    assert scheduled == [True, False, False, False, False]
+    assert len(callbacks) == 1
+
+
+def test_project_recompute_stores_a_snapshot_once_and_clears_the_debounce(project, item):
+    cache.add(PENDING_KEY.format(project_id=project.pk), "1")
+    recompute_project_agreement_task(project.pk)
+    recompute_project_agreement_task(project.pk)
+    assert AgreementSnapshot.objects.filter(project=project).count() == 1
+    assert cache.get(PENDING_KEY.format(project_id=project.pk)) is None
+    assert AgreementSnapshot.objects.get(project=project).report["annotations"] == 3
+
+
+def test_dawid_skene_project_run_fills_aggregates_with_its_method(annotators):
+    project = ProjectFactory(schema={
+        "kind": "single", "data": "text",
+        "labels": [{"value": "a"}, {"value": "b"}],
+        "settings": {"overlap": 3, "aggregation": "dawid_skene"},
+    })  # fmt: skip
+    items = [ItemFactory(project=project) for _ in range(4)]
+    for item, labels in zip(items, ["aab", "bba", "aaa", "bbb"], strict=True):
+        for user, label in zip(annotators, labels, strict=True):
+            AnnotationFactory(item=item, annotator=user, value={"label": label})
+    recompute_project_agreement_task(project.pk)
+    rows = Item.objects.filter(project=project).order_by("id")
+    assert [r.aggregate_method for r in rows] == ["dawid_skene"] * 4
+    assert [r.aggregate_value["label"] for r in rows] == ["a", "b", "a", "b"]
+    assert all(0.5 < r.aggregate_confidence <= 1 for r in rows)
+    cache.delete(PENDING_KEY.format(project_id=project.pk))
