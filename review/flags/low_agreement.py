@@ -1,0 +1,33 @@
+"""Low agreement: the item has all its labels and they disagree more than the project allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from review.flags.facts import Detection, ItemFacts, ProjectFacts
+from review.flags.values import majority_share
+
+
+def item_agreement(item: ItemFacts) -> float | None:
+    """The review app's figure when present, else the majority label's share."""
+    if item.agreement is not None:
+        return item.agreement
+    return majority_share([annotation.value for annotation in item.annotations])
+
+
+def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> Detection | None:
+    """Fire when agreement < threshold once the item has its overlap.
+
+    Severity grows linearly from 0 at the threshold to 1 at agreement 0. None while labels
+    are still missing or agreement is undefined (fewer than two labels).
+    """
+    threshold = float(config["threshold"])
+    agreement = item_agreement(item)
+    if not item.has_overlap or agreement is None or agreement >= threshold or threshold <= 0:
+        return None
+    severity = min(1.0, (threshold - agreement) / threshold)
+    return severity, {
+        "agreement": round(agreement, 4),
+        "threshold": threshold,
+        "labels": len(item.annotations),
+    }

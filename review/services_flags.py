@@ -1,0 +1,198 @@
+"""Raise, update and clear flags on items; escalate contested items before they reach review.
+
+Flags are kept idempotent by the (item, reason) unique constraint: a reason fires at most once
+per item. Rules when a refresh runs:
+- fires, no flag yet -> open flag; fires, flag open or in review -> severity/details updated, open;
+- fires, flag resolved or dismissed -> left alone (never raised twice);
+- silent, flag open (never touched) -> deleted; silent, flag in review (sent back) -> resolved.
+Settled items (a final label) get no new flags.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+
+from labeling.models import Item, Prediction, Project
+from labeling.services import audit_record
+from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
+from review.flags.likely_error import class_thresholds
+from review.flags.values import value_labels
+from review.models import Flag, FlagStatus
+
+logger = logging.getLogger(__name__)
+
+# Items per transaction in the project-wide refresh.
+FLAG_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class FlagRefresh:
+    """What one item refresh did: reasons now flagged, cleared, and whether it escalated."""
+
+    raised: tuple[str, ...] = ()
+    cleared: tuple[str, ...] = ()
+    escalated_to: int | None = None
+
+
+def prediction_probabilities(value: Any) -> dict[str, float] | None:
+    """Class probabilities a backend stored beside its value ({"probabilities": {label: p}})."""
+    raw = value.get("probabilities") if isinstance(value, dict) else None
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return {str(label): float(p) for label, p in raw.items()}
+    except (TypeError, ValueError):
+        return None
+
+
+def item_facts_build(item: Item) -> ItemFacts:
+    """The detector inputs for one item (two queries: annotations, predictions)."""
+    annotations = tuple(
+        AnnotationFact(annotator_id=a.annotator_id, value=a.value, unsure=a.unsure,
+                       comment=a.comment)
+        for a in item.annotations.order_by("id")
+    )
+    predictions = tuple(
+        PredictionFact(model_version=p.model_version, value=p.value, score=p.score,
+                       probabilities=prediction_probabilities(p.value))
+        for p in item.predictions.order_by("-id")
+    )
+    return ItemFacts(
+        annotations=annotations,
+        target_overlap=item.target_overlap or item.project.overlap,
+        agreement=item.agreement,
+        aggregate=item.aggregate_value,
+        aggregate_confidence=item.aggregate_confidence,
+        is_gold=item.is_gold,
+        gold_value=item.gold_value,
+        predictions=predictions,
+    )
+
+
+def project_facts_build(project: Project) -> ProjectFacts:
+    """Project-wide inputs: label shares of the aggregates and confident-learning thresholds.
+
+    One GROUP BY over the project's aggregates (few distinct values), and a pass over the
+    predictions that carry probabilities (none until a model stores them).
+    """
+    rows = (
+        Item.objects.filter(project=project, aggregate_value__isnull=False)
+        .values("aggregate_value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter[str] = Counter()
+    labeled = 0
+    for row in rows:
+        labeled += row["n"]
+        for label in value_labels(row["aggregate_value"]):
+            counts[label] += row["n"]
+    shares = {label: n / labeled for label, n in counts.items()} if labeled else {}
+    return ProjectFacts(label_shares=shares, labeled_items=labeled,
+                        class_thresholds=_thresholds(project))
+
+
+def _thresholds(project: Project) -> dict[str, float]:
+    pairs = []
+    predictions = Prediction.objects.filter(
+        project=project, item__aggregate_value__isnull=False, value__has_key="probabilities"
+    ).values_list("item__aggregate_value", "value")
+    for aggregate, value in predictions.iterator():
+        given, probabilities = value_labels(aggregate), prediction_probabilities(value)
+        if len(given) == 1 and probabilities:
+            pairs.append((given[0], probabilities))
+    return class_thresholds(pairs)
+
+
+def _escalate(item: Item, facts: ItemFacts) -> int | None:
+    """Ask for one more annotator when the project allows more than the item has now."""
+    target = facts.target_overlap
+    if item.project.max_overlap <= target:
+        return None
+    Item.objects.filter(pk=item.pk).update(target_overlap=target + 1)
+    audit_record(project=item.project, actor=None, action="item.escalate", target_type="item",
+                 target_id=item.pk, before={"target_overlap": target},
+                 after={"target_overlap": target + 1, "agreement": facts.agreement})
+    return target + 1
+
+
+def _apply(item: Item, found: dict[str, tuple[float, dict[str, Any]]]) -> FlagRefresh:
+    existing = {flag.reason: flag for flag in item.flags.select_for_update()}
+    raised, cleared = [], []
+    for reason, (severity, details) in found.items():
+        flag = existing.get(reason)
+        if flag is None:
+            Flag.objects.create(project_id=item.project_id, item=item, reason=reason,
+                                severity=severity, details=details)
+        elif flag.status in (FlagStatus.OPEN, FlagStatus.IN_REVIEW):
+            flag.severity, flag.details, flag.status = severity, details, FlagStatus.OPEN
+            flag.save(update_fields=["severity", "details", "status", "updated_at"])
+        else:
+            continue
+        raised.append(reason)
+    for reason, flag in existing.items():
+        if reason in found:
+            continue
+        if flag.status == FlagStatus.OPEN:
+            flag.delete()
+            cleared.append(reason)
+        elif flag.status == FlagStatus.IN_REVIEW:
+            flag.status = FlagStatus.RESOLVED
+            flag.save(update_fields=["status", "updated_at"])
+            cleared.append(reason)
+    return FlagRefresh(raised=tuple(raised), cleared=tuple(cleared))
+
+
+def item_flags_refresh(
+    *, item_id: int, project_facts: ProjectFacts | None = None
+) -> FlagRefresh | None:
+    """Run the detectors on one item and bring its flags in line (see the module rules).
+
+    Escalation: a contested item (low agreement) of a project whose max_overlap exceeds the
+    item's current target gets target_overlap + 1 instead of a low-agreement flag; it is
+    flagged only when still contested at the maximum. `project_facts` lets batch callers
+    compute the project figures once. Returns None when the item is gone.
+    """
+    with transaction.atomic():
+        item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
+        if item is None:
+            return None
+        if item.final_value is not None:
+            return FlagRefresh()
+        facts = item_facts_build(item)
+        found = detect_all(facts, project_facts or project_facts_build(item.project),
+                           item.project.settings)
+        escalated = None
+        if "low_agreement" in found:
+            escalated = _escalate(item, facts)
+            if escalated is not None:
+                del found["low_agreement"]
+        result = _apply(item, found)
+    return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
+
+
+def project_flags_refresh(*, project_id: int, after_id: int = 0,
+                          limit: int = FLAG_BATCH_SIZE) -> int | None:
+    """Refresh the flags of up to `limit` items with id > `after_id` (one transaction each).
+
+    Returns the last item id handled, to continue from, or None when no items remain.
+    """
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return None
+    ids = list(
+        Item.objects.filter(project=project, pk__gt=after_id)
+        .order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return None
+    facts = project_facts_build(project)
+    for item_id in ids:
+        item_flags_refresh(item_id=item_id, project_facts=facts)
+    return ids[-1]
