@@ -1,0 +1,178 @@
+"""Small server-rendered SVG charts (no JavaScript, no CDN). Reusable by any page.
+
+Every function returns a SafeString of one <svg> element; all text passes
+through escape(), so labels from users (label names, usernames) are safe.
+Values may be None (undefined): bars and cells then show "n/a" instead of
+a made-up number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a line chart, with an optional interval."""
+
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" {FONT}>'
+        f"<title>{escape(title)}</title>"
+    )
+    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
+
+
+def value_colour(value: float | None, low: float = 0.0, high: float = 1.0) -> str:
+    """Red (low) to green (high) on a fixed scale; grey for undefined."""
+    if value is None:
+        return "#d9dde4"
+    share = min(max((value - low) / (high - low), 0.0), 1.0) if high > low else 0.5
+    return f"hsl({round(share * 120)}, 60%, 45%)"
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]], *, title: str, low: float = -1.0
+) -> SafeString:
+    """Horizontal bars on [low, 1] with a zero line; None shows 'n/a'."""
+    label_w, bar_w, row_h = 140, 320, 22
+    height = row_h * len(rows) + 10
+    zero = label_w + bar_w * (0 - low) / (1 - low)
+    body = [f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="#5b6474"/>']
+    for i, (label, value) in enumerate(rows):
+        y = i * row_h + 5
+        body.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+        )
+        if value is not None:
+            end = label_w + bar_w * (max(value, low) - low) / (1 - low)
+            x, w = min(zero, end), abs(end - zero)
+            body.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+                f'fill="{value_colour(value)}"><title>{escape(label)}: {_fmt(value, 3)}</title></rect>'
+            )
+        text_x = label_w + bar_w + 6
+        body.append(f'<text x="{text_x}" y="{y + 14}">{_fmt(value, 3)}</text>')
+    return _svg(label_w + bar_w + 60, height, title, body)
+
+
+def heatmap(
+    labels: Sequence[str],
+    matrix: Sequence[Sequence[float | None]],
+    *,
+    title: str,
+    low: float = 0.0,
+    high: float = 1.0,
+    row_labels: Sequence[str] | None = None,
+) -> SafeString:
+    """Square cells coloured by value, with the value written in each cell."""
+    rows = list(row_labels) if row_labels is not None else list(labels)
+    cell, margin = 34, 110
+    width, height = margin + cell * len(labels), margin + cell * len(rows)
+    body = []
+    for j, label in enumerate(labels):
+        x = margin + j * cell + cell / 2
+        body.append(
+            f'<text x="{x:.1f}" y="{margin - 6}" transform="rotate(-45 {x:.1f} {margin - 6})">'
+            f"{escape(label)}</text>"
+        )
+    for i, label in enumerate(rows):
+        y = margin + i * cell
+        body.append(
+            f'<text x="{margin - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end">{escape(label)}</text>'
+        )
+        for j, value in enumerate(matrix[i]):
+            x = margin + j * cell
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
+                f'fill="{value_colour(value, low, high)}"><title>{escape(label)} / '
+                f"{escape(labels[j])}: {_fmt(value, 3)}</title></rect>"
+                f'<text x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle" '
+                f'font-size="10" fill="#fff">{"" if value is None else _fmt(value)}</text>'
+            )
+    return _svg(width, height, title, body)
+
+
+def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str) -> SafeString:
+    """Vertical bars, one per bin, with counts on top and bin edges below."""
+    bar_w, plot_h, pad = 40, 140, 24
+    top = max(max(counts, default=0), 1)
+    body = []
+    for i, count in enumerate(counts):
+        h = plot_h * count / top
+        x = pad + i * bar_w
+        body.append(
+            f'<rect x="{x}" y="{pad + plot_h - h:.1f}" width="{bar_w - 4}" height="{h:.1f}" '
+            f'fill="{value_colour(edges[i + 1])}"><title>{edges[i]:.1f}-{edges[i + 1]:.1f}: '
+            f"{count}</title></rect>"
+            f'<text x="{x + bar_w / 2 - 2}" y="{pad + plot_h - h - 4:.1f}" text-anchor="middle" '
+            f'font-size="10">{count}</text>'
+        )
+    for i, edge in enumerate(edges):
+        x = pad + i * bar_w - 2
+        body.append(
+            f'<text x="{x}" y="{pad + plot_h + 16}" text-anchor="middle" font-size="10">{edge:.1f}</text>'
+        )
+    return _svg(pad * 2 + bar_w * len(counts), plot_h + pad * 2 + 8, title, body)
+
+
+def line_chart(
+    points: Sequence[Point], *, title: str, low: float = -0.2, high: float = 1.0
+) -> SafeString:
+    """Values over time with a shaded interval band; None values break nothing, they are skipped."""
+    width, height, pad = 520, 180, 34
+    step = (width - 2 * pad) / max(len(points) - 1, 1)
+
+    def y(value: float) -> float:
+        value = min(max(value, low), high)
+        return height - pad - (height - 2 * pad) * (value - low) / (high - low)
+
+    body = [
+        f'<line x1="{pad}" y1="{y(0):.1f}" x2="{width - pad}" y2="{y(0):.1f}" stroke="#d9dde4"/>'
+    ]
+    for mark in (0.667, 0.8):
+        body.append(
+            f'<line x1="{pad}" y1="{y(mark):.1f}" x2="{width - pad}" y2="{y(mark):.1f}" '
+            f'stroke="#a15c00" stroke-dasharray="4 3"/><text x="2" y="{y(mark) + 4:.1f}" '
+            f'font-size="10">{mark:.3f}</text>'
+        )
+    band = [
+        (pad + i * step, p)
+        for i, p in enumerate(points)
+        if p.low is not None and p.high is not None
+    ]
+    if len(band) >= 2:
+        outline = [f"{x:.1f},{y(p.high):.1f}" for x, p in band] + [
+            f"{x:.1f},{y(p.low):.1f}" for x, p in reversed(band)
+        ]
+        body.append(f'<polygon points="{" ".join(outline)}" fill="#2859c5" opacity="0.15"/>')
+    line = [(pad + i * step, p) for i, p in enumerate(points) if p.value is not None]
+    if line:
+        body.append(
+            '<polyline fill="none" stroke="#2859c5" stroke-width="2" points="'
+            + " ".join(f"{x:.1f},{y(p.value):.1f}" for x, p in line)
+            + '"/>'
+        )
+    for x, p in line:
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y(p.value):.1f}" r="3" fill="#2859c5">'
+            f"<title>{escape(p.label)}: {_fmt(p.value, 3)}</title></circle>"
+        )
+    return _svg(width, height, title, body)

@@ -1,0 +1,102 @@
+"""The agreement page for reviewers and leads: the latest snapshot, drawn as SVG charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from frontend import charts
+from labeling.exceptions import NotFound, PermissionDenied
+from labeling.models import Project
+from review import selectors, services
+
+
+def alpha_reading(alpha: float | None) -> str:
+    """One line reading of alpha, after Krippendorff's (2004) 0.667 / 0.800 guidance."""
+    if alpha is None:
+        return "Alpha is undefined: too few shared items, or every label was the same."
+    if alpha >= 0.8:
+        return "Reliable: annotators agree well beyond chance (alpha >= 0.800)."
+    if alpha >= 0.667:
+        return "Tentative: usable for tentative conclusions only (0.667 <= alpha < 0.800)."
+    if alpha > 0:
+        return "Unreliable: agreement is too low to trust the labels (alpha < 0.667)."
+    return "No better than chance: annotators agree about as often as random labelling would."
+
+
+def _charts(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Any]:
+    """SVG charts for each section of the report."""
+    per_label = [(row["label"], row.get("alpha")) for row in report.get("per_label", [])]
+    matrix = report.get("pair_matrix") or {}
+    histogram = report.get("item_agreement_histogram") or {"edges": [], "counts": []}
+    ds = (report.get("aggregation") or {}).get("dawid_skene") or {}
+    points = [
+        charts.Point(p["at"].strftime("%Y-%m-%d %H:%M"), p["alpha"], p["low"], p["high"])
+        for p in trend
+    ]
+    return {
+        "per_label": charts.bar_chart(per_label, title="Alpha per label (one vs rest)"),
+        "pairs": charts.heatmap(
+            matrix.get("annotators", []),
+            matrix.get("kappa", []),
+            title="Cohen's kappa per pair",
+            low=-0.2,
+        )
+        if matrix.get("annotators")
+        else None,
+        "histogram": charts.histogram(
+            histogram["edges"],
+            histogram["counts"],
+            title="Items by share agreeing with the aggregate",
+        )
+        if histogram["counts"]
+        else None,
+        "trend": charts.line_chart(points, title="Alpha over snapshots")
+        if len(points) >= 2
+        else None,
+        "confusions": [
+            {
+                "annotator": c["annotator"],
+                "svg": charts.heatmap(
+                    ds.get("labels", []),
+                    c["matrix"],
+                    title=f"Dawid-Skene confusion of {c['annotator']}",
+                    row_labels=ds.get("labels", []),
+                ),
+            }
+            for c in ds.get("confusions", [])
+        ],
+    }
+
+
+@login_required
+def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Headline alpha with its interval, per-label bars, pair heatmap, histogram, trend, confusions."""
+    try:
+        snapshot = selectors.agreement_snapshot_latest(user=request.user, project_id=project_id)
+        if snapshot is None:
+            snapshot = services.project_snapshot_create(project_id=project_id)
+        trend = selectors.agreement_snapshot_trend(user=request.user, project_id=project_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from error
+    report = snapshot.report if snapshot is not None else {}
+    interval = report.get("alpha_ci") or {}
+    alpha = (report.get("krippendorff_alpha") or {}).get(interval.get("level", "nominal"))
+    context = {
+        "project": Project.objects.get(pk=project_id),
+        "snapshot": snapshot,
+        "report": report,
+        "alpha": alpha,
+        "interval": interval,
+        "reading": alpha_reading(alpha),
+        "charts": _charts(report, trend),
+        "versions": (report.get("groups") or {}).get("guideline_version", []),
+        "weeks": (report.get("groups") or {}).get("week", []),
+    }
+    return render(request, "agreement/page.html", context)
