@@ -30,18 +30,28 @@ class Point:
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" {FONT}>'
+        f'width="{width}" style="max-width:100%;height:auto" role="img" aria-label="{escape(title)}" {FONT}>'
         f"<title>{escape(title)}</title>"
     )
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
 
 
-def value_colour(value: float | None, low: float = 0.0, high: float = 1.0) -> str:
-    """Red (low) to green (high) on a fixed scale; grey for undefined."""
+def value_colour(
+    value: float | None, low: float = 0.0, high: float = 1.0, *, sequential: bool = False
+) -> str:
+    """Red (low) to green (high), or light to dark blue when ``sequential``; grey for undefined."""
     if value is None:
         return "#d9dde4"
     share = min(max((value - low) / (high - low), 0.0), 1.0) if high > low else 0.5
+    if sequential:
+        return f"hsl(220, 65%, {round(92 - share * 52)}%)"
     return f"hsl({round(share * 120)}, 60%, 45%)"
+
+
+def _ink(value: float | None, low: float, high: float, sequential: bool) -> str:
+    """Text colour readable on the cell colour."""
+    light_cell = sequential and value is not None and value < (low + high) / 2
+    return "#1d2330" if light_cell else "#fff"
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -52,7 +62,7 @@ def bar_chart(
     rows: Sequence[tuple[str, float | None]], *, title: str, low: float = -1.0
 ) -> SafeString:
     """Horizontal bars on [low, 1] with a zero line; None shows 'n/a'."""
-    label_w, bar_w, row_h = 140, 320, 22
+    label_w, bar_w, row_h = 110, 200, 22
     height = row_h * len(rows) + 10
     zero = label_w + bar_w * (0 - low) / (1 - low)
     body = [f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="#5b6474"/>']
@@ -81,11 +91,16 @@ def heatmap(
     low: float = 0.0,
     high: float = 1.0,
     row_labels: Sequence[str] | None = None,
+    sequential: bool = False,
 ) -> SafeString:
-    """Square cells coloured by value, with the value written in each cell."""
+    """Square cells coloured by value, with the value written in each cell.
+
+    ``sequential`` colours by intensity (for probabilities such as confusion
+    matrices, where a low value is not bad); otherwise red to green.
+    """
     rows = list(row_labels) if row_labels is not None else list(labels)
     cell, margin = 34, 110
-    width, height = margin + cell * len(labels), margin + cell * len(rows)
+    width, height = margin + cell * len(labels) + 60, margin + cell * len(rows)
     body = []
     for j, label in enumerate(labels):
         x = margin + j * cell + cell / 2
@@ -102,10 +117,11 @@ def heatmap(
             x = margin + j * cell
             body.append(
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
-                f'fill="{value_colour(value, low, high)}"><title>{escape(label)} / '
+                f'fill="{value_colour(value, low, high, sequential=sequential)}"><title>{escape(label)} / '
                 f"{escape(labels[j])}: {_fmt(value, 3)}</title></rect>"
                 f'<text x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle" '
-                f'font-size="10" fill="#fff">{"" if value is None else _fmt(value)}</text>'
+                f'font-size="10" fill="{_ink(value, low, high, sequential)}">'
+                f"{'' if value is None else _fmt(value)}</text>"
             )
     return _svg(width, height, title, body)
 

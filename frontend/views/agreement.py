@@ -66,6 +66,7 @@ def _charts(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, An
                     c["matrix"],
                     title=f"Dawid-Skene confusion of {c['annotator']}",
                     row_labels=ds.get("labels", []),
+                    sequential=True,
                 ),
             }
             for c in ds.get("confusions", [])
