@@ -40,3 +40,24 @@ class NotFound(AccordError):
 class Conflict(AccordError):
     status_code = 409
     code = "conflict"
+
+
+class GuidelineAckRequired(AccordError):
+    """The member must acknowledge the guideline version in force before labeling."""
+
+    status_code = 409
+    code = "guideline_ack_required"
+
+
+class AssignmentClosed(AccordError):
+    """The assignment is no longer live (submitted, skipped, released, or its lease ran out)."""
+
+    status_code = 409
+    code = "assignment_closed"
+
+
+class AnnotationSettled(AccordError):
+    """A reviewer has settled the item; its annotations can no longer be changed."""
+
+    status_code = 409
+    code = "annotation_settled"
