@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from labeling.models import Annotation
 from labeling.permissions import STAFF_ROLES, project_for_role
 from review.models import AgreementSnapshot
 
@@ -18,9 +19,28 @@ def annotation_outcomes(
 
     Each value: {"verdict": "accepted"|"rejected"|None, "comment": str, "final_value": dict|None}.
     Only annotations by `user` are returned, so nobody learns of a peer's review.
-    (The review-queue feature fills this in; until then nothing has been reviewed.)
+    Annotations with neither a verdict nor a settled item are left out (not reviewed yet).
+    "corrected" is True when the final label differs from the annotation's value.
     """
-    return {}
+    ids = [int(pk) for pk in annotation_ids]
+    rows = (
+        Annotation.objects.filter(pk__in=ids, annotator_id=user.pk)
+        .select_related("item", "review")
+        .order_by("id")
+    )
+    outcomes: dict[int, dict[str, Any]] = {}
+    for annotation in rows:
+        review = getattr(annotation, "review", None)
+        final = annotation.item.final_value
+        if review is None and final is None:
+            continue
+        outcomes[annotation.pk] = {
+            "verdict": review.verdict if review else None,
+            "comment": review.comment if review else "",
+            "final_value": final,
+            "corrected": final is not None and final != annotation.value,
+        }
+    return outcomes
 
 
 def agreement_snapshot_latest(

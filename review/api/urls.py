@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from review.api import decisions, flags
 from review.api.views import ProjectAgreementApi
 
 urlpatterns: list[URLPattern] = [
@@ -10,4 +11,6 @@ urlpatterns: list[URLPattern] = [
         ProjectAgreementApi.as_view(),
         name="api-project-agreement",
     ),
+    *flags.urlpatterns,
+    *decisions.urlpatterns,
 ]

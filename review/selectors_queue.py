@@ -1,0 +1,239 @@
+"""The review queue: open flags, filtered and sorted by severity, paged by keyset.
+
+Every selector takes the requesting user and admits only reviewers and leads of the project
+(annotators get PermissionDenied, outsiders NotFound). Queries stay on the flag indexes
+(project, status, -severity) and (project, reason, status); pages never use OFFSET.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from labeling.exceptions import NotFound
+from labeling.models import Annotation, AuditEntry, Item, Prediction, Project
+from labeling.permissions import STAFF_ROLES, project_for_role
+from review.models import (
+    Cause,
+    DecisionAction,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    ItemComment,
+    ReviewDecision,
+)
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    reason: str = ""
+    label: str = ""
+    annotator_id: int | None = None
+    guideline_version: int | None = None
+    status: str = FlagStatus.OPEN
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL query parameters (empty ones left out)."""
+        pairs = {"reason": self.reason, "label": self.label,
+                 "annotator": "" if self.annotator_id is None else str(self.annotator_id),
+                 "version": "" if self.guideline_version is None else str(self.guideline_version),
+                 "status": "" if self.status == FlagStatus.OPEN else self.status}
+        return {key: value for key, value in pairs.items() if value}
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    flags: list[Flag]
+    next_cursor: str | None
+    filters: QueueFilters = field(default_factory=QueueFilters)
+
+
+def cursor_encode(flag: Flag) -> str:
+    return f"{flag.severity!r}_{flag.pk}"
+
+
+def cursor_decode(cursor: str | None) -> tuple[float, int] | None:
+    """(severity, id) from a cursor; None for an empty or malformed one (first page)."""
+    try:
+        severity, pk = (cursor or "").split("_")
+        return float(severity), int(pk)
+    except ValueError:
+        return None
+
+
+def queue_filters_parse(params: Any) -> QueueFilters:
+    """QueueFilters from query parameters (a QueryDict or dict); bad numbers are ignored."""
+    def number(key: str) -> int | None:
+        raw = str(params.get(key) or "")
+        return int(raw) if raw.isdigit() else None
+
+    reason = str(params.get("reason") or "")
+    status = str(params.get("status") or FlagStatus.OPEN)
+    return QueueFilters(
+        reason=reason if reason in FlagReason.values else "",
+        label=str(params.get("label") or "")[:200],
+        annotator_id=number("annotator"),
+        guideline_version=number("version"),
+        status=status if status in FlagStatus.values else FlagStatus.OPEN,
+    )
+
+
+def _filtered(project: Project, filters: QueueFilters) -> QuerySet[Flag]:
+    flags = Flag.objects.filter(project=project, status=filters.status)
+    if filters.reason:
+        flags = flags.filter(reason=filters.reason)
+    if filters.label:
+        match = Q(item__aggregate_value__label=filters.label)
+        rating = _maybe_int(filters.label)
+        if rating is not None:
+            match |= Q(item__aggregate_value__rating=rating)
+        flags = flags.filter(match)
+    if filters.annotator_id is not None or filters.guideline_version is not None:
+        labels = Annotation.objects.filter(item_id=OuterRef("item_id"))
+        if filters.annotator_id is not None:
+            labels = labels.filter(annotator_id=filters.annotator_id)
+        if filters.guideline_version is not None:
+            labels = labels.filter(guideline_version=filters.guideline_version)
+        flags = flags.filter(Exists(labels))
+    return flags
+
+
+def _maybe_int(text: str) -> int | None:
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def review_queue(
+    *, user: AbstractBaseUser, project_id: int, filters: QueueFilters | None = None,
+    cursor: str | None = None, limit: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of flags, most severe first (ties by id), after `cursor`.
+
+    Rows carry their item (select_related) so a page renders in one query.
+    """
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    filters = filters or QueueFilters()
+    flags = _filtered(project, filters)
+    position = cursor_decode(cursor)
+    if position is not None:
+        severity, pk = position
+        flags = flags.filter(Q(severity__lt=severity) | Q(severity=severity, pk__gt=pk))
+    rows = list(flags.select_related("item").order_by("-severity", "id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return QueuePage(flags=rows, next_cursor=cursor_encode(rows[-1]) if more else None,
+                     filters=filters)
+
+
+def queue_neighbour(
+    *, user: AbstractBaseUser, project_id: int, item_id: int, forward: bool = True,
+    filters: QueueFilters | None = None,
+) -> int | None:
+    """The next (or previous) item id in queue order after the item's top flag; None at an end."""
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    flags = _filtered(project, filters or QueueFilters()).exclude(item_id=item_id)
+    top = Flag.objects.filter(item_id=item_id, project=project).order_by("-severity", "id").first()
+    if top is None:
+        first = flags.order_by("-severity", "id").values_list("item_id", flat=True).first()
+        return first if forward else None
+    if forward:
+        after = Q(severity__lt=top.severity) | Q(severity=top.severity, pk__gt=top.pk)
+        return flags.filter(after).order_by("-severity", "id").values_list(
+            "item_id", flat=True).first()
+    before = Q(severity__gt=top.severity) | Q(severity=top.severity, pk__lt=top.pk)
+    return flags.filter(before).order_by("severity", "-id").values_list(
+        "item_id", flat=True).first()
+
+
+def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[str, int]]:
+    """Open flags per reason and settled items per cause (every reason and cause listed)."""
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    reasons = dict(
+        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
+        .values_list("reason").annotate(n=Count("id")).order_by()
+    )
+    causes = dict(
+        ReviewDecision.objects.filter(project=project, action=DecisionAction.FINAL)
+        .exclude(cause="").values_list("cause").annotate(n=Count("item", distinct=True))
+        .order_by()
+    )
+    return {
+        "reasons": {reason: reasons.get(reason, 0) for reason in FlagReason.values},
+        "causes": {cause: causes.get(cause, 0) for cause in Cause.values},
+    }
+
+
+def guideline_gap_list(
+    *, user: AbstractBaseUser, project_id: int, limit: int = 100
+) -> list[ReviewDecision]:
+    """Latest final decisions with cause "guideline gap": material for the next guideline."""
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    return list(
+        ReviewDecision.objects.filter(project=project, action=DecisionAction.FINAL,
+                                      cause=Cause.GUIDELINE_GAP)
+        .select_related("item", "reviewer").order_by("-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ItemReview:
+    """Everything the item view shows, loaded in a fixed number of queries."""
+
+    project: Project
+    item: Item
+    annotations: list[Annotation]
+    predictions: list[Prediction]
+    flags: list[Flag]
+    decisions: list[ReviewDecision]
+    comments: list[ItemComment]
+    audit: list[AuditEntry]
+    own_item: bool
+
+
+def item_review_get(*, user: AbstractBaseUser, project_id: int, item_id: int) -> ItemReview:
+    """The item with every annotation side by side (annotator, verdict), predictions, flags,
+    decisions, comment thread and audit trail; staff only. NotFound for another project's item.
+    """
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    item = Item.objects.filter(project=project, pk=item_id).select_related("final_reviewer").first()
+    if item is None:
+        raise NotFound("No such item in this project")
+    annotations = list(
+        item.annotations.select_related("annotator", "review").order_by("created_at", "id")
+    )
+    return ItemReview(
+        project=project,
+        item=item,
+        annotations=annotations,
+        predictions=list(item.predictions.order_by("-id")),
+        flags=list(item.flags.order_by("-severity", "id")),
+        decisions=list(item.review_decisions.select_related("reviewer").order_by("id")),
+        comments=list(item.review_comments.select_related("author").order_by("id")),
+        audit=list(audit_list(user=user, project_id=project_id, item_id=item_id)),
+        own_item=any(a.annotator_id == user.pk for a in annotations),
+    )
+
+
+def audit_list(
+    *, user: AbstractBaseUser, project_id: int, item_id: int | None = None
+) -> QuerySet[AuditEntry]:
+    """The project's audit log, oldest first; for one item, its entries and its flags' and
+    annotations' entries. Staff only.
+    """
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    entries = AuditEntry.objects.filter(project=project).select_related("actor")
+    if item_id is not None:
+        annotation_ids = [str(pk) for pk in Annotation.objects.filter(item_id=item_id)
+                          .values_list("pk", flat=True)]
+        flag_ids = [str(pk) for pk in Flag.objects.filter(item_id=item_id)
+                    .values_list("pk", flat=True)]
+        entries = entries.filter(
+            Q(target_type="item", target_id=str(item_id))
+            | Q(target_type="annotation", target_id__in=annotation_ids)
+            | Q(target_type="flag", target_id__in=flag_ids)
+        )
+    return entries.order_by("id")
