@@ -1,5 +1,39 @@
-"""Pages of the lead area (filled in by its feature)."""
+"""Pages of the lead area: new project, settings, data, members, dashboard and export."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from frontend.nav import register_project_link
+from frontend.views.lead import dashboard, data, export, members, projects, uploads
+
+urlpatterns = [
+    path("projects/new/", projects.project_new, name="lead-project-new"),
+    path("projects/<int:project_id>/settings/", projects.project_settings, name="lead-settings"),
+    path("projects/<int:project_id>/data/", data.data_page, name="lead-data"),
+    path("projects/<int:project_id>/data/import/", uploads.import_upload, name="lead-import"),
+    path(
+        "projects/<int:project_id>/data/imports/<int:job_id>/",
+        data.import_status,
+        name="lead-import-status",
+    ),
+    path(
+        "projects/<int:project_id>/data/items/<int:item_id>/gold/",
+        data.item_gold,
+        name="lead-item-gold",
+    ),
+    path("projects/<int:project_id>/members/", members.members_page, name="lead-members"),
+    path(
+        "projects/<int:project_id>/members/<int:membership_id>/",
+        members.member_change,
+        name="lead-member-change",
+    ),
+    path("projects/<int:project_id>/dashboard/", dashboard.dashboard_page, name="lead-dashboard"),
+    path("projects/<int:project_id>/export/", export.export_page, name="lead-export"),
+]
+
+register_project_link(
+    label="Dashboard", url_name="lead-dashboard", roles={"lead", "reviewer"}, order=60
+)
+register_project_link(label="Data", url_name="lead-data", roles={"lead"}, order=61)
+register_project_link(label="Members", url_name="lead-members", roles={"lead"}, order=62)
+register_project_link(label="Export", url_name="lead-export", roles={"lead"}, order=63)
+register_project_link(label="Settings", url_name="lead-settings", roles={"lead"}, order=64)

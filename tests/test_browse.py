@@ -12,6 +12,12 @@ from tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The persona fixtures hash passwords; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 NO_FILTER = BrowseFilters()
 
 

@@ -15,6 +15,12 @@ from tests.factories import SINGLE_SCHEMA, AnnotationFactory, ItemFactory, Predi
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The persona fixtures hash passwords; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _update(project, schema, actor=None, renames=None, **overrides):
     fields = {
         "name": project.name, "description": project.description, "ordering": project.ordering,

@@ -9,7 +9,11 @@ from labeling.services.projects import (
     project_update_schema,
     user_get_or_create_inactive,
 )
-from labeling.services.schema_edit import labels_rename, project_settings_update
+from labeling.services.schema_edit import (
+    labels_rename,
+    project_create_configured,
+    project_settings_update,
+)
 
 __all__ = [
     "audit_record",
@@ -19,6 +23,7 @@ __all__ = [
     "membership_remove",
     "membership_set",
     "project_create",
+    "project_create_configured",
     "project_settings_update",
     "project_update_schema",
     "user_get_or_create_inactive",

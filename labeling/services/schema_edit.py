@@ -19,6 +19,7 @@ from labeling.exceptions import SchemaError
 from labeling.models import Annotation, Item, OrderingPolicy, Prediction, Project
 from labeling.schema import label_values, schema_validate
 from labeling.services.audit import audit_record
+from labeling.services.projects import project_create
 
 REWRITE_BATCH = 2000
 ITEM_VALUE_FIELDS = ("aggregate_value", "final_value", "gold_value")
@@ -64,6 +65,29 @@ def project_settings_update(
     if renames:
         enqueue_on_commit(PROJECT_CHANGED, [locked.pk])
     return locked
+
+
+@transaction.atomic
+def project_create_configured(
+    *,
+    actor: AbstractBaseUser,
+    name: str,
+    description: str,
+    schema: dict[str, Any],
+    ordering: str,
+    lease_minutes: int,
+    gold_rate: float,
+) -> Project:
+    """Create a project with all its settings in one transaction; `actor` becomes its lead.
+
+    Raises SchemaError (details name the field) or Conflict when the name is taken.
+    """
+    clean = _validated(schema)
+    project = project_create(name=name, schema=clean, description=description, created_by=actor)
+    return project_settings_update(
+        project=project, actor=actor, name=name, description=description, schema=clean,
+        ordering=ordering, lease_minutes=lease_minutes, gold_rate=gold_rate,
+    )
 
 
 def _validated(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""SVG charts of counts for the lead dashboard (frontend.charts draws agreement on [-1, 1]).
+
+Every function returns one <svg> as a SafeString; all user text (labels, reasons) is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+ACCENT = "#2859c5"
+SEGMENT_COLOURS = ("#1f7a46", "#f5a623", "#d9dde4")
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>'
+    )
+    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
+
+
+def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
+    """Horizontal bars, one per (label, count), scaled to the largest count."""
+    label_w, bar_w, row_h = 140, 260, 22
+    top = max((count for _, count in rows), default=0) or 1
+    body = []
+    for index, (label, count) in enumerate(rows):
+        y = index * row_h + 4
+        width = bar_w * count / top
+        body.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 8}" fill="{ACCENT}">'
+            f"<title>{escape(label)}: {count}</title></rect>"
+            f'<text x="{label_w + width + 6:.1f}" y="{y + 14}">{count}</text>'
+        )
+    if not rows:
+        body.append('<text x="10" y="18">nothing yet</text>')
+    return _svg(label_w + bar_w + 60, max(row_h * len(rows), row_h) + 8, title, body)
+
+
+def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
+    """Vertical columns, one per (label, count) - e.g. annotations per day."""
+    col_w, plot_h, pad = 34, 120, 22
+    top = max((count for _, count in rows), default=0) or 1
+    body = [
+        f'<line x1="{pad}" y1="{pad + plot_h}" x2="{pad + col_w * len(rows)}" '
+        f'y2="{pad + plot_h}" stroke="#d9dde4"/>'
+    ]
+    for index, (label, count) in enumerate(rows):
+        height = plot_h * count / top
+        x = pad + index * col_w
+        body.append(
+            f'<rect x="{x}" y="{pad + plot_h - height:.1f}" width="{col_w - 6}" height="{height:.1f}" '
+            f'fill="{ACCENT}"><title>{escape(label)}: {count}</title></rect>'
+            f'<text x="{x + (col_w - 6) / 2:.1f}" y="{pad + plot_h - height - 4:.1f}" '
+            f'text-anchor="middle" font-size="10">{count}</text>'
+            f'<text x="{x + (col_w - 6) / 2:.1f}" y="{pad + plot_h + 14}" text-anchor="middle" '
+            f'font-size="9">{escape(label)}</text>'
+        )
+    return _svg(pad * 2 + col_w * len(rows), plot_h + pad * 2 + 4, title, body)
+
+
+def stacked_bar(parts: Sequence[tuple[str, int]], *, title: str) -> SafeString:
+    """One bar split into parts (e.g. done / in progress / remaining), with a legend below."""
+    width, bar_h = 520, 26
+    total = sum(count for _, count in parts) or 1
+    body, x = [], 0.0
+    for index, (label, count) in enumerate(parts):
+        share = width * count / total
+        colour = SEGMENT_COLOURS[index % len(SEGMENT_COLOURS)]
+        body.append(
+            f'<rect x="{x:.1f}" y="0" width="{share:.1f}" height="{bar_h}" fill="{colour}">'
+            f"<title>{escape(label)}: {count}</title></rect>"
+            f'<rect x="{index * 170}" y="{bar_h + 10}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{index * 170 + 18}" y="{bar_h + 21}">{escape(label)} {count}</text>'
+        )
+        x += share
+    return _svg(width, bar_h + 30, title, body)

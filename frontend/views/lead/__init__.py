@@ -1,0 +1,1 @@
+"""The lead's workspace: project settings, data, members, dashboard and export pages."""

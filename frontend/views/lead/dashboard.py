@@ -1,0 +1,45 @@
+"""The project dashboard for leads and reviewers: progress, labels, agreement, flags, jobs, pace."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from frontend import charts_lead
+from frontend.views.lead import figures
+from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
+from labeling.models import Project, Role
+from labeling.permissions import role_of
+from review.models import FlagReason
+
+
+@project_page(LEAD_OR_REVIEWER)
+def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
+    """Server-rendered charts; every figure reads denormalised columns or grouped counts."""
+    progress = figures.progress(project)
+    labels = figures.label_distribution(project)
+    reasons = dict(FlagReason.choices)
+    flags = [
+        (str(reasons.get(reason, reason)), count)
+        for reason, count in figures.open_flags_by_reason(project)
+    ]
+    throughput = figures.throughput_per_day(project)
+    parts = [
+        ("done", progress["done"]),
+        ("in progress", progress["in_progress"]),
+        ("remaining", progress["remaining"]),
+    ]
+    context = {
+        "project": project,
+        "is_lead": role_of(request.user, project) == Role.LEAD,  # type: ignore[arg-type]
+        "progress": progress,
+        "progress_chart": charts_lead.stacked_bar(parts, title="Items by state"),
+        "labels_chart": charts_lead.count_bars(labels, title="Labels given"),
+        "flags": flags,
+        "flags_chart": charts_lead.count_bars(flags, title="Open flags by reason"),
+        "throughput_chart": charts_lead.columns(throughput, title="Annotations per day"),
+        "throughput_total": sum(count for _, count in throughput),
+        "agreement": figures.agreement_headline(project),
+        "jobs": figures.prelabel_jobs(project),
+    }
+    return render(request, "lead/dashboard.html", context)

@@ -1,0 +1,149 @@
+"""The data page: import status, the items browser (filters + keyset paging) and gold marking."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from frontend.views.lead.access import project_page
+from frontend.views.lead.uploads import UPLOAD_ENABLED
+from labeling.browse import STATUSES, BrowseFilters, item_browse, item_status
+from labeling.exceptions import ValueInvalid
+from labeling.models import ImportJob, Item, JobStatus, Project
+from labeling.schema import label_values
+from labeling.services import gold_clear, gold_set
+from review.models import Flag, FlagReason, FlagStatus
+
+PAGE_SIZE = 50
+FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q")
+
+
+@project_page()
+def data_page(request: HttpRequest, project: Project) -> HttpResponse:
+    """Upload form, recent imports and the items browser."""
+    filters, raw = _filters(request, project)
+    page = item_browse(
+        request.user,  # type: ignore[arg-type]
+        project.pk,
+        filters,
+        after_id=_int(request.GET.get("after")),
+        before_id=_int(request.GET.get("before")),
+        limit=PAGE_SIZE,
+    )
+    query = urlencode({key: value for key, value in raw.items() if value})
+    rows = [_row(item, project) for item in page.items]
+    context = {
+        "project": project,
+        "rows": rows,
+        "page": page,
+        "filters": raw,
+        "query": query,
+        "statuses": STATUSES,
+        "labels": label_values(project.schema),
+        "reasons": FlagReason.choices,
+        "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
+        "watch_job": _int(request.GET.get("job")),
+        "upload_enabled": UPLOAD_ENABLED,
+    }
+    return render(request, "lead/data.html", context)
+
+
+def _row(item: Item, project: Project) -> dict[str, Any]:
+    data = item.data if isinstance(item.data, dict) else {}
+    return {
+        "item": item,
+        "status": item_status(item, project),
+        "text": str(data.get("text") or data.get("image") or ""),
+        "aggregate": _shown(item.aggregate_value),
+        "final": _shown(item.final_value),
+        "gold": json.dumps(item.gold_value),
+    }
+
+
+def _shown(value: Any) -> str:
+    """A short text for a stored value: the label of single/rating values, else compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, dict) and len(value) == 1 and ("label" in value or "rating" in value):
+        return str(next(iter(value.values())))
+    return json.dumps(value, separators=(",", ":"))
+
+
+@project_page()
+def import_status(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    """The import job's progress fragment; it keeps polling (htmx, every 1 s) until the job ends."""
+    job = get_object_or_404(ImportJob, project=project, pk=job_id)
+    percent = round(100 * job.bytes_done / job.bytes_total) if job.bytes_total else 0
+    running = job.status in (JobStatus.PENDING, JobStatus.RUNNING)
+    context = {"project": project, "job": job, "percent": percent, "running": running}
+    return render(request, "lead/_import_status.html", context)
+
+
+@require_POST
+@project_page()
+def item_gold(request: HttpRequest, project: Project, item_id: int) -> HttpResponse:
+    """Mark an item gold with its answer (validated by the schema), or unmark it."""
+    item = get_object_or_404(Item, project=project, pk=item_id)
+    if request.POST.get("clear"):
+        gold_clear(item=item, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, f"{item.external_id} is no longer gold.")
+    else:
+        try:
+            gold_set(item=item, value=_gold_value(request, project), actor=request.user)  # type: ignore[arg-type]
+        except ValueInvalid as error:
+            messages.error(request, f"{item.external_id}: {error.message}")
+        else:
+            messages.success(request, f"{item.external_id} is now a gold item.")
+    back = request.POST.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return redirect(back)
+    return redirect("lead-data", project_id=project.pk)
+
+
+def _gold_value(request: HttpRequest, project: Project) -> Any:
+    """Single-label projects pick a label; other kinds type the value as JSON."""
+    if project.kind == "single":
+        return {"label": request.POST.get("label", "")}
+    try:
+        return json.loads(request.POST.get("value", ""))
+    except json.JSONDecodeError:
+        return None
+
+
+def _filters(request: HttpRequest, project: Project) -> tuple[BrowseFilters, dict[str, str]]:
+    raw = {key: request.GET.get(key, "").strip() for key in FILTER_KEYS}
+    item_ids = None
+    if raw["flag"] in FlagReason.values:
+        item_ids = Flag.objects.filter(
+            project=project, reason=raw["flag"], status__in=(FlagStatus.OPEN, FlagStatus.IN_REVIEW)
+        ).values("item_id")
+    filters = BrowseFilters(
+        status=raw["status"] if raw["status"] in STATUSES else "",
+        label=raw["label"],
+        agreement_min=_float(raw["agreement_min"]),
+        agreement_max=_float(raw["agreement_max"]),
+        search=raw["q"],
+        item_ids=item_ids,
+    )
+    return filters, raw
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,174 @@
+"""Read-only figures for the lead pages (members and dashboard); callers check the role first."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from labeling.models import Annotation, AssignmentStatus, Item, PrelabelJob, Project
+from review.models import AgreementSnapshot, AnnotationReview, Flag, FlagStatus, Verdict
+
+PACE_DAYS = 7
+THROUGHPUT_DAYS = 14
+OPEN_FLAG_STATUSES = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
+
+
+def member_figures(project: Project) -> dict[int, dict[str, Any]]:
+    """Per user id: annotations, median lead time (s), agreement with others, acceptance share."""
+    figures: dict[int, dict[str, Any]] = defaultdict(dict)
+    counts = (
+        Annotation.objects.filter(project=project).values("annotator_id").annotate(n=Count("id"))
+    )
+    for row in counts:
+        figures[row["annotator_id"]]["annotations"] = row["n"]
+    times: dict[int, list[int]] = defaultdict(list)
+    rows = Annotation.objects.filter(project=project, lead_time_ms__isnull=False)
+    for user_id, lead_time in rows.values_list("annotator_id", "lead_time_ms").iterator():
+        times[user_id].append(lead_time)
+    for user_id, values in times.items():
+        figures[user_id]["median_seconds"] = statistics.median(values) / 1000
+    reviews = (
+        AnnotationReview.objects.filter(annotation__project=project)
+        .values("annotation__annotator_id")
+        .annotate(total=Count("id"), accepted=Count("id", filter=Q(verdict=Verdict.ACCEPTED)))
+    )
+    for row in reviews:
+        figures[row["annotation__annotator_id"]]["acceptance"] = row["accepted"] / row["total"]
+        figures[row["annotation__annotator_id"]]["reviewed"] = row["total"]
+    return dict(figures)
+
+
+def agreement_by_username(project: Project) -> dict[str, float | None]:
+    """Agreement with others per annotator name from the latest snapshot (empty if none)."""
+    snapshot = (
+        AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
+    )
+    if snapshot is None:
+        return {}
+    entries = (snapshot.report or {}).get("per_annotator") or []
+    return {
+        str(entry.get("annotator")): entry.get("agreement_with_others")
+        for entry in entries
+        if isinstance(entry, dict)
+    }
+
+
+def progress(project: Project) -> dict[str, Any]:
+    """Items done / in progress / remaining, annotations still needed, pace and ETA in days."""
+    target = Coalesce(F("target_overlap"), project.overlap)
+    settled = Q(final_value__isnull=False)
+    counts = Item.objects.filter(project=project).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=settled | Q(annotation_count__gte=target)),
+        started=Count(
+            "id", filter=~settled & Q(annotation_count__gt=0, annotation_count__lt=target)
+        ),
+        labels=Coalesce(Sum("annotation_count"), 0),
+        wanted=Coalesce(Sum(target), 0),
+    )
+    since = timezone.now() - timedelta(days=PACE_DAYS)
+    recent = Annotation.objects.filter(project=project, created_at__gte=since).count()
+    pace = recent / PACE_DAYS
+    needed = max(counts["wanted"] - counts["labels"], 0)
+    active = project.assignments.filter(status=AssignmentStatus.ACTIVE).count()
+    return {
+        "total": counts["total"],
+        "done": counts["done"],
+        "in_progress": counts["started"],
+        "remaining": counts["total"] - counts["done"] - counts["started"],
+        "needed": needed,
+        "active_leases": active,
+        "pace_per_day": pace,
+        "eta_days": (needed / pace) if pace and needed else (0.0 if not needed else None),
+    }
+
+
+def label_distribution(project: Project) -> list[tuple[str, int]]:
+    """How often each label was given in annotations, in schema order then by count."""
+    annotations = Annotation.objects.filter(project=project)
+    if project.kind == "single":
+        rows = (
+            annotations.annotate(label=KeyTextTransform("label", "value"))
+            .values("label")
+            .annotate(n=Count("id"))
+        )
+        counter = Counter({str(row["label"]): row["n"] for row in rows})
+    else:
+        counter = Counter()
+        for value in annotations.values_list("value", flat=True).iterator(chunk_size=5000):
+            counter.update(_labels_in(project.kind, value))
+    order = [label["value"] for label in project.schema.get("labels", [])]
+    ranked = sorted(
+        counter.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 999, -kv[1])
+    )
+    return ranked
+
+
+def _labels_in(kind: str, value: Any) -> list[str]:
+    if not isinstance(value, dict):
+        return []
+    if kind == "rating":
+        return [str(value.get("rating"))]
+    if kind == "multi":
+        return [str(label) for label in value.get("labels") or []]
+    parts = value.get(kind) or []
+    return [str(part.get("label")) for part in parts if isinstance(part, dict)]
+
+
+def open_flags_by_reason(project: Project) -> list[tuple[str, int]]:
+    """Open (or in review) flags per reason, most first."""
+    rows = (
+        Flag.objects.filter(project=project, status__in=OPEN_FLAG_STATUSES)
+        .values("reason")
+        .annotate(n=Count("id"))
+        .order_by("-n", "reason")
+    )
+    return [(row["reason"], row["n"]) for row in rows]
+
+
+def throughput_per_day(project: Project) -> list[tuple[str, int]]:
+    """Annotations per calendar day (UTC) over the last THROUGHPUT_DAYS days, zeros included."""
+    today = timezone.now().date()
+    start = today - timedelta(days=THROUGHPUT_DAYS - 1)
+    rows = (
+        Annotation.objects.filter(project=project, created_at__date__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    by_day = {row["day"]: row["n"] for row in rows}
+    days = [start + timedelta(days=offset) for offset in range(THROUGHPUT_DAYS)]
+    return [(day.strftime("%m-%d"), by_day.get(day, 0)) for day in days]
+
+
+def prelabel_jobs(project: Project, limit: int = 5) -> list[PrelabelJob]:
+    """The newest pre-label jobs of the project."""
+    return list(PrelabelJob.objects.filter(project=project).order_by("-id")[:limit])
+
+
+def agreement_headline(project: Project) -> dict[str, Any] | None:
+    """Headline alpha (level of its CI, nominal by default) and its interval from the latest snapshot."""
+    snapshot = (
+        AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
+    )
+    if snapshot is None:
+        return None
+    report = snapshot.report or {}
+    interval = report.get("alpha_ci") or {}
+    level = interval.get("level", "nominal")
+    return {
+        "level": level,
+        "alpha": (report.get("krippendorff_alpha") or {}).get(level),
+        "low": interval.get("low"),
+        "high": interval.get("high"),
+        "percent": report.get("percent_agreement"),
+        "items": report.get("items"),
+        "at": snapshot.created_at,
+    }

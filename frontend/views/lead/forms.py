@@ -1,0 +1,165 @@
+"""The project settings form: plain fields in, a DESIGN.md schema out (checked by schema_validate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from labeling.exceptions import SchemaError
+from labeling.models import OrderingPolicy, Project
+from labeling.schema import AGGREGATIONS, DATA_TYPES, KINDS, LEVELS, schema_validate
+
+# Which form field a schema_validate message is about (first match wins).
+MESSAGE_FIELDS = (
+    ("labels", "labels"),
+    ("hotkey", "labels"),
+    ("overlap", "overlap"),
+    ("scale", "scale_max"),
+    ("level", "level"),
+    ("aggregation", "aggregation"),
+    ("schema.data", "data_type"),
+    ("needs schema.data", "data_type"),
+    ("kind", "kind"),
+)
+# Fields the schema is built from; other fields' errors do not stop the schema check.
+SCHEMA_FIELDS = ("kind", "data_type", "scale_min", "scale_max", "level", "overlap", "aggregation")
+
+
+class LabelForm(forms.Form):
+    """One label row; `original` remembers the stored value so a change is a rename."""
+
+    original = forms.CharField(required=False, widget=forms.HiddenInput)
+    value = forms.CharField(max_length=100)
+    hotkey = forms.CharField(max_length=1, required=False)
+    color = forms.CharField(
+        max_length=7, required=False, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    description = forms.CharField(max_length=500, required=False)
+
+
+LabelFormSet = forms.formset_factory(LabelForm, extra=2, can_order=True, can_delete=True)
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
+    data_type = forms.ChoiceField(choices=[(d, d) for d in DATA_TYPES], label="Data type")
+    scale_min = forms.IntegerField(required=False, initial=1, label="Rating scale from")
+    scale_max = forms.IntegerField(required=False, initial=5, label="Rating scale to")
+    level = forms.ChoiceField(choices=[(v, v) for v in LEVELS], required=False)
+    overlap = forms.IntegerField(initial=3, help_text="Annotators per item")
+    aggregation = forms.ChoiceField(choices=[(a, a) for a in AGGREGATIONS])
+    ordering = forms.ChoiceField(choices=OrderingPolicy.choices, label="Ordering policy")
+    gold_rate = forms.FloatField(initial=0.0, min_value=0.0, max_value=1.0, help_text="Share 0-1")
+    lease_minutes = forms.IntegerField(
+        initial=30, min_value=1, max_value=1440, label="Lease (minutes)"
+    )
+    low_agreement = forms.FloatField(
+        required=False, min_value=0.0, max_value=1.0, label="Flag items with agreement below"
+    )
+    rare_label = forms.FloatField(
+        required=False, min_value=0.0, max_value=1.0, label="Flag labels rarer than (share)"
+    )
+    model_disagrees = forms.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        label="Flag model disagreement at score above",
+    )
+
+    def __init__(self, *args: Any, labels: list[dict[str, Any]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.labels = labels or []
+        self.schema: dict[str, Any] = {}
+
+    def clean(self) -> dict[str, Any]:
+        """Build the schema and run the one validator; put its message beside the field."""
+        data = super().clean()
+        if any(name in self.errors for name in SCHEMA_FIELDS):
+            return data
+        try:
+            self.schema = schema_validate(schema_from_form(data, self.labels))
+        except SchemaError as error:
+            self.add_error(field_of(error.message), error.message)
+        return data
+
+
+def field_of(message: str) -> str | None:
+    """The form field a schema message is about; None puts it at the top of the form."""
+    for needle, field in MESSAGE_FIELDS:
+        if needle in message:
+            return None if field == "labels" else field
+    return None
+
+
+def schema_from_form(data: dict[str, Any], labels: list[dict[str, Any]]) -> dict[str, Any]:
+    """The DESIGN.md schema object for the cleaned form data and label rows."""
+    schema: dict[str, Any] = {"kind": data["kind"], "data": data["data_type"]}
+    if labels or data["kind"] != "rating":
+        schema["labels"] = labels
+    if data["kind"] == "rating":
+        schema["scale"] = {"min": data.get("scale_min"), "max": data.get("scale_max")}
+        schema["level"] = data.get("level") or "ordinal"
+    flags: dict[str, Any] = {}
+    if data.get("low_agreement") is not None:
+        flags["low_agreement"] = {"enabled": True, "threshold": data["low_agreement"]}
+    if data.get("rare_label") is not None:
+        flags["rare_label"] = {"cut": data["rare_label"]}
+    if data.get("model_disagrees") is not None:
+        flags["model_disagrees"] = {"score": data["model_disagrees"]}
+    schema["settings"] = {"overlap": data["overlap"], "aggregation": data["aggregation"]}
+    if flags:
+        schema["settings"]["flags"] = flags
+    return schema
+
+
+def labels_from_formset(formset: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Label rows in the chosen order (deleted and blank rows dropped) and the renames {old: new}."""
+    rows = []
+    for position, form in enumerate(formset.forms):
+        data = form.cleaned_data if form.is_valid() else {}
+        if not data.get("value") or data.get("DELETE"):
+            continue
+        rows.append((data.get("ORDER") or position + 1000, position, data))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    labels, renames = [], {}
+    for _, _, data in rows:
+        label = {"value": data["value"].strip()}
+        for key in ("hotkey", "color", "description"):
+            if data.get(key):
+                label[key] = data[key]
+        labels.append(label)
+        if data.get("original") and data["original"] != label["value"]:
+            renames[data["original"]] = label["value"]
+    return labels, renames
+
+
+def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Form and label-row initial values for an existing project."""
+    schema, settings = project.schema, project.settings
+    flags = settings.get("flags") if isinstance(settings.get("flags"), dict) else {}
+    scale = schema.get("scale") or {}
+    initial = {
+        "name": project.name,
+        "description": project.description,
+        "kind": schema.get("kind"),
+        "data_type": schema.get("data", "text"),
+        "scale_min": scale.get("min", 1),
+        "scale_max": scale.get("max", 5),
+        "level": schema.get("level", "ordinal"),
+        "overlap": project.overlap,
+        "aggregation": settings.get("aggregation", "majority"),
+        "ordering": project.ordering,
+        "gold_rate": project.gold_rate,
+        "lease_minutes": project.lease_minutes,
+        "low_agreement": (flags.get("low_agreement") or {}).get("threshold"),
+        "rare_label": (flags.get("rare_label") or {}).get("cut"),
+        "model_disagrees": (flags.get("model_disagrees") or {}).get("score"),
+    }
+    rows = [
+        {**label, "original": label["value"], "ORDER": index + 1}
+        for index, label in enumerate(schema.get("labels", []))
+    ]
+    return initial, rows

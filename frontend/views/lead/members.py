@@ -1,0 +1,95 @@
+"""The members page: add people by username or email, change or remove roles, per-member figures."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from frontend.views.lead.access import project_page
+from frontend.views.lead.figures import agreement_by_username, member_figures
+from labeling.exceptions import AccordError
+from labeling.models import Membership, Project, Role
+from labeling.services import membership_remove, membership_set
+
+
+@project_page()
+def members_page(request: HttpRequest, project: Project) -> HttpResponse:
+    """List members with their figures; POST adds a member (username or email + role)."""
+    error = ""
+    if request.method == "POST":
+        error = _add(request, project)
+        if not error:
+            return redirect("lead-members", project_id=project.pk)
+    figures = member_figures(project)
+    agreement = agreement_by_username(project)
+    rows = [
+        {
+            "membership": membership,
+            "figures": figures.get(membership.user_id, {}),
+            "agreement": agreement.get(membership.user.get_username()),
+        }
+        for membership in project.memberships.select_related("user").order_by(
+            "role", "user__username"
+        )
+    ]
+    context = {
+        "project": project,
+        "rows": rows,
+        "roles": Role.choices,
+        "error": error,
+        "who": request.POST.get("who", "") if error else "",
+    }
+    return render(request, "lead/members.html", context, status=400 if error else 200)
+
+
+def _add(request: HttpRequest, project: Project) -> str:
+    """Add the named user; returns an error message ('' on success)."""
+    who = request.POST.get("who", "").strip()
+    role = request.POST.get("role", Role.ANNOTATOR)
+    user = _find_user(who)
+    if user is None:
+        return (
+            f"No user with the username or email {who!r}." if who else "Enter a username or email."
+        )
+    try:
+        membership_set(project=project, user=user, role=role)
+    except AccordError as problem:
+        return problem.message
+    messages.success(request, f"{user.get_username()} is now a {role} of the project.")
+    return ""
+
+
+def _find_user(who: str) -> AbstractBaseUser | None:
+    if not who:
+        return None
+    users = get_user_model().objects.filter(Q(username=who) | Q(email__iexact=who)).order_by("id")
+    return users.first()
+
+
+@require_POST
+@project_page()
+def member_change(request: HttpRequest, project: Project, membership_id: int) -> HttpResponse:
+    """Change a member's role, or remove them (the last lead stays)."""
+    membership = get_object_or_404(Membership, project=project, pk=membership_id)
+    try:
+        if request.POST.get("remove"):
+            membership_remove(project=project, user=membership.user)
+            messages.success(request, f"{membership.user.get_username()} was removed.")
+        else:
+            _change_role(project, membership, request.POST.get("role", ""))
+            messages.success(request, f"{membership.user.get_username()}'s role was changed.")
+    except AccordError as problem:
+        messages.error(request, problem.message)
+    return redirect("lead-members", project_id=project.pk)
+
+
+def _change_role(project: Project, membership: Membership, role: str) -> None:
+    others_lead = project.memberships.filter(role=Role.LEAD).exclude(pk=membership.pk).exists()
+    if membership.role == Role.LEAD and role != Role.LEAD and not others_lead:
+        raise AccordError("A project must keep at least one lead")
+    membership_set(project=project, user=membership.user, role=role)

@@ -1,0 +1,107 @@
+"""Create a project and edit its settings (labels, overlap, policies, flag thresholds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from frontend.views.lead.access import project_page
+from frontend.views.lead.forms import (
+    LabelFormSet,
+    ProjectForm,
+    field_of,
+    initial_for,
+    labels_from_formset,
+)
+from labeling.exceptions import AccordError, Conflict
+from labeling.models import Annotation, Project
+from labeling.services import project_create_configured, project_settings_update
+
+NEW_PROJECT_INITIAL = {"kind": "single", "data_type": "text", "aggregation": "majority"}
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """Any logged-in user may create a project; they become its lead."""
+    form, formset = _bound(request, NEW_PROJECT_INITIAL, [])
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_create_configured(actor=request.user, **_service_args(form))  # type: ignore[arg-type]
+        except AccordError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"Project {project.name} created. Add data next.")
+            return redirect("lead-data", project_id=project.pk)
+    return _render(request, form, formset, None)
+
+
+@project_page()
+def project_settings(request: HttpRequest, project: Project) -> HttpResponse:
+    """Edit the settings; renamed labels are rewritten in every stored value."""
+    initial, rows = initial_for(project)
+    form, formset = _bound(request, initial, rows)
+    if request.method == "POST" and form.is_valid():
+        _, renames = labels_from_formset(formset)
+        args = _service_args(form)
+        args["schema"] = _merge_settings(project.settings, args["schema"])
+        try:
+            project_settings_update(project=project, actor=request.user, renames=renames, **args)  # type: ignore[arg-type]
+        except AccordError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("lead-settings", project_id=project.pk)
+    return _render(request, form, formset, project)
+
+
+def _bound(
+    request: HttpRequest, initial: dict[str, Any], rows: list[dict[str, Any]]
+) -> tuple[ProjectForm, Any]:
+    if request.method != "POST":
+        return ProjectForm(initial=initial), LabelFormSet(initial=rows, prefix="labels")
+    formset = LabelFormSet(request.POST, prefix="labels")
+    labels, _ = labels_from_formset(formset) if formset.is_valid() else ([], {})
+    return ProjectForm(request.POST, labels=labels), formset
+
+
+def _service_args(form: ProjectForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "description": data["description"],
+        "schema": form.schema,
+        "ordering": data["ordering"],
+        "lease_minutes": data["lease_minutes"],
+        "gold_rate": data["gold_rate"],
+    }
+
+
+def _merge_settings(stored: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Keep settings this form does not show (set by other features); the form's win."""
+    flags = {**(stored.get("flags") or {}), **schema["settings"].get("flags", {})}
+    settings = {**stored, **schema["settings"]}
+    if flags:
+        settings["flags"] = flags
+    return {**schema, "settings": settings}
+
+
+def _attach(form: ProjectForm, error: AccordError) -> None:
+    """Show a service error beside its field (from details, the message or the error type)."""
+    details = error.details if isinstance(error.details, dict) else {}
+    field = details.get("field") or ("name" if isinstance(error, Conflict) else None)
+    if field in (None, "__all__", "labels") or field not in form.fields:
+        field = field_of(error.message) if field is None else None
+    form.add_error(field, error.message)
+
+
+def _render(
+    request: HttpRequest, form: ProjectForm, formset: Any, project: Project | None
+) -> HttpResponse:
+    locked = bool(project and Annotation.objects.filter(project=project).exists())
+    context = {"form": form, "formset": formset, "project": project, "labels_locked": locked}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "lead/project_form.html", context, status=status)

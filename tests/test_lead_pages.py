@@ -1,0 +1,285 @@
+"""Lead pages: roles x status codes, form errors beside fields, renames, gold, members, dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from labeling.models import Annotation, ImportJob, Item, Membership, Project, Role
+from review.models import AgreementSnapshot, AnnotationReview, Flag, FlagReason, Verdict
+from tests.factories import AnnotationFactory, ItemFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The persona fixtures hash passwords; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LEAD_PAGES = ("lead-settings", "lead-data", "lead-members", "lead-export")
+
+
+def _client(user=None):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _url(name, project, **extra):
+    return reverse(name, kwargs={"project_id": project.pk, **extra})
+
+
+def _settings_post(**overrides):
+    data = {
+        "name": "Reviews", "description": "", "kind": "single", "data_type": "text",
+        "scale_min": "1", "scale_max": "5", "level": "ordinal", "overlap": "3",
+        "aggregation": "majority", "ordering": "in_progress_first", "gold_rate": "0.05",
+        "lease_minutes": "30", "low_agreement": "0.6", "rare_label": "", "model_disagrees": "",
+        "labels-TOTAL_FORMS": "2", "labels-INITIAL_FORMS": "0",
+        "labels-0-value": "good", "labels-0-hotkey": "g", "labels-0-ORDER": "1",
+        "labels-1-value": "bad", "labels-1-hotkey": "b", "labels-1-ORDER": "2",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("name", LEAD_PAGES)
+def test_lead_pages_are_for_leads_only(name, project, lead, reviewer, annotator, outsider):
+    url = _url(name, project)
+    assert _client(lead).get(url).status_code == 200
+    assert _client(reviewer).get(url).status_code == 403
+    assert _client(annotator).get(url).status_code == 403
+    assert _client(outsider).get(url).status_code == 404
+    assert _client().get(url).status_code == 302  # to the login page
+
+
+def test_dashboard_is_for_leads_and_reviewers(project, lead, reviewer, annotator, outsider):
+    url = _url("lead-dashboard", project)
+    assert _client(lead).get(url).status_code == 200
+    assert _client(reviewer).get(url).status_code == 200
+    assert _client(annotator).get(url).status_code == 403
+    assert _client(outsider).get(url).status_code == 404
+
+
+def test_post_endpoints_refuse_annotators_and_outsiders(project, lead, annotator, outsider):
+    item = ItemFactory(project=project)
+    membership = Membership.objects.get(project=project, user=lead)
+    urls = [
+        _url("lead-item-gold", project, item_id=item.pk),
+        _url("lead-member-change", project, membership_id=membership.pk),
+        _url("lead-import", project),
+        _url("lead-members", project),
+    ]
+    for url in urls:
+        assert _client(annotator).post(url, {"role": "annotator"}).status_code == 403
+        assert _client(outsider).post(url, {"role": "annotator"}).status_code == 404
+    assert Membership.objects.get(pk=membership.pk).role == Role.LEAD
+    assert Item.objects.get(pk=item.pk).is_gold is False
+
+
+def test_new_project_page_creates_a_project_and_makes_me_lead(db):
+    user = UserFactory(username="newlead")
+    response = _client(user).post(reverse("lead-project-new"), _settings_post())
+    project = Project.objects.get(name="Reviews")
+    assert response.status_code == 302
+    assert response.url == _url("lead-data", project)
+    assert Membership.objects.get(project=project, user=user).role == Role.LEAD
+    assert [label["value"] for label in project.schema["labels"]] == ["good", "bad"]
+    assert project.gold_rate == 0.05
+    assert project.settings["flags"]["low_agreement"]["threshold"] == 0.6
+
+
+def test_home_page_offers_new_project_to_everyone_logged_in(outsider):
+    page = _client(outsider).get("/").content.decode()
+    assert reverse("lead-project-new") in page
+
+
+def test_invalid_settings_show_the_message_beside_the_field(db):
+    user = UserFactory(username="newlead")
+    response = _client(user).post(
+        reverse("lead-project-new"), _settings_post(overlap="0", lease_minutes="0")
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-overlap"' in page
+    assert "settings.overlap must be an integer from 1 to 50" in page
+    assert 'id="error-lease_minutes"' in page
+    assert not Project.objects.exists()
+
+
+def test_duplicate_hotkeys_are_reported_at_the_labels(db):
+    user = UserFactory(username="newlead")
+    response = _client(user).post(
+        reverse("lead-project-new"), _settings_post(**{"labels-1-hotkey": "g"})
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-labels"' in page
+    assert "hotkey &#x27;g&#x27; is used twice" in page
+
+
+def test_taken_project_name_is_reported_beside_the_name(project):
+    user = UserFactory(username="newlead")
+    response = _client(user).post(reverse("lead-project-new"), _settings_post(name=project.name))
+    assert response.status_code == 400
+    assert 'id="error-name"' in response.content.decode()
+
+
+def test_renaming_a_label_on_the_settings_page_keeps_annotations_consistent(project, lead, annotators):
+    item = ItemFactory(project=project, aggregate_value={"label": "positive"})
+    annotation = AnnotationFactory(item=item, annotator=annotators[0], value={"label": "positive"})
+    rows = {"labels-TOTAL_FORMS": "3", "labels-INITIAL_FORMS": "3"}
+    for index, (value, hotkey) in enumerate([("upbeat", "1"), ("negative", "2"), ("neutral", "3")]):
+        original = ["positive", "negative", "neutral"][index]
+        rows |= {f"labels-{index}-value": value, f"labels-{index}-hotkey": hotkey,
+                 f"labels-{index}-original": original, f"labels-{index}-ORDER": str(index + 1)}
+    data = _settings_post(name=project.name, **rows)
+    response = _client(lead).post(_url("lead-settings", project), data)
+    assert response.status_code == 302
+    annotation.refresh_from_db()
+    item.refresh_from_db()
+    assert annotation.value == {"label": "upbeat"}
+    assert item.aggregate_value == {"label": "upbeat"}
+
+
+def test_removing_a_label_in_use_is_refused_beside_the_labels(project, lead):
+    AnnotationFactory(item=ItemFactory(project=project), value={"label": "neutral"})
+    rows = {"labels-TOTAL_FORMS": "3", "labels-INITIAL_FORMS": "3", "labels-2-DELETE": "on"}
+    for index, value in enumerate(["positive", "negative", "neutral"]):
+        rows |= {f"labels-{index}-value": value, f"labels-{index}-original": value,
+                 f"labels-{index}-hotkey": str(index + 1)}
+    response = _client(lead).post(_url("lead-settings", project), _settings_post(**rows))
+    assert response.status_code == 400
+    assert "in use and cannot be removed" in response.content.decode()
+    assert len(Project.objects.get(pk=project.pk).schema["labels"]) == 3
+
+
+def test_settings_page_keeps_settings_it_does_not_show(project, lead):
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"x": 1}}}
+    project.save()
+    response = _client(lead).post(_url("lead-settings", project), _settings_post())
+    assert response.status_code == 302
+    assert Project.objects.get(pk=project.pk).settings["prelabel"] == {"x": 1}
+
+
+def test_lead_marks_an_item_gold_and_a_wrong_answer_is_refused(project, lead):
+    item = ItemFactory(project=project)
+    url = _url("lead-item-gold", project, item_id=item.pk)
+    _client(lead).post(url, {"label": "not-a-label"})
+    assert Item.objects.get(pk=item.pk).is_gold is False
+    response = _client(lead).post(url, {"label": "negative"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.is_gold, item.gold_value) == (True, {"label": "negative"})
+    page = _client(lead).get(_url("lead-data", project)).content.decode()
+    assert "gold-badge" in page
+
+
+def test_data_page_filters_by_flag_and_pages_with_cursors(project, lead):
+    items = ItemFactory.create_batch(60, project=project)
+    Flag.objects.create(project=project, item=items[3], reason=FlagReason.LOW_AGREEMENT)
+    client = _client(lead)
+    flagged = client.get(_url("lead-data", project), {"flag": "low_agreement"}).context["rows"]
+    assert [row["item"].pk for row in flagged] == [items[3].pk]
+    first = client.get(_url("lead-data", project))
+    assert len(first.context["rows"]) == 50
+    assert f"after={items[49].pk}" in first.content.decode()
+    second = client.get(_url("lead-data", project), {"after": items[49].pk})
+    assert [row["item"].pk for row in second.context["rows"]] == [i.pk for i in items[50:]]
+    assert f"before={items[50].pk}" in second.content.decode()
+
+
+def test_data_page_escapes_item_text(project, lead):
+    ItemFactory(project=project, data={"text": "<script>alert(1)</script>"})
+    page = _client(lead).get(_url("lead-data", project)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_members_page_adds_by_email_changes_and_removes_roles(project, lead):
+    newcomer = UserFactory(username="bob", email="bob@example.org")
+    client = _client(lead)
+    assert client.post(_url("lead-members", project), {"who": "BOB@example.org", "role": "annotator"}).status_code == 302
+    membership = Membership.objects.get(project=project, user=newcomer)
+    assert membership.role == Role.ANNOTATOR
+    client.post(_url("lead-member-change", project, membership_id=membership.pk), {"role": "reviewer"})
+    assert Membership.objects.get(pk=membership.pk).role == Role.REVIEWER
+    client.post(_url("lead-member-change", project, membership_id=membership.pk), {"remove": "1"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_unknown_user_gets_a_message_and_the_last_lead_stays(project, lead):
+    client = _client(lead)
+    response = client.post(_url("lead-members", project), {"who": "nobody", "role": "annotator"})
+    assert response.status_code == 400
+    assert "No user with the username or email" in response.content.decode()
+    mine = Membership.objects.get(project=project, user=lead)
+    client.post(_url("lead-member-change", project, membership_id=mine.pk), {"role": "annotator"})
+    client.post(_url("lead-member-change", project, membership_id=mine.pk), {"remove": "1"})
+    assert Membership.objects.get(pk=mine.pk).role == Role.LEAD
+
+
+def test_members_page_shows_per_member_figures(project, lead, reviewer, annotators):
+    first, second = annotators[0], annotators[1]
+    for index, lead_time in enumerate([1000, 3000, 9000]):
+        item = ItemFactory(project=project)
+        annotation = AnnotationFactory(item=item, annotator=first, lead_time_ms=lead_time)
+        AnnotationFactory(item=item, annotator=second, lead_time_ms=500)
+        verdict = Verdict.ACCEPTED if index else Verdict.REJECTED
+        AnnotationReview.objects.create(annotation=annotation, reviewer=reviewer, verdict=verdict)
+    AgreementSnapshot.objects.create(
+        project=project,
+        report={"per_annotator": [{"annotator": first.username, "agreement_with_others": 0.75}]},
+    )
+    rows = {row["membership"].user_id: row for row in _client(lead).get(_url("lead-members", project)).context["rows"]}
+    figures = rows[first.pk]["figures"]
+    assert figures["annotations"] == 3
+    assert figures["median_seconds"] == 3.0
+    assert figures["acceptance"] == pytest.approx(2 / 3)
+    assert rows[first.pk]["agreement"] == 0.75
+    assert rows[second.pk]["agreement"] is None
+
+
+def test_dashboard_reports_progress_labels_flags_and_throughput(project, lead, annotators):
+    done = ItemFactory(project=project, annotation_count=3)
+    ItemFactory(project=project, annotation_count=1)
+    ItemFactory(project=project)
+    for user, label in zip(annotators, ["positive", "positive", "negative"], strict=True):
+        AnnotationFactory(item=done, annotator=user, value={"label": label})
+    Flag.objects.create(project=project, item=done, reason=FlagReason.RARE_LABEL)
+    response = _client(lead).get(_url("lead-dashboard", project))
+    progress = response.context["progress"]
+    assert (progress["done"], progress["in_progress"], progress["remaining"]) == (1, 1, 1)
+    assert progress["needed"] == 5
+    assert progress["eta_days"] == pytest.approx(5 / (3 / 7))
+    page = response.content.decode()
+    assert "positive: 2" in page
+    assert "negative: 1" in page
+    assert "Rare label: 1" in page
+    assert response.context["throughput_total"] == 3
+    assert reverse("agreement", kwargs={"project_id": project.pk}) in page
+
+
+def test_export_page_points_at_the_streaming_export_api(project, lead):
+    page = _client(lead).get(_url("lead-export", project)).content.decode()
+    assert f'action="/api/projects/{project.pk}/export"' in page
+    for value in ("jsonl", "json", "csv", "all", "aggregate", "final"):
+        assert f'value="{value}"' in page
+
+
+def test_import_status_fragment_polls_until_the_job_ends(project, lead):
+    job = ImportJob.objects.create(project=project, original_name="a.jsonl", bytes_total=100, bytes_done=40)
+    url = _url("lead-import-status", project, job_id=job.pk)
+    running = _client(lead).get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in running
+    assert 'aria-valuenow="40"' in running
+    job.status, job.errors, job.finished_at = "failed", [{"line": 3, "message": "bad JSON"}], timezone.now()
+    job.save()
+    failed = _client(lead).get(url).content.decode()
+    assert "hx-trigger" not in failed
+    assert "Line 3: bad JSON" in failed
+    assert Annotation.objects.count() == 0
