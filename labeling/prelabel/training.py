@@ -1,0 +1,144 @@
+"""Training data and cross-validated fitting, shared by job starts and the retrain task.
+
+A model learns from each item's final label where a reviewer set one, else its aggregated
+label. Its cross-validated accuracy is measured against final labels (held-out items that have
+one); a project without any final label is measured against aggregated labels instead, and
+`details["against"]` says which.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from labeling.models import Item, Project
+from labeling.prelabel.base import Backend, PrelabelInput
+from labeling.prelabel.exceptions import NotEnoughLabels
+from labeling.prelabel.labels import class_of
+
+MIN_LABELS = 4
+MAX_FOLDS = 5
+INPUT_FIELDS = ("id", "data", "image", "width", "height")
+
+
+@dataclass
+class TrainingSet:
+    """Inputs with their class labels, and which labels are final (reviewer-set)."""
+
+    inputs: list[PrelabelInput] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    is_final: list[bool] = field(default_factory=list)
+
+
+def item_input(item: Item) -> PrelabelInput:
+    """What a backend needs of an item (an image is read from its file or data["image"])."""
+    data = item.data if isinstance(item.data, dict) else {}
+    image_path = None
+    if item.image:
+        image_path = item.image.path
+    elif isinstance(data.get("image"), str):
+        candidate = Path(settings.MEDIA_ROOT) / data["image"]
+        image_path = str(candidate) if candidate.is_file() else None
+    return PrelabelInput(
+        item_id=item.pk,
+        data=data,
+        text=str(data.get("text") or ""),
+        image_path=image_path,
+        width=item.width,
+        height=item.height,
+    )
+
+
+def labeled_count(project: Project) -> int:
+    """Items with a final or an aggregated label (what retraining counts)."""
+    return (
+        project.items.exclude(final_value__isnull=True, aggregate_value__isnull=True)
+        .order_by()
+        .count()
+    )
+
+
+def training_set(project: Project) -> TrainingSet:
+    """Every item with a final or aggregated label that has a class form, in id order."""
+    rows = (
+        project.items.exclude(final_value__isnull=True, aggregate_value__isnull=True)
+        .only(*INPUT_FIELDS, "final_value", "aggregate_value")
+        .order_by("id")
+    )
+    found = TrainingSet()
+    for item in rows.iterator(chunk_size=2000):
+        final = class_of(project.kind, item.final_value)
+        label = final or class_of(project.kind, item.aggregate_value)
+        if label is not None:
+            found.inputs.append(item_input(item))
+            found.labels.append(label)
+            found.is_final.append(final is not None)
+    return found
+
+
+def training_check(data: TrainingSet) -> None:
+    """Raise NotEnoughLabels unless there are MIN_LABELS labels in at least two classes."""
+    classes = Counter(data.labels)
+    if len(data.labels) < MIN_LABELS or len(classes) < 2:
+        raise NotEnoughLabels(
+            f"Pre-labeling needs at least {MIN_LABELS} settled or aggregated labels in two or "
+            f"more classes; this project has {len(data.labels)} in {len(classes)}"
+        )
+
+
+def cross_validate(
+    make: Callable[[], Backend], data: TrainingSet
+) -> tuple[float | None, dict[str, Any]]:
+    """k-fold accuracy (k <= 5) on held-out items, against final labels where any exist.
+
+    Returns (accuracy or None when nothing could be evaluated, details).
+    """
+    against = "final" if any(data.is_final) else "aggregate"
+    smallest = min(Counter(data.labels).values())
+    folds = min(MAX_FOLDS, len(data.labels))
+    splitter: Any = (
+        StratifiedKFold(n_splits=min(folds, smallest), shuffle=True, random_state=0)
+        if smallest >= 2
+        else KFold(n_splits=folds, shuffle=True, random_state=0)
+    )
+    labels = np.asarray(data.labels)
+    hits = evaluated = 0
+    for train, test in splitter.split(np.zeros(len(labels)), labels):
+        scored = [i for i in test if against == "aggregate" or data.is_final[i]]
+        if not scored or len(set(labels[train])) < 2:
+            continue
+        model = make()
+        model.fit([data.inputs[i] for i in train], labels[train].tolist())
+        predicted = model.predict([data.inputs[i] for i in scored])
+        hits += sum(
+            1
+            for i, s in zip(scored, predicted, strict=True)
+            if s is not None and class_of(model.kind, s.value) == labels[i]
+        )
+        evaluated += len(scored)
+    accuracy = round(hits / evaluated, 6) if evaluated else None
+    return accuracy, {"against": against, "folds": splitter.get_n_splits(), "evaluated": evaluated}
+
+
+def class_counts(labels: Iterable[str]) -> dict[str, int]:
+    """Label -> count, most common first (stored with the model version)."""
+    return dict(Counter(labels).most_common())
+
+
+def fit_model(make: Callable[[], Backend], data: TrainingSet) -> Backend:
+    """Fit a fresh backend on the whole training set."""
+    model = make()
+    model.fit(data.inputs, data.labels)
+    return model
+
+
+def inputs_for(items: Sequence[Item]) -> list[PrelabelInput]:
+    """Backend inputs for a batch of items."""
+    return [item_input(item) for item in items]
