@@ -1,0 +1,185 @@
+"""Turn decoded JSON objects into ItemRecords and check them against the project's schema.
+
+`record_from_object` checks shape (fields present, right types); `record_check` checks meaning
+(values valid for the schema via labeling.schema.value_validate, one annotation per annotator).
+Both passes of an import call them, so what pass 1 accepts is exactly what pass 2 writes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from labeling.exceptions import ValueInvalid
+from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
+from labeling.schema import value_validate
+
+MAX_ID_LENGTH = 255
+MAX_NAME_LENGTH = 150
+
+
+class ShapeError(Exception):
+    """A field is missing or has the wrong type; the message names it."""
+
+
+def record_from_object(obj: object, line: int) -> ItemRecord:
+    """Build an ItemRecord from one decoded import object; raise ShapeError when malformed."""
+    if not isinstance(obj, dict):
+        raise ShapeError("each item must be a JSON object")
+    if "id" not in obj:
+        raise ShapeError("missing field 'id'")
+    if "data" not in obj:
+        raise ShapeError("missing field 'data'")
+    external_id = external_id_of(obj["id"])
+    if not isinstance(obj["data"], dict):
+        raise ShapeError(f"item {external_id}: 'data' must be an object")
+    return ItemRecord(
+        line=line,
+        external_id=external_id,
+        data=obj["data"],
+        annotations=[annotation_from_object(a, line, external_id) for a in _list(obj, "annotations")],
+        predictions=[_prediction(p, line, external_id) for p in _list(obj, "predictions")],
+    )
+
+
+def external_id_of(raw: object) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise ShapeError("'id' must be a string or an integer")
+    external_id = str(raw).strip()
+    if not external_id or len(external_id) > MAX_ID_LENGTH:
+        raise ShapeError(f"'id' must have 1 to {MAX_ID_LENGTH} characters")
+    return external_id
+
+
+def _list(obj: dict[str, Any], key: str) -> list[Any]:
+    value = obj.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ShapeError(f"'{key}' must be a list")
+    return value
+
+
+def annotation_from_object(raw: object, line: int, item_id: str) -> AnnotationRecord:
+    where = f"item {item_id}: annotation"
+    if not isinstance(raw, dict):
+        raise ShapeError(f"{where} must be an object")
+    annotator = raw.get("annotator")
+    if not isinstance(annotator, str) or not annotator.strip() or len(annotator) > MAX_NAME_LENGTH:
+        raise ShapeError(f"{where} needs an 'annotator' name (1 to {MAX_NAME_LENGTH} characters)")
+    if "value" not in raw:
+        raise ShapeError(f"{where} by {annotator} is missing 'value'")
+    comment = raw.get("comment") or ""
+    if not isinstance(comment, str):
+        raise ShapeError(f"{where} by {annotator}: 'comment' must be a string")
+    return AnnotationRecord(
+        line=line,
+        annotator=annotator.strip(),
+        value=raw["value"],
+        created_at=timestamp_of(raw.get("created_at"), f"{where} by {annotator}"),
+        guideline_version=_count(raw.get("guideline_version"), "guideline_version", where),
+        lead_time_ms=_count(raw.get("lead_time_ms"), "lead_time_ms", where),
+        unsure=bool(raw.get("unsure", False)),
+        comment=comment,
+        prelabel_shown=bool(raw.get("prelabel_shown", False)),
+    )
+
+
+def _prediction(raw: object, line: int, item_id: str) -> PredictionRecord:
+    where = f"item {item_id}: prediction"
+    if not isinstance(raw, dict):
+        raise ShapeError(f"{where} must be an object")
+    model = raw.get("model")
+    if not isinstance(model, str) or not model.strip() or len(model) > 200:
+        raise ShapeError(f"{where} needs a 'model' name")
+    if "value" not in raw:
+        raise ShapeError(f"{where} of {model} is missing 'value'")
+    score = raw.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
+        raise ShapeError(f"{where} of {model}: 'score' must be a number")
+    return PredictionRecord(line=line, model=model.strip(), value=raw["value"], score=score)
+
+
+def _count(raw: object, name: str, where: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ShapeError(f"{where}: '{name}' must be a non-negative integer")
+    return raw
+
+
+def timestamp_of(raw: object, where: str) -> datetime | None:
+    """Parse an ISO 8601 timestamp; naive ones are taken as UTC."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise ShapeError(f"{where}: 'created_at' must be an ISO 8601 string")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ShapeError(f"{where}: 'created_at' {raw!r} is not an ISO 8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def record_check(record: ItemRecord, *, schema: dict[str, Any], dedupe: bool) -> list[RowError]:
+    """Check the record against the schema, normalising values in place.
+
+    Repeated (item, annotator) pairs and repeated models are errors, unless `dedupe` is set:
+    then the first one is kept and the later ones dropped.
+    """
+    errors = _data_errors(record, schema)
+    text = record.data.get("text") if isinstance(record.data.get("text"), str) else None
+    seen: dict[str, int] = {}
+    kept: list[AnnotationRecord] = []
+    for annotation in record.annotations:
+        first = seen.get(annotation.annotator)
+        if first is not None:
+            if not dedupe:
+                errors.append(RowError(annotation.line, _repeat_message(record, annotation, first)))
+            continue
+        seen[annotation.annotator] = annotation.line
+        where = f"item {record.external_id}: annotation by {annotation.annotator}"
+        annotation.value = _valid_value(schema, annotation.value, text, where, annotation.line, errors)
+        kept.append(annotation)
+    record.annotations = kept
+    models: set[str] = set()
+    predictions: list[PredictionRecord] = []
+    for prediction in record.predictions:
+        if prediction.model in models:
+            if not dedupe:
+                message = f"item {record.external_id}: two predictions of model {prediction.model}"
+                errors.append(RowError(prediction.line, message))
+            continue
+        models.add(prediction.model)
+        where = f"item {record.external_id}: prediction of {prediction.model}"
+        prediction.value = _valid_value(schema, prediction.value, text, where, prediction.line, errors)
+        predictions.append(prediction)
+    record.predictions = predictions
+    return errors
+
+
+def _repeat_message(record: ItemRecord, annotation: AnnotationRecord, first: int) -> str:
+    lines = f"line {first}" if first == annotation.line else f"lines {first} and {annotation.line}"
+    return (
+        f"item {record.external_id}: annotator {annotation.annotator} labels it twice ({lines}); "
+        "keep the first with --dedupe first"
+    )
+
+
+def _data_errors(record: ItemRecord, schema: dict[str, Any]) -> list[RowError]:
+    key = "image" if schema.get("data") == "image" else "text"
+    if not isinstance(record.data.get(key), str):
+        return [RowError(record.line, f"item {record.external_id}: data.{key} must be a string")]
+    return []
+
+
+def _valid_value(
+    schema: dict[str, Any], value: object, text: str | None, where: str, line: int, errors: list[RowError]
+) -> Any:
+    try:
+        return value_validate(schema, value, text=text)
+    except ValueInvalid as error:
+        errors.append(RowError(line, f"{where}: {error.message}"))
+        return value
