@@ -1,5 +1,17 @@
-"""Pages of the review area (filled in by its feature)."""
+"""Pages of the review area: the queue and the item review (reviewers and leads)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from frontend.nav import register_project_link
+from frontend.views import review_actions, review_item, review_queue
+
+urlpatterns = [
+    path("projects/<int:project_id>/review/", review_queue.review_queue_page, name="review-queue"),
+    path("projects/<int:project_id>/review/items/<int:item_id>/", review_item.review_item_page,
+         name="review-item"),
+    path("projects/<int:project_id>/review/items/<int:item_id>/<slug:action>",
+         review_actions.review_action, name="review-action"),
+]
+
+register_project_link(label="Review", url_name="review-queue", roles={"reviewer", "lead"},
+                      order=30)

@@ -48,6 +48,7 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class QueuePage:
+    project: Project
     flags: list[Flag]
     next_cursor: str | None
     filters: QueueFilters = field(default_factory=QueueFilters)
@@ -125,7 +126,7 @@ def review_queue(
     rows = list(flags.select_related("item").order_by("-severity", "id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return QueuePage(flags=rows, next_cursor=cursor_encode(rows[-1]) if more else None,
+    return QueuePage(project=project, flags=rows, next_cursor=cursor_encode(rows[-1]) if more else None,
                      filters=filters)
 
 

@@ -1,0 +1,101 @@
+"""Form posts of the item review page: each calls one review service, then redirects back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from frontend.views.review_common import review_page
+from labeling.exceptions import AccordError, NotFound, ValueInvalid
+from labeling.models import Annotation, Project
+from review import selectors_queue as queue
+from review import services_decisions as decide
+from review.models import Flag
+
+
+def _final_value(project: Project, post: Any) -> object:
+    """The posted final value: labels from the picker, or the JSON editor for other kinds."""
+    if project.kind == "single":
+        return {"label": post.get("label", "")}
+    if project.kind == "multi":
+        return {"labels": post.getlist("label")}
+    if project.kind == "rating":
+        raw = post.get("label", "")
+        return {"rating": int(raw) if raw.lstrip("-").isdigit() else raw}
+    try:
+        return json.loads(post.get("value_json", ""))
+    except ValueError as error:
+        raise ValueInvalid("The value is not valid JSON") from error
+
+
+def _final(request: HttpRequest, view: Any) -> str:
+    decide.final_label_set(item=view.item, reviewer=request.user,
+                           value=_final_value(view.project, request.POST),
+                           cause=request.POST.get("cause", ""), note=request.POST.get("note", ""))
+    return "Final label set."
+
+
+def _verdict(request: HttpRequest, view: Any) -> str:
+    annotation = Annotation.objects.filter(item=view.item,
+                                           pk=request.POST.get("annotation") or 0).first()
+    if annotation is None:
+        raise NotFound("No such annotation on this item")
+    review = decide.annotation_verdict_set(annotation=annotation, reviewer=request.user,
+                                           verdict=request.POST.get("verdict", ""),
+                                           comment=request.POST.get("comment", ""))
+    return f"Annotation {review.verdict}."
+
+
+def _send_back(request: HttpRequest, view: Any) -> str:
+    ids = [int(pk) for pk in request.POST.getlist("annotators") if pk.isdigit()]
+    decide.item_send_back(item=view.item, reviewer=request.user, annotator_ids=ids,
+                          note=request.POST.get("note", ""))
+    return "Sent back for a new round."
+
+
+def _dismiss(request: HttpRequest, view: Any) -> str:
+    flag = Flag.objects.filter(item=view.item, pk=request.POST.get("flag") or 0).first()
+    if flag is None:
+        raise NotFound("No such flag on this item")
+    decide.flag_dismiss(flag=flag, reviewer=request.user, reason=request.POST.get("reason", ""))
+    return "Flag dismissed."
+
+
+def _comment(request: HttpRequest, view: Any) -> str:
+    decide.comment_add(item=view.item, author=request.user, body=request.POST.get("body", ""))
+    return "Comment added."
+
+
+def _example(request: HttpRequest, view: Any) -> str:
+    is_example = request.POST.get("is_example", "1") == "1"
+    decide.example_mark(item=view.item, reviewer=request.user, note=request.POST.get("note", ""),
+                        is_example=is_example)
+    return "Marked as a guideline example." if is_example else "No longer an example."
+
+
+ACTIONS = {"final": _final, "verdict": _verdict, "send-back": _send_back,
+           "dismiss": _dismiss, "comment": _comment, "example": _example}
+
+
+@review_page
+def review_action(request: HttpRequest, project_id: int, item_id: int,
+                  action: str) -> HttpResponse:
+    """Run one review action (POST only); domain errors come back as a message on the page."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    handler = ACTIONS.get(action)
+    view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
+    if handler is None:
+        raise NotFound("No such action")
+    try:
+        messages.success(request, handler(request, view))
+    except AccordError as error:
+        messages.error(request, error.message)
+    back = reverse("review-item", kwargs={"project_id": project_id, "item_id": item_id})
+    query = request.POST.get("query", "")
+    return redirect(f"{back}?{query}" if query else back)

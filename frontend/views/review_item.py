@@ -1,0 +1,86 @@
+"""The item review page: every annotation side by side, the model, flags, thread and audit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from frontend.views.review_common import review_page, seconds, value_text
+from labeling.models import Membership
+from labeling.schema import label_values
+from review import selectors_queue as queue
+from review.models import Cause, FlagStatus
+
+
+def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for annotation in annotations:
+        review = getattr(annotation, "review", None)
+        rows.append({
+            "annotation": annotation,
+            "value": value_text(annotation.value),
+            "time": seconds(annotation.lead_time_ms),
+            "verdict": review.verdict if review else "",
+        })
+    return rows
+
+
+def _final_choices(project: Any, item: Any) -> dict[str, Any]:
+    """What the final-label form offers: schema labels (keys 1..9) or a JSON editor."""
+    kind = project.kind
+    current = item.final_value or item.aggregate_value
+    if kind == "rating":
+        scale = project.schema.get("scale", {})
+        options = [str(n) for n in range(int(scale.get("min", 1)), int(scale.get("max", 5)) + 1)]
+    elif kind in ("single", "multi"):
+        options = label_values(project.schema)
+    else:
+        options = []
+    return {
+        "kind": kind,
+        "options": options,
+        "selected": value_text(current).split(", ") if current else [],
+        "value_json": json.dumps(current or {}, sort_keys=True),
+    }
+
+
+@review_page
+def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> HttpResponse:
+    """One item for review, with J/K links to its neighbours in the (filtered) queue."""
+    view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
+    filters = queue.queue_filters_parse(request.GET)
+    query = urlencode(filters.as_query())
+    neighbours = {
+        name: queue.queue_neighbour(user=request.user, project_id=project_id, item_id=item_id,
+                                    forward=forward, filters=filters)
+        for name, forward in (("next", True), ("previous", False))
+    }
+    members = Membership.objects.filter(
+        project_id=project_id, user_id__in=[a.annotator_id for a in view.annotations]
+    ).select_related("user")
+    item = view.item
+    context = {
+        "project": view.project,
+        "item": item,
+        "text": item.data.get("text", "") if isinstance(item.data, dict) else "",
+        "annotations": _annotation_rows(view.annotations),
+        "predictions": [{"prediction": p, "value": value_text(p.value)}
+                        for p in view.predictions],
+        "aggregate": value_text(item.aggregate_value),
+        "final": value_text(item.final_value),
+        "flags": view.flags,
+        "open_flags": [f for f in view.flags if f.status == FlagStatus.OPEN],
+        "comments": view.comments,
+        "audit": view.audit,
+        "own_item": view.own_item,
+        "causes": Cause.choices,
+        "send_back_to": [(m.user_id, m.user.username) for m in members],
+        "neighbours": neighbours,
+        "query": query,
+        **_final_choices(view.project, item),
+    }
+    return render(request, "review/item.html", context)

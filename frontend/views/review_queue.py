@@ -1,0 +1,69 @@
+"""The review queue page: counts per reason and cause, filters, flags by severity."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from frontend.views.review_common import review_page, value_text
+from labeling.models import Membership, Role
+from labeling.permissions import role_of
+from labeling.schema import label_values
+from review import selectors_queue as queue
+from review.models import Cause, FlagReason, FlagStatus
+
+
+def _row(flag: Any) -> dict[str, Any]:
+    item = flag.item
+    text = item.data.get("text", "") if isinstance(item.data, dict) else ""
+    return {
+        "flag": flag,
+        "item": item,
+        "snippet": text[:140] + ("…" if len(text) > 140 else ""),
+        "aggregate": value_text(item.aggregate_value),
+        "severity_pct": round(100 * max(0.0, min(1.0, flag.severity))),
+    }
+
+
+def _choices(project: Any) -> dict[str, Any]:
+    annotators = (
+        Membership.objects.filter(project=project)
+        .exclude(role=Role.LEAD)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return {
+        "reasons": FlagReason.choices,
+        "statuses": FlagStatus.choices,
+        "labels": label_values(project.schema),
+        "annotators": [(m.user_id, m.user.username) for m in annotators],
+    }
+
+
+@review_page
+def review_queue_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Open flags of the project, most severe first; keyset pages via ?cursor=."""
+    filters = queue.queue_filters_parse(request.GET)
+    page = queue.review_queue(user=request.user, project_id=project_id, filters=filters,
+                              cursor=request.GET.get("cursor"))
+    counts = queue.queue_counts(user=request.user, project_id=project_id)
+    project = page.project
+    query = filters.as_query()
+    context = {
+        "project": project,
+        "rows": [_row(flag) for flag in page.flags],
+        "reason_counts": [(value, label, counts["reasons"][value])
+                          for value, label in FlagReason.choices],
+        "cause_counts": [(value, label, counts["causes"][value]) for value, label in Cause.choices],
+        "filters": filters,
+        "query": urlencode(query),
+        "next_query": urlencode({**query, "cursor": page.next_cursor}) if page.next_cursor else "",
+        "is_lead": role_of(request.user, project) == Role.LEAD,
+        "gaps": [{"decision": d, "value": value_text(d.value)} for d in
+                 queue.guideline_gap_list(user=request.user, project_id=project_id, limit=20)],
+        **_choices(project),
+    }
+    return render(request, "review/queue.html", context)
