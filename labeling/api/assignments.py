@@ -1,5 +1,172 @@
-"""REST routes for assignments (filled in by its feature). Exposes `urlpatterns`."""
+"""REST routes of the annotator's day: next item, submit, skip, release, history, edit.
 
-from django.urls import URLPattern
+Views parse input, call one engine function or service and render; the payloads never carry
+other annotators' labels, the aggregate or a gold answer.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path, reverse
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from labeling import assignment as engine
+from labeling.models import Annotation, Assignment
+from labeling.permissions import project_for_role
+from labeling.services.annotations import (
+    annotation_edit,
+    annotation_submit,
+    assignment_release,
+    assignment_skip,
+)
+
+
+def item_payload(assignment: Assignment) -> dict[str, Any]:
+    """What an annotator sees of the item: its data, image link and any suggestion shown."""
+    item = assignment.item
+    image_url = None
+    if item.image:
+        image_url = reverse(
+            "api-item-image", kwargs={"project_id": item.project_id, "item_id": item.pk}
+        )
+    return {
+        "id": item.pk,
+        "external_id": item.external_id,
+        "data": item.data,
+        "image_url": image_url,
+        "width": item.width,
+        "height": item.height,
+        "suggestion": engine.suggestion_for(assignment),
+    }
+
+
+def assignment_payload(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "id": assignment.pk,
+        "status": assignment.status,
+        "round": assignment.round,
+        "expires_at": assignment.expires_at,
+        "prelabel_shown": assignment.prelabel_shown,
+    }
+
+
+class SubmitSerializer(serializers.Serializer):
+    value = serializers.JSONField()
+    lead_time_ms = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    unsure = serializers.BooleanField(required=False, default=False)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class EditSerializer(serializers.Serializer):
+    value = serializers.JSONField(required=False)
+    unsure = serializers.BooleanField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class MyAnnotationSerializer(serializers.ModelSerializer):
+    """One of my annotations, with the item it labels; `editable` until a reviewer settles it."""
+
+    item_external_id = serializers.CharField(source="item.external_id", read_only=True)
+    item_data = serializers.JSONField(source="item.data", read_only=True)
+    editable = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Annotation
+        fields = (
+            "id", "item", "item_external_id", "item_data", "value", "unsure", "comment",
+            "lead_time_ms", "guideline_version", "round", "created_at", "updated_at", "editable",
+        )
+
+    def get_editable(self, annotation: Annotation) -> bool:
+        return annotation.item.final_value is None
+
+
+class ProjectNextApi(APIView):
+    """POST: my live assignment or a newly claimed one (200), or 204 when I am done."""
+
+    def post(self, request: Request, project_id: int) -> Response:
+        project = project_for_role(request.user, project_id)
+        assignment = engine.next_item(project, request.user)
+        if assignment is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        body = {"assignment": assignment_payload(assignment), "item": item_payload(assignment)}
+        return Response(body)
+
+
+class AssignmentSubmitApi(APIView):
+    def post(self, request: Request, assignment_id: int) -> Response:
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = annotation_submit(assignment_id=assignment_id, user=request.user, **data.validated_data)
+        return Response({"annotation": {"id": annotation.pk, "value": annotation.value}})
+
+
+class AssignmentSkipApi(APIView):
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = assignment_skip(assignment_id=assignment_id, user=request.user)
+        return Response({"assignment": assignment_payload(assignment)})
+
+
+class AssignmentReleaseApi(APIView):
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = assignment_release(assignment_id=assignment_id, user=request.user)
+        return Response({"assignment": assignment_payload(assignment)})
+
+
+class ProjectProgressApi(APIView):
+    """GET: {"done", "remaining"} for me in the project (what the progress bar shows)."""
+
+    def get(self, request: Request, project_id: int) -> Response:
+        project = project_for_role(request.user, project_id)
+        done = Annotation.objects.filter(project=project, annotator_id=request.user.pk).count()
+        remaining = engine.remaining_count(project=project, user=request.user)
+        return Response({"done": done, "remaining": remaining})
+
+
+class ProjectHistoryApi(generics.ListAPIView):
+    """GET: my own annotations in the project, newest first (paginated)."""
+
+    serializer_class = MyAnnotationSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        project = project_for_role(self.request.user, self.kwargs["project_id"])
+        return (
+            Annotation.objects.filter(project=project, annotator_id=self.request.user.pk)
+            .select_related("item")
+            .order_by("-updated_at", "-id")
+        )
+
+
+class AnnotationEditApi(APIView):
+    """PATCH: change my own annotation while its item is unsettled."""
+
+    def patch(self, request: Request, annotation_id: int) -> Response:
+        data = EditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = annotation_edit(annotation_id=annotation_id, user=request.user, **data.validated_data)
+        return Response(MyAnnotationSerializer(annotation).data)
+
+
+urlpatterns: list[URLPattern] = [
+    path("projects/<int:project_id>/next", ProjectNextApi.as_view(), name="api-next"),
+    path("projects/<int:project_id>/progress", ProjectProgressApi.as_view(), name="api-progress"),
+    path("projects/<int:project_id>/history", ProjectHistoryApi.as_view(), name="api-history"),
+    path(
+        "assignments/<int:assignment_id>/submit",
+        AssignmentSubmitApi.as_view(),
+        name="api-assignment-submit",
+    ),
+    path(
+        "assignments/<int:assignment_id>/skip", AssignmentSkipApi.as_view(), name="api-assignment-skip"
+    ),
+    path(
+        "assignments/<int:assignment_id>/release",
+        AssignmentReleaseApi.as_view(),
+        name="api-assignment-release",
+    ),
+    path("annotations/<int:annotation_id>", AnnotationEditApi.as_view(), name="api-annotation"),
+]

@@ -1,0 +1,257 @@
+"""The assignment engine: hand each annotator their next item, fairly and never over overlap.
+
+An Assignment is a lease. `next_item` returns the annotator's live lease if they have one;
+otherwise it claims an item. Which items are claimable (see `claimable_items`):
+- not settled, and not settled by this user (a reviewer never labels what they reviewed);
+- the user has no annotation on it, or it was sent back to a new round and the user is asked
+  again (listed in `reopened_for`, or `reopened_for` is empty and they annotated it before);
+- live leases + annotations of the current round < the item's target
+  (`target_overlap`, else the project's overlap);
+- the user did not skip it in the last SKIP_MEMORY (skipped items go back to the pool for
+  others; the skipper sees them again after that, or never in the same working day).
+Reopened and escalated items come first, then the project's ordering policy. Gold items are
+served on a `gold_rate` share of claims (and once the regular pool is empty); the annotator
+cannot tell them apart, since the payload never carries the gold answer.
+
+Concurrency: the claim runs in one transaction. The member row is locked first (one claim at a
+time per annotator), then candidate item rows are locked one at a time with
+SELECT ... FOR UPDATE SKIP LOCKED (pk order within the policy's order), so concurrent
+annotators pass each other instead of waiting; the count is re-read under the row lock before
+the lease is written, because the candidate query's snapshot may predate a rival's commit.
+SQLite has no row locks, but its IMMEDIATE transactions serialise writers, which is as safe.
+Expired leases stop counting at once (by time) and are marked `expired` lazily.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from labeling.exceptions import GuidelineAckRequired, NotFound
+from labeling.models import (
+    Annotation,
+    Assignment,
+    AssignmentStatus,
+    Item,
+    Membership,
+    Prediction,
+    Project,
+)
+from labeling.policies import policy_for
+
+SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
+CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
+
+
+def live_leases(now: datetime) -> Q:
+    """Assignments that hold a slot right now: active and not past their expiry."""
+    return Q(status=AssignmentStatus.ACTIVE, expires_at__gt=now)
+
+
+def _count(queryset: QuerySet[Assignment] | QuerySet[Annotation]) -> Coalesce:
+    """A correlated COUNT(*) over `queryset` (already filtered on the outer item), 0 if none."""
+    grouped = queryset.order_by().values("item_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(grouped), Value(0))
+
+
+def _reopened_for(user_id: int) -> Q:
+    """Items whose `reopened_for` list holds `user_id` (JSON containment differs per vendor)."""
+    if connection.vendor == "postgresql":
+        return Q(reopened_for__contains=[user_id])
+    table = Item._meta.db_table
+    sql = f'EXISTS (SELECT 1 FROM json_each("{table}"."reopened_for") WHERE json_each.value = %s)'  # noqa: S608 - table name is ours
+    return Q(RawSQL(sql, (user_id,), output_field=BooleanField()))  # noqa: S611 - parameterised
+
+
+def _taken_slots(now: datetime) -> Coalesce:
+    """Live leases plus annotations of the item's current round, as an expression on Item."""
+    live = Assignment.objects.filter(live_leases(now), item=OuterRef("pk"))
+    done = Annotation.objects.filter(item=OuterRef("pk"), round=OuterRef("round"))
+    return _count(live) + _count(done)
+
+
+def claimable_items(*, project: Project, user: AbstractBaseUser, now: datetime) -> QuerySet[Item]:
+    """Items of `project` that `user` may claim at `now`, unordered (see the module docstring)."""
+    mine = Annotation.objects.filter(item=OuterRef("pk"), annotator_id=user.pk)
+    asked_again = Exists(mine.filter(round__lt=OuterRef("round"))) & (
+        Q(reopened_for=[]) | _reopened_for(user.pk)
+    )
+    skipped = Assignment.objects.filter(
+        project=project,
+        annotator_id=user.pk,
+        status=AssignmentStatus.SKIPPED,
+        finished_at__gte=now - SKIP_MEMORY,
+    ).values_list("item_id", flat=True)
+    return (
+        Item.objects.filter(project=project, final_value__isnull=True)
+        .filter(Q(final_reviewer__isnull=True) | ~Q(final_reviewer_id=user.pk))
+        .filter(~Exists(mine) | asked_again)
+        .exclude(pk__in=list(skipped))
+        .alias(
+            taken=_taken_slots(now),
+            target=Coalesce("target_overlap", Value(project.overlap)),
+        )
+        .filter(taken__lt=F("target"))
+    )
+
+
+def claim_phases(
+    *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+) -> list[QuerySet[Item]]:
+    """Ordered querysets to claim from, in turn: reopened/escalated, then the policy's order.
+
+    Items below the project's overlap are ordered by the policy (the index on
+    (project, annotation_count, id) keeps that cheap); items at or above it can only be
+    claimable because they were reopened or escalated, and they go first.
+    """
+    items = claimable_items(project=project, user=user, now=now)
+    extra = items.filter(annotation_count__gte=project.overlap).filter(
+        Q(round__gt=1) | Q(target_overlap__isnull=False)
+    )
+    fresh = items.filter(annotation_count__lt=project.overlap)
+    policy = policy_for(project.ordering)
+    regular = policy(fresh.filter(is_gold=False), project=project, user=user)
+    gold = policy(fresh.filter(is_gold=True), project=project, user=user)
+    serve_gold = project.gold_rate > 0 and rng.random() < project.gold_rate
+    return [extra.order_by("id"), *(gold + regular if serve_gold else regular + gold)]
+
+
+def _room_left(item: Item, *, project: Project, now: datetime) -> bool:
+    """Re-count the item's taken slots with a fresh read; call it holding the item's row lock."""
+    live = Assignment.objects.filter(live_leases(now), item=item).count()
+    done = Annotation.objects.filter(item=item, round=item.round).count()
+    target = item.target_overlap or project.overlap
+    return live + done < target
+
+
+def _lease(
+    item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+) -> Assignment:
+    """Write the lease; expired leases of the item are marked first (they no longer count)."""
+    Assignment.objects.filter(
+        item=item, status=AssignmentStatus.ACTIVE, expires_at__lte=now
+    ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
+    shown = (
+        project.show_prelabels
+        and Prediction.objects.filter(item=item).exists()
+        and rng.random() < project.prelabel_share
+    )
+    return Assignment.objects.create(
+        project=project,
+        item=item,
+        annotator=user,
+        round=item.round,
+        prelabel_shown=shown,
+        expires_at=now + timedelta(minutes=project.lease_minutes),
+    )
+
+
+def _claim(
+    phases: list[QuerySet[Item]],
+    *,
+    project: Project,
+    user: AbstractBaseUser,
+    now: datetime,
+    rng: random.Random,
+) -> Assignment | None:
+    """Lock candidates one at a time (skipping rows others hold) until one still has room."""
+    tried: list[int] = []
+    for phase in phases:
+        for _attempt in range(CLAIM_ATTEMPTS):
+            locked = phase.exclude(pk__in=tried).select_for_update(skip_locked=True, of=("self",))
+            item = locked.first()
+            if item is None:
+                break
+            if _room_left(item, project=project, now=now):
+                return _lease(item, project=project, user=user, now=now, rng=rng)
+            tried.append(item.pk)
+    return None
+
+
+def live_assignment(*, project: Project, user: AbstractBaseUser, now: datetime) -> Assignment | None:
+    """The user's live lease in the project, marking their lapsed ones `expired` on the way."""
+    Assignment.objects.filter(
+        project=project, annotator_id=user.pk, status=AssignmentStatus.ACTIVE, expires_at__lte=now
+    ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
+    return (
+        Assignment.objects.filter(
+            project=project, annotator_id=user.pk, status=AssignmentStatus.ACTIVE
+        )
+        .select_related("item")
+        .order_by("id")
+        .first()
+    )
+
+
+def next_item(
+    project: Project,
+    user: AbstractBaseUser,
+    *,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Assignment | None:
+    """The user's next assignment in `project`, or None when nothing is left for them.
+
+    Returns the live lease if there is one, else claims an item (see the module docstring).
+    Raises NotFound for non-members and GuidelineAckRequired (409) while the member has not
+    acknowledged the guideline version in force. `now` and `rng` are for tests.
+    """
+    now = now or timezone.now()
+    rng = rng or random.Random()  # noqa: S311 - sampling shares, not secrets
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().filter(project=project, user_id=user.pk).first()
+        )
+        if membership is None:
+            raise NotFound("No such project")
+        if membership.acknowledged_version < project.guideline_version:
+            raise GuidelineAckRequired(
+                f"Read and acknowledge guideline version {project.guideline_version} first",
+                details={"version": project.guideline_version},
+            )
+        current = live_assignment(project=project, user=user, now=now)
+        if current is not None:
+            return current
+        phases = claim_phases(project=project, user=user, now=now, rng=rng)
+        return _claim(phases, project=project, user=user, now=now, rng=rng)
+
+
+def suggestion_for(assignment: Assignment) -> dict[str, object] | None:
+    """The pre-label shown with this assignment: the item's latest prediction, or None."""
+    if not assignment.prelabel_shown:
+        return None
+    prediction = (
+        Prediction.objects.filter(item_id=assignment.item_id).order_by("-created_at", "-id").first()
+    )
+    if prediction is None:
+        return None
+    return {"value": prediction.value, "score": prediction.score, "model": prediction.model_version}
+
+
+def remaining_count(*, project: Project, user: AbstractBaseUser) -> int:
+    """How many items the user could still be given now (their live lease included)."""
+    now = timezone.now()
+    leased = list(
+        Assignment.objects.filter(
+            live_leases(now), project=project, annotator_id=user.pk
+        ).values_list("item_id", flat=True)
+    )
+    claimable = claimable_items(project=project, user=user, now=now).exclude(pk__in=leased)
+    return claimable.count() + len(leased)
