@@ -1,0 +1,261 @@
+"""Pre-labeling jobs: start, cancel, run (fit or load the model, split into batches), batches.
+
+A job covers the items its filter selects when it runs; they are split into batches of
+BATCH_SIZE consecutive ids, each handled by one `labeling.prelabel_batch` task, so several
+workers share a job. Predictions are upserted on (item, model version), so a rerun or a
+redelivered batch never duplicates. `done` grows once per batch: a batch counts only if no
+prediction of its id span was written since the job was created (checked under row locks).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from labeling.events import enqueue
+from labeling.exceptions import Conflict, ValueInvalid
+from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
+from labeling.prelabel import registry, training, versions
+from labeling.prelabel.base import Suggestion
+from labeling.prelabel.exceptions import TRANSIENT_ERRORS
+from labeling.prelabel.labels import CLASS_KINDS
+from labeling.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+SCOPES = ("unlabeled", "unsettled", "all")
+LIVE = (JobStatus.PENDING, JobStatus.RUNNING)
+RUN_TASK = "labeling.run_prelabel_job"
+BATCH_TASK = "labeling.prelabel_batch"
+
+
+def item_filter_clean(raw: object) -> dict[str, Any]:
+    """Normalise a filter: {"scope": "unlabeled"|"unsettled"|"all", "ids": [int, ...]?}.
+
+    unlabeled = no annotation and no final label (the default); unsettled = no final label.
+    """
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise ValueInvalid("filter must be an object like {\"scope\": \"unlabeled\"}")
+    scope = raw.get("scope", "unlabeled")
+    if scope not in SCOPES:
+        raise ValueInvalid(f"filter.scope must be one of {', '.join(SCOPES)}")
+    clean: dict[str, Any] = {"scope": scope}
+    ids = raw.get("ids")
+    if ids is not None:
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise ValueInvalid("filter.ids must be a list of item ids")
+        clean["ids"] = sorted(set(ids))
+    return clean
+
+
+def job_items(job: PrelabelJob) -> QuerySet[Item]:
+    """The items a job's filter selects right now, in id order."""
+    items = Item.objects.filter(project_id=job.project_id)
+    scope = job.item_filter.get("scope", "unlabeled")
+    if scope in ("unlabeled", "unsettled"):
+        items = items.filter(final_value__isnull=True)
+    if scope == "unlabeled":
+        items = items.filter(annotation_count=0)
+    if "ids" in job.item_filter:
+        items = items.filter(pk__in=job.item_filter["ids"])
+    return items.order_by("id")
+
+
+def prelabel_job_create(
+    *,
+    project: Project,
+    user: AbstractBaseUser | None,
+    backend: str | None = None,
+    item_filter: object = None,
+) -> PrelabelJob:
+    """Create a pending job (no task enqueued; `prelabel_job_start` also enqueues it).
+
+    Raises PrelabelUnavailable (backend), ValueInvalid (filter), Conflict (a job of the
+    project is still pending or running) and NotEnoughLabels (nothing to learn from yet).
+    """
+    name = registry.backend_check(project, backend)
+    clean = item_filter_clean(item_filter)
+    if name != "http" and versions.model_version_current(project=project, backend=name) is None:
+        training.training_check(training.training_set(project))
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        if PrelabelJob.objects.filter(project=project, status__in=LIVE).exists():
+            raise Conflict("A pre-labeling job is already running in this project; cancel it first")
+        job = PrelabelJob.objects.create(
+            project=project, backend=name, item_filter=clean, created_by=user
+        )
+        job.total = job_items(job).count()
+        job.save(update_fields=["total"])
+        audit_record(
+            project=project, actor=user, action="prelabel.start", target_type="prelabel_job",
+            target_id=job.pk, after={"backend": name, "filter": clean, "total": job.total},
+        )
+    return job
+
+
+def prelabel_job_start(
+    *,
+    project: Project,
+    user: AbstractBaseUser | None,
+    backend: str | None = None,
+    item_filter: object = None,
+) -> PrelabelJob:
+    """Create a job and enqueue `labeling.run_prelabel_job` [job_id] once it commits."""
+    with transaction.atomic():
+        job = prelabel_job_create(project=project, user=user, backend=backend, item_filter=item_filter)
+        _send_on_commit(RUN_TASK, [job.pk])
+    return job
+
+
+def prelabel_job_cancel(*, job: PrelabelJob, user: AbstractBaseUser | None) -> PrelabelJob:
+    """Stop a pending or running job: batches not yet started do nothing. Idempotent."""
+    with transaction.atomic():
+        job = PrelabelJob.objects.select_for_update().get(pk=job.pk)
+        if job.status in LIVE:
+            job.cancel_requested = True
+            job.status = JobStatus.CANCELLED
+            job.finished_at = timezone.now()
+            job.save(update_fields=["cancel_requested", "status", "finished_at"])
+            audit_record(
+                project=job.project, actor=user, action="prelabel.cancel",
+                target_type="prelabel_job", target_id=job.pk, after={"done": job.done},
+            )
+    return job
+
+
+def prelabel_job_run(*, job_id: int) -> list[tuple[int, int, int]]:
+    """Fit or load the model, mark the job running and return its batches.
+
+    Each batch is (start_id, end_id, expected items). Returns [] when the job is gone,
+    finished, cancelled or failed (a failure is written to job.error).
+    """
+    job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
+    if job is None or job.status not in LIVE or job.cancel_requested:
+        return []
+    try:
+        version = _job_model_version(job)
+    except Exception as error:
+        if _is_transient(error):
+            raise
+        _job_fail(job, error)
+        return []
+    ids = list(job_items(job).values_list("pk", flat=True))
+    batches = [
+        (chunk[0], chunk[-1], len(chunk))
+        for chunk in (ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE))
+    ]
+    finished = JobStatus.DONE if not ids else JobStatus.RUNNING
+    PrelabelJob.objects.filter(pk=job.pk, status__in=LIVE, cancel_requested=False).update(
+        status=finished, model_version=version.version, total=len(ids),
+        finished_at=timezone.now() if not ids else None,
+    )
+    return batches
+
+
+def _job_model_version(job: PrelabelJob) -> ModelVersion:
+    if job.model_version:
+        found = ModelVersion.objects.filter(project=job.project, version=job.model_version).first()
+        if found is not None:
+            return found
+    if job.backend != "http":
+        current = versions.model_version_current(project=job.project, backend=job.backend)
+        if current is not None:
+            return current
+    return versions.model_version_train(project=job.project, backend=job.backend)
+
+
+def _job_fail(job: PrelabelJob, error: Exception) -> None:
+    message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+    logger.warning("prelabel job %s failed: %s", job.pk, message)
+    PrelabelJob.objects.filter(pk=job.pk, status__in=LIVE).update(
+        status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+def _is_transient(error: Exception) -> bool:
+    return isinstance(error, TRANSIENT_ERRORS)
+
+
+def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int) -> int:
+    """Predict the job's items with ids in [start_id, end_id] and upsert their predictions.
+
+    Returns how many predictions were written (0 when the job is cancelled or not running).
+    Idempotent: rerunning writes the same rows and does not advance `done` again.
+    """
+    job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
+    if job is None or job.status != JobStatus.RUNNING or job.cancel_requested:
+        return 0
+    version = ModelVersion.objects.get(project=job.project, version=job.model_version)
+    model = versions.model_version_load(project=job.project, version=version)
+    items = list(
+        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).only(*training.INPUT_FIELDS)
+    )
+    suggestions = model.predict(training.inputs_for(items)) if items else []
+    rows = [
+        _prediction(job, item, suggestion)
+        for item, suggestion in zip(items, suggestions, strict=True)
+        if suggestion is not None
+    ]
+    with transaction.atomic():
+        locked = [item.pk for item in items]
+        list(Item.objects.select_for_update().filter(pk__in=locked).order_by("pk").values("pk"))
+        counted = Prediction.objects.filter(
+            project_id=job.project_id, model_version=job.model_version,
+            item_id__gte=start_id, item_id__lte=end_id, created_at__gte=job.created_at,
+        ).exists()
+        _upsert(rows)
+        if not counted:
+            PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + expected)
+        PrelabelJob.objects.filter(
+            pk=job.pk, status=JobStatus.RUNNING, done__gte=F("total")
+        ).update(status=JobStatus.DONE, finished_at=timezone.now())
+    return len(rows)
+
+
+def _prediction(job: PrelabelJob, item: Item, suggestion: Suggestion) -> Prediction:
+    return Prediction(
+        project_id=job.project_id,
+        item_id=item.pk,
+        model_version=job.model_version,
+        value=suggestion.value,
+        score=suggestion.score,
+        margin=suggestion.margin,
+    )
+
+
+def _upsert(rows: list[Prediction]) -> None:
+    """Insert or update on (item, model_version); created_at is refreshed ("predicted at")."""
+    if rows:
+        Prediction.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["item", "model_version"],
+            update_fields=["value", "score", "margin", "created_at"],
+        )
+
+
+def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVersion | None:
+    """Train a new default-backend version when retrain_every new labels arrived (or `force`).
+
+    Returns the new version, or None when not due, not a class project or not enough labels.
+    """
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None or project.kind not in CLASS_KINDS:
+        return None
+    if not force and not versions.retrain_due(project=project):
+        return None
+    data = training.training_set(project)
+    if len(data.labels) < training.MIN_LABELS or len(set(data.labels)) < 2:
+        return None
+    return versions.model_version_train(project=project, backend=registry.default_backend(project))
+
+
+def _send_on_commit(name: str, args: list[int]) -> None:
+    transaction.on_commit(lambda: enqueue(name, list(args)))

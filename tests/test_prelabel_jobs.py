@@ -1,0 +1,187 @@
+"""Pre-labeling jobs run eagerly: batches, idempotent reruns, cancel, retrain, API roles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from labeling.models import JobStatus, ModelVersion, Prediction, PrelabelJob
+from labeling.prelabel.exceptions import NotEnoughLabels, PrelabelUnavailable
+from labeling.services import prelabel as service
+from labeling.tasks import prelabel as tasks
+from tests.factories_prelabel import labeled_items, unlabeled_items
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(service, "BATCH_SIZE", 4)
+
+
+def run_job(project, lead, callbacks, **kwargs):
+    with callbacks(execute=True):
+        job = service.prelabel_job_start(project=project, user=lead, **kwargs)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_predicts_every_unlabeled_item_in_batches(
+    project, lead, small_batches, django_capture_on_commit_callbacks
+):
+    labeled_items(project)
+    fresh = unlabeled_items(project, 10)
+
+    job = run_job(project, lead, django_capture_on_commit_callbacks)
+
+    assert job.status == JobStatus.DONE
+    assert (job.done, job.total) == (10, 10)
+    assert job.model_version == "tfidf-v1"
+    predictions = Prediction.objects.filter(model_version="tfidf-v1")
+    assert sorted(predictions.values_list("item_id", flat=True)) == [item.pk for item in fresh]
+    assert predictions.get(item=fresh[0]).value == {"label": "positive"}
+    assert predictions.get(item=fresh[1]).value == {"label": "negative"}
+    assert all(0 <= p.margin <= 1 for p in predictions)
+
+
+def test_rerunning_a_job_updates_predictions_without_duplicating_them(
+    project, lead, small_batches, django_capture_on_commit_callbacks
+):
+    labeled_items(project)
+    unlabeled_items(project, 6)
+    run_job(project, lead, django_capture_on_commit_callbacks)
+    first = dict(Prediction.objects.values_list("item_id", "score"))
+
+    second = run_job(project, lead, django_capture_on_commit_callbacks, item_filter={"scope": "all"})
+
+    assert second.status == JobStatus.DONE
+    assert second.done == second.total == 14
+    assert Prediction.objects.count() == 14
+    assert dict(Prediction.objects.filter(item_id__in=first).values_list("item_id", "score")) == first
+
+
+def test_a_redelivered_batch_writes_the_same_rows_and_does_not_count_twice(
+    project, lead, small_batches, django_capture_on_commit_callbacks
+):
+    labeled_items(project)
+    items = unlabeled_items(project, 6)
+    job = service.prelabel_job_create(project=project, user=lead)
+    batches = service.prelabel_job_run(job_id=job.pk)
+    start, end, expected = batches[0]
+
+    tasks.prelabel_batch_task.apply(args=[job.pk, start, end, expected], throw=True)
+    tasks.prelabel_batch_task.apply(args=json.loads(json.dumps([job.pk, start, end, expected])))
+
+    job.refresh_from_db()
+    assert job.done == 4
+    assert job.status == JobStatus.RUNNING
+    assert Prediction.objects.filter(item__in=items[:4]).count() == 4
+
+
+def test_a_cancelled_job_stops_between_batches(
+    project, lead, small_batches, django_capture_on_commit_callbacks
+):
+    labeled_items(project)
+    unlabeled_items(project, 12)
+    job = service.prelabel_job_create(project=project, user=lead)
+    batches = service.prelabel_job_run(job_id=job.pk)
+    service.prelabel_batch_run(job_id=job.pk, start_id=batches[0][0], end_id=batches[0][1], expected=4)
+
+    service.prelabel_job_cancel(job=job, user=lead)
+    written = [service.prelabel_batch_run(job_id=job.pk, start_id=s, end_id=e, expected=n) for s, e, n in batches[1:]]
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert written == [0, 0]
+    assert Prediction.objects.count() == 4
+
+
+def test_a_second_job_is_refused_while_one_is_live(project, lead):
+    labeled_items(project)
+    service.prelabel_job_create(project=project, user=lead)
+    with pytest.raises(service.Conflict):
+        service.prelabel_job_create(project=project, user=lead)
+
+
+def test_a_job_needs_labels_in_two_classes(project, lead):
+    unlabeled_items(project, 3)
+    with pytest.raises(NotEnoughLabels):
+        service.prelabel_job_start(project=project, user=lead)
+
+
+def test_the_http_backend_needs_a_url_in_the_project_settings(project, lead):
+    with pytest.raises(PrelabelUnavailable, match="url"):
+        service.prelabel_job_start(project=project, user=lead, backend="http")
+
+
+def test_retrain_records_a_version_with_cross_validated_accuracy(project):
+    labeled_items(project)
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 5}}}
+    project.save()
+
+    name = tasks.retrain_model_task.apply(args=[project.pk]).get()
+    again = tasks.retrain_model_task.apply(args=[project.pk]).get()
+
+    version = ModelVersion.objects.get(project=project)
+    assert name == version.version == "tfidf-v1"
+    assert again == ""
+    assert version.trained_on == 8
+    assert version.cv_accuracy is not None
+    assert 0.0 <= version.cv_accuracy <= 1.0
+    assert version.details["against"] == "final"
+    assert version.details["evaluated"] == 4
+
+
+def test_retrain_waits_for_retrain_every_new_labels(project):
+    labeled_items(project)
+    assert tasks.retrain_model_task.apply(args=[project.pk]).get() == ""
+    assert tasks.retrain_model_task.apply(args=[project.pk, True]).get() == "tfidf-v1"
+
+
+def test_job_start_api_is_for_leads_only(
+    project, lead, reviewer, annotator, outsider, api, api_as, django_capture_on_commit_callbacks
+):
+    labeled_items(project)
+    unlabeled_items(project, 2)
+    url = f"/api/projects/{project.pk}/prelabel"
+
+    assert api.post(url, {}, format="json").status_code == 401
+    assert api_as(outsider).post(url, {}, format="json").status_code == 404
+    assert api_as(annotator).post(url, {}, format="json").status_code == 403
+    assert api_as(reviewer).post(url, {}, format="json").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(lead).post(url, {"backend": "tfidf"}, format="json")
+
+    assert response.status_code == 201
+    body = api_as(lead).get(f"{url}/jobs/{response.json()['id']}").json()
+    assert body["status"] == "done"
+    assert body["done"] == body["total"] == 2
+
+
+def test_job_status_cancel_and_versions_api(project, lead, reviewer, annotator, api_as):
+    labeled_items(project)
+    unlabeled_items(project, 2)
+    job = service.prelabel_job_create(project=project, user=lead)
+    base = f"/api/projects/{project.pk}/prelabel"
+
+    assert api_as(annotator).get(f"{base}/jobs/{job.pk}").status_code == 403
+    assert api_as(reviewer).post(f"{base}/jobs/{job.pk}/cancel").status_code == 403
+    cancelled = api_as(lead).post(f"{base}/jobs/{job.pk}/cancel")
+    versions = api_as(reviewer).get(f"/api/projects/{project.pk}/model-versions")
+
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert PrelabelJob.objects.get(pk=job.pk).cancel_requested
+    assert versions.status_code == 200
+    assert api_as(annotator).get(f"/api/projects/{project.pk}/model-versions").status_code == 403
+
+
+def test_unknown_backend_is_a_400_with_a_reason(project, lead, api_as):
+    response = api_as(lead).post(f"/api/projects/{project.pk}/prelabel", {"backend": "gpt"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "prelabel_unavailable"
