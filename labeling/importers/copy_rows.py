@@ -44,8 +44,9 @@ def copy_value(value: Any, *, is_json: bool) -> str:
 class CopyTable:
     """Build COPY lines for `model`: `line({"attname": value, ...})` fills the rest with defaults."""
 
-    def __init__(self, model: type[Model], *, now: datetime) -> None:
-        fields = list(model._meta.concrete_fields)
+    def __init__(self, model: type[Model], *, now: datetime, with_id: bool = False) -> None:
+        # Without ids the database numbers the rows (the id column is left out of the COPY).
+        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         self.table = model._meta.db_table
         self.attnames = [field.attname for field in fields]
         self.is_json = {field.attname: isinstance(field, JSONField) for field in fields}

@@ -45,7 +45,11 @@ class BatchWriter:
         self.saved_files: list[str] = []
         self.use_copy = connection.vendor == "postgresql"
         if self.use_copy:
-            self.tables = {model: CopyTable(model, now=now) for model in (Item, Annotation, Prediction)}
+            self.tables = {
+                Item: CopyTable(Item, now=now, with_id=True),
+                Annotation: CopyTable(Annotation, now=now),
+                Prediction: CopyTable(Prediction, now=now),
+            }
 
     def add(self, record: ItemRecord) -> bool:
         """Queue one record; True when a batch was written (a moment to report progress)."""

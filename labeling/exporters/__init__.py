@@ -1,0 +1,1 @@
+"""Export a project as text chunks (JSONL, JSON array, long CSV) with constant memory."""

@@ -1,0 +1,122 @@
+"""Read a project's items for export in id-ordered chunks, as plain dicts (the import line format).
+
+Items are read by keyset (id > last id) CHUNK_ITEMS at a time; their annotations and
+predictions come with one query each per chunk, so memory holds one chunk at a time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from labeling.models import Annotation, Item, Prediction, Project
+
+CHUNK_ITEMS = 2000
+INCLUDES = ("all", "aggregate", "final")
+
+ITEM_FIELDS = (
+    "id",
+    "external_id",
+    "data",
+    "agreement",
+    "aggregate_value",
+    "aggregate_confidence",
+    "aggregate_method",
+    "final_value",
+    "final_reviewer__username",
+    "final_decided_at",
+)
+ANNOTATION_FIELDS = (
+    "item_id",
+    "annotator__username",
+    "value",
+    "created_at",
+    "guideline_version",
+    "lead_time_ms",
+    "unsure",
+    "comment",
+)
+
+
+def row_chunks(project: Project, *, include: str = "all") -> Iterator[list[dict[str, Any]]]:
+    """Yield lists of export rows (dicts), CHUNK_ITEMS items per list, in item id order.
+
+    include 'all': annotations, predictions, aggregate, agreement and final; 'aggregate':
+    the aggregated label and agreement only; 'final': the final label only.
+    """
+    last_id = 0
+    while True:
+        items = list(
+            Item.objects.filter(project=project, id__gt=last_id).order_by("id").values(*ITEM_FIELDS)[:CHUNK_ITEMS]
+        )
+        if not items:
+            return
+        first_id, last_id = items[0]["id"], items[-1]["id"]
+        labels = _annotations(project, first_id, last_id) if include == "all" else {}
+        guesses = _predictions(project, first_id, last_id) if include == "all" else {}
+        yield [_row(item, include, labels.get(item["id"], []), guesses.get(item["id"], [])) for item in items]
+
+
+def _row(item: dict[str, Any], include: str, labels: list[Any], guesses: list[Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": item["external_id"], "data": item["data"]}
+    if include == "all":
+        row["annotations"] = labels
+        if guesses:
+            row["predictions"] = guesses
+    if include in ("all", "aggregate"):
+        if item["aggregate_value"] is not None:
+            row["aggregate"] = {
+                "value": item["aggregate_value"],
+                "confidence": item["aggregate_confidence"],
+                "method": item["aggregate_method"],
+            }
+        if item["agreement"] is not None:
+            row["agreement"] = item["agreement"]
+    if include in ("all", "final") and item["final_value"] is not None:
+        row["final"] = {
+            "value": item["final_value"],
+            "reviewer": item["final_reviewer__username"],
+            "decided_at": _time(item["final_decided_at"]),
+        }
+    return row
+
+
+def _annotations(project: Project, first_id: int, last_id: int) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Annotation.objects.filter(project=project, item_id__gte=first_id, item_id__lte=last_id)
+        .order_by("item_id", "id")
+        .values_list(*ANNOTATION_FIELDS)
+    )
+    for item_id, annotator, value, created_at, version, lead_time, unsure, comment in rows:
+        annotation = {
+            "annotator": annotator,
+            "value": value,
+            "created_at": _time(created_at),
+            "guideline_version": version,
+            "lead_time_ms": lead_time,
+        }
+        if unsure:
+            annotation["unsure"] = True
+        if comment:
+            annotation["comment"] = comment
+        found[item_id].append(annotation)
+    return found
+
+
+def _predictions(project: Project, first_id: int, last_id: int) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Prediction.objects.filter(project=project, item_id__gte=first_id, item_id__lte=last_id)
+        .order_by("item_id", "id")
+        .values_list("item_id", "model_version", "value", "score")
+    )
+    for item_id, model, value, score in rows:
+        found[item_id].append({"model": model, "value": value, "score": score})
+    return found
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
