@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-TOKEN = re.compile(r"\s+|[^\s]+")
+# Words, runs of punctuation and runs of whitespace: "Sad." -> "Sad or angry." marks only "or angry".
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
+WORD = re.compile(r"\w")
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 
 
@@ -52,14 +54,14 @@ def diff_html(old: str, new: str) -> str:
 
 
 def diff_stats(old: str, new: str) -> DiffStats:
-    """How many words were added and removed (whitespace is not counted)."""
+    """How many words were added and removed (whitespace and punctuation are not counted)."""
     old_tokens, new_tokens = _tokens(old), _tokens(new)
     matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     inserted = deleted = 0
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op != "equal":
-            deleted += sum(1 for token in old_tokens[a0:a1] if not token.isspace())
-            inserted += sum(1 for token in new_tokens[b0:b1] if not token.isspace())
+            deleted += sum(1 for token in old_tokens[a0:a1] if WORD.match(token))
+            inserted += sum(1 for token in new_tokens[b0:b1] if WORD.match(token))
     return DiffStats(inserted=inserted, deleted=deleted)
 
 
