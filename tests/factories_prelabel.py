@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from tests.factories import ItemFactory
+import factory
+
+from labeling.models import ModelVersion
+from tests.factories import ItemFactory, ProjectFactory
 
 POSITIVE = ["great product, love it", "wonderful and great", "love this, excellent", "excellent value"]
 NEGATIVE = ["terrible, broke at once", "awful and bad", "bad quality, terrible", "hate it, awful"]
+
+
+class ModelVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelVersion
+
+    project = factory.SubFactory(ProjectFactory)
+    version = factory.Sequence(lambda n: f"tfidf-v{n + 1}")
+    backend = "tfidf"
 
 
 def labeled_items(project, *, final=True):
