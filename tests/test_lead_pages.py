@@ -177,6 +177,9 @@ def test_lead_marks_an_item_gold_and_a_wrong_answer_is_refused(project, lead):
     assert (item.is_gold, item.gold_value) == (True, {"label": "negative"})
     page = _client(lead).get(_url("lead-data", project)).content.decode()
     assert "gold-badge" in page
+    fragment = _client(lead).get(url, HTTP_HX_CURRENT_URL="http://testserver/x/?after=3")
+    assert '<option value="negative" selected>' in fragment.content.decode()
+    assert 'value="/x/?after=3"' in fragment.content.decode()
 
 
 def test_data_page_filters_by_flag_and_pages_with_cursors(project, lead):

@@ -1,0 +1,170 @@
+"""Items browser at 1,000,000 items on PostgreSQL: time per page, first and deep, with filters.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_lead_bench \\
+        .venv/bin/python bench/browse_bench.py [N_ITEMS]
+
+Seeds one project with N items (default 1,000,000) in one INSERT ... SELECT generate_series
+(about a quarter each unlabeled / in progress / complete, 8% settled, 1% with an open flag),
+then times the whole data page through Django's test client (session, view, keyset
+selector, template) and the selector alone. Prints the median of RUNS requests per case.
+The database is created and migrated if needed; a seeded project is reused on a second run.
+Target: < 50 ms per page.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Production-like: DEBUG off caches compiled templates (DEBUG on re-reads them every request).
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "browse-bench-only-not-a-real-secret-key")
+
+import django
+
+RUNS = 15
+PROJECT_NAME = "browse-bench"
+LABELS = ("positive", "negative", "neutral")
+
+
+def main() -> None:
+    n_items = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (this bench is about PostgreSQL).")
+    _ensure_database(url)
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    project, lead = _seed(n_items)
+    _report(project, lead, n_items)
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg2
+
+    base, name = url.rsplit("/", 1)
+    connection = psycopg2.connect(f"{base}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def _seed(n_items: int):
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from labeling.models import Membership, Project, Role
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-lead")
+    schema = {
+        "kind": "single", "data": "text",
+        "labels": [{"value": label} for label in LABELS],
+        "settings": {"overlap": 3, "aggregation": "majority"},
+    }
+    project, _ = Project.objects.get_or_create(name=PROJECT_NAME, defaults={"schema": schema})
+    Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.LEAD})
+    if project.items.count() == n_items:
+        print(f"reusing {n_items:,} seeded items")
+        return project, user
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM review_flag WHERE project_id = %s", [project.pk])
+        cursor.execute("DELETE FROM labeling_item WHERE project_id = %s", [project.pk])
+        cursor.execute(SEED_ITEMS, [project.pk, n_items])
+        cursor.execute(SEED_FLAGS, [project.pk, project.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE labeling_item")
+        cursor.execute("ANALYZE review_flag")
+    print(f"seeded {n_items:,} items in {time.perf_counter() - started:.1f} s")
+    return project, user
+
+
+# g % 4: 0 unlabeled, 1-2 in progress, 3 complete (with agreement + aggregate); g % 12 == 3 settled.
+SEED_ITEMS = """
+INSERT INTO labeling_item (
+    project_id, external_id, data, is_gold, annotation_count, agreement, aggregate_value,
+    aggregate_method, final_value, round, reopened_for, is_example, example_note, created_at)
+SELECT %s, 'item-' || g,
+    jsonb_build_object('text', 'Review number ' || g || ' says ' || md5(g::text)),
+    false, g %% 4,
+    CASE WHEN g %% 4 = 3 THEN (g %% 97) / 96.0 END,
+    CASE WHEN g %% 4 = 3 THEN jsonb_build_object('label', (ARRAY['positive','negative','neutral'])[1 + g %% 3]) END,
+    CASE WHEN g %% 4 = 3 THEN 'majority' ELSE '' END,
+    CASE WHEN g %% 12 = 3 THEN jsonb_build_object('label', 'neutral') END,
+    1, '[]'::jsonb, false, '', now()
+FROM generate_series(1, %s) AS g
+"""
+SEED_FLAGS = """
+INSERT INTO review_flag (project_id, item_id, reason, severity, status, details, dismiss_reason,
+    created_at, updated_at)
+SELECT %s, id, 'low_agreement', 0.5, 'open', '{}'::jsonb, '', now(), now()
+FROM labeling_item WHERE project_id = %s AND id %% 100 = 7
+"""
+
+
+def _report(project, lead, n_items: int) -> None:
+    from django.test import Client
+
+    from labeling.browse import BrowseFilters, item_browse
+
+    ids = list(project.items.order_by("id").values_list("id", flat=True)[:: max(n_items // 10, 1)])
+    deep = ids[-1]  # ~90% of the way in
+    client = Client()
+    client.force_login(lead)
+    page_url = f"/projects/{project.pk}/data/"
+    cases = [
+        ("first page, no filter", {}),
+        ("deep page, no filter", {"after": deep}),
+        ("deep page backwards, no filter", {"before": deep}),
+        ("first page, status=complete", {"status": "complete"}),
+        ("deep page, status=complete", {"status": "complete", "after": deep}),
+        ("first page, label=positive", {"label": "positive"}),
+        ("deep page, label=positive", {"label": "positive", "after": deep}),
+        ("deep page, agreement 0.2-0.4", {"agreement_min": "0.2", "agreement_max": "0.4", "after": deep}),
+        ("deep page, flag=low_agreement", {"flag": "low_agreement", "after": deep}),
+        ("first page, text search 'number 99'", {"q": "number 99"}),
+    ]
+    print(f"\nitems browser, {n_items:,} items, median of {RUNS} requests (whole page):")
+    for label, params in cases:
+        timings = _time(lambda params=params: client.get(page_url, params), check=True)
+        print(f"  {label:<40} {statistics.median(timings):7.1f} ms  (p90 {_p90(timings):6.1f})")
+    print("\nselector alone (item_browse, 50 rows):")
+    for label, filters, after in [
+        ("first page", BrowseFilters(), None),
+        ("deep page", BrowseFilters(), deep),
+        ("deep page, status=complete", BrowseFilters(status="complete"), deep),
+    ]:
+        timings = _time(lambda f=filters, a=after: item_browse(lead, project.pk, f, after_id=a))
+        print(f"  {label:<40} {statistics.median(timings):7.1f} ms")
+
+
+def _time(call, check: bool = False) -> list[float]:
+    call()  # warm-up
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        result = call()
+        timings.append((time.perf_counter() - started) * 1000)
+        if check and result.status_code != 200:
+            sys.exit(f"page answered {result.status_code}")
+    return timings
+
+
+def _p90(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.9) - 1]
+
+
+if __name__ == "__main__":
+    main()
