@@ -27,7 +27,8 @@ def draft_save(
     """Create or replace the project's draft (Markdown and the next version's changelog line)."""
     with transaction.atomic():
         guideline, _ = Guideline.objects.select_for_update().get_or_create(project=project)
-        guideline.draft_markdown = markdown
+        # Browsers submit textareas with CRLF; store LF so diffs show words, not line endings.
+        guideline.draft_markdown = markdown.replace("\r\n", "\n").replace("\r", "\n")
         guideline.draft_changelog = changelog[:300]
         guideline.updated_by = author  # type: ignore[assignment]
         guideline.save()

@@ -161,3 +161,8 @@ def test_sending_back_ignores_items_of_other_projects(project, lead, v1):
     assert services.send_back_stale(project=project, lead=lead, item_ids=[foreign.pk]) == []
     foreign.refresh_from_db()
     assert foreign.round == 1
+
+
+def test_drafts_store_browser_line_endings_as_newlines(project, lead):
+    draft = services.draft_save(project=project, author=lead, markdown="# a\r\nb\rc")
+    assert draft.draft_markdown == "# a\nb\nc"
