@@ -1,18 +1,21 @@
 """Load a project's annotations from the database into the pure metrics' long form.
 
 Label codes are computed in SQL (CASE over the schema labels, or the rating
-minus the scale minimum), so a million annotations arrive as integer tuples
-instead of a million decoded JSON objects.
+minus the scale minimum), so a million annotations arrive as integers instead
+of a million decoded JSON objects; on PostgreSQL they stream through COPY.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, IntegerField, QuerySet, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractIsoYear, ExtractWeek
 
@@ -20,6 +23,7 @@ from labeling.models import Annotation, Item, Project
 from review.metrics.inputs import Annotations, SchemaSpec
 
 NO_VERSION = -1
+COLUMNS = ("item_id", "annotator_id", "code", "version", "iso_year", "week")
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,15 @@ def schema_spec(schema: dict[str, Any]) -> SchemaSpec:
 
 
 def _code_expression(spec: SchemaSpec) -> Any:
-    """SQL expression for the value code of an annotation (-1 when it has none)."""
+    """SQL expression for the value code of an annotation (-1 when it has none).
+
+    Compares the label as plain text (value->>'label', cast so that SQLite does
+    not treat the right side as JSON): on PostgreSQL that is about three times
+    cheaper per row than comparing jsonb values.
+    """
     if spec.kind == "rating" and spec.scale is not None:
         return Cast(KT("value__rating"), IntegerField()) - Value(spec.scale[0])
-    whens = [When(value__label=label, then=Value(code)) for code, label in enumerate(spec.labels)]
+    whens = [When(label_text=label, then=Value(code)) for code, label in enumerate(spec.labels)]
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
@@ -60,8 +69,8 @@ def _indicators(values: list[Any], labels: list[str]) -> np.ndarray:
     return matrix
 
 
-def _fetch(project: Project, spec: SchemaSpec) -> tuple[np.ndarray, list[Any]]:
-    """Integer columns (item, annotator, code, version, iso year, week) and, for multi, raw values."""
+def _rows(project: Project, spec: SchemaSpec) -> QuerySet[Annotation]:
+    """The project's annotations annotated with the integer columns of COLUMNS."""
     rows = Annotation.objects.filter(project=project).order_by()
     rows = rows.annotate(
         iso_year=ExtractIsoYear("created_at"),
@@ -69,23 +78,35 @@ def _fetch(project: Project, spec: SchemaSpec) -> tuple[np.ndarray, list[Any]]:
         version=Coalesce("guideline_version", Value(NO_VERSION)),
     )
     if spec.kind == "multi":
-        raw = list(
-            rows.values_list("item_id", "annotator_id", "version", "iso_year", "week", "value")
-        )
-        table = [(r[0], r[1], 0, r[2], r[3], r[4]) for r in raw]
-        values = [r[5] for r in raw]
-    else:
-        rows = rows.annotate(code=_code_expression(spec))
-        table = list(
-            rows.values_list("item_id", "annotator_id", "code", "version", "iso_year", "week")
-        )
-        values = []
-    if not table:
-        return np.zeros((0, 6), dtype=np.int64), values
-    array = np.array(
-        [tuple(NO_VERSION if v is None else v for v in row) for row in table], dtype=np.int64
+        return rows.annotate(code=Value(0))
+    return rows.annotate(
+        label_text=Cast(KT("value__label"), CharField()), code=_code_expression(spec)
     )
-    return array, values
+
+
+def _copy_ints(rows: QuerySet[Any]) -> np.ndarray:
+    """PostgreSQL: stream the integer columns with COPY and parse them in C (no row objects)."""
+    sql, params = rows.query.sql_with_params()
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        statement = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
+    if not buffer.tell():
+        return np.zeros((0, len(COLUMNS)), dtype=np.int64)
+    buffer.seek(0)
+    return np.loadtxt(buffer, delimiter=",", dtype=np.int64, ndmin=2)
+
+
+def _fetch(project: Project, spec: SchemaSpec) -> tuple[np.ndarray, list[Any]]:
+    """Integer columns (see COLUMNS) and, for multi, the raw values in the same order."""
+    rows = _rows(project, spec)
+    if spec.kind == "multi":
+        raw = list(rows.values_list(*COLUMNS, "value"))
+        table = np.array([r[:-1] for r in raw], dtype=np.int64).reshape(-1, len(COLUMNS))
+        return table, [r[-1] for r in raw]
+    if connection.vendor == "postgresql":
+        return _copy_ints(rows.values_list(*COLUMNS)), []
+    return np.array(list(rows.values_list(*COLUMNS)), dtype=np.int64).reshape(-1, len(COLUMNS)), []
 
 
 def _gold(project: Project, spec: SchemaSpec, item_ids: np.ndarray) -> np.ndarray | None:
@@ -112,6 +133,12 @@ def _gold(project: Project, spec: SchemaSpec, item_ids: np.ndarray) -> np.ndarra
     return codes
 
 
+def _named(keys: np.ndarray, name: Callable[[int], str]) -> np.ndarray:
+    """Per-row group names, formatting each distinct key once (not once per row)."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return np.array([name(int(key)) for key in distinct.tolist()], dtype=str)[inverse]
+
+
 def project_data(project: Project) -> ProjectData:
     """All annotations of ``project`` with valid codes, indexed densely by item and annotator."""
     spec = schema_spec(project.schema)
@@ -128,10 +155,8 @@ def project_data(project: Project) -> ProjectData:
         if values
         else None
     )
-    weeks = [
-        f"{y}-W{w:02d}" for y, w in zip(table[:, 4].tolist(), table[:, 5].tolist(), strict=True)
-    ]
-    versions = np.where(table[:, 3] == NO_VERSION, "none", table[:, 3].astype(str))
+    weeks = _named(table[:, 4] * 100 + table[:, 5], lambda key: f"{key // 100}-W{key % 100:02d}")
+    versions = _named(table[:, 3], lambda key: "none" if key == NO_VERSION else str(key))
     data = Annotations(
         items=items.astype(np.int64),
         annotators=annotators.astype(np.int64),

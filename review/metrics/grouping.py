@@ -32,8 +32,9 @@ def grouped_alpha(
     """
     key_arr, it, co = np.asarray(keys), np.asarray(items), np.asarray(codes)
     groups = []
-    for key in np.unique(key_arr):
-        mask = key_arr == key
+    distinct, inverse = np.unique(key_arr, return_inverse=True)
+    for index, key in enumerate(distinct):
+        mask = inverse == index
         counts = count_table(it[mask], co[mask], n_items, n_values)
         alpha = krippendorff_alpha(counts, level, scale)
         low, high = alpha_bootstrap_ci(counts, level, scale, replicates=GROUP_REPLICATES)
