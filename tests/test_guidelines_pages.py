@@ -130,3 +130,23 @@ def test_diff_page_marks_changed_words(project, lead, annotator, as_user):
     assert (
         as_user(annotator).get(url("guideline_diff", project) + "?old=1&new=9").status_code == 404
     )
+
+
+def test_examples_link_to_the_item_for_staff_only(project, lead, annotator, as_user):
+    item = ItemFactory(project=project, is_example=True, final_value={"label": "negative"})
+    publish(project, lead, V1, example_item_ids=[item.pk])
+    link = reverse("review-item", kwargs={"project_id": project.pk, "item_id": item.pk})
+    assert link in as_user(lead).get(url("guideline", project)).content.decode()
+    assert link not in as_user(annotator).get(url("guideline", project)).content.decode()
+
+
+def test_guideline_page_points_to_the_ack_page_when_a_version_is_unread(
+    project, lead, annotator, as_user
+):
+    publish(project, lead, V1)
+    page = as_user(annotator).get(url("guideline", project)).content.decode()
+    assert url("guideline_ack", project) in page
+    assert (
+        url("guideline_ack", project)
+        not in as_user(lead).get(url("guideline", project)).content.decode()
+    )

@@ -54,16 +54,31 @@ def _annotate_url(project_id: int) -> str:
 
 def _base(request: HttpRequest, project_id: int, roles: tuple[str, ...] = selectors.ANY_ROLE):
     project = selectors.guideline_project(user=request.user, project_id=project_id, roles=roles)
-    return {"project": project, "is_lead": role_of(request.user, project) == Role.LEAD}
+    role = role_of(request.user, project)
+    return {"project": project, "role": role, "is_lead": role == Role.LEAD}
 
 
-def _version_context(version: Any, project: Any) -> dict[str, Any]:
+def _item_url(project_id: int, item_id: int) -> str:
+    try:
+        return reverse("review-item", kwargs={"project_id": project_id, "item_id": item_id})
+    except NoReverseMatch:
+        return ""
+
+
+def _version_context(version: Any, project: Any, role: str | None) -> dict[str, Any]:
     if version is None:
         return {"version": None}
+    groups = selectors.examples_by_label(version=version, schema=project.schema)
+    if role in (Role.REVIEWER, Role.LEAD):  # only staff may open an item's review page
+        for group in groups:
+            group["examples"] = [
+                {**example, "url": _item_url(project.pk, example["item_id"])}
+                for example in group["examples"]
+            ]
     return {
         "version": version,
         "html": mark_safe(render_markdown(version.markdown)),  # noqa: S308 - sanitised by nh3
-        "groups": selectors.examples_by_label(version=version, schema=project.schema),
+        "groups": groups,
     }
 
 
@@ -73,7 +88,8 @@ def guideline_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """The version in force, rendered, with its examples under their labels."""
     context = _base(request, project_id)
     version = selectors.version_in_force(user=request.user, project_id=project_id)
-    context.update(_version_context(version, context["project"]))
+    context.update(_version_context(version, context["project"], context["role"]))
+    context["pending"] = selectors.acknowledgement_pending(user=request.user, project_id=project_id)
     return render(request, "guidelines/page.html", context)
 
 
@@ -83,7 +99,7 @@ def guideline_panel(request: HttpRequest, project_id: int) -> HttpResponse:
     """HTML fragment for the labeling screen's side panel (any member)."""
     context = _base(request, project_id)
     version = selectors.version_in_force(user=request.user, project_id=project_id)
-    context.update(_version_context(version, context["project"]))
+    context.update(_version_context(version, context["project"], context["role"]))
     return render(request, "guidelines/_panel.html", context)
 
 
@@ -135,6 +151,7 @@ def guideline_ack(request: HttpRequest, project_id: int) -> HttpResponse:
     context.update({"pending": pending, "next_url": _annotate_url(project_id)})
     if pending is not None:
         context["diff_html"] = mark_safe(pending.html)  # noqa: S308 - escaped by diff_html
+        context.update(_version_context(pending.new, context["project"], context["role"]))
     return render(request, "guidelines/ack.html", context)
 
 
