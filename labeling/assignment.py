@@ -25,6 +25,7 @@ Expired leases stop counting at once (by time) and are marked `expired` lazily.
 from __future__ import annotations
 
 import random
+import time
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -58,6 +59,7 @@ from labeling.policies import policy_for
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
+CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
 
 
 def live_leases(now: datetime) -> Q:
@@ -170,8 +172,12 @@ def _claim(
     user: AbstractBaseUser,
     now: datetime,
     rng: random.Random,
-) -> Assignment | None:
-    """Lock candidates one at a time (skipping rows others hold) until one still has room."""
+) -> tuple[Assignment | None, bool]:
+    """Lock candidates one at a time (skipping rows others hold) until one still has room.
+
+    Returns (lease, contended): with no lease, `contended` says whether claimable rows were
+    left that other transactions held locked, so the caller should try again shortly.
+    """
     tried: list[int] = []
     for phase in phases:
         for _attempt in range(CLAIM_ATTEMPTS):
@@ -180,9 +186,10 @@ def _claim(
             if item is None:
                 break
             if _room_left(item, project=project, now=now):
-                return _lease(item, project=project, user=user, now=now, rng=rng)
+                return _lease(item, project=project, user=user, now=now, rng=rng), False
             tried.append(item.pk)
-    return None
+    contended = any(phase.exclude(pk__in=tried).exists() for phase in phases)
+    return None, contended
 
 
 def live_assignment(*, project: Project, user: AbstractBaseUser, now: datetime) -> Assignment | None:
@@ -200,21 +207,10 @@ def live_assignment(*, project: Project, user: AbstractBaseUser, now: datetime) 
     )
 
 
-def next_item(
-    project: Project,
-    user: AbstractBaseUser,
-    *,
-    now: datetime | None = None,
-    rng: random.Random | None = None,
-) -> Assignment | None:
-    """The user's next assignment in `project`, or None when nothing is left for them.
-
-    Returns the live lease if there is one, else claims an item (see the module docstring).
-    Raises NotFound for non-members and GuidelineAckRequired (409) while the member has not
-    acknowledged the guideline version in force. `now` and `rng` are for tests.
-    """
-    now = now or timezone.now()
-    rng = rng or random.Random()  # noqa: S311 - sampling shares, not secrets
+def _next_once(
+    project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+) -> tuple[Assignment | None, bool]:
+    """One claim transaction; see `next_item`. Returns (lease, contended)."""
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update().filter(project=project, user_id=user.pk).first()
@@ -228,9 +224,33 @@ def next_item(
             )
         current = live_assignment(project=project, user=user, now=now)
         if current is not None:
-            return current
+            return current, False
         phases = claim_phases(project=project, user=user, now=now, rng=rng)
         return _claim(phases, project=project, user=user, now=now, rng=rng)
+
+
+def next_item(
+    project: Project,
+    user: AbstractBaseUser,
+    *,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Assignment | None:
+    """The user's next assignment in `project`, or None when nothing is left for them.
+
+    Returns the live lease if there is one, else claims an item (see the module docstring).
+    When every claimable row is locked by rival claims, it ends its transaction (holding no
+    locks) and retries after a short jittered pause, so None really means "done".
+    Raises NotFound for non-members and GuidelineAckRequired (409) while the member has not
+    acknowledged the guideline version in force. `now` and `rng` are for tests.
+    """
+    rng = rng or random.Random()  # noqa: S311 - sampling shares, not secrets
+    for attempt in range(CONTENDED_RETRIES):
+        assignment, contended = _next_once(project, user, now or timezone.now(), rng)
+        if assignment is not None or not contended:
+            return assignment
+        time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))  # noqa: S311 - jitter
+    return None
 
 
 def suggestion_for(assignment: Assignment) -> dict[str, object] | None:
