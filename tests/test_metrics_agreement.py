@@ -11,7 +11,12 @@ from sklearn.metrics import cohen_kappa_score
 
 from review.metrics.agreement import item_agreement, item_entropy, one_vs_rest
 from review.metrics.alpha import krippendorff_alpha
-from review.metrics.bootstrap import _replicate_alphas, _replicate_coincidences, alpha_bootstrap_ci
+from review.metrics.bootstrap import (
+    _replicate_alphas,
+    _replicate_coincidences,
+    alpha_bootstrap_ci,
+    distinct_rows,
+)
 from review.metrics.grouping import grouped_alpha
 from review.metrics.kappa import (
     cohen_kappas,
@@ -243,3 +248,12 @@ def test_cohen_kappa_matches_sklearn_with_the_full_scale(case, weighting):
         assert np.isnan(ours)
     else:
         assert ours == pytest.approx(reference, abs=1e-9)
+
+
+def test_distinct_rows_matches_numpy_unique_rows():
+    rows = np.random.default_rng(4).integers(0, 4, size=(500, 5))
+    patterns, freq = distinct_rows(rows)
+    reference, reference_freq = np.unique(rows, axis=0, return_counts=True)
+    order = np.lexsort(patterns.T[::-1])
+    assert (patterns[order] == reference).all()
+    assert (freq[order] == reference_freq).all()

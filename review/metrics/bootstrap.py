@@ -20,6 +20,20 @@ DEFAULT_SEED = 20260101
 PATTERN_CHUNK = 2048
 
 
+def distinct_rows(rows: IntArray) -> tuple[IntArray, IntArray]:
+    """Distinct count rows and their frequencies.
+
+    When a row fits one int64 in base (max count + 1), rows are encoded as
+    single integers: a 1-D unique is several times faster than unique(axis=0).
+    """
+    base = int(rows.max(initial=0)) + 1
+    if rows.shape[1] * np.log2(max(base, 2)) >= 62:
+        return np.unique(rows, axis=0, return_counts=True)
+    weights = base ** np.arange(rows.shape[1], dtype=np.int64)
+    _, first, freq = np.unique(rows @ weights, return_index=True, return_counts=True)
+    return rows[first], freq
+
+
 def _pattern_coincidences(patterns: IntArray) -> FloatArray:
     """Per-pattern coincidence matrices, flattened to (n_patterns, K*K)."""
     rows = patterns.astype(np.float64)
@@ -73,7 +87,7 @@ def alpha_bootstrap_ci(
     rows = counts[totals >= 2]
     if len(rows) < 2:
         return Metric.undefined(NO_ITEMS), Metric.undefined(NO_ITEMS)
-    patterns, freq = np.unique(rows, axis=0, return_counts=True)
+    patterns, freq = distinct_rows(rows)
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(len(rows), freq / freq.sum(), size=replicates)
     scale_values = np.arange(counts.shape[1]) if scale is None else np.asarray(scale, float)
