@@ -53,7 +53,7 @@ def _m_step(
 ) -> tuple[FloatArray, FloatArray]:
     """Class marginals and row-normalised confusion matrices from soft item classes."""
     k = posteriors.shape[1]
-    marginals = posteriors[labelled].mean(axis=0)
+    marginals = posteriors[labelled].mean(axis=0) if labelled.any() else np.full(k, 1.0 / k)
     # (A*K_given, K_true) -> (A, K_true, K_given)
     cells = np.asarray(incidence.T @ np.nan_to_num(posteriors)).reshape(n_annotators, k, k)
     cells = cells.transpose(0, 2, 1)

@@ -57,6 +57,11 @@ def coded_values(data: Annotations, schema: SchemaSpec) -> tuple[IntArray, list[
     return codes, names
 
 
+def _scale(schema: SchemaSpec) -> FloatArray | None:
+    """Numeric value per code for ratings; None (codes 0..K-1) otherwise, e.g. for label sets."""
+    return schema.scale_values if schema.kind == "rating" else None
+
+
 def headline_level(schema: SchemaSpec) -> Level:
     """The level the headline alpha and its interval use."""
     return schema.level if schema.kind == "rating" else "nominal"
@@ -69,7 +74,7 @@ def _alphas(
     levels: tuple[Level, ...] = LEVELS if schema.kind == "rating" else ("nominal",)
     alphas = {
         level: sink.value(
-            f"krippendorff_alpha.{level}", krippendorff_alpha(counts, level, schema.scale_values)
+            f"krippendorff_alpha.{level}", krippendorff_alpha(counts, level, _scale(schema))
         )
         for level in levels
     }
@@ -86,7 +91,7 @@ def _coefficients(
     """Project-level coefficients and the bootstrap interval of the headline alpha."""
     level = headline_level(schema)
     low, high = alpha_bootstrap_ci(
-        counts, level, schema.scale_values, replicates=replicates, seed=seed, confidence=CONFIDENCE
+        counts, level, _scale(schema), replicates=replicates, seed=seed, confidence=CONFIDENCE
     )
     n_categories = counts.shape[1] if schema.kind == "multi" else schema.n_values
     return {
