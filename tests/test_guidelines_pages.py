@@ -108,8 +108,21 @@ def test_stale_page_sends_items_back(project, lead, annotator, as_user):
     publish(project, lead, V2)
     client = as_user(lead)
     assert item.external_id in client.get(url("guideline_stale", project)).content.decode()
-    client.post(url("guideline_stale", project), {"items": [item.pk]})
+    client.post(url("guideline_stale", project), {"selected": "1"})  # nothing ticked
+    assert Item.objects.get(pk=item.pk).round == 1
+    client.post(url("guideline_stale", project), {"items": [item.pk], "selected": "1"})
     assert Item.objects.get(pk=item.pk).round == 2
+
+
+def test_stale_page_sends_all_back_in_one_action(project, lead, annotators, as_user):
+    publish(project, lead, V1)
+    items = ItemFactory.create_batch(3, project=project)
+    for item in items:
+        AnnotationFactory(item=item, annotator=annotators[0], value={"label": "negative"},
+                          guideline_version=1)  # fmt: skip
+    publish(project, lead, V2)
+    as_user(lead).post(url("guideline_stale", project), {"all": "1"})
+    assert sorted(Item.objects.filter(project=project).values_list("round", flat=True)) == [2, 2, 2]
 
 
 def test_gap_page_lists_guideline_gap_decisions(project, lead, reviewer, as_user):

@@ -27,6 +27,7 @@ from review.models import Cause, ReviewDecision
 
 View = Callable[..., HttpResponse]
 GAP_LIMIT = 200  # guideline-gap items shown at once, newest decisions first
+STALE_SHOWN = 500  # stale items listed; "send all back" still covers every one
 
 
 def _http_errors(view: View) -> View:
@@ -216,11 +217,12 @@ def guideline_stale(request: HttpRequest, project_id: int) -> HttpResponse:
     stale = selectors.stale_items(user=request.user, project_id=project_id)
     if request.method == "POST":
         chosen = set(request.POST.getlist("items"))
-        ids = [row["item_id"] for row in stale if not chosen or str(row["item_id"]) in chosen]
+        send_all = "all" in request.POST
+        ids = [row["item_id"] for row in stale if send_all or str(row["item_id"]) in chosen]
         sent = services.send_back_stale(project=context["project"], lead=request.user, item_ids=ids)
         messages.success(request, f"Sent {len(sent)} items back for re-annotation.")
         return redirect("guideline_stale", project_id=project_id)
-    context["stale"] = stale
+    context.update({"stale": stale[:STALE_SHOWN], "stale_total": len(stale)})
     return render(request, "guidelines/stale.html", context)
 
 
