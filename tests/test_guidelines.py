@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.sites import site
 from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
 
 from guidelines import selectors, services
@@ -166,3 +167,11 @@ def test_sending_back_ignores_items_of_other_projects(project, lead, v1):
 def test_drafts_store_browser_line_endings_as_newlines(project, lead):
     draft = services.draft_save(project=project, author=lead, markdown="# a\r\nb\rc")
     assert draft.draft_markdown == "# a\nb\nc"
+
+
+def test_the_admin_cannot_change_a_published_version(v1, rf, lead):
+    admin = site._registry[GuidelineVersion]
+    request = rf.get("/admin/")
+    request.user = lead
+    assert admin.has_change_permission(request, v1) is False
+    assert admin.has_add_permission(request) is False
