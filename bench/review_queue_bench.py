@@ -69,12 +69,16 @@ def seed(n_items: int):
     users = get_user_model().objects
     reviewer, _ = users.get_or_create(username="bench-reviewer")
     annotators = [users.get_or_create(username=name)[0] for name in ANNOTATORS]
-    schema = {"kind": "single", "data": "text",
-              "labels": [{"value": v} for v in ("positive", "negative", "neutral", "sarcasm")],
-              "settings": {"overlap": 3, "aggregation": "majority"}}
+    schema = {
+        "kind": "single",
+        "data": "text",
+        "labels": [{"value": v} for v in ("positive", "negative", "neutral", "sarcasm")],
+        "settings": {"overlap": 3, "aggregation": "majority"},
+    }
     project, _ = Project.objects.get_or_create(name=PROJECT_NAME, defaults={"schema": schema})
-    Membership.objects.get_or_create(project=project, user=reviewer,
-                                     defaults={"role": Role.REVIEWER})
+    Membership.objects.get_or_create(
+        project=project, user=reviewer, defaults={"role": Role.REVIEWER}
+    )
     for user in annotators:
         Membership.objects.get_or_create(project=project, user=user)
     if project.items.count() == n_items:
@@ -82,19 +86,31 @@ def seed(n_items: int):
         return project, reviewer
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("review_flag", "review_reviewdecision", "labeling_annotation",
-                      "labeling_item"):
+        for table in (
+            "review_flag",
+            "review_reviewdecision",
+            "labeling_annotation",
+            "labeling_item",
+        ):
             cursor.execute(f"DELETE FROM {table} WHERE project_id = %s", [project.pk])  # noqa: S608
         cursor.execute(ITEMS_SQL, [project.pk, n_items])
         for offset, user in enumerate(annotators):
             cursor.execute(ANNOTATIONS_SQL, [project.pk, user.pk, offset, project.pk])
-        for reason, modulo in (("low_agreement", 3), ("unsure", 5), ("model_disagrees", 7),
-                               ("rare_label", 50)):
+        for reason, modulo in (
+            ("low_agreement", 3),
+            ("unsure", 5),
+            ("model_disagrees", 7),
+            ("rare_label", 50),
+        ):
             cursor.execute(FLAGS_SQL, [project.pk, reason, project.pk, modulo])
         cursor.execute(DECISIONS_SQL, [project.pk, reviewer.pk, project.pk])
     with connection.cursor() as cursor:
-        for table in ("labeling_item", "labeling_annotation", "review_flag",
-                      "review_reviewdecision"):
+        for table in (
+            "labeling_item",
+            "labeling_annotation",
+            "review_flag",
+            "review_reviewdecision",
+        ):
             cursor.execute(f"ANALYZE {table}")
     print(f"seeded {n_items:,} items in {time.perf_counter() - started:.1f} s")
     return project, reviewer
@@ -144,8 +160,10 @@ def report(project, reviewer, n_items: int) -> None:
     annotator = project.memberships.filter(user__username=ANNOTATORS[1]).get().user_id
     second = client.get(queue_url).context["next_query"]
     flags = project.flags.count()
-    print(f"\nreview queue, {n_items:,} items, {flags:,} open flags, {connection.vendor}, "
-          f"median of {RUNS} requests (whole page):")
+    print(
+        f"\nreview queue, {n_items:,} items, {flags:,} open flags, {connection.vendor}, "
+        f"median of {RUNS} requests (whole page):"
+    )
     cases = [
         ("first page, no filter", {}),
         ("second page (cursor)", dict(pair.split("=") for pair in second.split("&"))),
@@ -154,8 +172,10 @@ def report(project, reviewer, n_items: int) -> None:
         ("first page, label=sarcasm", {"label": "sarcasm"}),
         ("first page, annotator", {"annotator": annotator}),
         ("first page, guideline version 2", {"version": 2}),
-        ("reason + label + annotator + version", {"reason": "unsure", "label": "negative",
-                                                  "annotator": annotator, "version": 2}),
+        (
+            "reason + label + annotator + version",
+            {"reason": "unsure", "label": "negative", "annotator": annotator, "version": 2},
+        ),
     ]
     for label, params in cases:
         timings = timed(lambda params=params: client.get(queue_url, params))
@@ -163,8 +183,10 @@ def report(project, reviewer, n_items: int) -> None:
     top = project.flags.order_by("-severity", "id").first()
     item_url = f"/projects/{project.pk}/review/items/{top.item_id}/"
     timings = timed(lambda: client.get(item_url))
-    print(f"  {'item page (top of queue)':<40} {statistics.median(timings):7.1f} ms  "
-          f"(p90 {p90(timings):6.1f})")
+    print(
+        f"  {'item page (top of queue)':<40} {statistics.median(timings):7.1f} ms  "
+        f"(p90 {p90(timings):6.1f})"
+    )
 
 
 def timed(call) -> list[float]:

@@ -7,11 +7,16 @@ from frontend.views import review_actions, review_item, review_queue
 
 urlpatterns = [
     path("projects/<int:project_id>/review/", review_queue.review_queue_page, name="review-queue"),
-    path("projects/<int:project_id>/review/items/<int:item_id>/", review_item.review_item_page,
-         name="review-item"),
-    path("projects/<int:project_id>/review/items/<int:item_id>/<slug:action>",
-         review_actions.review_action, name="review-action"),
+    path(
+        "projects/<int:project_id>/review/items/<int:item_id>/",
+        review_item.review_item_page,
+        name="review-item",
+    ),
+    path(
+        "projects/<int:project_id>/review/items/<int:item_id>/<slug:action>",
+        review_actions.review_action,
+        name="review-action",
+    ),
 ]
 
-register_project_link(label="Review", url_name="review-queue", roles={"reviewer", "lead"},
-                      order=30)
+register_project_link(label="Review", url_name="review-queue", roles={"reviewer", "lead"}, order=30)

@@ -39,10 +39,13 @@ class QueueFilters:
 
     def as_query(self) -> dict[str, str]:
         """The filters as URL query parameters (empty ones left out)."""
-        pairs = {"reason": self.reason, "label": self.label,
-                 "annotator": "" if self.annotator_id is None else str(self.annotator_id),
-                 "version": "" if self.guideline_version is None else str(self.guideline_version),
-                 "status": "" if self.status == FlagStatus.OPEN else self.status}
+        pairs = {
+            "reason": self.reason,
+            "label": self.label,
+            "annotator": "" if self.annotator_id is None else str(self.annotator_id),
+            "version": "" if self.guideline_version is None else str(self.guideline_version),
+            "status": "" if self.status == FlagStatus.OPEN else self.status,
+        }
         return {key: value for key, value in pairs.items() if value}
 
 
@@ -69,6 +72,7 @@ def cursor_decode(cursor: str | None) -> tuple[float, int] | None:
 
 def queue_filters_parse(params: Any) -> QueueFilters:
     """QueueFilters from query parameters (a QueryDict or dict); bad numbers are ignored."""
+
     def number(key: str) -> int | None:
         raw = str(params.get(key) or "")
         return int(raw) if raw.isdigit() else None
@@ -109,8 +113,12 @@ def _maybe_int(text: str) -> int | None:
 
 
 def review_queue(
-    *, user: AbstractBaseUser, project_id: int, filters: QueueFilters | None = None,
-    cursor: str | None = None, limit: int = PAGE_SIZE,
+    *,
+    user: AbstractBaseUser,
+    project_id: int,
+    filters: QueueFilters | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
 ) -> QueuePage:
     """One page of flags, most severe first (ties by id), after `cursor`.
 
@@ -126,12 +134,20 @@ def review_queue(
     rows = list(flags.select_related("item").order_by("-severity", "id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return QueuePage(project=project, flags=rows, next_cursor=cursor_encode(rows[-1]) if more else None,
-                     filters=filters)
+    return QueuePage(
+        project=project,
+        flags=rows,
+        next_cursor=cursor_encode(rows[-1]) if more else None,
+        filters=filters,
+    )
 
 
 def queue_neighbour(
-    *, user: AbstractBaseUser, project_id: int, item_id: int, forward: bool = True,
+    *,
+    user: AbstractBaseUser,
+    project_id: int,
+    item_id: int,
+    forward: bool = True,
     filters: QueueFilters | None = None,
 ) -> int | None:
     """The next (or previous) item id in queue order after the item's top flag; None at an end."""
@@ -143,11 +159,16 @@ def queue_neighbour(
         return first if forward else None
     if forward:
         after = Q(severity__lt=top.severity) | Q(severity=top.severity, pk__gt=top.pk)
-        return flags.filter(after).order_by("-severity", "id").values_list(
-            "item_id", flat=True).first()
+        return (
+            flags.filter(after)
+            .order_by("-severity", "id")
+            .values_list("item_id", flat=True)
+            .first()
+        )
     before = Q(severity__gt=top.severity) | Q(severity=top.severity, pk__lt=top.pk)
-    return flags.filter(before).order_by("severity", "-id").values_list(
-        "item_id", flat=True).first()
+    return (
+        flags.filter(before).order_by("severity", "-id").values_list("item_id", flat=True).first()
+    )
 
 
 def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[str, int]]:
@@ -155,11 +176,15 @@ def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[s
     project = project_for_role(user, project_id, STAFF_ROLES)
     reasons = dict(
         Flag.objects.filter(project=project, status=FlagStatus.OPEN)
-        .values_list("reason").annotate(n=Count("id")).order_by()
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     causes = dict(
         ReviewDecision.objects.filter(project=project, action=DecisionAction.FINAL)
-        .exclude(cause="").values_list("cause").annotate(n=Count("item", distinct=True))
+        .exclude(cause="")
+        .values_list("cause")
+        .annotate(n=Count("item", distinct=True))
         .order_by()
     )
     return {
@@ -174,9 +199,11 @@ def guideline_gap_list(
     """Latest final decisions with cause "guideline gap": material for the next guideline."""
     project = project_for_role(user, project_id, STAFF_ROLES)
     return list(
-        ReviewDecision.objects.filter(project=project, action=DecisionAction.FINAL,
-                                      cause=Cause.GUIDELINE_GAP)
-        .select_related("item", "reviewer").order_by("-id")[:limit]
+        ReviewDecision.objects.filter(
+            project=project, action=DecisionAction.FINAL, cause=Cause.GUIDELINE_GAP
+        )
+        .select_related("item", "reviewer")
+        .order_by("-id")[:limit]
     )
 
 
@@ -228,10 +255,13 @@ def audit_list(
     project = project_for_role(user, project_id, STAFF_ROLES)
     entries = AuditEntry.objects.filter(project=project).select_related("actor")
     if item_id is not None:
-        annotation_ids = [str(pk) for pk in Annotation.objects.filter(item_id=item_id)
-                          .values_list("pk", flat=True)]
-        flag_ids = [str(pk) for pk in Flag.objects.filter(item_id=item_id)
-                    .values_list("pk", flat=True)]
+        annotation_ids = [
+            str(pk)
+            for pk in Annotation.objects.filter(item_id=item_id).values_list("pk", flat=True)
+        ]
+        flag_ids = [
+            str(pk) for pk in Flag.objects.filter(item_id=item_id).values_list("pk", flat=True)
+        ]
         entries = entries.filter(
             Q(target_type="item", target_id=str(item_id))
             | Q(target_type="annotation", target_id__in=annotation_ids)

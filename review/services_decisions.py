@@ -60,11 +60,25 @@ def _final_state(item: Item) -> dict[str, Any]:
     }
 
 
-def _audit(item: Item, actor: AbstractBaseUser, action: str, before: Any, after: Any,
-           *, target_type: str = "item", target_id: object = None) -> None:
-    audit_record(project=item.project, actor=actor, action=action, target_type=target_type,
-                 target_id=item.pk if target_id is None else target_id,
-                 before=before, after=after)
+def _audit(
+    item: Item,
+    actor: AbstractBaseUser,
+    action: str,
+    before: Any,
+    after: Any,
+    *,
+    target_type: str = "item",
+    target_id: object = None,
+) -> None:
+    audit_record(
+        project=item.project,
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=item.pk if target_id is None else target_id,
+        before=before,
+        after=after,
+    )
 
 
 @transaction.atomic
@@ -90,11 +104,21 @@ def final_label_set(
         status=FlagStatus.RESOLVED, updated_at=timezone.now()
     )
     decision = ReviewDecision.objects.create(
-        project=item.project, item=item, reviewer=reviewer, action=DecisionAction.FINAL,
-        cause=cause, value=clean, note=_text(note, field="note", required=False),
+        project=item.project,
+        item=item,
+        reviewer=reviewer,
+        action=DecisionAction.FINAL,
+        cause=cause,
+        value=clean,
+        note=_text(note, field="note", required=False),
     )
-    _audit(item, reviewer, "review.final", before,
-           {**_final_state(item), "cause": cause, "note": decision.note})
+    _audit(
+        item,
+        reviewer,
+        "review.final",
+        before,
+        {**_final_state(item), "cause": cause, "note": decision.note},
+    )
     return decision
 
 
@@ -111,18 +135,30 @@ def annotation_verdict_set(
     before = {"verdict": current.verdict, "comment": current.comment} if current else None
     review, _ = AnnotationReview.objects.update_or_create(
         annotation=annotation,
-        defaults={"reviewer": reviewer, "verdict": verdict,
-                  "comment": _text(comment, field="comment", required=False)},
+        defaults={
+            "reviewer": reviewer,
+            "verdict": verdict,
+            "comment": _text(comment, field="comment", required=False),
+        },
     )
-    _audit(item, reviewer, "review.verdict", before,
-           {"verdict": review.verdict, "comment": review.comment},
-           target_type="annotation", target_id=annotation.pk)
+    _audit(
+        item,
+        reviewer,
+        "review.verdict",
+        before,
+        {"verdict": review.verdict, "comment": review.comment},
+        target_type="annotation",
+        target_id=annotation.pk,
+    )
     return review
 
 
 @transaction.atomic
 def item_send_back(
-    *, item: Item, reviewer: AbstractBaseUser, annotator_ids: list[int] | None = None,
+    *,
+    item: Item,
+    reviewer: AbstractBaseUser,
+    annotator_ids: list[int] | None = None,
     note: str = "",
 ) -> ReviewDecision:
     """Open a new round: round + 1, reopened for `annotator_ids` (empty = earlier annotators).
@@ -133,25 +169,37 @@ def item_send_back(
     item = _locked(item)
     _refuse_own(item, reviewer)
     ids = sorted({int(pk) for pk in annotator_ids or []})
-    members = set(Membership.objects.filter(project_id=item.project_id, user_id__in=ids)
-                  .values_list("user_id", flat=True))
+    members = set(
+        Membership.objects.filter(project_id=item.project_id, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
     if set(ids) - members:
         raise ValueInvalid("Items can only be sent back to members of the project")
     before = {**_final_state(item), "reopened_for": item.reopened_for}
     item.round += 1
     item.reopened_for = ids
     item.final_value, item.final_reviewer, item.final_decided_at = None, None, None
-    item.save(update_fields=["round", "reopened_for", "final_value", "final_reviewer",
-                             "final_decided_at"])
+    item.save(
+        update_fields=["round", "reopened_for", "final_value", "final_reviewer", "final_decided_at"]
+    )
     Flag.objects.filter(item=item, status=FlagStatus.OPEN).update(
         status=FlagStatus.IN_REVIEW, updated_at=timezone.now()
     )
     decision = ReviewDecision.objects.create(
-        project=item.project, item=item, reviewer=reviewer, action=DecisionAction.SEND_BACK,
+        project=item.project,
+        item=item,
+        reviewer=reviewer,
+        action=DecisionAction.SEND_BACK,
         note=_text(note, field="note", required=False),
     )
-    _audit(item, reviewer, "review.send_back", before,
-           {**_final_state(item), "reopened_for": ids, "note": decision.note})
+    _audit(
+        item,
+        reviewer,
+        "review.send_back",
+        before,
+        {**_final_state(item), "reopened_for": ids, "note": decision.note},
+    )
     return decision
 
 
@@ -165,11 +213,22 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
     before = {"status": flag.status, "dismiss_reason": flag.dismiss_reason}
     flag.status, flag.dismiss_reason = FlagStatus.DISMISSED, reason
     flag.save(update_fields=["status", "dismiss_reason", "updated_at"])
-    ReviewDecision.objects.create(project=item.project, item=item, reviewer=reviewer,
-                                  action=DecisionAction.DISMISS, note=reason)
-    _audit(item, reviewer, "review.dismiss", before,
-           {"status": flag.status, "dismiss_reason": reason, "reason": flag.reason},
-           target_type="flag", target_id=flag.pk)
+    ReviewDecision.objects.create(
+        project=item.project,
+        item=item,
+        reviewer=reviewer,
+        action=DecisionAction.DISMISS,
+        note=reason,
+    )
+    _audit(
+        item,
+        reviewer,
+        "review.dismiss",
+        before,
+        {"status": flag.status, "dismiss_reason": reason, "reason": flag.reason},
+        target_type="flag",
+        target_id=flag.pk,
+    )
     return flag
 
 
@@ -177,8 +236,9 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
 def comment_add(*, item: Item, author: AbstractBaseUser, body: str) -> ItemComment:
     """Append a comment to the item's review thread (any reviewer or lead may comment)."""
     item = _locked(item)
-    comment = ItemComment.objects.create(item=item, author=author,
-                                         body=_text(body, field="comment", required=True))
+    comment = ItemComment.objects.create(
+        item=item, author=author, body=_text(body, field="comment", required=True)
+    )
     _audit(item, author, "review.comment", None, {"comment": comment.pk, "body": comment.body})
     return comment
 
@@ -194,6 +254,11 @@ def example_mark(
     item.is_example = is_example
     item.example_note = _text(note, field="note", required=False) if is_example else ""
     item.save(update_fields=["is_example", "example_note"])
-    _audit(item, reviewer, "review.example", before,
-           {"is_example": item.is_example, "example_note": item.example_note})
+    _audit(
+        item,
+        reviewer,
+        "review.example",
+        before,
+        {"is_example": item.is_example, "example_note": item.example_note},
+    )
     return item

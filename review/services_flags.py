@@ -54,13 +54,18 @@ def prediction_probabilities(value: Any) -> dict[str, float] | None:
 def item_facts_build(item: Item) -> ItemFacts:
     """The detector inputs for one item (two queries: annotations, predictions)."""
     annotations = tuple(
-        AnnotationFact(annotator_id=a.annotator_id, value=a.value, unsure=a.unsure,
-                       comment=a.comment)
+        AnnotationFact(
+            annotator_id=a.annotator_id, value=a.value, unsure=a.unsure, comment=a.comment
+        )
         for a in item.annotations.order_by("id")
     )
     predictions = tuple(
-        PredictionFact(model_version=p.model_version, value=p.value, score=p.score,
-                       probabilities=prediction_probabilities(p.value))
+        PredictionFact(
+            model_version=p.model_version,
+            value=p.value,
+            score=p.score,
+            probabilities=prediction_probabilities(p.value),
+        )
         for p in item.predictions.order_by("-id")
     )
     return ItemFacts(
@@ -94,8 +99,9 @@ def project_facts_build(project: Project) -> ProjectFacts:
         for label in value_labels(row["aggregate_value"]):
             counts[label] += row["n"]
     shares = {label: n / labeled for label, n in counts.items()} if labeled else {}
-    return ProjectFacts(label_shares=shares, labeled_items=labeled,
-                        class_thresholds=_thresholds(project))
+    return ProjectFacts(
+        label_shares=shares, labeled_items=labeled, class_thresholds=_thresholds(project)
+    )
 
 
 def _thresholds(project: Project) -> dict[str, float]:
@@ -116,9 +122,15 @@ def _escalate(item: Item, facts: ItemFacts) -> int | None:
     if item.project.max_overlap <= target:
         return None
     Item.objects.filter(pk=item.pk).update(target_overlap=target + 1)
-    audit_record(project=item.project, actor=None, action="item.escalate", target_type="item",
-                 target_id=item.pk, before={"target_overlap": target},
-                 after={"target_overlap": target + 1, "agreement": facts.agreement})
+    audit_record(
+        project=item.project,
+        actor=None,
+        action="item.escalate",
+        target_type="item",
+        target_id=item.pk,
+        before={"target_overlap": target},
+        after={"target_overlap": target + 1, "agreement": facts.agreement},
+    )
     return target + 1
 
 
@@ -128,8 +140,13 @@ def _apply(item: Item, found: dict[str, tuple[float, dict[str, Any]]]) -> FlagRe
     for reason, (severity, details) in found.items():
         flag = existing.get(reason)
         if flag is None:
-            Flag.objects.create(project_id=item.project_id, item=item, reason=reason,
-                                severity=severity, details=details)
+            Flag.objects.create(
+                project_id=item.project_id,
+                item=item,
+                reason=reason,
+                severity=severity,
+                details=details,
+            )
         elif flag.status in (FlagStatus.OPEN, FlagStatus.IN_REVIEW):
             flag.severity, flag.details, flag.status = severity, details, FlagStatus.OPEN
             flag.save(update_fields=["severity", "details", "status", "updated_at"])
@@ -166,8 +183,9 @@ def item_flags_refresh(
         if item.final_value is not None:
             return FlagRefresh()
         facts = item_facts_build(item)
-        found = detect_all(facts, project_facts or project_facts_build(item.project),
-                           item.project.settings)
+        found = detect_all(
+            facts, project_facts or project_facts_build(item.project), item.project.settings
+        )
         escalated = None
         if "low_agreement" in found:
             escalated = _escalate(item, facts)
@@ -177,8 +195,9 @@ def item_flags_refresh(
     return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
 
 
-def project_flags_refresh(*, project_id: int, after_id: int = 0,
-                          limit: int = FLAG_BATCH_SIZE) -> int | None:
+def project_flags_refresh(
+    *, project_id: int, after_id: int = 0, limit: int = FLAG_BATCH_SIZE
+) -> int | None:
     """Refresh the flags of up to `limit` items with id > `after_id` (one transaction each).
 
     Returns the last item id handled, to continue from, or None when no items remain.
@@ -188,7 +207,8 @@ def project_flags_refresh(*, project_id: int, after_id: int = 0,
         return None
     ids = list(
         Item.objects.filter(project=project, pk__gt=after_id)
-        .order_by("pk").values_list("pk", flat=True)[:limit]
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     if not ids:
         return None

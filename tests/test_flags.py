@@ -37,8 +37,12 @@ def fast_passwords(settings):
 
 def labels(*names: str, unsure_at: int | None = None, comment_at: int | None = None):
     return tuple(
-        AnnotationFact(annotator_id=i + 1, value={"label": name}, unsure=i == unsure_at,
-                       comment="hmm" if i == comment_at else "")
+        AnnotationFact(
+            annotator_id=i + 1,
+            value={"label": name},
+            unsure=i == unsure_at,
+            comment="hmm" if i == comment_at else "",
+        )
         for i, name in enumerate(names)
     )
 
@@ -48,6 +52,7 @@ def config(reason: str, **overrides):
 
 
 # --- detectors -------------------------------------------------------------------------------
+
 
 def test_low_agreement_fires_when_three_labels_all_differ():
     item = ItemFacts(annotations=labels("a", "b", "c"), target_overlap=3)
@@ -97,11 +102,13 @@ def test_model_disagrees_only_for_a_confident_prediction_that_differs():
     severity, details = model_disagrees.detect(item, NO_PROJECT, config("model_disagrees"))
     assert severity == pytest.approx(0.95)
     assert details["predicted"] == ["b"]
-    timid = ItemFacts(aggregate={"label": "a"},
-                      predictions=(PredictionFact("m1", {"label": "b"}, score=0.6),))
+    timid = ItemFacts(
+        aggregate={"label": "a"}, predictions=(PredictionFact("m1", {"label": "b"}, score=0.6),)
+    )
     assert model_disagrees.detect(timid, NO_PROJECT, config("model_disagrees")) is None
-    agrees = ItemFacts(aggregate={"label": "a"},
-                       predictions=(PredictionFact("m1", {"label": "a"}, score=0.99),))
+    agrees = ItemFacts(
+        aggregate={"label": "a"}, predictions=(PredictionFact("m1", {"label": "a"}, score=0.99),)
+    )
     assert model_disagrees.detect(agrees, NO_PROJECT, config("model_disagrees")) is None
 
 
@@ -132,13 +139,17 @@ def test_confident_learning_thresholds_are_per_class_mean_self_confidence():
 def test_likely_error_fires_when_another_class_clears_its_threshold():
     project = ProjectFacts(class_thresholds={"a": 0.8, "b": 0.6})
     probabilities = {"a": 0.3, "b": 0.7}
-    item = ItemFacts(aggregate={"label": "a"},
-                     predictions=(PredictionFact("m1", {"label": "b"}, 0.7, probabilities),))
+    item = ItemFacts(
+        aggregate={"label": "a"},
+        predictions=(PredictionFact("m1", {"label": "b"}, 0.7, probabilities),),
+    )
     severity, details = likely_error.detect(item, project, config("likely_error"))
     assert details["suggested"] == "b"
     assert severity == pytest.approx(0.4)
-    fine = ItemFacts(aggregate={"label": "b"},
-                     predictions=(PredictionFact("m1", {"label": "b"}, 0.7, probabilities),))
+    fine = ItemFacts(
+        aggregate={"label": "b"},
+        predictions=(PredictionFact("m1", {"label": "b"}, 0.7, probabilities),),
+    )
     assert likely_error.detect(fine, project, config("likely_error")) is None
 
 
@@ -156,11 +167,15 @@ def test_a_disabled_detector_never_fires():
 
 # --- service: idempotence and lifecycle ----------------------------------------------------
 
+
 def contested_item(project, names=("positive", "negative", "neutral")):
     item = ItemFactory(project=project)
     for i, name in enumerate(names):
-        AnnotationFactory(item=item, annotator=UserFactory(username=f"flag-ann-{item.pk}-{i}"),
-                          value={"label": name})
+        AnnotationFactory(
+            item=item,
+            annotator=UserFactory(username=f"flag-ann-{item.pk}-{i}"),
+            value={"label": name},
+        )
     item.refresh_from_db()
     return item
 
@@ -204,6 +219,7 @@ def test_the_model_disagreement_is_flagged_from_stored_predictions(project):
 
 # --- escalation ---------------------------------------------------------------------------
 
+
 def test_a_contested_item_gets_one_more_annotator_instead_of_a_flag(project):
     project.max_overlap = 5
     project.save()
@@ -241,6 +257,7 @@ def test_an_escalated_item_waits_for_its_extra_label(project):
 
 
 # --- tasks ---------------------------------------------------------------------------------
+
 
 def test_flag_task_arguments_survive_a_json_round_trip(project):
     item = contested_item(project)

@@ -44,10 +44,18 @@ def endpoints(item):
         "summary": ("get", f"{base}/review/summary", None, 200),
         "item": ("get", f"{base}/review/items/{i}", None, 200),
         "audit": ("get", f"{base}/audit", None, 200),
-        "final": ("post", f"{base}/review/items/{i}/final",
-                  {"value": {"label": "negative"}, "cause": "ambiguous"}, 201),
-        "verdict": ("post", f"{base}/review/annotations/{annotation.pk}/verdict",
-                    {"verdict": "accepted"}, 201),
+        "final": (
+            "post",
+            f"{base}/review/items/{i}/final",
+            {"value": {"label": "negative"}, "cause": "ambiguous"},
+            201,
+        ),
+        "verdict": (
+            "post",
+            f"{base}/review/annotations/{annotation.pk}/verdict",
+            {"verdict": "accepted"},
+            201,
+        ),
         "send_back": ("post", f"{base}/review/items/{i}/send-back", {"note": "again"}, 201),
         "dismiss": ("post", f"{base}/flags/{flag.pk}/dismiss", {"reason": "fine as is"}, 200),
         "comment": ("post", f"{base}/review/items/{i}/comments", {"body": "look"}, 201),
@@ -55,8 +63,18 @@ def endpoints(item):
     }
 
 
-ENDPOINTS = ("flags", "summary", "item", "audit", "final", "verdict", "send_back", "dismiss",
-             "comment", "example")
+ENDPOINTS = (
+    "flags",
+    "summary",
+    "item",
+    "audit",
+    "final",
+    "verdict",
+    "send_back",
+    "dismiss",
+    "comment",
+    "example",
+)
 
 
 def call(client, method, url, body):
@@ -92,12 +110,17 @@ def test_reviewers_and_leads_succeed(api_as, request, contested, name, role):
     assert response.status_code == expected, response.content
 
 
-def test_the_flag_list_is_sorted_by_severity_and_filtered_by_reason(api_as, reviewer, project,
-                                                                    contested):
+def test_the_flag_list_is_sorted_by_severity_and_filtered_by_reason(
+    api_as, reviewer, project, contested
+):
     calm = ItemFactory(project=project)
     for i, label in enumerate(("positive", "positive", "negative")):
-        AnnotationFactory(item=calm, annotator=MembershipFactory(project=project).user,
-                          value={"label": label}, unsure=i == 0)
+        AnnotationFactory(
+            item=calm,
+            annotator=MembershipFactory(project=project).user,
+            value={"label": label},
+            unsure=i == 0,
+        )
     item_flags_refresh(item_id=calm.pk)
     body = api_as(reviewer).get(f"/api/projects/{project.pk}/flags").json()
     severities = [row["severity"] for row in body["results"]]
@@ -125,8 +148,11 @@ def test_the_flag_list_pages_by_cursor(api_as, reviewer, project, annotators):
 def test_a_reviewer_cannot_review_an_item_they_annotated(api_as, project, contested):
     own = MembershipFactory(project=project, role=Role.REVIEWER).user
     AnnotationFactory(item=contested, annotator=own, value={"label": "positive"})
-    response = api_as(own).post(f"/api/projects/{project.pk}/review/items/{contested.pk}/final",
-                                {"value": {"label": "positive"}}, format="json")
+    response = api_as(own).post(
+        f"/api/projects/{project.pk}/review/items/{contested.pk}/final",
+        {"value": {"label": "positive"}},
+        format="json",
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "own_item"
     contested.refresh_from_db()
@@ -140,11 +166,15 @@ def test_a_final_label_is_validated_against_the_schema(api_as, reviewer, project
     assert not ReviewDecision.objects.exists()
 
 
-def test_setting_the_final_label_resolves_flags_and_is_audited(api_as, reviewer, project,
-                                                              contested, annotators):
+def test_setting_the_final_label_resolves_flags_and_is_audited(
+    api_as, reviewer, project, contested, annotators
+):
     url = f"/api/projects/{project.pk}/review/items/{contested.pk}/final"
-    response = api_as(reviewer).post(url, {"value": {"label": "neutral"}, "cause": "guideline_gap",
-                                           "note": "not covered"}, format="json")
+    response = api_as(reviewer).post(
+        url,
+        {"value": {"label": "neutral"}, "cause": "guideline_gap", "note": "not covered"},
+        format="json",
+    )
     assert response.status_code == 201
     contested.refresh_from_db()
     assert contested.final_value == {"label": "neutral"}
@@ -157,27 +187,32 @@ def test_setting_the_final_label_resolves_flags_and_is_audited(api_as, reviewer,
     summary = api_as(reviewer).get(f"/api/projects/{project.pk}/review/summary").json()
     assert summary["causes"]["guideline_gap"] == 1
     assert summary["guideline_gaps"][0]["item"] == contested.pk
-    outcomes = annotation_outcomes(user=annotators[0],
-                                   annotation_ids=contested.annotations.values_list("pk", flat=True))
+    outcomes = annotation_outcomes(
+        user=annotators[0], annotation_ids=contested.annotations.values_list("pk", flat=True)
+    )
     assert list(outcomes.values()) == [
         {"verdict": None, "comment": "", "final_value": {"label": "neutral"}, "corrected": True}
     ]
 
 
-def test_a_verdict_replaces_the_previous_one_and_records_both_states(api_as, reviewer, project,
-                                                                    contested):
+def test_a_verdict_replaces_the_previous_one_and_records_both_states(
+    api_as, reviewer, project, contested
+):
     annotation = contested.annotations.order_by("id").first()
     url = f"/api/projects/{project.pk}/review/annotations/{annotation.pk}/verdict"
     api_as(reviewer).post(url, {"verdict": "accepted"}, format="json")
     api_as(reviewer).post(url, {"verdict": "rejected", "comment": "misread"}, format="json")
     assert AnnotationReview.objects.get(annotation=annotation).verdict == "rejected"
     last = AuditEntry.objects.filter(action="review.verdict").last()
-    assert (last.before, last.after) == ({"verdict": "accepted", "comment": ""},
-                                         {"verdict": "rejected", "comment": "misread"})
+    assert (last.before, last.after) == (
+        {"verdict": "accepted", "comment": ""},
+        {"verdict": "rejected", "comment": "misread"},
+    )
 
 
-def test_sending_back_opens_a_new_round_for_chosen_annotators(api_as, reviewer, project,
-                                                              contested, annotators):
+def test_sending_back_opens_a_new_round_for_chosen_annotators(
+    api_as, reviewer, project, contested, annotators
+):
     url = f"/api/projects/{project.pk}/review/items/{contested.pk}/send-back"
     response = api_as(reviewer).post(url, {"annotators": [annotators[1].pk]}, format="json")
     assert response.status_code == 201
@@ -220,8 +255,11 @@ def test_comments_and_examples_land_on_the_item(api_as, lead, project, contested
 
 
 def test_the_audit_log_exports_as_jsonl_and_csv(api_as, lead, project, contested):
-    api_as(lead).post(f"/api/projects/{project.pk}/review/items/{contested.pk}/final",
-                      {"value": {"label": "positive"}}, format="json")
+    api_as(lead).post(
+        f"/api/projects/{project.pk}/review/items/{contested.pk}/final",
+        {"value": {"label": "positive"}},
+        format="json",
+    )
     jsonl = api_as(lead).get(f"/api/projects/{project.pk}/audit?format=jsonl")
     assert jsonl.status_code == 200
     lines = [json.loads(line) for line in b"".join(jsonl.streaming_content).splitlines()]

@@ -24,8 +24,13 @@ def fast_passwords(settings):
 def contested(project, annotators):
     item = ItemFactory(project=project, data={"text": "<script>alert('x')</script> meh"})
     for user, label in zip(annotators, LABELS, strict=True):
-        AnnotationFactory(item=item, annotator=user, value={"label": label}, lead_time_ms=2500,
-                          comment="<b>unsure</b>" if label == "neutral" else "")
+        AnnotationFactory(
+            item=item,
+            annotator=user,
+            value={"label": label},
+            lead_time_ms=2500,
+            comment="<b>unsure</b>" if label == "neutral" else "",
+        )
     item_flags_refresh(item_id=item.pk)
     return item
 
@@ -45,8 +50,10 @@ def page_urls(item):
 
 
 def action_url(item, action):
-    return reverse("review-action",
-                   kwargs={"project_id": item.project_id, "item_id": item.pk, "action": action})
+    return reverse(
+        "review-action",
+        kwargs={"project_id": item.project_id, "item_id": item.pk, "action": action},
+    )
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(contested):
@@ -56,8 +63,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(contested):
         assert "/login/" in response["Location"]
 
 
-def test_outsiders_get_404_and_annotators_403_on_every_review_page(contested, outsider,
-                                                                   annotator):
+def test_outsiders_get_404_and_annotators_403_on_every_review_page(contested, outsider, annotator):
     for url in page_urls(contested):
         assert client_for(outsider).get(url).status_code == 404
         assert client_for(annotator).get(url).status_code == 403
@@ -101,32 +107,35 @@ def test_the_item_view_shows_every_annotation_side_by_side_escaped(contested, le
 
 def test_setting_the_final_label_from_the_form_settles_the_item(contested, reviewer):
     client = client_for(reviewer)
-    response = client.post(action_url(contested, "final"),
-                                         {"label": "negative", "cause": "slip"})
+    response = client.post(action_url(contested, "final"), {"label": "negative", "cause": "slip"})
     assert response.status_code == 302
     contested.refresh_from_db()
     assert contested.final_value == {"label": "negative"}
     assert set(Flag.objects.filter(item=contested).values_list("status", flat=True)) == {
-        FlagStatus.RESOLVED}
+        FlagStatus.RESOLVED
+    }
     html = client.get(response["Location"]).content.decode()
     assert "Final label set." in html
     assert "review.final" in html
 
 
 def test_an_invalid_final_label_comes_back_as_a_message(contested, reviewer):
-    response = client_for(reviewer).post(action_url(contested, "final"), {"label": "bogus"},
-                                         follow=True)
+    response = client_for(reviewer).post(
+        action_url(contested, "final"), {"label": "bogus"}, follow=True
+    )
     contested.refresh_from_db()
     assert contested.final_value is None
     assert b"bogus" in response.content
 
 
-def test_form_actions_verdict_comment_dismiss_example_and_send_back(contested, reviewer,
-                                                                   annotators):
+def test_form_actions_verdict_comment_dismiss_example_and_send_back(
+    contested, reviewer, annotators
+):
     client = client_for(reviewer)
     annotation = contested.annotations.get(annotator=annotators[0])
-    client.post(action_url(contested, "verdict"),
-                {"annotation": annotation.pk, "verdict": "accepted"})
+    client.post(
+        action_url(contested, "verdict"), {"annotation": annotation.pk, "verdict": "accepted"}
+    )
     client.post(action_url(contested, "comment"), {"body": "hmm"})
     flag = Flag.objects.get(item=contested, reason="low_agreement")
     client.post(action_url(contested, "dismiss"), {"flag": flag.pk, "reason": "ok"})
@@ -137,7 +146,10 @@ def test_form_actions_verdict_comment_dismiss_example_and_send_back(contested, r
     assert ItemComment.objects.get(item=contested).body == "hmm"
     assert Flag.objects.get(pk=flag.pk).status == FlagStatus.DISMISSED
     assert (contested.is_example, contested.round, contested.reopened_for) == (
-        True, 2, [annotators[2].pk])
+        True,
+        2,
+        [annotators[2].pk],
+    )
     assert AuditEntry.objects.filter(actor=reviewer).count() == 5
 
 
@@ -151,12 +163,15 @@ def test_j_and_k_links_walk_the_queue_in_severity_then_id_order(project, annotat
         items.append(item)
     first, second = items
     html = client_for(reviewer).get(page_urls(first)[1]).content.decode()
-    assert f'id="next-item" rel="next" href="/projects/{project.pk}/review/items/{second.pk}/"' in html
+    assert (
+        f'id="next-item" rel="next" href="/projects/{project.pk}/review/items/{second.pk}/"' in html
+    )
     assert 'id="prev-item"' not in html
 
 
-def test_the_home_page_links_reviewers_to_the_queue_but_not_annotators(contested, reviewer,
-                                                                       annotator):
+def test_the_home_page_links_reviewers_to_the_queue_but_not_annotators(
+    contested, reviewer, annotator
+):
     url = reverse("review-queue", kwargs={"project_id": contested.project_id})
     assert url in client_for(reviewer).get("/").content.decode()
     assert url not in client_for(annotator).get("/").content.decode()

@@ -34,27 +34,36 @@ def _final_value(project: Project, post: Any) -> object:
 
 
 def _final(request: HttpRequest, view: Any) -> str:
-    decide.final_label_set(item=view.item, reviewer=request.user,
-                           value=_final_value(view.project, request.POST),
-                           cause=request.POST.get("cause", ""), note=request.POST.get("note", ""))
+    decide.final_label_set(
+        item=view.item,
+        reviewer=request.user,
+        value=_final_value(view.project, request.POST),
+        cause=request.POST.get("cause", ""),
+        note=request.POST.get("note", ""),
+    )
     return "Final label set."
 
 
 def _verdict(request: HttpRequest, view: Any) -> str:
-    annotation = Annotation.objects.filter(item=view.item,
-                                           pk=request.POST.get("annotation") or 0).first()
+    annotation = Annotation.objects.filter(
+        item=view.item, pk=request.POST.get("annotation") or 0
+    ).first()
     if annotation is None:
         raise NotFound("No such annotation on this item")
-    review = decide.annotation_verdict_set(annotation=annotation, reviewer=request.user,
-                                           verdict=request.POST.get("verdict", ""),
-                                           comment=request.POST.get("comment", ""))
+    review = decide.annotation_verdict_set(
+        annotation=annotation,
+        reviewer=request.user,
+        verdict=request.POST.get("verdict", ""),
+        comment=request.POST.get("comment", ""),
+    )
     return f"Annotation {review.verdict}."
 
 
 def _send_back(request: HttpRequest, view: Any) -> str:
     ids = [int(pk) for pk in request.POST.getlist("annotators") if pk.isdigit()]
-    decide.item_send_back(item=view.item, reviewer=request.user, annotator_ids=ids,
-                          note=request.POST.get("note", ""))
+    decide.item_send_back(
+        item=view.item, reviewer=request.user, annotator_ids=ids, note=request.POST.get("note", "")
+    )
     return "Sent back for a new round."
 
 
@@ -73,18 +82,27 @@ def _comment(request: HttpRequest, view: Any) -> str:
 
 def _example(request: HttpRequest, view: Any) -> str:
     is_example = request.POST.get("is_example", "1") == "1"
-    decide.example_mark(item=view.item, reviewer=request.user, note=request.POST.get("note", ""),
-                        is_example=is_example)
+    decide.example_mark(
+        item=view.item,
+        reviewer=request.user,
+        note=request.POST.get("note", ""),
+        is_example=is_example,
+    )
     return "Marked as a guideline example." if is_example else "No longer an example."
 
 
-ACTIONS = {"final": _final, "verdict": _verdict, "send-back": _send_back,
-           "dismiss": _dismiss, "comment": _comment, "example": _example}
+ACTIONS = {
+    "final": _final,
+    "verdict": _verdict,
+    "send-back": _send_back,
+    "dismiss": _dismiss,
+    "comment": _comment,
+    "example": _example,
+}
 
 
 @review_page
-def review_action(request: HttpRequest, project_id: int, item_id: int,
-                  action: str) -> HttpResponse:
+def review_action(request: HttpRequest, project_id: int, item_id: int, action: str) -> HttpResponse:
     """Run one review action (POST only); domain errors come back as a message on the page."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -20,12 +20,14 @@ def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for annotation in annotations:
         review = getattr(annotation, "review", None)
-        rows.append({
-            "annotation": annotation,
-            "value": value_text(annotation.value),
-            "time": seconds(annotation.lead_time_ms),
-            "verdict": review.verdict if review else "",
-        })
+        rows.append(
+            {
+                "annotation": annotation,
+                "value": value_text(annotation.value),
+                "time": seconds(annotation.lead_time_ms),
+                "verdict": review.verdict if review else "",
+            }
+        )
     return rows
 
 
@@ -55,8 +57,13 @@ def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> Htt
     filters = queue.queue_filters_parse(request.GET)
     query = urlencode(filters.as_query())
     neighbours = {
-        name: queue.queue_neighbour(user=request.user, project_id=project_id, item_id=item_id,
-                                    forward=forward, filters=filters)
+        name: queue.queue_neighbour(
+            user=request.user,
+            project_id=project_id,
+            item_id=item_id,
+            forward=forward,
+            filters=filters,
+        )
         for name, forward in (("next", True), ("previous", False))
     }
     members = Membership.objects.filter(
@@ -68,8 +75,7 @@ def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> Htt
         "item": item,
         "text": item.data.get("text", "") if isinstance(item.data, dict) else "",
         "annotations": _annotation_rows(view.annotations),
-        "predictions": [{"prediction": p, "value": value_text(p.value)}
-                        for p in view.predictions],
+        "predictions": [{"prediction": p, "value": value_text(p.value)} for p in view.predictions],
         "aggregate": value_text(item.aggregate_value),
         "final": value_text(item.final_value),
         "flags": view.flags,

@@ -47,23 +47,27 @@ def _choices(project: Any) -> dict[str, Any]:
 def review_queue_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Open flags of the project, most severe first; keyset pages via ?cursor=."""
     filters = queue.queue_filters_parse(request.GET)
-    page = queue.review_queue(user=request.user, project_id=project_id, filters=filters,
-                              cursor=request.GET.get("cursor"))
+    page = queue.review_queue(
+        user=request.user, project_id=project_id, filters=filters, cursor=request.GET.get("cursor")
+    )
     counts = queue.queue_counts(user=request.user, project_id=project_id)
     project = page.project
     query = filters.as_query()
     context = {
         "project": project,
         "rows": [_row(flag) for flag in page.flags],
-        "reason_counts": [(value, label, counts["reasons"][value])
-                          for value, label in FlagReason.choices],
+        "reason_counts": [
+            (value, label, counts["reasons"][value]) for value, label in FlagReason.choices
+        ],
         "cause_counts": [(value, label, counts["causes"][value]) for value, label in Cause.choices],
         "filters": filters,
         "query": urlencode(query),
         "next_query": urlencode({**query, "cursor": page.next_cursor}) if page.next_cursor else "",
         "is_lead": role_of(request.user, project) == Role.LEAD,
-        "gaps": [{"decision": d, "value": value_text(d.value)} for d in
-                 queue.guideline_gap_list(user=request.user, project_id=project_id, limit=20)],
+        "gaps": [
+            {"decision": d, "value": value_text(d.value)}
+            for d in queue.guideline_gap_list(user=request.user, project_id=project_id, limit=20)
+        ],
         **_choices(project),
     }
     return render(request, "review/queue.html", context)

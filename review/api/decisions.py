@@ -70,9 +70,16 @@ def _body(serializer_class: type[serializers.Serializer], request: Request) -> d
 
 
 def decision_json(decision: ReviewDecision) -> dict[str, Any]:
-    return {"id": decision.pk, "item": decision.item_id, "action": decision.action,
-            "cause": decision.cause, "value": decision.value, "note": decision.note,
-            "reviewer": decision.reviewer_id, "created_at": decision.created_at}
+    return {
+        "id": decision.pk,
+        "item": decision.item_id,
+        "action": decision.action,
+        "cause": decision.cause,
+        "value": decision.value,
+        "note": decision.note,
+        "reviewer": decision.reviewer_id,
+        "created_at": decision.created_at,
+    }
 
 
 class FinalLabelApi(APIView):
@@ -81,8 +88,13 @@ class FinalLabelApi(APIView):
         """Set the item's final label (any valid value) with an optional cause and note."""
         item = _item(request, project_id, item_id)
         data = _body(FinalSerializer, request)
-        decision = decide.final_label_set(item=item, reviewer=request.user, value=data["value"],
-                                          cause=data.get("cause", ""), note=data.get("note", ""))
+        decision = decide.final_label_set(
+            item=item,
+            reviewer=request.user,
+            value=data["value"],
+            cause=data.get("cause", ""),
+            note=data.get("note", ""),
+        )
         return Response(decision_json(decision), status=status.HTTP_201_CREATED)
 
 
@@ -95,11 +107,16 @@ class VerdictApi(APIView):
         if annotation is None:
             raise NotFound("No such annotation in this project")
         data = _body(VerdictSerializer, request)
-        review = decide.annotation_verdict_set(annotation=annotation, reviewer=request.user,
-                                               verdict=data["verdict"],
-                                               comment=data.get("comment", ""))
-        return Response({"annotation": annotation.pk, "verdict": review.verdict,
-                         "comment": review.comment}, status=status.HTTP_201_CREATED)
+        review = decide.annotation_verdict_set(
+            annotation=annotation,
+            reviewer=request.user,
+            verdict=data["verdict"],
+            comment=data.get("comment", ""),
+        )
+        return Response(
+            {"annotation": annotation.pk, "verdict": review.verdict, "comment": review.comment},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class SendBackApi(APIView):
@@ -108,9 +125,12 @@ class SendBackApi(APIView):
         """Open a new round for the item, optionally only for chosen annotators (user ids)."""
         item = _item(request, project_id, item_id)
         data = _body(SendBackSerializer, request)
-        decision = decide.item_send_back(item=item, reviewer=request.user,
-                                         annotator_ids=data.get("annotators"),
-                                         note=data.get("note", ""))
+        decision = decide.item_send_back(
+            item=item,
+            reviewer=request.user,
+            annotator_ids=data.get("annotators"),
+            note=data.get("note", ""),
+        )
         return Response(decision_json(decision), status=status.HTTP_201_CREATED)
 
 
@@ -124,8 +144,9 @@ class FlagDismissApi(APIView):
             raise NotFound("No such flag in this project")
         data = _body(DismissSerializer, request)
         flag = decide.flag_dismiss(flag=flag, reviewer=request.user, reason=data["reason"])
-        return Response({"id": flag.pk, "status": flag.status,
-                         "dismiss_reason": flag.dismiss_reason})
+        return Response(
+            {"id": flag.pk, "status": flag.status, "dismiss_reason": flag.dismiss_reason}
+        )
 
 
 class CommentApi(APIView):
@@ -135,8 +156,7 @@ class CommentApi(APIView):
         item = _item(request, project_id, item_id)
         data = _body(CommentSerializer, request)
         comment = decide.comment_add(item=item, author=request.user, body=data["body"])
-        return Response({"id": comment.pk, "body": comment.body},
-                        status=status.HTTP_201_CREATED)
+        return Response({"id": comment.pk, "body": comment.body}, status=status.HTTP_201_CREATED)
 
 
 class ExampleApi(APIView):
@@ -145,10 +165,15 @@ class ExampleApi(APIView):
         """Mark (or unmark with is_example=false) the item as a guideline example."""
         item = _item(request, project_id, item_id)
         data = _body(ExampleSerializer, request)
-        item = decide.example_mark(item=item, reviewer=request.user, note=data.get("note", ""),
-                                   is_example=data.get("is_example", True))
-        return Response({"item": item.pk, "is_example": item.is_example,
-                         "example_note": item.example_note})
+        item = decide.example_mark(
+            item=item,
+            reviewer=request.user,
+            note=data.get("note", ""),
+            is_example=data.get("is_example", True),
+        )
+        return Response(
+            {"item": item.pk, "is_example": item.is_example, "example_note": item.example_note}
+        )
 
 
 ITEM = "projects/<int:project_id>/review/items/<int:item_id>"
@@ -157,8 +182,14 @@ urlpatterns = [
     path(f"{ITEM}/send-back", SendBackApi.as_view(), name="api-review-send-back"),
     path(f"{ITEM}/comments", CommentApi.as_view(), name="api-review-comment"),
     path(f"{ITEM}/example", ExampleApi.as_view(), name="api-review-example"),
-    path("projects/<int:project_id>/review/annotations/<int:annotation_id>/verdict",
-         VerdictApi.as_view(), name="api-review-verdict"),
-    path("projects/<int:project_id>/flags/<int:flag_id>/dismiss", FlagDismissApi.as_view(),
-         name="api-flag-dismiss"),
+    path(
+        "projects/<int:project_id>/review/annotations/<int:annotation_id>/verdict",
+        VerdictApi.as_view(),
+        name="api-review-verdict",
+    ),
+    path(
+        "projects/<int:project_id>/flags/<int:flag_id>/dismiss",
+        FlagDismissApi.as_view(),
+        name="api-flag-dismiss",
+    ),
 ]

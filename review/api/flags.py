@@ -25,44 +25,67 @@ from labeling.models import AuditEntry
 from review import selectors_queue as queue
 from review.models import Flag
 
-AUDIT_COLUMNS = ("id", "created_at", "actor", "action", "target_type", "target_id", "before",
-                 "after")
+AUDIT_COLUMNS = (
+    "id",
+    "created_at",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "before",
+    "after",
+)
 
 
 def flag_json(flag: Flag) -> dict[str, Any]:
     item = flag.item
     return {
-        "id": flag.pk, "item": item.pk, "external_id": item.external_id, "reason": flag.reason,
-        "severity": flag.severity, "status": flag.status, "details": flag.details,
-        "dismiss_reason": flag.dismiss_reason, "agreement": item.agreement,
-        "aggregate": item.aggregate_value, "created_at": flag.created_at,
+        "id": flag.pk,
+        "item": item.pk,
+        "external_id": item.external_id,
+        "reason": flag.reason,
+        "severity": flag.severity,
+        "status": flag.status,
+        "details": flag.details,
+        "dismiss_reason": flag.dismiss_reason,
+        "agreement": item.agreement,
+        "aggregate": item.aggregate_value,
+        "created_at": flag.created_at,
     }
 
 
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
     return {
-        "id": entry.pk, "created_at": entry.created_at.isoformat(),
-        "actor": entry.actor.username if entry.actor else None, "action": entry.action,
-        "target_type": entry.target_type, "target_id": entry.target_id,
-        "before": entry.before, "after": entry.after,
+        "id": entry.pk,
+        "created_at": entry.created_at.isoformat(),
+        "actor": entry.actor.username if entry.actor else None,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "before": entry.before,
+        "after": entry.after,
     }
 
 
 class FlagListApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter(name, str) for name in
-                    ("reason", "label", "annotator", "version", "status", "cursor")],
+        parameters=[
+            OpenApiParameter(name, str)
+            for name in ("reason", "label", "annotator", "version", "status", "cursor")
+        ],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, project_id: int) -> Response:
         """Flags, most severe first: {"results": [...], "next": cursor or null}."""
         page = queue.review_queue(
-            user=request.user, project_id=project_id,
+            user=request.user,
+            project_id=project_id,
             filters=queue.queue_filters_parse(request.query_params),
             cursor=request.query_params.get("cursor"),
         )
-        return Response({"results": [flag_json(flag) for flag in page.flags],
-                         "next": page.next_cursor})
+        return Response(
+            {"results": [flag_json(flag) for flag in page.flags], "next": page.next_cursor}
+        )
 
 
 class ReviewSummaryApi(APIView):
@@ -72,8 +95,14 @@ class ReviewSummaryApi(APIView):
         counts = queue.queue_counts(user=request.user, project_id=project_id)
         gaps = queue.guideline_gap_list(user=request.user, project_id=project_id)
         counts["guideline_gaps"] = [  # type: ignore[assignment]
-            {"item": d.item_id, "external_id": d.item.external_id, "value": d.value,
-             "note": d.note, "reviewer": d.reviewer.username, "decided_at": d.created_at}
+            {
+                "item": d.item_id,
+                "external_id": d.item.external_id,
+                "value": d.value,
+                "note": d.note,
+                "reviewer": d.reviewer.username,
+                "decided_at": d.created_at,
+            }
             for d in gaps
         ]
         return Response(counts)
@@ -85,26 +114,47 @@ class ItemReviewApi(APIView):
         """Every annotation of the item side by side, with flags, decisions, comments, audit."""
         view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
         item = view.item
-        return Response({
-            "item": {"id": item.pk, "external_id": item.external_id, "data": item.data,
-                     "agreement": item.agreement, "aggregate": item.aggregate_value,
-                     "aggregate_confidence": item.aggregate_confidence,
-                     "final": item.final_value, "round": item.round,
-                     "is_example": item.is_example, "example_note": item.example_note},
-            "annotations": [
-                {"id": a.pk, "annotator": a.annotator.username, "value": a.value,
-                 "lead_time_ms": a.lead_time_ms, "unsure": a.unsure, "comment": a.comment,
-                 "guideline_version": a.guideline_version, "prelabel_shown": a.prelabel_shown,
-                 "round": a.round, "verdict": getattr(getattr(a, "review", None), "verdict", None)}
-                for a in view.annotations
-            ],
-            "predictions": [{"model_version": p.model_version, "value": p.value,
-                             "score": p.score} for p in view.predictions],
-            "flags": [flag_json(flag) for flag in view.flags],
-            "comments": [{"author": c.author.username, "body": c.body,
-                          "created_at": c.created_at} for c in view.comments],
-            "audit": [audit_json(entry) for entry in view.audit],
-        })
+        return Response(
+            {
+                "item": {
+                    "id": item.pk,
+                    "external_id": item.external_id,
+                    "data": item.data,
+                    "agreement": item.agreement,
+                    "aggregate": item.aggregate_value,
+                    "aggregate_confidence": item.aggregate_confidence,
+                    "final": item.final_value,
+                    "round": item.round,
+                    "is_example": item.is_example,
+                    "example_note": item.example_note,
+                },
+                "annotations": [
+                    {
+                        "id": a.pk,
+                        "annotator": a.annotator.username,
+                        "value": a.value,
+                        "lead_time_ms": a.lead_time_ms,
+                        "unsure": a.unsure,
+                        "comment": a.comment,
+                        "guideline_version": a.guideline_version,
+                        "prelabel_shown": a.prelabel_shown,
+                        "round": a.round,
+                        "verdict": getattr(getattr(a, "review", None), "verdict", None),
+                    }
+                    for a in view.annotations
+                ],
+                "predictions": [
+                    {"model_version": p.model_version, "value": p.value, "score": p.score}
+                    for p in view.predictions
+                ],
+                "flags": [flag_json(flag) for flag in view.flags],
+                "comments": [
+                    {"author": c.author.username, "body": c.body, "created_at": c.created_at}
+                    for c in view.comments
+                ],
+                "audit": [audit_json(entry) for entry in view.audit],
+            }
+        )
 
 
 def _jsonl(entries: Iterator[AuditEntry]) -> Iterator[str]:
@@ -131,13 +181,16 @@ class AuditLogApi(APIView):
         # ?format=csv|jsonl picks our own streaming output, not a DRF renderer.
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(parameters=[OpenApiParameter("format", str), OpenApiParameter("item", int)],
-                   responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str), OpenApiParameter("item", int)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, project_id: int) -> Any:
         """The audit log, oldest first: JSON list (default), or ?format=jsonl|csv as a download."""
         item = request.query_params.get("item", "")
-        entries = queue.audit_list(user=request.user, project_id=project_id,
-                                   item_id=int(item) if item.isdigit() else None)
+        entries = queue.audit_list(
+            user=request.user, project_id=project_id, item_id=int(item) if item.isdigit() else None
+        )
         fmt = request.query_params.get("format", "json")
         if fmt in ("jsonl", "csv"):
             stream = _jsonl if fmt == "jsonl" else _csv
@@ -150,9 +203,15 @@ class AuditLogApi(APIView):
 
 urlpatterns = [
     path("projects/<int:project_id>/flags", FlagListApi.as_view(), name="api-flags"),
-    path("projects/<int:project_id>/review/summary", ReviewSummaryApi.as_view(),
-         name="api-review-summary"),
-    path("projects/<int:project_id>/review/items/<int:item_id>", ItemReviewApi.as_view(),
-         name="api-review-item"),
+    path(
+        "projects/<int:project_id>/review/summary",
+        ReviewSummaryApi.as_view(),
+        name="api-review-summary",
+    ),
+    path(
+        "projects/<int:project_id>/review/items/<int:item_id>",
+        ItemReviewApi.as_view(),
+        name="api-review-item",
+    ),
     path("projects/<int:project_id>/audit", AuditLogApi.as_view(), name="api-audit"),
 ]

@@ -1,0 +1,93 @@
+"""The review loop in Chromium: a three-way disagreement reaches the queue under low agreement,
+the reviewer settles it by keyboard, the export and the annotator's outcome show the correction.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import Resolver404, resolve
+from rest_framework.test import APIClient
+
+import review.tasks  # noqa: F401  (registers the review tasks the events name, as a worker would)
+from labeling import events
+from review.models import Flag, FlagStatus
+from review.selectors import annotation_outcomes
+from tests.factories import AnnotationFactory, ItemFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hash the personas' passwords cheaply (the default hasher costs ~0.3 s per user)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def disagree(project, annotators):
+    """Three annotators label one item three ways; labeling tells review by task name."""
+    item = ItemFactory(project=project, data={"text": "Well, that was something."})
+    for user, label in zip(annotators, ("positive", "negative", "neutral"), strict=True):
+        AnnotationFactory(item=item, annotator=user, value={"label": label}, lead_time_ms=3000)
+        events.enqueue(events.ANNOTATION_SUBMITTED, [item.pk])
+    # Idempotent: a no-op when the submit task already refreshed the flags.
+    events.enqueue("review.refresh_item_flags", [item.pk])
+    return item
+
+
+def export_lines(project, user):
+    """The project's JSONL export as dicts, or None while the export endpoint does not exist."""
+    url = f"/api/projects/{project.pk}/export"
+    try:
+        resolve(url)
+    except Resolver404:
+        return None
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.get(url, {"format": "jsonl"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+
+
+def test_a_reviewer_settles_a_disagreement_by_keyboard(
+    page, login, screenshot, project, reviewer, annotators
+):
+    item = disagree(project, annotators)
+    assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()
+
+    login(page, "reviewer")
+    card = page.locator(f'.project-row[data-project="{project.pk}"]')
+    card.get_by_role("link", name="Review", exact=True).click()
+    page.click('.count[data-reason="low_agreement"]')
+    row = page.locator(f'.queue-row[data-item="{item.pk}"][data-reason="low_agreement"]')
+    assert row.count() == 1
+    screenshot(page, "review_queue")
+
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#final-form")
+    assert page.locator(".annotation").count() == 3
+    page.keyboard.press("2")
+    page.keyboard.press("m")
+    screenshot(page, "review_item")
+    page.keyboard.press("f")
+    page.wait_for_selector("text=Final label set.")
+    assert page.locator(".final-value").inner_text() == "negative"
+
+    item.refresh_from_db()
+    assert item.final_value == {"label": "negative"}
+    assert item.final_reviewer == reviewer
+    assert item.review_decisions.get().cause == "ambiguous"
+    assert not Flag.objects.filter(item=item, status=FlagStatus.OPEN).exists()
+
+    lines = export_lines(project, reviewer)
+    if lines is not None:
+        exported = next(line for line in lines if line["id"] == item.external_id)
+        assert exported["final"]["value"] == {"label": "negative"}
+
+    mine = item.annotations.get(annotator=annotators[0])
+    outcome = annotation_outcomes(user=annotators[0], annotation_ids=[mine.pk])[mine.pk]
+    assert outcome["final_value"] == {"label": "negative"}
+    assert outcome["corrected"] is True
