@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from rest_framework.test import APIClient
 
 import review.tasks  # noqa: F401  (registers the review tasks the events name, as a worker would)
@@ -51,6 +51,14 @@ def export_lines(project, user):
     return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
 
 
+def history_url(project):
+    """The annotator's history page, or None while the labeling screen has not registered it."""
+    try:
+        return reverse("annotate_history", kwargs={"project_id": project.pk})
+    except NoReverseMatch:
+        return None
+
+
 def test_a_reviewer_settles_a_disagreement_by_keyboard(
     page, login, screenshot, project, reviewer, annotators
 ):
@@ -91,3 +99,11 @@ def test_a_reviewer_settles_a_disagreement_by_keyboard(
     outcome = annotation_outcomes(user=annotators[0], annotation_ids=[mine.pk])[mine.pk]
     assert outcome["final_value"] == {"label": "negative"}
     assert outcome["corrected"] is True
+
+    url = history_url(project)
+    if url is not None:
+        page.click("form.logout button[type=submit]")
+        login(page, "annotator1")
+        page.goto(f"{page.base}{url}")
+        assert "corrected to negative" in page.locator("main").inner_text()
+        screenshot(page, "review_outcome_in_history")
