@@ -114,12 +114,13 @@ def test_invalid_settings_show_the_message_beside_the_field(db):
 def test_duplicate_hotkeys_are_reported_at_the_labels(db):
     user = UserFactory(username="newlead")
     response = _client(user).post(
-        reverse("lead-project-new"), _settings_post(**{"labels-1-hotkey": "g"})
+        reverse("lead-project-new"), _settings_post(overlap="99", **{"labels-1-hotkey": "g"})
     )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="error-labels"' in page
     assert "hotkey &#x27;g&#x27; is used twice" in page
+    assert 'id="error-overlap"' in page  # reported too, though the validator stops at the first
 
 
 def test_taken_project_name_is_reported_beside_the_name(project):
@@ -175,8 +176,9 @@ def test_lead_marks_an_item_gold_and_a_wrong_answer_is_refused(project, lead):
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.is_gold, item.gold_value) == (True, {"label": "negative"})
-    page = _client(lead).get(_url("lead-data", project)).content.decode()
-    assert "gold-badge" in page
+    response = _client(lead).get(_url("lead-data", project))
+    assert "gold-badge" in response.content.decode()
+    assert response.context["rows"][0]["gold_url"] == url
     fragment = _client(lead).get(url, HTTP_HX_CURRENT_URL="http://testserver/x/?after=3")
     assert '<option value="negative" selected>' in fragment.content.decode()
     assert 'value="/x/?after=3"' in fragment.content.decode()

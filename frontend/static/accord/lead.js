@@ -1,6 +1,12 @@
 // Lead pages: add label rows to the settings formset (the server does all the checking).
 (function () {
   "use strict";
+  var kind = document.getElementById("id_kind");
+  function showRating() {
+    var rating = kind.value === "rating";
+    document.querySelectorAll(".rating-only").forEach(function (el) { el.hidden = !rating; });
+  }
+  if (kind) { kind.addEventListener("change", showRating); showRating(); }
   var add = document.getElementById("add-label");
   if (!add) { return; }
   add.addEventListener("click", function () {

@@ -39,8 +39,11 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         limit=PAGE_SIZE,
     )
     query = urlencode({key: value for key, value in raw.items() if value})
-    gold_url = reverse("lead-item-gold", kwargs={"project_id": project.pk, "item_id": 0})[:-2]
-    rows = [_row(item, project, f"{gold_url}{item.pk}/") for item in page.items]
+    # One reverse() per page, not per row: splice each id into the pattern's URL.
+    head, tail = reverse("lead-item-gold", kwargs={"project_id": project.pk, "item_id": 0}).rsplit(
+        "/0/", 1
+    )
+    rows = [_row(item, project, f"{head}/{item.pk}/{tail}") for item in page.items]
     context = {
         "project": project,
         "rows": rows,

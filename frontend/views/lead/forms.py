@@ -30,7 +30,7 @@ class LabelForm(forms.Form):
     """One label row; `original` remembers the stored value so a change is a rename."""
 
     original = forms.CharField(required=False, widget=forms.HiddenInput)
-    value = forms.CharField(max_length=100)
+    value = forms.CharField(max_length=100, required=False)  # blank rows are dropped
     hotkey = forms.CharField(max_length=1, required=False)
     color = forms.CharField(
         max_length=7, required=False, widget=forms.TextInput(attrs={"type": "color"})
@@ -79,11 +79,22 @@ class ProjectForm(forms.Form):
         data = super().clean()
         if any(name in self.errors for name in SCHEMA_FIELDS):
             return data
+        schema = schema_from_form(data, self.labels)
         try:
-            self.schema = schema_validate(schema_from_form(data, self.labels))
+            self.schema = schema_validate(schema)
         except SchemaError as error:
             self.add_error(field_of(error.message), error.message)
+            if field_of(error.message) is None:
+                # The validator stops at the first problem: check the rest with stand-in labels.
+                self._check_without_labels(schema)
         return data
+
+    def _check_without_labels(self, schema: dict[str, Any]) -> None:
+        try:
+            schema_validate({**schema, "labels": [{"value": "stand-in"}]})
+        except SchemaError as error:
+            if field_of(error.message) is not None:
+                self.add_error(field_of(error.message), error.message)
 
 
 def field_of(message: str) -> str | None:
