@@ -80,11 +80,12 @@ def item_facts_build(item: Item) -> ItemFacts:
     )
 
 
-def project_facts_build(project: Project) -> ProjectFacts:
+def project_facts_build(project: Project, *, model_version: str | None = None) -> ProjectFacts:
     """Project-wide inputs: label shares of the aggregates and confident-learning thresholds.
 
-    One GROUP BY over the project's aggregates (few distinct values), and a pass over the
-    predictions that carry probabilities (none until a model stores them).
+    One GROUP BY over the project's aggregates (few distinct values). Thresholds come from
+    `model_version`'s predictions that carry probabilities, and only when a version is given
+    (the item being judged has probabilities from it); otherwise they stay empty.
     """
     rows = (
         Item.objects.filter(project=project, aggregate_value__isnull=False)
@@ -99,21 +100,37 @@ def project_facts_build(project: Project) -> ProjectFacts:
         for label in value_labels(row["aggregate_value"]):
             counts[label] += row["n"]
     shares = {label: n / labeled for label, n in counts.items()} if labeled else {}
-    return ProjectFacts(
-        label_shares=shares, labeled_items=labeled, class_thresholds=_thresholds(project)
-    )
+    thresholds = _thresholds(project, model_version) if model_version else {}
+    return ProjectFacts(label_shares=shares, labeled_items=labeled, class_thresholds=thresholds)
 
 
-def _thresholds(project: Project) -> dict[str, float]:
+def _thresholds(project: Project, model_version: str) -> dict[str, float]:
     pairs = []
     predictions = Prediction.objects.filter(
-        project=project, item__aggregate_value__isnull=False, value__has_key="probabilities"
+        project=project,
+        model_version=model_version,
+        item__aggregate_value__isnull=False,
+        value__has_key="probabilities",
     ).values_list("item__aggregate_value", "value")
     for aggregate, value in predictions.iterator():
         given, probabilities = value_labels(aggregate), prediction_probabilities(value)
         if len(given) == 1 and probabilities:
             pairs.append((given[0], probabilities))
     return class_thresholds(pairs)
+
+
+def _probability_version(facts: ItemFacts) -> str | None:
+    """The model version whose probabilities the likely-error detector will read, if any."""
+    return next((p.model_version for p in facts.predictions if p.probabilities), None)
+
+
+def _latest_probability_version(project: Project) -> str | None:
+    return (
+        Prediction.objects.filter(project=project, value__has_key="probabilities")
+        .order_by("-id")
+        .values_list("model_version", flat=True)
+        .first()
+    )
 
 
 def _escalate(item: Item, facts: ItemFacts) -> int | None:
@@ -183,9 +200,10 @@ def item_flags_refresh(
         if item.final_value is not None:
             return FlagRefresh()
         facts = item_facts_build(item)
-        found = detect_all(
-            facts, project_facts or project_facts_build(item.project), item.project.settings
-        )
+        if project_facts is None:
+            version = _probability_version(facts)
+            project_facts = project_facts_build(item.project, model_version=version)
+        found = detect_all(facts, project_facts, item.project.settings)
         escalated = None
         if "low_agreement" in found:
             escalated = _escalate(item, facts)
@@ -212,7 +230,7 @@ def project_flags_refresh(
     )
     if not ids:
         return None
-    facts = project_facts_build(project)
+    facts = project_facts_build(project, model_version=_latest_probability_version(project))
     for item_id in ids:
         item_flags_refresh(item_id=item_id, project_facts=facts)
     return ids[-1]

@@ -276,3 +276,45 @@ def test_the_project_task_walks_every_batch(project):
 def test_refreshing_a_deleted_item_does_nothing(db):
     assert item_flags_refresh(item_id=987654) is None
     refresh_item_flags_task.apply(args=[987654], throw=True)
+
+
+def test_likely_error_reads_stored_probabilities_of_the_same_model(project):
+    items = []
+    for given, probabilities in (
+        ("positive", {"positive": 0.9, "negative": 0.1}),
+        ("positive", {"positive": 0.7, "negative": 0.3}),
+        ("negative", {"positive": 0.4, "negative": 0.6}),
+        ("positive", {"positive": 0.2, "negative": 0.8}),
+    ):
+        item = ItemFactory(project=project, aggregate_value={"label": given})
+        PredictionFactory(
+            item=item,
+            value={
+                "label": max(probabilities, key=probabilities.get),
+                "probabilities": probabilities,
+            },
+            score=None,
+        )
+        items.append(item)
+    item_flags_refresh(item_id=items[-1].pk)
+    item_flags_refresh(item_id=items[0].pk)
+    flag = Flag.objects.get(item=items[-1], reason="likely_error")
+    assert flag.details["suggested"] == "negative"
+    assert not Flag.objects.filter(item=items[0], reason="likely_error").exists()
+
+
+def test_rare_label_uses_the_projects_aggregate_shares(project):
+    project.schema = {
+        **project.schema,
+        "settings": {**project.schema["settings"], "flags": {"rare_label": {"min_items": 4}}},
+    }
+    project.save()
+    labels_given = ["positive"] * 9 + ["neutral"]
+    items = [ItemFactory(project=project, aggregate_value={"label": v}) for v in labels_given]
+    project_flags_refresh(project_id=project.pk)
+    rare = Flag.objects.filter(project=project, reason="rare_label")
+    assert list(rare.values_list("item_id", flat=True)) == []
+    project.schema["settings"]["flags"]["rare_label"]["cut"] = 0.2
+    project.save()
+    project_flags_refresh(project_id=project.pk)
+    assert list(rare.values_list("item_id", flat=True)) == [items[-1].pk]
