@@ -1,5 +1,23 @@
-"""Pages of the annotate area (filled in by its feature)."""
+"""Pages of the annotate area: the labeling screen, my history and editing an annotation."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from frontend.nav import register_project_link
+from frontend.views import annotate
+
+urlpatterns = [
+    path("projects/<int:project_id>/annotate/", annotate.annotate_page, name="annotate"),
+    path("projects/<int:project_id>/history/", annotate.history_page, name="annotate_history"),
+    path(
+        "projects/<int:project_id>/history/<int:annotation_id>/",
+        annotate.annotation_edit_page,
+        name="annotate_edit",
+    ),
+]
+
+register_project_link(
+    label="Label", url_name="annotate", roles={"annotator", "reviewer", "lead"}, order=10
+)
+register_project_link(
+    label="My history", url_name="annotate_history", roles={"annotator", "reviewer", "lead"}, order=11
+)

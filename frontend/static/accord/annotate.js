@@ -1,0 +1,279 @@
+// The labeling screen: fetch an item from the JSON API, render it with textContent (never
+// innerHTML for item data), take the label from keys or clicks, submit, and show the next one.
+"use strict";
+
+(function () {
+  const root = document.getElementById("annotate");
+  if (!root) return;
+  const config = JSON.parse(document.getElementById("annotate-config").textContent);
+  const csrf = root.dataset.csrf;
+  const $ = (id) => document.getElementById(id);
+
+  const state = { current: null, selected: new Set(), busy: false, activeMs: 0, since: null };
+
+  // Active time: count only while the tab is visible.
+  function startClock() { state.activeMs = 0; state.since = document.hidden ? null : performance.now(); }
+  function activeTime() {
+    return Math.round(state.activeMs + (state.since === null ? 0 : performance.now() - state.since));
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && state.since !== null) {
+      state.activeMs += performance.now() - state.since;
+      state.since = null;
+    } else if (!document.hidden && state.since === null) {
+      state.since = performance.now();
+    }
+  });
+
+  // One request at a time: the order stays simple, and the embedded SQLite never sees a
+  // progress read racing a claim from the same screen.
+  let queue = Promise.resolve();
+  function api(method, url, body) {
+    const run = queue.then(() => request(method, url, body));
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function request(method, url, body) {
+    const response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  function say(message) { $("status").textContent = message; }
+  function fail(message) { $("error").textContent = message || ""; }
+
+  // Options: one button per label (single/multi) or per rating step; hotkeys from the schema.
+  function options() {
+    if (config.kind === "rating") {
+      const out = [];
+      for (let r = config.scale.min; r <= config.scale.max; r += 1) {
+        out.push({ value: String(r), hotkey: r >= 0 && r <= 9 ? String(r) : "", description: "" });
+      }
+      return out;
+    }
+    return config.labels;
+  }
+
+  function buildOptions() {
+    const box = $("label-options");
+    $("label-legend").textContent = config.kind === "multi" ? "Labels (pick any)" : config.kind === "rating" ? "Rating" : "Label";
+    for (const option of options()) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "label-option";
+      button.dataset.value = option.value;
+      button.setAttribute("aria-pressed", "false");
+      const name = document.createElement("span");
+      name.textContent = option.value;
+      button.appendChild(name);
+      if (option.hotkey) {
+        const key = document.createElement("kbd");
+        key.textContent = option.hotkey;
+        button.appendChild(key);
+      }
+      if (option.description) button.title = option.description;
+      button.addEventListener("click", () => pick(option.value));
+      box.appendChild(button);
+      if (option.hotkey) {
+        const li = document.createElement("li");
+        const key = document.createElement("kbd");
+        key.textContent = option.hotkey;
+        li.appendChild(key);
+        li.appendChild(document.createTextNode(" " + option.value));
+        $("keys-list").appendChild(li);
+      }
+    }
+  }
+
+  function paint() {
+    for (const button of document.querySelectorAll(".label-option")) {
+      button.setAttribute("aria-pressed", state.selected.has(button.dataset.value) ? "true" : "false");
+    }
+  }
+
+  function pick(value) {
+    if (config.kind === "multi") {
+      if (state.selected.has(value)) state.selected.delete(value); else state.selected.add(value);
+    } else {
+      state.selected = new Set([value]);
+    }
+    paint();
+  }
+
+  function valueOf(selected) {
+    const values = Array.from(selected);
+    if (config.kind === "multi") return { labels: values };
+    if (config.kind === "rating") return { rating: Number(values[0]) };
+    return { label: values[0] };
+  }
+
+  function selectionOf(value) {
+    if (!value) return [];
+    if (Array.isArray(value.labels)) return value.labels.map(String);
+    if (value.label !== undefined) return [String(value.label)];
+    if (value.rating !== undefined) return [String(value.rating)];
+    return [];
+  }
+
+  function render(payload) {
+    state.current = payload;
+    state.selected = new Set();
+    paint();
+    $("unsure").checked = false;
+    $("comment").value = "";
+    fail("");
+    const item = payload.item;
+    $("item-external-id").textContent = item.external_id;
+    const text = item.data && typeof item.data.text === "string" ? item.data.text : "";
+    $("item-text").textContent = text;
+    $("item-text").hidden = !text;
+    const image = $("item-image");
+    $("item-figure").hidden = !item.image_url;
+    image.classList.remove("zoomed");
+    if (item.image_url) image.src = item.image_url; else image.removeAttribute("src");
+    const suggestion = item.suggestion;
+    $("suggestion").hidden = !suggestion;
+    if (suggestion) {
+      $("suggestion-value").textContent = selectionOf(suggestion.value).join(", ");
+      $("suggestion-score").textContent = suggestion.score == null ? "" : `(score ${Number(suggestion.score).toFixed(2)})`;
+      for (const button of document.querySelectorAll(".label-option")) {
+        button.classList.toggle("suggested", selectionOf(suggestion.value).includes(button.dataset.value));
+      }
+    } else {
+      for (const button of document.querySelectorAll(".label-option")) button.classList.remove("suggested");
+    }
+    $("item-card").hidden = false;
+    $("label-form").hidden = false;
+    $("done").hidden = true;
+    say("");
+    startClock();
+    $("item-text").focus({ preventScroll: true });
+  }
+
+  function showDone() {
+    state.current = null;
+    $("item-card").hidden = true;
+    $("label-form").hidden = true;
+    $("suggestion").hidden = true;
+    $("done").hidden = false;
+  }
+
+  async function loadNext() {
+    const { status, body } = await api("POST", config.urls.next);
+    if (status === 200) { render(body); return; }
+    if (status === 204) { showDone(); return; }
+    if (status === 409 && body && body.code === "guideline_ack_required") {
+      window.location.assign(config.urls.ack);
+      return;
+    }
+    fail((body && body.detail) || `Could not load the next item (${status}).`);
+  }
+
+  async function refreshProgress() {
+    const { status, body } = await api("GET", config.urls.progress);
+    if (status !== 200) return;
+    const total = body.done + body.remaining;
+    const percent = total ? Math.round((100 * body.done) / total) : 100;
+    $("progress-done").textContent = body.done;
+    $("progress-remaining").textContent = body.remaining;
+    $("progress-bar").setAttribute("aria-valuenow", percent);
+    $("progress-bar").firstElementChild.style.width = `${percent}%`;
+  }
+
+  async function act(path, payload) {
+    if (!state.current || state.busy) return;
+    state.busy = true;
+    const id = state.current.assignment.id;
+    try {
+      const { status, body } = await api("POST", `${config.urls.assignment}${id}/${path}`, payload);
+      if (status !== 200) {
+        fail((body && body.detail) || `That did not work (${status}).`);
+        if (status === 409) await loadNext();
+        return;
+      }
+      await loadNext();
+    } finally {
+      state.busy = false;
+    }
+    refreshProgress();
+  }
+
+  function submit() {
+    if (state.selected.size === 0 && config.kind !== "multi") {
+      fail("Pick a label first.");
+      return;
+    }
+    act("submit", {
+      value: valueOf(state.selected),
+      lead_time_ms: activeTime(),
+      unsure: $("unsure").checked,
+      comment: $("comment").value,
+    });
+  }
+
+  function acceptSuggestion() {
+    const suggestion = state.current && state.current.item.suggestion;
+    if (!suggestion) return;
+    const values = selectionOf(suggestion.value);
+    state.selected = new Set(config.kind === "multi" ? values : values.slice(0, 1));
+    paint();
+  }
+
+  function toggleHelp() {
+    const dialog = $("keys-help");
+    if (dialog.open) dialog.close(); else dialog.showModal();
+    $("keys-button").setAttribute("aria-expanded", dialog.open ? "true" : "false");
+  }
+
+  const hotkeys = new Map(options().filter((o) => o.hotkey).map((o) => [o.hotkey.toLowerCase(), o.value]));
+
+  function onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = event.target.closest("textarea, input[type=text], select");
+    if (typing) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    if ($("keys-help").open && event.key !== "?") return;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (state.current && hotkeys.has(key)) { pick(hotkeys.get(key)); event.preventDefault(); return; }
+    const actions = {
+      Enter: submit,
+      s: () => act("skip"),
+      u: () => { $("unsure").checked = !$("unsure").checked; },
+      a: acceptSuggestion,
+      z: () => $("item-image").classList.toggle("zoomed"),
+      c: () => $("comment").focus(),
+      "?": toggleHelp,
+    };
+    if (!actions[key]) return;
+    if (key === "Enter" && event.target.closest("button, a")) {
+      const target = event.target;
+      if (!target.classList.contains("label-option") && target.id !== "submit") return;
+    }
+    event.preventDefault();
+    actions[key]();
+  }
+
+  buildOptions();
+  document.addEventListener("keydown", onKey);
+  $("label-form").addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  $("skip").addEventListener("click", () => act("skip"));
+  $("accept-suggestion").addEventListener("click", acceptSuggestion);
+  $("keys-button").addEventListener("click", toggleHelp);
+  $("item-image").addEventListener("click", () => $("item-image").classList.toggle("zoomed"));
+  // The guideline panel is optional: a 404 (not built yet) or an error leaves the slot empty.
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.elt && event.detail.elt.id === "guideline-panel") event.detail.elt.hidden = true;
+  });
+  // The guideline panel loads after the first item, so the item never waits for it.
+  loadNext()
+    .then(refreshProgress)
+    .finally(() => document.body.dispatchEvent(new Event("accord:ready")));
+})();

@@ -1,0 +1,185 @@
+"""Pages of the annotator's day: the labeling screen, my history, and editing one annotation.
+
+The labeling screen is a shell: annotate.js talks to the JSON API (next, submit, skip,
+progress) and renders items client-side with textContent. History and edit are plain
+server-rendered pages that call the labeling services and review.selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from labeling.exceptions import AccordError, NotFound
+from labeling.models import Annotation, Membership, Project
+from labeling.permissions import project_for_role
+from labeling.services.annotations import annotation_edit
+from review.selectors import annotation_outcomes
+
+HISTORY_PAGE_SIZE = 50
+
+
+def _project(request: HttpRequest, project_id: int) -> Project:
+    """The project if the user is a member (any role may annotate), else 404."""
+    try:
+        return project_for_role(request.user, project_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def value_text(value: object) -> str:
+    """A label value as a short readable string: "positive", "a, b", "4"."""
+    if not isinstance(value, dict):
+        return ""
+    if "label" in value:
+        return str(value["label"])
+    if "labels" in value:
+        return ", ".join(str(label) for label in value["labels"]) or "(none)"
+    if "rating" in value:
+        return str(value["rating"])
+    return ", ".join(f"{key}: {len(part)}" for key, part in value.items() if isinstance(part, list))
+
+
+def _screen_config(project: Project) -> dict[str, Any]:
+    """What annotate.js needs: the schema's labels and hotkeys, and the API paths."""
+    schema = project.schema
+    scale = schema.get("scale") or {}
+    return {
+        "project": project.pk,
+        "kind": project.kind,
+        "data": project.data_type,
+        "labels": [
+            {"value": label["value"], "hotkey": label.get("hotkey", ""), "description": label.get("description", "")}
+            for label in schema.get("labels", [])
+        ],
+        "scale": {"min": scale.get("min"), "max": scale.get("max")} if scale else None,
+        "urls": {
+            "next": reverse("api-next", kwargs={"project_id": project.pk}),
+            "progress": reverse("api-progress", kwargs={"project_id": project.pk}),
+            "assignment": "/api/assignments/",
+            "ack": f"/projects/{project.pk}/guideline/ack/",
+        },
+    }
+
+
+@login_required
+def annotate_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The labeling screen; members who must acknowledge a new guideline go to its ack page."""
+    project = _project(request, project_id)
+    membership = Membership.objects.get(project=project, user=request.user)
+    if membership.acknowledged_version < project.guideline_version:
+        return redirect(f"/projects/{project.pk}/guideline/ack/")
+    context = {
+        "project": project,
+        "config": _screen_config(project),
+        "panel_url": f"/projects/{project.pk}/guideline/panel/",
+    }
+    return render(request, "annotate/page.html", context)
+
+
+def _history_rows(request: HttpRequest, annotations: list[Annotation]) -> list[dict[str, Any]]:
+    outcomes = annotation_outcomes(user=request.user, annotation_ids=[a.pk for a in annotations])
+    rows = []
+    for annotation in annotations:
+        outcome = outcomes.get(annotation.pk)
+        if outcome is None:
+            status = "pending"
+        elif outcome["corrected"]:
+            status = f"corrected to {value_text(outcome['final_value'])}"
+        else:
+            status = outcome["verdict"] or "accepted"
+        rows.append(
+            {
+                "annotation": annotation,
+                "text": str((annotation.item.data or {}).get("text", "")),
+                "label": value_text(annotation.value),
+                "outcome": status,
+                "comment": (outcome or {}).get("comment", ""),
+                "editable": annotation.item.final_value is None,
+            }
+        )
+    return rows
+
+
+@login_required
+def history_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """My annotations in the project, newest first, with the review outcome of each."""
+    project = _project(request, project_id)
+    annotations = (
+        Annotation.objects.filter(project=project, annotator_id=request.user.pk)
+        .select_related("item")
+        .order_by("-updated_at", "-id")
+    )
+    page = Paginator(annotations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"project": project, "page": page, "rows": _history_rows(request, list(page))}
+    return render(request, "annotate/history.html", context)
+
+
+def _posted_value(project: Project, request: HttpRequest) -> dict[str, Any]:
+    """The label value from the edit form, shaped for the schema's kind (validated later)."""
+    if project.kind == "multi":
+        return {"labels": request.POST.getlist("labels")}
+    if project.kind == "rating":
+        raw = request.POST.get("rating", "")
+        return {"rating": int(raw) if raw.lstrip("-").isdigit() else raw}
+    return {"label": request.POST.get("label", "")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: int) -> HttpResponse:
+    """Reopen one of my annotations and change it, while the item is unsettled."""
+    project = _project(request, project_id)
+    annotation = (
+        Annotation.objects.filter(pk=annotation_id, project=project, annotator_id=request.user.pk)
+        .select_related("item")
+        .first()
+    )
+    if annotation is None:
+        raise Http404("No such annotation")
+    error = ""
+    if request.method == "POST":
+        try:
+            annotation_edit(
+                annotation_id=annotation.pk,
+                user=request.user,
+                value=_posted_value(project, request),
+                unsure=request.POST.get("unsure") == "on",
+                comment=request.POST.get("comment", ""),
+            )
+        except AccordError as failure:
+            error = failure.message
+        else:
+            messages.success(request, "Your annotation was updated.")
+            return redirect("annotate_history", project_id=project.pk)
+    scale = project.schema.get("scale") or {}
+    context = {
+        "project": project,
+        "annotation": annotation,
+        "labels": project.schema.get("labels", []),
+        "ratings": range(scale["min"], scale["max"] + 1) if scale else [],
+        "selected": _selected(annotation.value),
+        "error": error,
+        "editable": annotation.item.final_value is None,
+    }
+    return render(request, "annotate/edit.html", context, status=400 if error else 200)
+
+
+def _selected(value: object) -> set[str]:
+    """The label values (or rating, as text) an annotation value selects, for the edit form."""
+    if not isinstance(value, dict):
+        return set()
+    if "labels" in value:
+        return {str(label) for label in value["labels"]}
+    if "label" in value:
+        return {str(value["label"])}
+    if "rating" in value:
+        return {str(value["rating"])}
+    return set()
