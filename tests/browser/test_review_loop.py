@@ -59,29 +59,43 @@ def history_url(project):
         return None
 
 
-def test_a_reviewer_settles_a_disagreement_by_keyboard(
-    page, login, screenshot, project, reviewer, annotators
-):
-    item = disagree(project, annotators)
-    assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()
-
-    login(page, "reviewer")
+def open_from_queue(page, project, item, screenshot):
+    """Home -> Review -> the low-agreement count -> J, Enter: the item's review page."""
     card = page.locator(f'.project-row[data-project="{project.pk}"]')
     card.get_by_role("link", name="Review", exact=True).click()
     page.click('.count[data-reason="low_agreement"]')
     row = page.locator(f'.queue-row[data-item="{item.pk}"][data-reason="low_agreement"]')
     assert row.count() == 1
     screenshot(page, "review_queue")
-
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     page.wait_for_selector("#final-form")
-    assert page.locator(".annotation").count() == 3
+
+
+def settle_by_keyboard(page, annotation, screenshot):
+    """R rejects the focused annotation; 2 picks "negative", M the cause, F sets it."""
+    card = f'.annotation[data-annotation="{annotation.pk}"]'
+    page.focus(card)
+    page.keyboard.press("r")
+    page.wait_for_selector(f"{card}.verdict-rejected")
     page.keyboard.press("2")
     page.keyboard.press("m")
     screenshot(page, "review_item")
     page.keyboard.press("f")
     page.wait_for_selector("text=Final label set.")
+
+
+def test_a_reviewer_settles_a_disagreement_by_keyboard(
+    page, login, screenshot, project, reviewer, annotators
+):
+    item = disagree(project, annotators)
+    assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()
+    mine = item.annotations.get(annotator=annotators[0])
+
+    login(page, "reviewer")
+    open_from_queue(page, project, item, screenshot)
+    assert page.locator(".annotation").count() == 3
+    settle_by_keyboard(page, mine, screenshot)
     assert page.locator(".final-value").inner_text() == "negative"
 
     item.refresh_from_db()
@@ -95,10 +109,9 @@ def test_a_reviewer_settles_a_disagreement_by_keyboard(
         exported = next(line for line in lines if line["id"] == item.external_id)
         assert exported["final"]["value"] == {"label": "negative"}
 
-    mine = item.annotations.get(annotator=annotators[0])
     outcome = annotation_outcomes(user=annotators[0], annotation_ids=[mine.pk])[mine.pk]
-    assert outcome["final_value"] == {"label": "negative"}
-    assert outcome["corrected"] is True
+    assert (outcome["final_value"], outcome["corrected"]) == ({"label": "negative"}, True)
+    assert outcome["verdict"] == "rejected"
 
     url = history_url(project)
     if url is not None:
