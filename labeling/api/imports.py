@@ -1,5 +1,118 @@
-"""REST routes for imports (filled in by its feature). Exposes `urlpatterns`."""
+"""REST routes for imports (leads) and exports (leads and reviewers). Exposes `urlpatterns`.
 
-from django.urls import URLPattern
+POST /api/projects/{id}/imports           multipart `file` -> 202 with the import job
+GET  /api/projects/{id}/imports/{job_id}  -> the job: status, counts, progress %, errors
+GET  /api/projects/{id}/export?format=jsonl|json|csv&include=all|aggregate|final -> streamed
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from labeling.exceptions import ImportFailed
+from labeling.models import ImportJob, Role
+from labeling.permissions import STAFF_ROLES, project_for_role
+from labeling.services.exports import (
+    export_check,
+    export_content_type,
+    export_filename,
+    export_stream,
+)
+from labeling.services.imports import import_job_create
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = (
+            "id",
+            "status",
+            "original_name",
+            "bytes_total",
+            "bytes_done",
+            "progress",
+            "items_created",
+            "annotations_created",
+            "predictions_created",
+            "errors",
+            "created_at",
+            "finished_at",
+        )
+
+    def get_progress(self, job: ImportJob) -> int:
+        """Percent done, 0-100."""
+        if job.status == "done":
+            return 100
+        return min(100, job.bytes_done * 100 // job.bytes_total) if job.bytes_total else 0
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportCreateApi(APIView):
+    parser_classes = (MultiPartParser, FormParser)
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: ImportJobSerializer})
+    def post(self, request: Request, project_id: int) -> Response:
+        """Upload a file to import; it runs as a background job (poll its URL). Leads only."""
+        project = project_for_role(request.user, project_id, [Role.LEAD])
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ImportFailed("Attach the file to import as the multipart field 'file'")
+        job = import_job_create(project=project, upload=upload, user=request.user)
+        job.refresh_from_db()  # an eager or fast worker may have finished it already
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportDetailApi(APIView):
+    @extend_schema(responses=ImportJobSerializer)
+    def get(self, request: Request, project_id: int, job_id: int) -> Response:
+        """An import job's status, counts, progress and errors. Leads only."""
+        project = project_for_role(request.user, project_id, [Role.LEAD])
+        job = get_object_or_404(ImportJob, project=project, pk=job_id)
+        return Response(ImportJobSerializer(job).data)
+
+
+class ExportApi(APIView):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[JSONRenderer, str]:
+        # `format` is our query parameter (jsonl|json|csv), not DRF's renderer override.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["jsonl", "json", "csv"]),
+            OpenApiParameter("include", str, enum=["all", "aggregate", "final"]),
+        ],
+        responses={(200, "application/x-ndjson"): str},
+    )
+    def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
+        """Stream the project's export. Leads and reviewers."""
+        project = project_for_role(request.user, project_id, STAFF_ROLES)
+        fmt = request.query_params.get("format", "jsonl")
+        include = request.query_params.get("include", "all")
+        export_check(fmt=fmt, include=include)
+        response = StreamingHttpResponse(
+            export_stream(project=project, fmt=fmt, include=include), content_type=export_content_type(fmt)
+        )
+        name = export_filename(project, fmt=fmt, include=include)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("projects/<int:project_id>/imports", ImportCreateApi.as_view(), name="api-imports"),
+    path("projects/<int:project_id>/imports/<int:job_id>", ImportDetailApi.as_view(), name="api-import"),
+    path("projects/<int:project_id>/export", ExportApi.as_view(), name="api-export"),
+]

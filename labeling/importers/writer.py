@@ -1,11 +1,14 @@
 """Pass 2 of an import: write checked records in large batches, inside the caller's transaction.
 
-PostgreSQL gets COPY with ids taken from the sequences beforehand; other databases get
-bulk_create. Only ids (ints) are kept between batches, so memory does not grow with the file.
+PostgreSQL: a background thread COPYs each batch (ids taken from the sequences first) while
+the main thread parses the next one, so Python and the database work at the same time.
+Other databases: bulk_create. Only ids (ints) are kept, so memory does not grow with the file.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -21,6 +24,21 @@ from labeling.importers.records import ItemRecord
 from labeling.models import Annotation, Item, Prediction, Project
 
 BATCH_ITEMS = 5000
+ITEM_COLUMNS = ("external_id", "data", "annotation_count", "image", "width", "height")
+ANNOTATION_COLUMNS = (
+    "annotator_id",
+    "value",
+    "created_at",
+    "guideline_version",
+    "lead_time_ms",
+    "unsure",
+    "comment",
+    "prelabel_shown",
+)
+PREDICTION_COLUMNS = ("model_version", "value", "score")
+
+# One batch: per item, its column values, its annotations' and its predictions' values.
+Batch = list[tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]
 
 
 @dataclass
@@ -31,7 +49,7 @@ class WriteCounts:
 
 
 class BatchWriter:
-    """Collect records and write them every BATCH_ITEMS; call `flush()` once at the end."""
+    """Collect records and write them every BATCH_ITEMS; call `close()` once at the end."""
 
     def __init__(
         self, *, project: Project, annotator_ids: dict[str, int], now: datetime, images: ImageSource | None
@@ -40,115 +58,139 @@ class BatchWriter:
         self.annotator_ids = annotator_ids
         self.now = now
         self.images = images
-        self.pending: list[ItemRecord] = []
+        self.pending: Batch = []
         self.counts = WriteCounts()
         self.saved_files: list[str] = []
-        self.use_copy = connection.vendor == "postgresql"
-        if self.use_copy:
-            self.tables = {
-                Item: CopyTable(Item, now=now, with_id=True),
-                Annotation: CopyTable(Annotation, now=now),
-                Prediction: CopyTable(Prediction, now=now),
-            }
+        use_copy = connection.vendor == "postgresql"
+        self.sink: CopySink | OrmSink = CopySink(project, now) if use_copy else OrmSink(project, now)
 
     def add(self, record: ItemRecord) -> bool:
-        """Queue one record; True when a batch was written (a moment to report progress)."""
-        self.pending.append(record)
+        """Queue one record; True when a batch was handed on (a moment to report progress)."""
+        self.pending.append(self._values(record))
+        self.counts.items += 1
+        self.counts.annotations += len(record.annotations)
+        self.counts.predictions += len(record.predictions)
         if len(self.pending) >= BATCH_ITEMS:
-            self.flush()
+            self.sink.write(self.pending)
+            self.pending = []
             return True
         return False
 
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        rows = [self._item_values(record) for record in self.pending]
-        ids = self._write_items(rows)
-        annotations, predictions = [], []
-        for item_id, record in zip(ids, self.pending, strict=True):
-            annotations.extend(self._annotation_values(item_id, record))
-            predictions.extend(self._prediction_values(item_id, record))
-        self._write(Annotation, annotations)
-        self._write(Prediction, predictions)
-        self.counts.items += len(rows)
-        self.counts.annotations += len(annotations)
-        self.counts.predictions += len(predictions)
-        self.pending = []
+    def close(self) -> None:
+        """Write what is left and wait until everything is in the database."""
+        if self.pending:
+            self.sink.write(self.pending)
+            self.pending = []
+        self.sink.close()
 
-    def _item_values(self, record: ItemRecord) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            "project_id": self.project.pk,
-            "external_id": record.external_id,
-            "data": record.data,
-            "annotation_count": len(record.annotations),
-            "created_at": self.now,
-        }
+    def _values(self, record: ItemRecord) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        image, width, height = None, None, None
         if self.images is not None and record.image_name:
-            values["width"], values["height"] = image_inspect(self.images, record.image_name)
-            values["image"] = self._store_image(record.image_name)
-        return values
+            width, height = image_inspect(self.images, record.image_name)
+            image = self._store_image(record.image_name)
+        item = (record.external_id, record.data, len(record.annotations), image, width, height)
+        ids = self.annotator_ids
+        annotations = [
+            (ids[a.annotator], a.value, a.created_at or self.now, a.guideline_version, a.lead_time_ms, a.unsure, a.comment, a.prelabel_shown)
+            for a in record.annotations
+        ]
+        predictions = [(p.model, p.value, p.score) for p in record.predictions]
+        return item, annotations, predictions
 
     def _store_image(self, name: str) -> str:
         """Copy one image into media storage; returns the stored name."""
-        target = f"projects/{self.project.pk}/images/{PurePosixPath(name).as_posix().replace('/', '__')}"
+        target = f"projects/{self.project.pk}/images/{name.replace('/', '__')}"
         with self.images.open(name) as handle:  # type: ignore[union-attr]
             stored = default_storage.save(target, File(handle, name=PurePosixPath(name).name))
         self.saved_files.append(stored)
         return stored
 
-    def _annotation_values(self, item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
-        return [
-            {
-                "project_id": self.project.pk,
-                "item_id": item_id,
-                "annotator_id": self.annotator_ids[a.annotator],
-                "value": a.value,
-                "guideline_version": a.guideline_version,
-                "lead_time_ms": a.lead_time_ms,
-                "prelabel_shown": a.prelabel_shown,
-                "unsure": a.unsure,
-                "comment": a.comment,
-                "created_at": a.created_at or self.now,
-                "updated_at": self.now,
-            }
-            for a in record.annotations
-        ]
-
-    def _prediction_values(self, item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
-        return [
-            {
-                "project_id": self.project.pk,
-                "item_id": item_id,
-                "model_version": p.model,
-                "value": p.value,
-                "score": p.score,
-                "created_at": self.now,
-            }
-            for p in record.predictions
-        ]
-
-    def _write_items(self, rows: list[dict[str, Any]]) -> list[int]:
-        if self.use_copy:
-            ids = ids_reserve(Item, len(rows))
-            for item_id, row in zip(ids, rows, strict=True):
-                row["id"] = item_id
-            self._write(Item, rows)
-            return ids
-        items = Item.objects.bulk_create([Item(**row) for row in rows], batch_size=1000)
-        return [item.pk for item in items]
-
-    def _write(self, model: type[Item | Annotation | Prediction], rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        if self.use_copy:
-            table = self.tables[model]
-            table.copy(table.line(row) for row in rows)
-            return
-        # updated_at is auto_now: the ORM sets it; created_at of annotations comes from the file.
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
-
-    def discard_files(self) -> None:
-        """Delete images stored by a write that was rolled back."""
+    def discard(self) -> None:
+        """After a failure: stop the sink and delete the images stored so far."""
+        self.sink.abort()
         for name in self.saved_files:
             default_storage.delete(name)
         self.saved_files = []
+
+
+class OrmSink:
+    """bulk_create, synchronously (SQLite and other databases)."""
+
+    def __init__(self, project: Project, now: datetime) -> None:
+        self.project = project
+        self.now = now
+
+    def write(self, batch: Batch) -> None:
+        items = Item.objects.bulk_create(
+            [Item(project=self.project, created_at=self.now, **dict(zip(ITEM_COLUMNS, values, strict=True))) for values, _, _ in batch],
+            batch_size=1000,
+        )
+        annotations, predictions = [], []
+        for item, (_, labels, guesses) in zip(items, batch, strict=True):
+            annotations += [Annotation(project=self.project, item_id=item.pk, **dict(zip(ANNOTATION_COLUMNS, a, strict=True))) for a in labels]
+            predictions += [Prediction(project=self.project, item_id=item.pk, **dict(zip(PREDICTION_COLUMNS, p, strict=True))) for p in guesses]
+        Annotation.objects.bulk_create(annotations, batch_size=1000)
+        Prediction.objects.bulk_create(predictions, batch_size=1000)
+
+    def close(self) -> None:
+        return None
+
+    def abort(self) -> None:
+        return None
+
+
+class CopySink:
+    """COPY batches from a background thread on the same (transactional) connection.
+
+    The main thread must not use the database between the first write() and close(): the
+    raw psycopg2 connection is shared, and psycopg2 allows that across threads.
+    """
+
+    def __init__(self, project: Project, now: datetime) -> None:
+        constants = {"project_id": project.pk, "created_at": now, "updated_at": now}
+        self.items = CopyTable(Item, varying=("id", *ITEM_COLUMNS), constants=constants, now=now)
+        self.annotations = CopyTable(Annotation, varying=("item_id", *ANNOTATION_COLUMNS), constants=constants, now=now)
+        self.predictions = CopyTable(Prediction, varying=("item_id", *PREDICTION_COLUMNS), constants=constants, now=now)
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.batches: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
+        self.thread.start()
+
+    def write(self, batch: Batch) -> None:
+        self._raise()
+        self.batches.put(batch)
+
+    def close(self) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        self._raise()
+
+    def abort(self) -> None:
+        if self.thread.is_alive():
+            self.batches.put(None)
+            self.thread.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        with self.raw.cursor() as cursor:
+            while (batch := self.batches.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._copy(cursor, batch)
+                    except BaseException as error:  # handed to the main thread by _raise
+                        self.error = error
+
+    def _copy(self, cursor: Any, batch: Batch) -> None:
+        ids = ids_reserve(cursor, Item, len(batch))
+        self.items.copy(cursor, ((item_id, *values) for item_id, (values, _, _) in zip(ids, batch, strict=True)))
+        labels = [(item_id, *a) for item_id, (_, annotations, _) in zip(ids, batch, strict=True) for a in annotations]
+        if labels:
+            self.annotations.copy(cursor, labels)
+        guesses = [(item_id, *p) for item_id, (_, _, predictions) in zip(ids, batch, strict=True) for p in predictions]
+        if guesses:
+            self.predictions.copy(cursor, guesses)

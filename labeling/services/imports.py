@@ -1,20 +1,25 @@
-"""Import items, annotations and predictions from a file, all or nothing; and import jobs.
+"""Import items, annotations and predictions from a file, all or nothing; import jobs.
 
 `import_file` reads the file twice: pass 1 checks everything and raises ImportFailed with
 every problem it found (nothing is written); pass 2 writes in large batches inside one
-transaction. `import_job_create` stores an upload and runs it in a Celery task.
+transaction. `import_job_create` stores an upload; a Celery task runs it (`import_job_run`).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from labeling.events import PROJECT_CHANGED, enqueue_on_commit
 from labeling.exceptions import ImportFailed
@@ -23,7 +28,7 @@ from labeling.importers.records import RowError
 from labeling.importers.sources import RecordStream, records_open
 from labeling.importers.validate import record_check
 from labeling.importers.writer import BatchWriter
-from labeling.models import Membership, Project, Role
+from labeling.models import ImportJob, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.projects import user_get_or_create_inactive
 
@@ -77,7 +82,7 @@ def import_file(
             try:
                 _write_all(opened, writer, project, dedupe, _halves(progress, first=False))
             except BaseException:
-                writer.discard_files()
+                writer.discard()
                 raise
         counts = ImportCounts(writer.counts.items, writer.counts.annotations, writer.counts.predictions, len(annotator_ids))
         audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
@@ -103,7 +108,7 @@ def _write_all(opened: RecordStream, writer: BatchWriter, project: Project, dedu
         record_check(record, schema=project.schema, dedupe=dedupe)
         if writer.add(record) and progress is not None:
             progress(opened.position(), opened.total)
-    writer.flush()
+    writer.close()
 
 
 def _annotators(project: Project, names: set[str]) -> dict[str, int]:
@@ -118,3 +123,116 @@ def _annotators(project: Project, names: set[str]) -> dict[str, int]:
         ignore_conflicts=True,
     )
     return ids
+
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "labeling.run_import_job"
+UPLOAD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".zip")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@transaction.atomic
+def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractBaseUser | None) -> ImportJob:
+    """Save the upload as a pending ImportJob and enqueue its run after commit.
+
+    Refuses (ImportFailed) files over settings.ACCORD_MAX_UPLOAD_BYTES, other suffixes than
+    .jsonl/.ndjson/.json/.csv/.zip, and .zip files that are not zip archives.
+    """
+    name = Path(upload.name or "upload").name
+    size = upload.size or 0
+    if size > settings.ACCORD_MAX_UPLOAD_BYTES:
+        raise ImportFailed(f"{name} is {size} bytes; the limit is {settings.ACCORD_MAX_UPLOAD_BYTES} bytes")
+    if size == 0:
+        raise ImportFailed(f"{name} is empty")
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ImportFailed(f"{name}: upload a .jsonl, .json, .csv or .zip file")
+    head = upload.read(4)
+    upload.seek(0)
+    if (suffix == ".zip") != (head == ZIP_MAGIC):
+        raise ImportFailed(f"{name}: the content does not match the {suffix} name")
+    job = ImportJob(project=project, created_by=user, original_name=name, bytes_total=size)
+    job.file.save(get_valid_filename(name), upload, save=False)
+    job.save()
+    enqueue_on_commit(RUN_TASK, [job.pk])
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run a pending job (idempotent: a job in any other state is left alone; returns None).
+
+    Errors (ImportFailed details) are stored on the job, which ends 'failed'; nothing was
+    imported then. bytes_done/bytes_total cover both passes over the file.
+    """
+    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(status=JobStatus.RUNNING)
+    if not claimed:
+        logger.info("import job %s is not pending; skipped", job_id)
+        return None
+    job = ImportJob.objects.select_related("project", "created_by").get(pk=job_id)
+    try:
+        counts = import_file(
+            project=job.project,
+            path=job.file.path,
+            fmt="images" if job.original_name.lower().endswith(".zip") else _format(job.original_name),
+            actor=job.created_by,
+            progress=_progress_writer(job.pk),
+        )
+    except ImportFailed as failure:
+        _finish(job, JobStatus.FAILED, errors=failure.details or [{"line": 0, "message": failure.message}])
+    except Exception:
+        logger.exception("import job %s crashed", job_id)
+        _finish(job, JobStatus.FAILED, errors=[{"line": 0, "message": "The import stopped on an internal error"}])
+    else:
+        _finish(job, JobStatus.DONE, counts=counts)
+    return job
+
+
+def _format(name: str) -> str:
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}.get(Path(name).suffix.lower(), "auto")
+
+
+def _finish(job: ImportJob, status: str, *, errors: list[dict[str, object]] | None = None, counts: ImportCounts | None = None) -> None:
+    job.status = status
+    job.errors = errors or []
+    job.finished_at = timezone.now()
+    if counts is not None:
+        job.items_created = counts.items
+        job.annotations_created = counts.annotations
+        job.predictions_created = counts.predictions
+        # Progress rewrote bytes_total (both passes); read it back to report 100%.
+        job.bytes_total = ImportJob.objects.values_list("bytes_total", flat=True).get(pk=job.pk)
+        job.bytes_done = job.bytes_total
+    job.save(update_fields=["bytes_total", "status", "errors", "finished_at", "items_created", "annotations_created", "predictions_created", "bytes_done"])
+
+
+def _progress_writer(job_id: int):  # type: ignore[no-untyped-def]
+    """A progress callback that writes bytes_done/bytes_total where pollers can see it.
+
+    Inside the import's transaction (pass 2) the main connection is busy and its writes are
+    invisible to others, so on PostgreSQL the update goes through a short-lived thread (its
+    own connection, autocommit). SQLite allows one writer at a time: pass 2 reports at the end.
+    """
+    last = [-1]
+
+    def update(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent == last[0]:
+            return
+        last[0] = percent
+        if done * 2 <= total:  # pass 1 runs outside the import's transaction
+            ImportJob.objects.filter(pk=job_id).update(bytes_done=done, bytes_total=total)
+        elif connection.vendor == "postgresql":
+            worker = threading.Thread(target=_update_elsewhere, args=(job_id, done, total))
+            worker.start()
+            worker.join()
+
+    return update
+
+
+def _update_elsewhere(job_id: int, done: int, total: int) -> None:
+    try:
+        ImportJob.objects.filter(pk=job_id).update(bytes_done=done, bytes_total=total)
+    finally:
+        close_old_connections()
+        connection.close()
