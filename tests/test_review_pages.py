@@ -134,7 +134,8 @@ def test_form_actions_verdict_comment_dismiss_example_and_send_back(
     client = client_for(reviewer)
     annotation = contested.annotations.get(annotator=annotators[0])
     client.post(
-        action_url(contested, "verdict"), {"annotation": annotation.pk, "verdict": "accepted"}
+        action_url(contested, "verdict"),
+        {"annotation": annotation.pk, "verdict": "accepted", "comment": "good <catch>"},
     )
     client.post(action_url(contested, "comment"), {"body": "hmm"})
     flag = Flag.objects.get(item=contested, reason="low_agreement")
@@ -142,7 +143,10 @@ def test_form_actions_verdict_comment_dismiss_example_and_send_back(
     client.post(action_url(contested, "example"), {"note": "edge case", "is_example": "1"})
     client.post(action_url(contested, "send-back"), {"annotators": [str(annotators[2].pk)]})
     contested.refresh_from_db()
-    assert AnnotationReview.objects.get(annotation=annotation).verdict == "accepted"
+    review = AnnotationReview.objects.get(annotation=annotation)
+    assert (review.verdict, review.comment) == ("accepted", "good <catch>")
+    page = client.get(page_urls(contested)[1]).content.decode()
+    assert 'value="good &lt;catch&gt;"' in page
     assert ItemComment.objects.get(item=contested).body == "hmm"
     assert Flag.objects.get(pk=flag.pk).status == FlagStatus.DISMISSED
     assert (contested.is_example, contested.round, contested.reopened_for) == (

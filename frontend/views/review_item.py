@@ -26,6 +26,7 @@ def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
                 "value": value_text(annotation.value),
                 "time": seconds(annotation.lead_time_ms),
                 "verdict": review.verdict if review else "",
+                "verdict_comment": review.comment if review else "",
             }
         )
     return rows
