@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from labeling.exporters.encode import decoded, encode
 from labeling.exporters.rows import row_chunks
 from labeling.models import Project
 
@@ -50,8 +50,8 @@ def export_csv_long(project: Project, *, include: str = "all") -> Iterator[str]:
 
 
 def _lines(row: dict[str, Any]) -> list[list[object]]:
-    data = row["data"]
-    item = [row["id"], data.get("text", ""), _json(data)]
+    data = decoded(row["data"])
+    item = [row["id"], data.get("text", ""), _json(row["data"])]
     tail = [_json(row.get("aggregate")), row.get("agreement", ""), _json(row.get("final"))]
     annotations = row.get("annotations") or [None]
     return [item + _annotation(annotation) + tail for annotation in annotations]
@@ -62,7 +62,7 @@ def _annotation(annotation: dict[str, Any] | None) -> list[object]:
         return ["", "", "", "", "", "", "", ""]
     return [
         annotation["annotator"],
-        label_text(annotation["value"]),
+        label_text(decoded(annotation["value"])),
         _json(annotation["value"]),
         annotation["created_at"] or "",
         _blank(annotation["guideline_version"]),
@@ -86,7 +86,7 @@ def label_text(value: object) -> str:
 
 
 def _json(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "" if value is None else encode(value)
 
 
 def _blank(value: object) -> object:

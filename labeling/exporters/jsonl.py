@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from labeling.exporters.encode import encode
 from labeling.exporters.rows import row_chunks
 from labeling.models import Project
 
 
 def line_of(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    return encode(row)
 
 
 def export_jsonl(project: Project, *, include: str = "all") -> Iterator[str]:

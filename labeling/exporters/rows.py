@@ -2,6 +2,7 @@
 
 Items are read by keyset (id > last id) CHUNK_ITEMS at a time; their annotations and
 predictions come with one query each per chunk, so memory holds one chunk at a time.
+JSON columns are read as text and carried as RawJSON (see labeling.exporters.encode).
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
+
+from labeling.exporters.encode import RawJSON
 from labeling.models import Annotation, Item, Prediction, Project
 
 CHUNK_ITEMS = 2000
@@ -19,25 +24,33 @@ INCLUDES = ("all", "aggregate", "final")
 ITEM_FIELDS = (
     "id",
     "external_id",
-    "data",
+    "data_text",
     "agreement",
-    "aggregate_value",
+    "aggregate_text",
     "aggregate_confidence",
     "aggregate_method",
-    "final_value",
+    "final_text",
     "final_reviewer__username",
     "final_decided_at",
 )
 ANNOTATION_FIELDS = (
     "item_id",
     "annotator__username",
-    "value",
+    "value_text",
     "created_at",
     "guideline_version",
     "lead_time_ms",
     "unsure",
     "comment",
 )
+
+
+def _text(field: str) -> Cast:
+    return Cast(F(field), output_field=TextField())
+
+
+def _raw(text: str | None) -> RawJSON | None:
+    return None if text is None else RawJSON(text)
 
 
 def row_chunks(project: Project, *, include: str = "all") -> Iterator[list[dict[str, Any]]]:
@@ -49,7 +62,10 @@ def row_chunks(project: Project, *, include: str = "all") -> Iterator[list[dict[
     last_id = 0
     while True:
         items = list(
-            Item.objects.filter(project=project, id__gt=last_id).order_by("id").values(*ITEM_FIELDS)[:CHUNK_ITEMS]
+            Item.objects.filter(project=project, id__gt=last_id)
+            .annotate(data_text=_text("data"), aggregate_text=_text("aggregate_value"), final_text=_text("final_value"))
+            .order_by("id")
+            .values(*ITEM_FIELDS)[:CHUNK_ITEMS]
         )
         if not items:
             return
@@ -60,23 +76,23 @@ def row_chunks(project: Project, *, include: str = "all") -> Iterator[list[dict[
 
 
 def _row(item: dict[str, Any], include: str, labels: list[Any], guesses: list[Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": item["external_id"], "data": item["data"]}
+    row: dict[str, Any] = {"id": item["external_id"], "data": RawJSON(item["data_text"])}
     if include == "all":
         row["annotations"] = labels
         if guesses:
             row["predictions"] = guesses
     if include in ("all", "aggregate"):
-        if item["aggregate_value"] is not None:
+        if item["aggregate_text"] is not None:
             row["aggregate"] = {
-                "value": item["aggregate_value"],
+                "value": _raw(item["aggregate_text"]),
                 "confidence": item["aggregate_confidence"],
                 "method": item["aggregate_method"],
             }
         if item["agreement"] is not None:
             row["agreement"] = item["agreement"]
-    if include in ("all", "final") and item["final_value"] is not None:
+    if include in ("all", "final") and item["final_text"] is not None:
         row["final"] = {
-            "value": item["final_value"],
+            "value": _raw(item["final_text"]),
             "reviewer": item["final_reviewer__username"],
             "decided_at": _time(item["final_decided_at"]),
         }
@@ -87,13 +103,14 @@ def _annotations(project: Project, first_id: int, last_id: int) -> dict[int, lis
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
         Annotation.objects.filter(project=project, item_id__gte=first_id, item_id__lte=last_id)
+        .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
         .values_list(*ANNOTATION_FIELDS)
     )
     for item_id, annotator, value, created_at, version, lead_time, unsure, comment in rows:
         annotation = {
             "annotator": annotator,
-            "value": value,
+            "value": RawJSON(value),
             "created_at": _time(created_at),
             "guideline_version": version,
             "lead_time_ms": lead_time,
@@ -110,11 +127,12 @@ def _predictions(project: Project, first_id: int, last_id: int) -> dict[int, lis
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
         Prediction.objects.filter(project=project, item_id__gte=first_id, item_id__lte=last_id)
+        .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
-        .values_list("item_id", "model_version", "value", "score")
+        .values_list("item_id", "model_version", "value_text", "score")
     )
     for item_id, model, value, score in rows:
-        found[item_id].append({"model": model, "value": value, "score": score})
+        found[item_id].append({"model": model, "value": RawJSON(value), "score": score})
     return found
 
 
