@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -16,6 +17,9 @@ from django.utils.html import escape
 # Words, runs of punctuation and runs of whitespace: "Sad." -> "Sad or angry." marks only "or angry".
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
 WORD = re.compile(r"\w")
+# Changed blocks longer than this (in tokens, both sides) are shown as one replacement:
+# word alignment is quadratic and a rewritten chapter gains nothing from it.
+MAX_ALIGNED_TOKENS = 4000
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 
 
@@ -29,6 +33,9 @@ class DiffStats:
         return bool(self.inserted or self.deleted)
 
 
+Segment = tuple[bool, list[str], list[str]]  # (changed?, old tokens, new tokens)
+
+
 def _tokens(text: str) -> list[str]:
     return TOKEN.findall(text)
 
@@ -39,29 +46,65 @@ def _wrap(tag: str, tokens: list[str]) -> str:
     return f"<{tag}>{escape(''.join(tokens))}</{tag}>"
 
 
-def diff_html(old: str, new: str) -> str:
-    """Inline HTML of `new` against `old`: removed words in <del>, added words in <ins>."""
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    parts: list[str] = []
+def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix of two token lists."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _word_segments(old: str, new: str) -> Iterator[Segment]:
+    a, b = _tokens(old), _tokens(new)
+    head, tail = _common_ends(a, b)
+    if head:
+        yield False, a[:head], a[:head]
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if len(mid_a) + len(mid_b) > MAX_ALIGNED_TOKENS:
+        yield True, mid_a, mid_b  # too long to align word by word: shown as one replacement
+    else:
+        matcher = difflib.SequenceMatcher(a=mid_a, b=mid_b, autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            yield op != "equal", mid_a[a0:a1], mid_b[b0:b1]
+    if tail:
+        yield False, a[len(a) - tail :], a[len(a) - tail :]
+
+
+def _segments(old: str, new: str) -> Iterator[Segment]:
+    """Lines are matched first (fast, and unchanged lines stay whole); words inside changed
+    blocks are aligned after trimming their common ends, which keeps typical edits linear."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape("".join(old_tokens[a0:a1])))
-            continue
-        parts.append(_wrap("del", old_tokens[a0:a1]))
-        parts.append(_wrap("ins", new_tokens[b0:b1]))
+            yield False, old_lines[a0:a1], old_lines[a0:a1]
+        else:
+            yield from _word_segments("".join(old_lines[a0:a1]), "".join(new_lines[b0:b1]))
+
+
+def diff_html(old: str, new: str) -> str:
+    """Inline HTML of `new` against `old`: removed words in <del>, added words in <ins>."""
+    parts: list[str] = []
+    for changed, old_tokens, new_tokens in _segments(old, new):
+        if changed:
+            parts.append(_wrap("del", old_tokens))
+            parts.append(_wrap("ins", new_tokens))
+        else:
+            parts.append(escape("".join(old_tokens)))
     return "".join(parts)
 
 
 def diff_stats(old: str, new: str) -> DiffStats:
     """How many words were added and removed (whitespace and punctuation are not counted)."""
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     inserted = deleted = 0
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op != "equal":
-            deleted += sum(1 for token in old_tokens[a0:a1] if WORD.match(token))
-            inserted += sum(1 for token in new_tokens[b0:b1] if WORD.match(token))
+    for changed, old_tokens, new_tokens in _segments(old, new):
+        if changed:
+            deleted += sum(1 for token in old_tokens if WORD.match(token))
+            inserted += sum(1 for token in new_tokens if WORD.match(token))
     return DiffStats(inserted=inserted, deleted=deleted)
 
 

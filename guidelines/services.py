@@ -10,15 +10,17 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from guidelines.exceptions import InvalidExamples, NothingToAcknowledge, NothingToPublish
 from guidelines.labels import value_labels
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
-from labeling.models import Item, Membership, Project
+from labeling.models import AuditEntry, Item, Membership, Project
 from labeling.services import audit_record
 
 EXAMPLE_TEXT_CHARS = 500  # how much of an example item's text a version keeps
+SEND_BACK_BATCH = 500  # items locked and updated per statement when sending stale labels back
 
 
 def draft_save(
@@ -104,9 +106,12 @@ def version_publish(
             target_type="guideline_version",
             target_id=version.pk,
             before={"guideline_version": previous.number if previous else 0},
-            after={"guideline_version": version.number, "changelog": version.changelog,
-                   "example_item_ids": version.example_item_ids},
-        )  # fmt: skip
+            after={
+                "guideline_version": version.number,
+                "changelog": version.changelog,
+                "example_item_ids": version.example_item_ids,
+            },
+        )
     return version
 
 
@@ -143,27 +148,43 @@ def send_back_stale(
     """Open a new round for items labeled under an older guideline version.
 
     For each item of the project: round + 1, reopened_for = [] (all earlier annotators),
-    final label cleared. Rows are locked in pk order. Returns the ids sent back; audits each.
+    final label cleared, one audit entry. Works in batches of SEND_BACK_BATCH ids, locking
+    rows in pk order; ids of other projects are ignored. Returns the ids sent back.
     """
     wanted = sorted({int(item_id) for item_id in item_ids})
     sent: list[int] = []
     with transaction.atomic():
-        items = Item.objects.select_for_update().filter(project=project, pk__in=wanted)
-        for item in items.order_by("pk"):
-            before = {"round": item.round, "final_value": item.final_value}
-            item.round += 1
-            item.reopened_for = []
-            item.final_value = None
-            item.final_reviewer = None
-            item.final_decided_at = None
-            item.save(update_fields=_SEND_BACK_FIELDS)
-            audit_record(
-                project=project, actor=lead, action="guideline.send_back_stale",
-                target_type="item", target_id=item.pk, before=before,
-                after={"round": item.round, "guideline_version": project.guideline_version},
-            )  # fmt: skip
-            sent.append(item.pk)
+        for start in range(0, len(wanted), SEND_BACK_BATCH):
+            sent.extend(_send_back_batch(project, lead, wanted[start : start + SEND_BACK_BATCH]))
     return sent
 
 
-_SEND_BACK_FIELDS = ["round", "reopened_for", "final_value", "final_reviewer", "final_decided_at"]
+def _send_back_batch(project: Project, lead: AbstractBaseUser, ids: list[int]) -> list[int]:
+    rows = list(
+        Item.objects.select_for_update()
+        .filter(project=project, pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "round", "final_value")
+    )
+    found = [pk for pk, _, _ in rows]
+    Item.objects.filter(pk__in=found).update(
+        round=F("round") + 1,
+        reopened_for=[],
+        final_value=None,
+        final_reviewer=None,
+        final_decided_at=None,
+    )
+    # The same entries audit_record writes, inserted together: one per item sent back.
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            project=project,
+            actor=lead,
+            action="guideline.send_back_stale",
+            target_type="item",
+            target_id=str(pk),
+            before={"round": round_, "final_value": final},
+            after={"round": round_ + 1, "guideline_version": project.guideline_version},
+        )
+        for pk, round_, final in rows
+    )
+    return found

@@ -74,3 +74,23 @@ def test_value_labels_reads_every_kind():
     assert value_labels({"rating": 4}) == ["4"]
     assert value_labels({"spans": [{"start": 0, "end": 1, "label": "PER"}]}) == ["PER"]
     assert value_labels(None) == []
+
+
+def test_one_edit_in_a_long_repetitive_guideline_is_marked_exactly():
+    old = "# positive\nhappy\n" + "Read the whole text. " * 3000
+    new = old.replace("happy", "happy or glad")
+    html = diff_html(old, new)
+    assert html.count("<ins>") == 1
+    assert "happy<ins> or glad</ins>" in html
+
+
+def test_a_rewritten_long_block_is_shown_as_one_replacement():
+    old = " ".join(f"w{i}" for i in range(3000))
+    new = " ".join(f"v{i}" for i in range(3000))
+    html = diff_html(old, new)
+    assert (html.count("<del>"), html.count("<ins>")) == (1, 1)
+    assert diff_stats(old, new).inserted == 3000
+
+
+def test_line_changes_keep_unchanged_lines_whole():
+    assert diff_html("a\nb\nc\n", "a\nB\nc\n") == "a\n<del>b</del><ins>B</ins>\nc\n"
