@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -288,3 +289,22 @@ def test_import_status_fragment_polls_until_the_job_ends(project, lead):
     assert "hx-trigger" not in failed
     assert "Line 3: bad JSON" in failed
     assert Annotation.objects.count() == 0
+
+
+def test_uploading_a_file_starts_an_import_job_and_shows_its_status(project, lead, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    lines = b'{"id": "a", "data": {"text": "one"}}\n{"id": "b", "data": {"text": "two"}}\n'
+    upload = SimpleUploadedFile("items.jsonl", lines, content_type="application/x-ndjson")
+    response = _client(lead).post(_url("lead-import", project), {"file": upload})
+    job = ImportJob.objects.get(project=project)
+    assert response.status_code == 302
+    assert response.url == f"{_url('lead-data', project)}?job={job.pk}"
+    assert job.original_name == "items.jsonl"
+
+
+def test_a_refused_upload_is_reported_as_a_message(project, lead, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("items.exe", b"MZ", content_type="application/octet-stream")
+    response = _client(lead).post(_url("lead-import", project), {"file": upload}, follow=True)
+    assert "upload a .jsonl, .json, .csv or .zip file" in response.content.decode()
+    assert not ImportJob.objects.exists()

@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from frontend.views.lead.access import project_page
-from frontend.views.lead.uploads import UPLOAD_ENABLED
 from labeling.browse import STATUSES, BrowseFilters, item_browse, item_status
 from labeling.exceptions import ValueInvalid
 from labeling.models import ImportJob, Item, JobStatus, Project
@@ -55,7 +54,6 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "reasons": FlagReason.choices,
         "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
         "watch_job": _int(request.GET.get("job")),
-        "upload_enabled": UPLOAD_ENABLED,
     }
     return render(request, "lead/data.html", context)
 

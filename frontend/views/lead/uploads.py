@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,13 +11,7 @@ from django.views.decorators.http import require_POST
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
 from labeling.models import Project
-
-try:
-    from labeling.services.imports import import_job_create
-except ImportError:  # the import feature (issue 2) has not landed in this checkout
-    import_job_create: Any = None
-
-UPLOAD_ENABLED = import_job_create is not None
+from labeling.services.imports import import_job_create
 
 
 @require_POST
@@ -27,10 +19,8 @@ UPLOAD_ENABLED = import_job_create is not None
 def import_upload(request: HttpRequest, project: Project) -> HttpResponse:
     """Start an import job from the uploaded file, then show the data page polling it."""
     upload = request.FILES.get("file")
-    if upload is None or not UPLOAD_ENABLED:
-        messages.error(
-            request, "Choose a file to upload." if UPLOAD_ENABLED else "Uploads are off."
-        )
+    if upload is None:
+        messages.error(request, "Choose a file to upload.")
         return redirect("lead-data", project_id=project.pk)
     try:
         job = import_job_create(project=project, upload=upload, user=request.user)
