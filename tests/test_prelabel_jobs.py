@@ -185,3 +185,27 @@ def test_unknown_backend_is_a_400_with_a_reason(project, lead, api_as):
 
     assert response.status_code == 400
     assert response.json()["code"] == "prelabel_unavailable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prelabel_command_waits_and_draws_a_progress_bar(project):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    labeled_items(project)
+    unlabeled_items(project, 3)
+    out = StringIO()
+    call_command("prelabel", project.name, "--backend", "tfidf", "--wait", "--timeout", "20", stdout=out)
+
+    text = out.getvalue()
+    assert "[##############################] 100%  3/3 done" in text
+    assert "done: 3 items predicted with tfidf-v1" in text
+    assert Prediction.objects.count() == 3
+
+
+def test_prelabel_command_reports_why_it_cannot_start(project):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="at least 4"):
+        call_command("prelabel", str(project.pk))
