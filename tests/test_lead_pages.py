@@ -277,6 +277,17 @@ def test_export_page_points_at_the_streaming_export_api(project, lead):
         assert f'value="{value}"' in page
 
 
+def test_the_export_form_downloads_a_stream_with_the_session(project, lead):
+    ItemFactory(project=project, external_id="x-1", final_value={"label": "neutral"})
+    response = _client(lead).get(
+        f"/api/projects/{project.pk}/export", {"format": "jsonl", "include": "final"}
+    )
+    assert response.status_code == 200
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode()
+    assert '"x-1"' in body
+
+
 def test_import_status_fragment_polls_until_the_job_ends(project, lead):
     job = ImportJob.objects.create(project=project, original_name="a.jsonl", bytes_total=100, bytes_done=40)
     url = _url("lead-import-status", project, job_id=job.pk)

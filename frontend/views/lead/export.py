@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from frontend.views.lead.access import project_page
 from labeling.models import Project
@@ -23,6 +24,6 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
         "project": project,
         "formats": FORMATS,
         "includes": INCLUDES,
-        "action": f"/api/projects/{project.pk}/export",
+        "action": reverse("api-export", kwargs={"project_id": project.pk}),
     }
     return render(request, "lead/export.html", context)
