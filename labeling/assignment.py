@@ -89,23 +89,30 @@ def _taken_slots(now: datetime) -> Coalesce:
     return _count(live) + _count(done)
 
 
+def skipped_item_ids(*, project: Project, user: AbstractBaseUser, now: datetime) -> list[int]:
+    """Items the user skipped within SKIP_MEMORY (kept away from them, not from others)."""
+    return list(
+        Assignment.objects.filter(
+            project=project,
+            annotator_id=user.pk,
+            status=AssignmentStatus.SKIPPED,
+            finished_at__gte=now - SKIP_MEMORY,
+        ).values_list("item_id", flat=True)
+    )
+
+
 def claimable_items(*, project: Project, user: AbstractBaseUser, now: datetime) -> QuerySet[Item]:
     """Items of `project` that `user` may claim at `now`, unordered (see the module docstring)."""
     mine = Annotation.objects.filter(item=OuterRef("pk"), annotator_id=user.pk)
     asked_again = Exists(mine.filter(round__lt=OuterRef("round"))) & (
         Q(reopened_for=[]) | _reopened_for(user.pk)
     )
-    skipped = Assignment.objects.filter(
-        project=project,
-        annotator_id=user.pk,
-        status=AssignmentStatus.SKIPPED,
-        finished_at__gte=now - SKIP_MEMORY,
-    ).values_list("item_id", flat=True)
+    skipped = skipped_item_ids(project=project, user=user, now=now)
     return (
         Item.objects.filter(project=project, final_value__isnull=True)
         .filter(Q(final_reviewer__isnull=True) | ~Q(final_reviewer_id=user.pk))
         .filter(~Exists(mine) | asked_again)
-        .exclude(pk__in=list(skipped))
+        .exclude(pk__in=skipped)
         .alias(
             taken=_taken_slots(now),
             target=Coalesce("target_overlap", Value(project.overlap)),
@@ -136,20 +143,26 @@ def claim_phases(
 
 
 def _room_left(item: Item, *, project: Project, now: datetime) -> bool:
-    """Re-count the item's taken slots with a fresh read; call it holding the item's row lock."""
-    live = Assignment.objects.filter(live_leases(now), item=item).count()
+    """Re-count the item's taken slots with a fresh read; call it holding the item's row lock.
+
+    Lapsed leases found on the way are marked `expired` (they no longer count).
+    """
+    leases = Assignment.objects.filter(item=item, status=AssignmentStatus.ACTIVE)
+    expiries = list(leases.values_list("pk", "expires_at"))
+    lapsed = [pk for pk, expires_at in expiries if expires_at <= now]
+    if lapsed:
+        Assignment.objects.filter(pk__in=lapsed).update(
+            status=AssignmentStatus.EXPIRED, finished_at=now
+        )
     done = Annotation.objects.filter(item=item, round=item.round).count()
     target = item.target_overlap or project.overlap
-    return live + done < target
+    return len(expiries) - len(lapsed) + done < target
 
 
 def _lease(
     item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
 ) -> Assignment:
-    """Write the lease; expired leases of the item are marked first (they no longer count)."""
-    Assignment.objects.filter(
-        item=item, status=AssignmentStatus.ACTIVE, expires_at__lte=now
-    ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
+    """Write the lease, showing a pre-label on the project's share of items that have one."""
     shown = (
         project.show_prelabels
         and Prediction.objects.filter(item=item).exists()
@@ -194,17 +207,19 @@ def _claim(
 
 def live_assignment(*, project: Project, user: AbstractBaseUser, now: datetime) -> Assignment | None:
     """The user's live lease in the project, marking their lapsed ones `expired` on the way."""
-    Assignment.objects.filter(
-        project=project, annotator_id=user.pk, status=AssignmentStatus.ACTIVE, expires_at__lte=now
-    ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
-    return (
+    active = list(
         Assignment.objects.filter(
             project=project, annotator_id=user.pk, status=AssignmentStatus.ACTIVE
         )
         .select_related("item")
         .order_by("id")
-        .first()
     )
+    lapsed = [lease.pk for lease in active if lease.expires_at <= now]
+    if lapsed:
+        Assignment.objects.filter(pk__in=lapsed).update(
+            status=AssignmentStatus.EXPIRED, finished_at=now
+        )
+    return next((lease for lease in active if lease.expires_at > now), None)
 
 
 def _next_once(

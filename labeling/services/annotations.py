@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from labeling import events
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
-from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
+from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
@@ -40,7 +40,8 @@ def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
     )
     if assignment is None:
         raise NotFound("No such assignment")
-    project_for_role(user, assignment.project_id)  # removed members lose their leases
+    if not Membership.objects.filter(project_id=assignment.project_id, user_id=user.pk).exists():
+        raise NotFound("No such assignment")  # removed members lose their leases
     return assignment
 
 
