@@ -143,3 +143,17 @@ def test_annotators_and_reviewers_cannot_browse_and_outsiders_see_nothing(
         item_browse(reviewer, project.pk, NO_FILTER)
     with pytest.raises(NotFound):
         item_browse(outsider, project.pk, NO_FILTER)
+
+
+def test_label_filter_on_multi_label_and_rating_projects(lead, project):
+    project.schema = {"kind": "multi", "data": "text", "labels": [{"value": "a"}, {"value": "ab"}]}
+    project.save()
+    both = ItemFactory(project=project, aggregate_value={"labels": ["a", "ab"]})
+    ItemFactory(project=project, aggregate_value={"labels": ["ab"]})
+    page = item_browse(lead, project.pk, BrowseFilters(label="a"))
+    assert [item.pk for item in page.items] == [both.pk]
+    project.schema = {"kind": "rating", "data": "text", "scale": {"min": 1, "max": 5}}
+    project.save()
+    four = ItemFactory(project=project, final_value={"rating": 4})
+    assert [i.pk for i in item_browse(lead, project.pk, BrowseFilters(label="4")).items] == [four.pk]
+    assert item_browse(lead, project.pk, BrowseFilters(label="four")).items == []
