@@ -4,9 +4,6 @@ before the next item, and labels under the new version."""
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from guidelines.models import Acknowledgement, GuidelineVersion
 from labeling.models import Annotation, Membership, Role
@@ -25,23 +22,11 @@ def team():
     lead = MembershipFactory(project=project, user=UserFactory(username="lea"), role=Role.LEAD).user
     ann = MembershipFactory(project=project, user=UserFactory(username="ann"), role=Role.ANNOTATOR)
     ItemFactory(project=project, data={"text": "Oh great, another Monday."})
-    publish(project, lead, V1, "first")
+    example = ItemFactory(project=project, data={"text": "Thanks for nothing."}, is_example=True,
+                          final_value={"label": "negative"}, example_note="Sarcasm is negative.")  # fmt: skip
+    publish(project, lead, V1, "first", example_item_ids=[example.pk])
     Membership.objects.filter(pk=ann.pk).update(acknowledged_version=1)
     return project, ann.user
-
-
-def _label_next_item_through_the_api(project, user) -> Annotation | None:
-    """Label one item as `user` the way the annotate page does; None without the engine."""
-    try:
-        next_url = reverse("api-next", kwargs={"project_id": project.pk})
-    except NoReverseMatch:
-        return None
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    served = client.post(next_url).json()
-    submit = reverse("api-assignment-submit", kwargs={"assignment_id": served["assignment"]["id"]})
-    client.post(submit, {"value": {"label": "negative"}}, format="json")
-    return Annotation.objects.get(annotator=user)
 
 
 def test_lead_publishes_and_annotator_acknowledges_before_labeling(
@@ -62,24 +47,32 @@ def test_lead_publishes_and_annotator_acknowledges_before_labeling(
     tab = context.new_page()
     tab.base = live_server.url
     login(tab, "ann")
-    tab.goto(f"{tab.base}/projects/{project.pk}/guideline/ack/")
+    # The labeling screen sends the annotator to what changed before the next item.
+    tab.goto(f"{tab.base}/projects/{project.pk}/annotate/")
+    tab.wait_for_url(f"**/projects/{project.pk}/guideline/ack/")
     assert "Anger and sarcasm are negative" in tab.inner_text("[data-testid=ack-summary]")
     assert "or **angry**" in tab.inner_text("[data-testid=diff] ins")
     screenshot(tab, "guideline-ack")
     tab.click("[data-testid=acknowledge]")
-    tab.wait_for_load_state()
+    tab.wait_for_url(f"**/projects/{project.pk}/annotate/")
     assert Acknowledgement.objects.filter(user=annotator, version__number=2).exists()
-    assert Membership.objects.get(project=project, user=annotator).acknowledged_version == 2
 
-    annotation = _label_next_item_through_the_api(project, annotator)
-    if annotation is not None:
-        assert annotation.guideline_version == 2
+    tab.wait_for_selector("#item-card:not([hidden])")
+    tab.locator("[data-testid=guideline-panel]").filter(has_text="Guideline v2").wait_for()
+    screenshot(tab, "guideline-panel-on-labeling-screen")
+    tab.keyboard.press("2")  # the second label: negative
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("document.getElementById('progress-done').textContent === '1'")
+    assert Annotation.objects.get(annotator=annotator).guideline_version == 2
     context.close()
 
 
-def test_side_panel_collapse_is_remembered(team, page, login):
+def test_side_panel_collapse_is_remembered(team, page, login, screenshot):
     project, _ = team
     login(page, "ann")
+    page.goto(f"{page.base}/projects/{project.pk}/guideline/")
+    assert "Sarcasm is negative." in page.inner_text("[data-testid=example]")
+    screenshot(page, "guideline-page")
     page.goto(f"{page.base}/projects/{project.pk}/guideline/panel/")
     assert page.is_visible("#guideline-panel-body")
     page.click("[data-testid=guideline-toggle]")
