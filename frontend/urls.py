@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("frontend.urls_review")),
     path("", include("frontend.urls_guidelines")),
     path("", include("frontend.urls_lead")),
+    path("", include("frontend.urls_prelabel")),
 ]

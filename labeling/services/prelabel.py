@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from labeling.events import enqueue
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
 from labeling.prelabel import registry, training, versions
@@ -110,7 +109,8 @@ def prelabel_job_start(
     """Create a job and enqueue `labeling.run_prelabel_job` [job_id] once it commits."""
     with transaction.atomic():
         job = prelabel_job_create(project=project, user=user, backend=backend, item_filter=item_filter)
-        _send_on_commit(RUN_TASK, [job.pk])
+        job_id = job.pk
+        transaction.on_commit(lambda: _run_task().delay(job_id))
     return job
 
 
@@ -257,5 +257,8 @@ def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVer
     return versions.model_version_train(project=project, backend=registry.default_backend(project))
 
 
-def _send_on_commit(name: str, args: list[int]) -> None:
-    transaction.on_commit(lambda: enqueue(name, list(args)))
+def _run_task() -> Any:
+    """The job task, imported late: labeling.tasks.prelabel imports this module."""
+    from labeling.tasks.prelabel import run_prelabel_job_task
+
+    return run_prelabel_job_task
