@@ -9,7 +9,8 @@ otherwise it claims an item. Which items are claimable (see `claimable_items`):
   (`target_overlap`, else the project's overlap);
 - the user did not skip it in the last SKIP_MEMORY (skipped items go back to the pool for
   others; the skipper sees them again after that, or never in the same working day).
-Reopened and escalated items come first, then the project's ordering policy. Gold items are
+The project's ordering policy orders them (in_progress_first, the default, serves reopened and
+escalated items first, as they carry the most annotations). Gold items are
 served on a `gold_rate` share of claims (and once the regular pool is empty); the annotator
 cannot tell them apart, since the payload never carries the gold answer.
 
@@ -124,22 +125,21 @@ def claimable_items(*, project: Project, user: AbstractBaseUser, now: datetime) 
 def claim_phases(
     *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
 ) -> list[QuerySet[Item]]:
-    """Ordered querysets to claim from, in turn: reopened/escalated, then the policy's order.
+    """Ordered querysets to claim from, in turn: the policy's order, regular or gold first.
 
-    Items below the project's overlap are ordered by the policy (the index on
-    (project, annotation_count, id) keeps that cheap); items at or above it can only be
-    claimable because they were reopened or escalated, and they go first.
+    The pool is items below the project's overlap (the index on (project, annotation_count,
+    id) keeps that range cheap) plus reopened and escalated items, which can sit above it;
+    in_progress_first puts those first, since they carry the most annotations.
     """
     items = claimable_items(project=project, user=user, now=now)
-    extra = items.filter(annotation_count__gte=project.overlap).filter(
-        Q(round__gt=1) | Q(target_overlap__isnull=False)
+    pool = items.filter(
+        Q(annotation_count__lt=project.overlap) | Q(round__gt=1) | Q(target_overlap__isnull=False)
     )
-    fresh = items.filter(annotation_count__lt=project.overlap)
     policy = policy_for(project.ordering)
-    regular = policy(fresh.filter(is_gold=False), project=project, user=user)
-    gold = policy(fresh.filter(is_gold=True), project=project, user=user)
+    regular = policy(pool.filter(is_gold=False), project=project, user=user)
+    gold = policy(pool.filter(is_gold=True), project=project, user=user)
     serve_gold = project.gold_rate > 0 and rng.random() < project.gold_rate
-    return [extra.order_by("id"), *(gold + regular if serve_gold else regular + gold)]
+    return gold + regular if serve_gold else regular + gold
 
 
 def _room_left(item: Item, *, project: Project, now: datetime) -> bool:
