@@ -22,6 +22,8 @@ from labeling.permissions import project_for_role
 STATUSES = ("unlabeled", "in_progress", "complete", "settled")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Ids a text-search page looks through at most (substring search cannot use an index).
+SEARCH_WINDOW = 20_000
 # Only the columns a browser row shows; `data` is needed for the text snippet.
 ROW_FIELDS = (
     "id",
@@ -52,11 +54,15 @@ class BrowseFilters:
 
 @dataclass(frozen=True)
 class BrowsePage:
-    """One page of items in id order, with the cursors for its neighbours (None = no page)."""
+    """One page of items in id order, with the cursors for its neighbours (None = no page).
+
+    `searched` is set for text searches: the id stretch (low, high] this page looked through.
+    """
 
     items: list[Item]
     next_after: int | None
     prev_before: int | None
+    searched: tuple[int, int] | None = None
 
 
 def item_browse(
@@ -77,6 +83,8 @@ def item_browse(
     project = project_for_role(user, project_id, (Role.LEAD,))
     limit = max(1, min(limit, MAX_LIMIT))
     base = item_filter(project, filters).only(*ROW_FIELDS)
+    if filters.search.strip():
+        return _search_page(project, base, after_id, before_id, limit)
     if before_id is not None:
         rows = list(base.filter(id__lt=before_id).order_by("-id")[: limit + 1])
         more_before = len(rows) > limit
@@ -90,6 +98,40 @@ def item_browse(
     next_after = items[-1].pk if len(rows) > limit else None
     has_prev = bool(items) and after_id is not None and base.filter(id__lt=items[0].pk).exists()
     return BrowsePage(items, next_after, items[0].pk if has_prev else None)
+
+
+def _search_page(
+    project: Project, base: QuerySet[Item], after_id: int | None, before_id: int | None, limit: int
+) -> BrowsePage:
+    """Text search looks through at most SEARCH_WINDOW ids per page.
+
+    Substring search has no index, so a rare term would otherwise scan the whole project;
+    bounding the stretch keeps every page fast, and a short page says how far it looked
+    (the next cursor continues from the end of the stretch).
+    """
+    ids = Item.objects.filter(project_id=project.pk)
+    if before_id is not None:
+        low = before_id - SEARCH_WINDOW
+        rows = list(base.filter(id__lt=before_id, id__gte=low).order_by("-id")[: limit + 1])
+        items = list(reversed(rows[:limit]))
+        if len(rows) > limit:
+            return BrowsePage(items, before_id - 1, items[0].pk, (items[0].pk - 1, before_id - 1))
+        earlier = ids.filter(id__lt=low).exists()
+        return BrowsePage(items, before_id - 1, low if earlier else None, (low - 1, before_id - 1))
+    start = after_id if after_id is not None else _first_id(ids) - 1
+    end = start + SEARCH_WINDOW
+    rows = list(base.filter(id__gt=start, id__lte=end).order_by("id")[: limit + 1])
+    items = rows[:limit]
+    prev_before = start + 1 if after_id is not None else None
+    if len(rows) > limit:
+        return BrowsePage(items, items[-1].pk, prev_before, (start, items[-1].pk))
+    later = ids.filter(id__gt=end).exists()
+    return BrowsePage(items, end if later else None, prev_before, (start, end))
+
+
+def _first_id(ids: QuerySet[Item]) -> int:
+    first = ids.order_by("id").values_list("id", flat=True).first()
+    return first if first is not None else 0
 
 
 def item_filter(project: Project, filters: BrowseFilters) -> QuerySet[Item]:

@@ -157,3 +157,24 @@ def test_label_filter_on_multi_label_and_rating_projects(lead, project):
     four = ItemFactory(project=project, final_value={"rating": 4})
     assert [i.pk for i in item_browse(lead, project.pk, BrowseFilters(label="4")).items] == [four.pk]
     assert item_browse(lead, project.pk, BrowseFilters(label="four")).items == []
+
+
+def test_text_search_looks_through_bounded_stretches_and_finds_every_match(
+    project, lead, monkeypatch
+):
+    monkeypatch.setattr("labeling.browse.SEARCH_WINDOW", 5)
+    items = [
+        ItemFactory(project=project, data={"text": "match" if i in (1, 2, 3, 12, 19) else "other"})
+        for i in range(23)
+    ]
+    wanted = [items[i].pk for i in (1, 2, 3, 12, 19)]
+    filters = BrowseFilters(search="MATCH")
+    pages = _walk_forward(lead, project.pk, filters, limit=2)
+    assert [item.pk for page in pages for item in page.items] == wanted
+    assert any(not page.items for page in pages)  # a stretch without matches says so
+    assert all(page.searched[1] - page.searched[0] <= 5 for page in pages)
+    found, page = [], pages[-1]
+    while page.prev_before is not None:
+        page = item_browse(lead, project.pk, filters, before_id=page.prev_before, limit=2)
+        found = [item.pk for item in page.items] + found
+    assert found + [item.pk for item in pages[-1].items] == wanted

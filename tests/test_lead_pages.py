@@ -199,6 +199,13 @@ def test_data_page_filters_by_flag_and_pages_with_cursors(project, lead):
     assert f"before={items[50].pk}" in second.content.decode()
 
 
+def test_text_search_says_which_stretch_it_searched(project, lead):
+    first = ItemFactory(project=project, data={"text": "a rare word"})
+    response = _client(lead).get(_url("lead-data", project), {"q": "rare"})
+    assert [row["item"].pk for row in response.context["rows"]] == [first.pk]
+    assert f"searched item ids {first.pk}" in response.content.decode()
+
+
 def test_data_page_escapes_item_text(project, lead):
     ItemFactory(project=project, data={"text": "<script>alert(1)</script>"})
     page = _client(lead).get(_url("lead-data", project)).content.decode()

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from frontend.views.lead.access import project_page
-from labeling.browse import STATUSES, BrowseFilters, item_browse, item_status
+from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse, item_status
 from labeling.exceptions import ValueInvalid
 from labeling.models import ImportJob, Item, JobStatus, Project
 from labeling.schema import label_values
@@ -54,6 +54,7 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "reasons": FlagReason.choices,
         "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
         "watch_job": _int(request.GET.get("job")),
+        "search_window": f"{SEARCH_WINDOW:,}",
     }
     return render(request, "lead/data.html", context)
 
