@@ -135,6 +135,8 @@ def _report(project, lead, n_items: int) -> None:
         ("deep page, agreement 0.2-0.4", {"agreement_min": "0.2", "agreement_max": "0.4", "after": deep}),
         ("deep page, flag=low_agreement", {"flag": "low_agreement", "after": deep}),
         ("first page, text search 'number 99'", {"q": "number 99"}),
+        ("deep page, text search 'number 99'", {"q": "number 99", "after": deep}),
+        ("text search, term found nowhere", {"q": "no such words"}),
     ]
     print(f"\nitems browser, {n_items:,} items, median of {RUNS} requests (whole page):")
     for label, params in cases:

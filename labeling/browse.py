@@ -23,7 +23,7 @@ STATUSES = ("unlabeled", "in_progress", "complete", "settled")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Ids a text-search page looks through at most (substring search cannot use an index).
-SEARCH_WINDOW = 20_000
+SEARCH_WINDOW = 10_000
 # Only the columns a browser row shows; `data` is needed for the text snippet.
 ROW_FIELDS = (
     "id",
