@@ -102,13 +102,19 @@ def skipped_item_ids(*, project: Project, user: AbstractBaseUser, now: datetime)
     )
 
 
-def claimable_items(*, project: Project, user: AbstractBaseUser, now: datetime) -> QuerySet[Item]:
-    """Items of `project` that `user` may claim at `now`, unordered (see the module docstring)."""
+def claimable_items(
+    *, project: Project, user: AbstractBaseUser, now: datetime, skipped: list[int] | None = None
+) -> QuerySet[Item]:
+    """Items of `project` that `user` may claim at `now`, unordered (see the module docstring).
+
+    `skipped` (the user's recently skipped item ids) is read here when the caller has not.
+    """
     mine = Annotation.objects.filter(item=OuterRef("pk"), annotator_id=user.pk)
     asked_again = Exists(mine.filter(round__lt=OuterRef("round"))) & (
         Q(reopened_for=[]) | _reopened_for(user.pk)
     )
-    skipped = skipped_item_ids(project=project, user=user, now=now)
+    if skipped is None:
+        skipped = skipped_item_ids(project=project, user=user, now=now)
     return (
         Item.objects.filter(project=project, final_value__isnull=True)
         .filter(Q(final_reviewer__isnull=True) | ~Q(final_reviewer_id=user.pk))
@@ -123,7 +129,12 @@ def claimable_items(*, project: Project, user: AbstractBaseUser, now: datetime) 
 
 
 def claim_phases(
-    *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+    *,
+    project: Project,
+    user: AbstractBaseUser,
+    now: datetime,
+    rng: random.Random,
+    skipped: list[int] | None = None,
 ) -> list[QuerySet[Item]]:
     """Ordered querysets to claim from, in turn: the policy's order, regular or gold first.
 
@@ -131,7 +142,7 @@ def claim_phases(
     id) keeps that range cheap) plus reopened and escalated items, which can sit above it;
     in_progress_first puts those first, since they carry the most annotations.
     """
-    items = claimable_items(project=project, user=user, now=now)
+    items = claimable_items(project=project, user=user, now=now, skipped=skipped)
     pool = items.filter(
         Q(annotation_count__lt=project.overlap) | Q(round__gt=1) | Q(target_overlap__isnull=False)
     )
@@ -143,26 +154,21 @@ def claim_phases(
 
 
 def _room_left(item: Item, *, project: Project, now: datetime) -> bool:
-    """Re-count the item's taken slots with a fresh read; call it holding the item's row lock.
-
-    Lapsed leases found on the way are marked `expired` (they no longer count).
-    """
-    leases = Assignment.objects.filter(item=item, status=AssignmentStatus.ACTIVE)
-    expiries = list(leases.values_list("pk", "expires_at"))
-    lapsed = [pk for pk, expires_at in expiries if expires_at <= now]
-    if lapsed:
-        Assignment.objects.filter(pk__in=lapsed).update(
-            status=AssignmentStatus.EXPIRED, finished_at=now
-        )
-    done = Annotation.objects.filter(item=item, round=item.round).count()
-    target = item.target_overlap or project.overlap
-    return len(expiries) - len(lapsed) + done < target
+    """Re-count the item's taken slots with a fresh read; call it holding the item's row lock."""
+    taken = Item.objects.filter(pk=item.pk).values_list(_taken_slots(now), flat=True).get()
+    return int(taken) < (item.target_overlap or project.overlap)
 
 
 def _lease(
     item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
 ) -> Assignment:
-    """Write the lease, showing a pre-label on the project's share of items that have one."""
+    """Write the lease, showing a pre-label on the project's share of items that have one.
+
+    Lapsed leases on the item are marked `expired` first (they stopped counting already).
+    """
+    Assignment.objects.filter(
+        item=item, status=AssignmentStatus.ACTIVE, expires_at__lte=now
+    ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
     shown = (
         project.show_prelabels
         and Prediction.objects.filter(item=item).exists()
@@ -205,21 +211,30 @@ def _claim(
     return None, contended
 
 
-def live_assignment(*, project: Project, user: AbstractBaseUser, now: datetime) -> Assignment | None:
-    """The user's live lease in the project, marking their lapsed ones `expired` on the way."""
-    active = list(
-        Assignment.objects.filter(
-            project=project, annotator_id=user.pk, status=AssignmentStatus.ACTIVE
+def own_leases(
+    *, project: Project, user: AbstractBaseUser, now: datetime
+) -> tuple[Assignment | None, list[int]]:
+    """(the user's live lease or None, item ids they skipped within SKIP_MEMORY), in one read.
+
+    The user's lapsed leases are marked `expired` on the way.
+    """
+    rows = list(
+        Assignment.objects.filter(project=project, annotator_id=user.pk)
+        .filter(
+            Q(status=AssignmentStatus.ACTIVE)
+            | Q(status=AssignmentStatus.SKIPPED, finished_at__gte=now - SKIP_MEMORY)
         )
         .select_related("item")
         .order_by("id")
     )
+    active = [row for row in rows if row.status == AssignmentStatus.ACTIVE]
     lapsed = [lease.pk for lease in active if lease.expires_at <= now]
     if lapsed:
         Assignment.objects.filter(pk__in=lapsed).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
         )
-    return next((lease for lease in active if lease.expires_at > now), None)
+    live = next((lease for lease in active if lease.expires_at > now), None)
+    return live, [row.item_id for row in rows if row.status == AssignmentStatus.SKIPPED]
 
 
 def _next_once(
@@ -237,10 +252,10 @@ def _next_once(
                 f"Read and acknowledge guideline version {project.guideline_version} first",
                 details={"version": project.guideline_version},
             )
-        current = live_assignment(project=project, user=user, now=now)
+        current, skipped = own_leases(project=project, user=user, now=now)
         if current is not None:
             return current, False
-        phases = claim_phases(project=project, user=user, now=now, rng=rng)
+        phases = claim_phases(project=project, user=user, now=now, rng=rng, skipped=skipped)
         return _claim(phases, project=project, user=user, now=now, rng=rng)
 
 

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling import assignment as engine
-from labeling.models import Annotation, Assignment
+from labeling.exceptions import NotFound
+from labeling.models import Annotation, Assignment, Project
 from labeling.permissions import project_for_role
 from labeling.services.annotations import (
     annotation_edit,
@@ -89,8 +90,10 @@ class ProjectNextApi(APIView):
     """POST: my live assignment or a newly claimed one (200), or 204 when I am done."""
 
     def post(self, request: Request, project_id: int) -> Response:
-        project = project_for_role(request.user, project_id)
-        assignment = engine.next_item(project, request.user)
+        project = Project.objects.filter(pk=project_id).first()
+        if project is None:
+            raise NotFound("No such project")
+        assignment = engine.next_item(project, request.user)  # checks membership itself
         if assignment is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         body = {"assignment": assignment_payload(assignment), "item": item_payload(assignment)}

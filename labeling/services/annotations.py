@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from labeling import events
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
-from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
+from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
 from labeling.permissions import project_for_role
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
@@ -35,13 +35,12 @@ def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("item", "project")
-        .filter(pk=assignment_id, annotator_id=user.pk)
+        # The membership join: removed members lose their leases.
+        .filter(pk=assignment_id, annotator_id=user.pk, project__memberships__user_id=user.pk)
         .first()
     )
     if assignment is None:
         raise NotFound("No such assignment")
-    if not Membership.objects.filter(project_id=assignment.project_id, user_id=user.pk).exists():
-        raise NotFound("No such assignment")  # removed members lose their leases
     return assignment
 
 
