@@ -66,6 +66,21 @@ def test_dashboard_is_for_leads_and_reviewers(project, lead, reviewer, annotator
     assert _client(outsider).get(url).status_code == 404
 
 
+def test_fragments_are_for_leads_only(project, lead, reviewer, annotator, outsider):
+    job = ImportJob.objects.create(project=project, original_name="a.jsonl")
+    item = ItemFactory(project=project)
+    for url in (
+        _url("lead-import-status", project, job_id=job.pk),
+        _url("lead-item-gold", project, item_id=item.pk),
+    ):
+        assert _client(lead).get(url).status_code == 200
+        assert _client(reviewer).get(url).status_code == 403
+        assert _client(annotator).get(url).status_code == 403
+        assert _client(outsider).get(url).status_code == 404
+    other = ItemFactory()  # another project's item is not reachable through mine
+    assert _client(lead).get(_url("lead-item-gold", project, item_id=other.pk)).status_code == 404
+
+
 def test_post_endpoints_refuse_annotators_and_outsiders(project, lead, annotator, outsider):
     item = ItemFactory(project=project)
     membership = Membership.objects.get(project=project, user=lead)
