@@ -1,5 +1,11 @@
 """Every write in the labeling app. Submodules group the services by entity."""
 
+from labeling.services.annotations import (
+    annotation_edit,
+    annotation_submit,
+    assignment_release,
+    assignment_skip,
+)
 from labeling.services.audit import audit_record
 from labeling.services.gold import gold_clear, gold_set
 from labeling.services.projects import (
@@ -16,6 +22,10 @@ from labeling.services.schema_edit import (
 )
 
 __all__ = [
+    "annotation_edit",
+    "annotation_submit",
+    "assignment_release",
+    "assignment_skip",
     "audit_record",
     "gold_clear",
     "gold_set",
