@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from guidelines.diff import changed_labels, diff_html, diff_stats, sections
 from guidelines.labels import schema_labels, value_labels
 from tests.factories import RATING_SCHEMA, SINGLE_SCHEMA
@@ -94,3 +100,22 @@ def test_a_rewritten_long_block_is_shown_as_one_replacement():
 
 def test_line_changes_keep_unchanged_lines_whole():
     assert diff_html("a\nb\nc\n", "a\nB\nc\n") == "a\n<del>b</del><ins>B</ins>\nc\n"
+
+
+def _side(html: str, drop: str) -> str:
+    """Rebuild one side of a diff: remove the other side's marks with their text, unescape."""
+    kept = re.sub(rf"<{drop}>.*?</{drop}>", "", html, flags=re.DOTALL)
+    return unescape(re.sub(r"</?(ins|del)>", "", kept))
+
+
+PIECES = st.sampled_from(["a", "b", " ", "<", "&", ">", ".", "\n", "# ", "word", "label", "\r"])
+TEXT = st.lists(PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=TEXT, new=TEXT)
+def test_the_diff_rebuilds_both_versions_exactly(old, new):
+    html = diff_html(old, new)
+    assert _side(html, "ins") == old
+    assert _side(html, "del") == new
+    assert "<script" not in html.replace("&lt;script", "")

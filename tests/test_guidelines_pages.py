@@ -163,3 +163,14 @@ def test_guideline_page_points_to_the_ack_page_when_a_version_is_unread(
         url("guideline_ack", project)
         not in as_user(lead).get(url("guideline", project)).content.decode()
     )
+
+
+def test_example_text_and_note_are_escaped(project, lead, annotator, as_user):
+    item = ItemFactory(project=project, is_example=True, final_value={"label": "negative"},
+                       data={"text": "<img src=x onerror=alert(1)>"},
+                       example_note="<script>alert(2)</script>")  # fmt: skip
+    publish(project, lead, V1, example_item_ids=[item.pk])
+    page = as_user(annotator).get(url("guideline_panel", project)).content.decode()
+    assert "<script>alert(2)" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(2)" in page
