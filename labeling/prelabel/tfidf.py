@@ -38,7 +38,7 @@ class TfidfBackend(Backend):
                         ngram_range=(1, 2), sublinear_tf=True, max_features=MAX_FEATURES, min_df=1
                     ),
                 ),
-                ("clf", LogisticRegression(max_iter=1000, C=4.0)),
+                ("clf", LogisticRegression(solver="saga", max_iter=500, C=4.0)),
             ]
         )
         self.pipeline.fit([entry.text for entry in inputs], list(labels))

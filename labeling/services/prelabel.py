@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
-from labeling.prelabel import registry, training, versions
+from labeling.prelabel import registry, training, upsert, versions
 from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
 from labeling.prelabel.labels import CLASS_KINDS
@@ -204,13 +204,12 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
         if suggestion is not None
     ]
     with transaction.atomic():
-        locked = [item.pk for item in items]
-        list(Item.objects.select_for_update().filter(pk__in=locked).order_by("pk").values("pk"))
+        upsert.batch_lock(job.pk, start_id)
         counted = Prediction.objects.filter(
             project_id=job.project_id, model_version=job.model_version,
             item_id__gte=start_id, item_id__lte=end_id, created_at__gte=job.created_at,
         ).exists()
-        _upsert(rows)
+        upsert.predictions_upsert(rows, now=timezone.now())
         if not counted:
             PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + expected)
         PrelabelJob.objects.filter(
@@ -228,17 +227,6 @@ def _prediction(job: PrelabelJob, item: Item, suggestion: Suggestion) -> Predict
         score=suggestion.score,
         margin=suggestion.margin,
     )
-
-
-def _upsert(rows: list[Prediction]) -> None:
-    """Insert or update on (item, model_version); created_at is refreshed ("predicted at")."""
-    if rows:
-        Prediction.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["item", "model_version"],
-            update_fields=["value", "score", "margin", "created_at"],
-        )
 
 
 def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVersion | None:
