@@ -69,9 +69,10 @@ def row_chunks(project: Project, *, include: str = "all") -> Iterator[list[dict[
         )
         if not items:
             return
-        first_id, last_id = items[0]["id"], items[-1]["id"]
-        labels = _annotations(project, first_id, last_id) if include == "all" else {}
-        guesses = _predictions(project, first_id, last_id) if include == "all" else {}
+        ids = [item["id"] for item in items]
+        last_id = ids[-1]
+        labels = _annotations(ids) if include == "all" else {}
+        guesses = _predictions(ids) if include == "all" else {}
         yield [_row(item, include, labels.get(item["id"], []), guesses.get(item["id"], [])) for item in items]
 
 
@@ -99,10 +100,11 @@ def _row(item: dict[str, Any], include: str, labels: list[Any], guesses: list[An
     return row
 
 
-def _annotations(project: Project, first_id: int, last_id: int) -> dict[int, list[dict[str, Any]]]:
+def _annotations(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    # By item ids only: a project filter tempts PostgreSQL into scanning the whole project.
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        Annotation.objects.filter(project=project, item_id__gte=first_id, item_id__lte=last_id)
+        Annotation.objects.filter(item_id__in=ids)
         .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
         .values_list(*ANNOTATION_FIELDS)
@@ -123,10 +125,10 @@ def _annotations(project: Project, first_id: int, last_id: int) -> dict[int, lis
     return found
 
 
-def _predictions(project: Project, first_id: int, last_id: int) -> dict[int, list[dict[str, Any]]]:
+def _predictions(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        Prediction.objects.filter(project=project, item_id__gte=first_id, item_id__lte=last_id)
+        Prediction.objects.filter(item_id__in=ids)
         .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
         .values_list("item_id", "model_version", "value_text", "score")

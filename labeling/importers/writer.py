@@ -151,7 +151,11 @@ class CopySink:
         self.items = CopyTable(Item, varying=("id", *ITEM_COLUMNS), constants=constants, now=now)
         self.annotations = CopyTable(Annotation, varying=("item_id", *ANNOTATION_COLUMNS), constants=constants, now=now)
         self.predictions = CopyTable(Prediction, varying=("item_id", *PREDICTION_COLUMNS), constants=constants, now=now)
-        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: checked one by one at
+            # commit, serially. Checked per COPY instead, they run in the writer thread,
+            # while the main thread parses the next batch. (This transaction only.)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.raw = connection.connection
         self.batches: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None

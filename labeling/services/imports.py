@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -32,7 +32,10 @@ from labeling.models import ImportJob, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.projects import user_get_or_create_inactive
 
+logger = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
+ANALYZE_AFTER = 10_000  # items; smaller imports leave statistics to autovacuum
 
 
 @dataclass
@@ -87,7 +90,24 @@ def import_file(
         counts = ImportCounts(writer.counts.items, writer.counts.annotations, writer.counts.predictions, len(annotator_ids))
         audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
         enqueue_on_commit(PROJECT_CHANGED, [project.pk])
+    if counts.items >= ANALYZE_AFTER:
+        _statistics_refresh()
     return counts
+
+
+def _statistics_refresh() -> None:
+    """After a bulk load, refresh PostgreSQL's planner statistics of the tables just filled.
+
+    Until autovacuum gets to it, stale statistics make the planner scan whole projects
+    (e.g. an export right after a large import). Needs table ownership; skipped otherwise.
+    """
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ANALYZE labeling_item, labeling_annotation, labeling_prediction")
+    except DatabaseError:
+        logger.warning("ANALYZE after import failed; planner statistics stay stale until autovacuum")
 
 
 def _halves(progress: Progress | None, *, first: bool) -> Progress | None:
@@ -124,8 +144,6 @@ def _annotators(project: Project, names: set[str]) -> dict[str, int]:
     )
     return ids
 
-
-logger = logging.getLogger(__name__)
 
 RUN_TASK = "labeling.run_import_job"
 UPLOAD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".zip")
