@@ -16,17 +16,25 @@ from datetime import datetime
 from django.db import connection
 
 from labeling.models import Prediction
+from labeling.prelabel.base import Suggestion
 
 UPDATED = ("value", "score", "margin", "created_at")
 
 
-def predictions_upsert(rows: Sequence[Prediction], *, now: datetime) -> None:
-    """Insert or update `rows` on (item, model_version). Call inside a transaction."""
-    if not rows:
+def predictions_upsert(
+    *, project_id: int, version: str, pairs: Sequence[tuple[int, Suggestion]], now: datetime
+) -> None:
+    """Insert or update one prediction per (item id, suggestion). Call inside a transaction."""
+    if not pairs:
         return
     if connection.vendor != "postgresql":
-        for row in rows:
-            row.created_at = now
+        rows = [
+            Prediction(
+                project_id=project_id, item_id=item_id, model_version=version, value=s.value,
+                score=s.score, margin=s.margin, created_at=now,
+            )
+            for item_id, s in pairs
+        ]
         Prediction.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -43,8 +51,8 @@ def predictions_upsert(rows: Sequence[Prediction], *, now: datetime) -> None:
         + ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATED)
     )
     values = [
-        (r.project_id, r.item_id, r.model_version, json.dumps(r.value), r.score, r.margin, now)
-        for r in rows
+        (project_id, item_id, version, json.dumps(s.value), s.score, s.margin, now)
+        for item_id, s in pairs
     ]
     with connection.cursor() as cursor:
         execute_values(

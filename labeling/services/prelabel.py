@@ -20,7 +20,6 @@ from django.utils import timezone
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
 from labeling.prelabel import registry, training, upsert, versions
-from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
 from labeling.prelabel.labels import CLASS_KINDS
 from labeling.services.audit import audit_record
@@ -194,39 +193,26 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
         return 0
     version = ModelVersion.objects.get(project=job.project, version=job.model_version)
     model = versions.model_version_load(project=job.project, version=version)
-    items = list(
-        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).only(*training.INPUT_FIELDS)
+    inputs = training.inputs_from_rows(
+        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS)
     )
-    suggestions = model.predict(training.inputs_for(items)) if items else []
-    rows = [
-        _prediction(job, item, suggestion)
-        for item, suggestion in zip(items, suggestions, strict=True)
-        if suggestion is not None
-    ]
+    suggestions = model.predict(inputs) if inputs else []
+    pairs = [(entry.item_id, s) for entry, s in zip(inputs, suggestions, strict=True) if s]
     with transaction.atomic():
         upsert.batch_lock(job.pk, start_id)
         counted = Prediction.objects.filter(
             project_id=job.project_id, model_version=job.model_version,
             item_id__gte=start_id, item_id__lte=end_id, created_at__gte=job.created_at,
         ).exists()
-        upsert.predictions_upsert(rows, now=timezone.now())
+        upsert.predictions_upsert(
+            project_id=job.project_id, version=job.model_version, pairs=pairs, now=timezone.now()
+        )
         if not counted:
             PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + expected)
         PrelabelJob.objects.filter(
             pk=job.pk, status=JobStatus.RUNNING, done__gte=F("total")
         ).update(status=JobStatus.DONE, finished_at=timezone.now())
-    return len(rows)
-
-
-def _prediction(job: PrelabelJob, item: Item, suggestion: Suggestion) -> Prediction:
-    return Prediction(
-        project_id=job.project_id,
-        item_id=item.pk,
-        model_version=job.model_version,
-        value=suggestion.value,
-        score=suggestion.score,
-        margin=suggestion.margin,
-    )
+    return len(pairs)
 
 
 def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVersion | None:
