@@ -65,13 +65,14 @@ def _create_project(page) -> Project:
     page.fill("#id_labels-1-value", "negative")
     page.fill("#id_labels-1-hotkey", "2")
     page.click("#add-label")
-    page.fill("#id_labels-2-value", "mixed")
+    page.locator("#label-rows .label-row").last.locator("input[name$='-value']").fill("mixed")
     page.fill("#id_overlap", "2")
     page.click("#save-project")
     project = Project.objects.get(name="Film reviews")
     page.wait_for_url(f"{page.base}/projects/{project.pk}/data/")
     assert Membership.objects.get(project=project, role=Role.LEAD).user.username == "newlead"
     assert [label["value"] for label in project.schema["labels"]] == ["positive", "negative", "mixed"]
+    assert [label["color"] for label in project.schema["labels"]][:2] == ["#0072b2", "#e69f00"]
     assert project.overlap == 2
     return project
 

@@ -17,6 +17,9 @@
     document.getElementById("label-rows").insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
     var rows = document.querySelectorAll("#label-rows .label-row");
+    var palette = (template.getAttribute("data-palette") || "").split(" ");
+    var colour = rows[rows.length - 1].querySelector("input[type=color]");
+    if (colour && palette.length) { colour.value = palette[index % palette.length]; }
     var input = rows[rows.length - 1].querySelector("input[name$='-value']");
     if (input) { input.focus(); }
   });

@@ -22,6 +22,9 @@ MESSAGE_FIELDS = (
     ("needs schema.data", "data_type"),
     ("kind", "kind"),
 )
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
+
 # Fields the schema is built from; other fields' errors do not stop the schema check.
 SCHEMA_FIELDS = ("kind", "data_type", "scale_min", "scale_max", "level", "overlap", "aggregation")
 
@@ -38,7 +41,7 @@ class LabelForm(forms.Form):
     description = forms.CharField(max_length=500, required=False)
 
 
-LabelFormSet = forms.formset_factory(LabelForm, extra=2, can_order=True, can_delete=True)
+LabelFormSet = forms.formset_factory(LabelForm, extra=1, can_order=True, can_delete=True)
 
 
 class ProjectForm(forms.Form):
@@ -170,7 +173,12 @@ def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "model_disagrees": (flags.get("model_disagrees") or {}).get("score"),
     }
     rows = [
-        {**label, "original": label["value"], "ORDER": index + 1}
+        {"color": palette_colour(index), **label, "original": label["value"], "ORDER": index + 1}
         for index, label in enumerate(schema.get("labels", []))
     ]
     return initial, rows
+
+
+def palette_colour(index: int) -> str:
+    """A distinct default colour for the index-th label (a colour input cannot be empty)."""
+    return PALETTE[index % len(PALETTE)]

@@ -16,6 +16,7 @@ from frontend.views.lead.forms import (
     field_of,
     initial_for,
     labels_from_formset,
+    palette_colour,
 )
 from labeling.exceptions import AccordError, Conflict
 from labeling.models import Annotation, Project
@@ -27,7 +28,8 @@ NEW_PROJECT_INITIAL = {"kind": "single", "data_type": "text", "aggregation": "ma
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
     """Any logged-in user may create a project; they become its lead."""
-    form, formset = _bound(request, NEW_PROJECT_INITIAL, [])
+    blank_rows = [{"color": palette_colour(index)} for index in range(2)]
+    form, formset = _bound(request, NEW_PROJECT_INITIAL, blank_rows)
     if request.method == "POST" and form.is_valid():
         try:
             project = project_create_configured(actor=request.user, **_service_args(form))  # type: ignore[arg-type]
