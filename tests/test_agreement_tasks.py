@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from labeling.events import ANNOTATION_SUBMITTED, PROJECT_CHANGED
 from labeling.models import Item
@@ -110,3 +112,19 @@ def test_dawid_skene_project_run_fills_aggregates_with_its_method(annotators):
     assert [r.aggregate_value["label"] for r in rows] == ["a", "b", "a", "b"]
     assert all(0.5 < r.aggregate_confidence <= 1 for r in rows)
     cache.delete(PENDING_KEY.format(project_id=project.pk))
+
+
+def test_a_second_project_run_writes_no_item_rows(project, item):
+    recompute_project_agreement_task(project.pk)
+    with CaptureQueriesContext(connection) as queries:
+        recompute_project_agreement_task(project.pk)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "labeling_item"')]
+    assert updates == []
+    assert Item.objects.get(pk=item.pk).aggregate_value == {"label": "negative"}
+
+
+def test_project_run_repairs_a_tampered_aggregate(project, item):
+    recompute_project_agreement_task(project.pk)
+    Item.objects.filter(pk=item.pk).update(aggregate_value={"label": "positive"})
+    recompute_project_agreement_task(project.pk)
+    assert Item.objects.get(pk=item.pk).aggregate_value == {"label": "negative"}

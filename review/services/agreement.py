@@ -18,12 +18,15 @@ from labeling.models import Item, Project
 from review.exceptions import ProjectNotFound
 from review.loaders import ProjectData, project_data, schema_spec
 from review.metrics.aggregation import majority_vote
+from review.metrics.inputs import SchemaSpec
 from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
 from review.services.aggregate_values import aggregate_value
 from review.services.item_votes import item_vote_table
 
 WRITE_BATCH = 1000
+DIGITS = 6
+ITEM_FIELDS = ("aggregate_value", "aggregate_confidence", "aggregate_method", "agreement")
 
 
 def project_resolve(*, reference: str) -> Project:
@@ -71,8 +74,8 @@ def item_recompute(*, item_id: int) -> Item | None:
         result = majority_vote(votes.counts[None, :], votes.priority)
         code, total = int(result.labels[0]), int(votes.counts.sum())
         fields["aggregate_value"] = aggregate_value(spec, votes.names[code])
-        fields["aggregate_confidence"] = float(result.confidence[0])
-        fields["agreement"] = float(votes.counts[code] / total) if total >= 2 else None
+        fields["aggregate_confidence"] = _rounded(result.confidence[0])
+        fields["agreement"] = _rounded(votes.counts[code] / total) if total >= 2 else None
     fields["aggregate_method"] = "majority" if fields["aggregate_value"] is not None else ""
     Item.objects.filter(pk=item.pk).update(**fields)
     item.refresh_from_db()
@@ -86,27 +89,38 @@ def _latest_report(project_id: int) -> dict[str, Any] | None:
     return snapshot.values_list("report", flat=True).first()
 
 
-def _finite(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
+def _rounded(value: float) -> float | None:
+    """Stored figures: 6 decimals (so recomputation compares equal), None for NaN."""
+    return None if math.isnan(value) else round(float(value), DIGITS)
 
 
-def _write_items(data: ProjectData, items: ItemResults, method: str) -> None:
-    """Write aggregate, confidence and agreement to every annotated item, in batches."""
-    spec = data.schema
-    ids = data.item_ids.tolist()
-    for start in range(0, len(ids), WRITE_BATCH):
-        batch = range(start, min(start + WRITE_BATCH, len(ids)))
-        rows = Item.objects.in_bulk([ids[i] for i in batch])
-        for i in batch:
-            row, code = rows[ids[i]], int(items.labels[i])
-            row.aggregate_value = (
-                aggregate_value(spec, items.value_names[code]) if code >= 0 else None
-            )
-            row.aggregate_confidence = _finite(items.confidence[i]) if code >= 0 else None
-            row.aggregate_method = method if code >= 0 else ""
-            row.agreement = _finite(items.agreement[i])
-        fields = ["aggregate_value", "aggregate_confidence", "aggregate_method", "agreement"]
-        Item.objects.bulk_update(rows.values(), fields)
+def _item_columns(spec: SchemaSpec, items: ItemResults, index: int, method: str) -> tuple[Any, ...]:
+    """The values of ITEM_FIELDS for one item index."""
+    code = int(items.labels[index])
+    agreement = _rounded(items.agreement[index])
+    if code < 0:
+        return (None, None, "", agreement)
+    value = aggregate_value(spec, items.value_names[code])
+    return (value, _rounded(items.confidence[index]), method, agreement)
+
+
+def _write_items(project: Project, data: ProjectData, items: ItemResults, method: str) -> int:
+    """Write aggregate, confidence and agreement where they changed; return how many items changed.
+
+    Reading the current columns first keeps a steady-state run (nothing new)
+    write-free, and a large project's run short.
+    """
+    current = {
+        row[0]: tuple(row[1:])
+        for row in Item.objects.filter(project=project).values_list("id", *ITEM_FIELDS)
+    }
+    changed = []
+    for index, item_id in enumerate(data.item_ids.tolist()):
+        columns = _item_columns(data.schema, items, index, method)
+        if current.get(item_id) != columns:
+            changed.append(Item(pk=item_id, **dict(zip(ITEM_FIELDS, columns, strict=True))))
+    Item.objects.bulk_update(changed, ITEM_FIELDS, batch_size=WRITE_BATCH)
+    return len(changed)
 
 
 def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
@@ -122,7 +136,7 @@ def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
     report = _json_round_trip(report)
     with transaction.atomic():
         if items is not None and len(data.item_ids):
-            _write_items(data, items, _method(project))
+            _write_items(project, data, items, _method(project))
         latest = (
             AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
         )
