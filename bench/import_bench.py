@@ -37,9 +37,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads); on a shared machine it says more than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def generate(path: Path, count: int) -> None:
     """Write `count` JSONL items; every third one carries three annotations."""
     rng = random.Random(SEED)
+    started = time.perf_counter()
     with path.open("w", encoding="utf-8") as out:
         for index in range(count):
             words: list[str] = []
@@ -53,6 +64,7 @@ def generate(path: Path, count: int) -> None:
                     for n in names
                 ]
             out.write(json.dumps(line) + "\n")
+    print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 class CountingSink:
@@ -89,19 +101,22 @@ def run_one(count: int) -> None:
         size_mb = path.stat().st_size / 1024**2
         project = Project.objects.create(name=f"bench {count} {time.time_ns()}", schema=SINGLE_SCHEMA)
         print(f"{count:,} items, file {size_mb:.0f} MB, peak before import {peak_mb():.0f} MB")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         counts = import_file(project=project, path=path)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         print(
             f"import: {counts.items:,} items + {counts.annotations:,} annotations in {seconds:.1f} s = "
-            f"{counts.items / seconds:,.0f} items/s; peak RSS {peak_mb():.0f} MB"
+            f"{counts.items / seconds:,.0f} items/s (Python CPU {cpu:.1f} s); peak RSS {peak_mb():.0f} MB; {load()}"
         )
     sink = CountingSink()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     for chunk in export_stream(project=project, fmt="jsonl"):
         sink.write(chunk)
-    seconds = time.perf_counter() - started
-    print(f"export: {count:,} items ({sink.chars / 1024**2:.0f} MB) in {seconds:.1f} s = {count / seconds:,.0f} items/s; peak RSS {peak_mb():.0f} MB")
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    print(
+        f"export: {count:,} items ({sink.chars / 1024**2:.0f} MB) in {seconds:.1f} s = {count / seconds:,.0f} items/s "
+        f"(Python CPU {cpu:.1f} s); peak RSS {peak_mb():.0f} MB; {load()}"
+    )
     cleanup(project.pk)
 
 

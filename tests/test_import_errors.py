@@ -213,3 +213,14 @@ def test_import_items_command_prints_each_error_and_fails(project, tmp_path, cap
     assert "line 2: invalid JSON" in err
     assert "line 3: duplicate id a1" in err
     assert Item.objects.count() == 0
+
+
+def test_ids_added_by_someone_else_during_the_import_fail_cleanly(project, tmp_path, monkeypatch):
+    ItemFactory(project=project, external_id="a2")
+    monkeypatch.setattr("labeling.importers.check._check_existing", lambda *args: None)  # as if pass 1 ran first
+    path = jsonl_write(tmp_path / "i.jsonl", [item_line("a1", alice="positive"), item_line("a2")])
+
+    details = failed_import(project, path)
+
+    assert details == [{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}]
+    assert list(project.items.values_list("external_id", flat=True)) == ["a2"]

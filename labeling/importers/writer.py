@@ -178,7 +178,8 @@ class CopySink:
 
     def _raise(self) -> None:
         if self.error is not None:
-            raise self.error
+            with connection.wrap_database_errors:  # psycopg2 errors -> django.db errors
+                raise self.error
 
     def _run(self) -> None:
         with self.raw.cursor() as cursor:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -67,10 +67,28 @@ def import_file(
     Raises ImportFailed(details=[{"line", "message"}, ...]) and writes nothing when any
     record is bad. Afterwards the review app recomputes the project's agreement.
     """
-    kind = project.kind
-    with records_open(path, fmt=fmt, kind=kind, images=images) as opened:
-        report = _halves(progress, first=True)
-        checked = records_check(opened, project=project, dedupe=dedupe, progress=report)
+    annotators = _check_pass(project, path, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
+    try:
+        with transaction.atomic():
+            counts = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
+            audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
+            enqueue_on_commit(PROJECT_CHANGED, [project.pk])
+    except IntegrityError as error:
+        # Pass 1 saw no clash, so another writer added the same ids in between.
+        logger.warning("import into project %s hit a constraint: %s", project.pk, error)
+        raise ImportFailed(
+            "Items with the same ids were added while this import ran; nothing was imported",
+            details=[{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}],
+        ) from None
+    if counts.items >= ANALYZE_AFTER:
+        _statistics_refresh()
+    return counts
+
+
+def _check_pass(project: Project, path: str | Path, *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> set[str]:
+    """Pass 1: raise ImportFailed listing every problem; return the annotator names."""
+    with records_open(path, fmt=fmt, kind=project.kind, images=images) as opened:
+        checked = records_check(opened, project=project, dedupe=dedupe, progress=_halves(progress, first=True))
     if checked.errors:
         more = f" (stopped at the first {MAX_ERRORS})" if checked.full else ""
         count = len(checked.errors)
@@ -78,21 +96,21 @@ def import_file(
             f"The import has {count} problem{'s' if count != 1 else ''}{more}; nothing was imported",
             details=[error.as_dict() for error in checked.errors],
         )
-    with transaction.atomic():
-        annotator_ids = _annotators(project, checked.annotators)
-        with records_open(path, fmt=fmt, kind=kind, images=images) as opened:
-            writer = BatchWriter(project=project, annotator_ids=annotator_ids, now=timezone.now(), images=opened.images)
-            try:
-                _write_all(opened, writer, project, dedupe, _halves(progress, first=False))
-            except BaseException:
-                writer.discard()
-                raise
-        counts = ImportCounts(writer.counts.items, writer.counts.annotations, writer.counts.predictions, len(annotator_ids))
-        audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
-        enqueue_on_commit(PROJECT_CHANGED, [project.pk])
-    if counts.items >= ANALYZE_AFTER:
-        _statistics_refresh()
-    return counts
+    return checked.annotators
+
+
+def _write_pass(project: Project, path: str | Path, annotators: set[str], *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> ImportCounts:
+    """Pass 2, inside the caller's transaction: write every record in batches."""
+    annotator_ids = _annotators(project, annotators)
+    with records_open(path, fmt=fmt, kind=project.kind, images=images) as opened:
+        writer = BatchWriter(project=project, annotator_ids=annotator_ids, now=timezone.now(), images=opened.images)
+        try:
+            _write_all(opened, writer, project, dedupe, _halves(progress, first=False))
+        except BaseException:
+            writer.discard()
+            raise
+    counts = writer.counts
+    return ImportCounts(counts.items, counts.annotations, counts.predictions, len(annotator_ids))
 
 
 def _statistics_refresh() -> None:
