@@ -119,15 +119,21 @@ def test_the_http_backend_needs_a_url_in_the_project_settings(project, lead):
 
 
 def test_retrain_records_a_version_with_cross_validated_accuracy(project):
-    labeled_items(project)
-    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 5}}}
+    items = labeled_items(project)
+    items[-1].aggregate_value = None
+    items[-1].save()
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 1}}}
     project.save()
+    assert tasks.retrain_model_task.apply(args=[project.pk]).get() == ""  # no model yet
+    tasks.retrain_model_task.apply(args=[project.pk, True]).get()
+    items[-1].aggregate_value = {"label": "negative"}
+    items[-1].save()
 
     name = tasks.retrain_model_task.apply(args=[project.pk]).get()
     again = tasks.retrain_model_task.apply(args=[project.pk]).get()
 
-    version = ModelVersion.objects.get(project=project)
-    assert name == version.version == "tfidf-v1"
+    version = ModelVersion.objects.get(project=project, version=name)
+    assert name == "tfidf-v2"
     assert again == ""
     assert version.trained_on == 8
     assert version.cv_accuracy is not None
@@ -138,8 +144,31 @@ def test_retrain_records_a_version_with_cross_validated_accuracy(project):
 
 def test_retrain_waits_for_retrain_every_new_labels(project):
     labeled_items(project)
-    assert tasks.retrain_model_task.apply(args=[project.pk]).get() == ""
     assert tasks.retrain_model_task.apply(args=[project.pk, True]).get() == "tfidf-v1"
+    unlabeled = unlabeled_items(project, 3)
+    for item in unlabeled:
+        item.aggregate_value = {"label": "positive"}
+        item.save()
+
+    assert tasks.retrain_model_task.apply(args=[project.pk]).get() == ""  # 3 < 200 new labels
+
+
+def test_the_next_job_uses_a_retrained_model_once_enough_labels_arrived(
+    project, lead, django_capture_on_commit_callbacks
+):
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 2}}}
+    project.save()
+    labeled_items(project)
+    fresh = unlabeled_items(project, 4)
+    assert run_job(project, lead, django_capture_on_commit_callbacks).model_version == "tfidf-v1"
+    for item in fresh[:2]:
+        item.aggregate_value = {"label": "positive"}
+        item.save()
+
+    second = run_job(project, lead, django_capture_on_commit_callbacks, item_filter={"scope": "all"})
+
+    assert second.model_version == "tfidf-v2"
+    assert ModelVersion.objects.get(version="tfidf-v2").trained_on == 10
 
 
 def test_job_start_api_is_for_leads_only(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -38,10 +40,13 @@ class TfidfBackend(Backend):
                         ngram_range=(1, 2), sublinear_tf=True, max_features=MAX_FEATURES, min_df=1
                     ),
                 ),
-                ("clf", LogisticRegression(solver="saga", max_iter=500, C=4.0)),
+                ("clf", LogisticRegression(solver="saga", max_iter=1000, tol=1e-3, C=4.0)),
             ]
         )
-        self.pipeline.fit([entry.text for entry in inputs], list(labels))
+        with warnings.catch_warnings():
+            # An unconverged fit on a handful of labels is still a usable first suggester.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.pipeline.fit([entry.text for entry in inputs], list(labels))
         self.classes = [str(cls) for cls in self.pipeline.classes_]
 
     def predict(self, inputs: Sequence[PrelabelInput]) -> list[Suggestion | None]:

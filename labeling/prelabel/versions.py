@@ -100,9 +100,12 @@ def model_version_load(*, project: Project, version: ModelVersion) -> Backend:
     return fitted
 
 
-def retrain_due(*, project: Project) -> bool:
-    """True when retrain_every new final or aggregated labels arrived since the last version."""
-    name = registry.default_backend(project)
+def retrain_due(*, project: Project, backend: str | None = None) -> bool:
+    """True when retrain_every new final or aggregated labels arrived since the newest version
+    of `backend` (default: the project's default backend). False before any version exists:
+    the first model is trained when a lead first starts pre-labeling."""
+    name = backend or registry.default_backend(project)
     latest = ModelVersion.objects.filter(project=project, backend=name).order_by("-id").first()
-    trained_on = latest.trained_on if latest else 0
-    return training.labeled_count(project) - trained_on >= registry.retrain_every(project)
+    if latest is None:
+        return False
+    return training.labeled_count(project) - latest.trained_on >= registry.retrain_every(project)

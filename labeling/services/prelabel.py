@@ -165,7 +165,7 @@ def _job_model_version(job: PrelabelJob) -> ModelVersion:
             return found
     if job.backend != "http":
         current = versions.model_version_current(project=job.project, backend=job.backend)
-        if current is not None:
+        if current is not None and not versions.retrain_due(project=job.project, backend=job.backend):
             return current
     return versions.model_version_train(project=job.project, backend=job.backend)
 
