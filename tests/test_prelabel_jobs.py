@@ -238,3 +238,19 @@ def test_prelabel_command_reports_why_it_cannot_start(project):
 
     with pytest.raises(CommandError, match="at least 4"):
         call_command("prelabel", str(project.pk))
+
+
+def test_the_project_agreement_recompute_triggers_a_due_retrain(project):
+    from review.tasks.agreement import recompute_project_agreement_task
+
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 1}}}
+    project.save()
+    items = labeled_items(project)
+    tasks.retrain_model_task.apply(args=[project.pk, True])
+    extra = unlabeled_items(project, 1)[0]
+    extra.aggregate_value = {"label": items[0].aggregate_value["label"]}
+    extra.save()
+
+    recompute_project_agreement_task.apply(args=[project.pk])
+
+    assert ModelVersion.objects.filter(project=project).count() == 2

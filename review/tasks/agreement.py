@@ -8,6 +8,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 
+from labeling.events import enqueue
 from review import services
 
 __all__ = [
@@ -64,3 +65,5 @@ def recompute_project_agreement_task(project_id: int) -> None:
     snapshot = services.project_snapshot_create(project_id=project_id)
     if snapshot is None:
         logger.info("project %s is gone; no snapshot", project_id)
+    # Pre-labeling retrains once retrain_every new labels arrived (no-op before any model).
+    enqueue("labeling.retrain_model", [project_id])
