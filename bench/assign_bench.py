@@ -41,6 +41,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--overlap", type=int, default=3)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+    parser.add_argument("--clean", action="store_true", help="delete earlier bench projects first")
     return parser.parse_args()
 
 
@@ -51,7 +52,8 @@ def seed(args: argparse.Namespace) -> tuple[int, list[str]]:
 
     from labeling.models import Item, Membership, Project
 
-    Project.objects.filter(name__startswith="assign-bench").delete()
+    if args.clean:
+        Project.objects.filter(name__startswith="assign-bench").delete()
     project = Project.objects.create(
         name=f"assign-bench {int(time.time())}", schema=SCHEMA, overlap=args.overlap
     )
@@ -65,7 +67,7 @@ def seed(args: argparse.Namespace) -> tuple[int, list[str]]:
     tokens = []
     for n in range(args.annotators):
         user, _ = users.objects.get_or_create(username=f"bench-annotator-{n}")
-        Membership.objects.create(project=project, user=user)
+        Membership.objects.create(project=project, user=user)  # one project per run
         tokens.append(Token.objects.get_or_create(user=user)[0].key)
     return project.pk, tokens
 

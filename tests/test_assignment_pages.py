@@ -78,3 +78,12 @@ def test_nobody_opens_someone_elses_annotation_for_editing(project, annotators):
     url = f"/projects/{project.pk}/history/{annotation.pk}/"
     assert client_for(annotators[1]).get(url).status_code == 404
     assert client_for(annotators[1]).post(url, {"label": "neutral"}).status_code == 404
+
+
+def test_kinds_without_a_screen_get_an_explanation(project, annotator):
+    project.schema = {"kind": "spans", "data": "text", "labels": [{"value": "PER"}]}
+    project.save()
+    response = client_for(annotator).get(f"/projects/{project.pk}/annotate/")
+    assert response.status_code == 200
+    assert b"needs its own screen" in response.content
+    assert b'id="annotate-config"' not in response.content

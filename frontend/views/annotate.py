@@ -24,6 +24,7 @@ from labeling.services.annotations import annotation_edit
 from review.selectors import annotation_outcomes
 
 HISTORY_PAGE_SIZE = 50
+SCREEN_KINDS = ("single", "multi", "rating")  # spans and boxes need their own screens
 
 
 def _project(request: HttpRequest, project_id: int) -> Project:
@@ -76,6 +77,8 @@ def annotate_page(request: HttpRequest, project_id: int) -> HttpResponse:
     membership = Membership.objects.get(project=project, user=request.user)
     if membership.acknowledged_version < project.guideline_version:
         return redirect(f"/projects/{project.pk}/guideline/ack/")
+    if project.kind not in SCREEN_KINDS:
+        return render(request, "annotate/unsupported.html", {"project": project})
     context = {
         "project": project,
         "config": _screen_config(project),
