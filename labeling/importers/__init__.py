@@ -1,4 +1,5 @@
 """Parse import files into ItemRecords, one module per format; nothing here writes to the DB.
 
-`open_records` (in labeling.importers.sources) picks the parser for a path and format.
+`records_open` (labeling.importers.sources) picks the parser; `records_check` (check.py) is
+pass 1 and `BatchWriter` (writer.py) the batched writes of pass 2.
 """
