@@ -254,3 +254,21 @@ def test_the_project_agreement_recompute_triggers_a_due_retrain(project):
     recompute_project_agreement_task.apply(args=[project.pk])
 
     assert ModelVersion.objects.filter(project=project).count() == 2
+
+
+def test_a_permanent_batch_error_fails_the_job_instead_of_leaving_it_running(project, lead, monkeypatch):
+    labeled_items(project)
+    unlabeled_items(project, 2)
+    job = service.prelabel_job_create(project=project, user=lead)
+    [(start, end, expected)] = service.prelabel_job_run(job_id=job.pk)
+
+    def broken(**kwargs):
+        raise ValueError("model file is corrupt")
+
+    monkeypatch.setattr(service, "prelabel_batch_run", broken)
+    with pytest.raises(ValueError, match="corrupt"):
+        tasks.prelabel_batch_task.apply(args=[job.pk, start, end, expected], throw=True)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "model file is corrupt"

@@ -143,7 +143,7 @@ def prelabel_job_run(*, job_id: int) -> list[tuple[int, int, int]]:
     except Exception as error:
         if _is_transient(error):
             raise
-        _job_fail(job, error)
+        prelabel_job_fail(job_id=job.pk, error=error)
         return []
     ids = list(job_items(job).values_list("pk", flat=True))
     batches = [
@@ -170,10 +170,11 @@ def _job_model_version(job: PrelabelJob) -> ModelVersion:
     return versions.model_version_train(project=job.project, backend=job.backend)
 
 
-def _job_fail(job: PrelabelJob, error: Exception) -> None:
+def prelabel_job_fail(*, job_id: int, error: Exception) -> None:
+    """Mark a live job failed with the error's message (finished jobs are left alone)."""
     message = getattr(error, "message", None) or str(error) or error.__class__.__name__
-    logger.warning("prelabel job %s failed: %s", job.pk, message)
-    PrelabelJob.objects.filter(pk=job.pk, status__in=LIVE).update(
+    logger.warning("prelabel job %s failed: %s", job_id, message)
+    PrelabelJob.objects.filter(pk=job_id, status__in=LIVE).update(
         status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now()
     )
 

@@ -44,10 +44,19 @@ def run_prelabel_job_task(job_id: int) -> int:
 
 @shared_task(name=service.BATCH_TASK, acks_late=True, reject_on_worker_lost=True, **RETRY)
 def prelabel_batch_task(job_id: int, start_id: int, end_id: int, expected: int) -> int:
-    """Predict and upsert the job's items with ids in [start_id, end_id]; returns rows written."""
-    return service.prelabel_batch_run(
-        job_id=job_id, start_id=start_id, end_id=end_id, expected=expected
-    )
+    """Predict and upsert the job's items with ids in [start_id, end_id]; returns rows written.
+
+    A permanent error (anything not transient) fails the whole job, so it never hangs "running".
+    """
+    try:
+        return service.prelabel_batch_run(
+            job_id=job_id, start_id=start_id, end_id=end_id, expected=expected
+        )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:
+        service.prelabel_job_fail(job_id=job_id, error=error)
+        raise
 
 
 @shared_task(name="labeling.retrain_model", acks_late=True, **RETRY)
