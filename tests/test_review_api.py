@@ -269,3 +269,30 @@ def test_the_audit_log_exports_as_jsonl_and_csv(api_as, lead, project, contested
     rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert rows[-1]["action"] == "review.final"
     assert json.loads(rows[-1]["before"])["final_value"] is None
+
+
+def test_the_flag_list_filters_by_label_annotator_and_guideline_version(
+    api_as, reviewer, project, annotators
+):
+    items = []
+    for version, aggregate in ((1, "positive"), (2, "negative")):
+        item = ItemFactory(project=project, aggregate_value={"label": aggregate})
+        for user, label in zip(annotators, LABELS, strict=True):
+            AnnotationFactory(
+                item=item, annotator=user, value={"label": label}, guideline_version=version
+            )
+        item_flags_refresh(item_id=item.pk)
+        items.append(item)
+    other = MembershipFactory(project=project).user
+    AnnotationFactory(item=items[1], annotator=other, value={"label": "neutral"})
+    url = f"/api/projects/{project.pk}/flags"
+
+    def listed(**params):
+        body = api_as(reviewer).get(url, params).json()
+        return sorted({row["item"] for row in body["results"]})
+
+    assert listed() == [items[0].pk, items[1].pk]
+    assert listed(label="negative") == [items[1].pk]
+    assert listed(version=1) == [items[0].pk]
+    assert listed(annotator=other.pk) == [items[1].pk]
+    assert listed(annotator=other.pk, version=1) == []
