@@ -277,3 +277,16 @@ def test_a_refused_upload_is_reported_as_a_message(project, lead, tmp_path, sett
     response = _client(lead).post(_url("lead-import", project), {"file": upload}, follow=True)
     assert "upload a .jsonl, .json, .csv or .zip file" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_rating_project_needs_no_labels_and_its_scale_is_checked(db):
+    user = UserFactory(username="newlead")
+    rating = {"kind": "rating", "labels-TOTAL_FORMS": "0", "scale_min": "5", "scale_max": "1"}
+    response = _client(user).post(reverse("lead-project-new"), _settings_post(**rating))
+    assert response.status_code == 400
+    assert 'id="error-scale_max"' in response.content.decode()
+    rating |= {"scale_min": "1", "scale_max": "5"}
+    response = _client(user).post(reverse("lead-project-new"), _settings_post(**rating))
+    project = Project.objects.get(name="Reviews")
+    assert response.status_code == 302
+    assert (project.kind, project.schema["scale"]) == ("rating", {"min": 1, "max": 5})
