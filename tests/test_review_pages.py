@@ -9,7 +9,7 @@ from django.urls import reverse
 from labeling.models import AuditEntry
 from review.models import AnnotationReview, Flag, FlagStatus, ItemComment
 from review.services_flags import item_flags_refresh
-from tests.factories import AnnotationFactory, ItemFactory
+from tests.factories import RATING_SCHEMA, AnnotationFactory, ItemFactory
 
 LABELS = ("positive", "negative", "neutral")
 
@@ -179,3 +179,31 @@ def test_the_home_page_links_reviewers_to_the_queue_but_not_annotators(
     url = reverse("review-queue", kwargs={"project_id": contested.project_id})
     assert url in client_for(reviewer).get("/").content.decode()
     assert url not in client_for(annotator).get("/").content.decode()
+
+
+def test_a_rating_item_is_settled_with_any_value_on_the_scale(reviewer, project):
+    project.schema = RATING_SCHEMA
+    project.save()
+    item = ItemFactory(project=project)
+    html = client_for(reviewer).get(page_urls(item)[1]).content.decode()
+    assert 'data-key="5"' in html
+    client_for(reviewer).post(action_url(item, "final"), {"label": "4"})
+    item.refresh_from_db()
+    assert item.final_value == {"rating": 4}
+
+
+def test_a_spans_item_takes_its_final_value_as_json(reviewer, project):
+    project.schema = {
+        "kind": "spans",
+        "data": "text",
+        "labels": [{"value": "PER"}],
+        "settings": {"overlap": 3, "aggregation": "majority"},
+    }
+    project.save()
+    item = ItemFactory(project=project, data={"text": "Ada Lovelace wrote it."})
+    html = client_for(reviewer).get(page_urls(item)[1]).content.decode()
+    assert 'id="value-json"' in html
+    value = '{"spans": [{"start": 0, "end": 12, "label": "PER"}]}'
+    client_for(reviewer).post(action_url(item, "final"), {"value_json": value})
+    item.refresh_from_db()
+    assert item.final_value == {"spans": [{"start": 0, "end": 12, "label": "PER"}]}
