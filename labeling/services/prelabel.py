@@ -20,6 +20,7 @@ from django.utils import timezone
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
 from labeling.prelabel import registry, training, upsert, versions
+from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
 from labeling.prelabel.labels import CLASS_KINDS
 from labeling.services.audit import audit_record
@@ -192,15 +193,15 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
     job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING or job.cancel_requested:
         return 0
-    version = ModelVersion.objects.get(project=job.project, version=job.model_version)
-    model = versions.model_version_load(project=job.project, version=version)
-    inputs = training.inputs_from_rows(
-        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS)
-    )
-    suggestions = model.predict(inputs) if inputs else []
-    pairs = [(entry.item_id, s) for entry, s in zip(inputs, suggestions, strict=True) if s]
+    pairs = _batch_predict(job, start_id, end_id)
     with transaction.atomic():
         upsert.batch_lock(job.pk, start_id)
+        # Re-check: a job cancelled while this batch predicted must not write (its rows could
+        # be mistaken for a later job's work and stall that job's count).
+        if not PrelabelJob.objects.filter(
+            pk=job.pk, status=JobStatus.RUNNING, cancel_requested=False
+        ).exists():
+            return 0
         counted = Prediction.objects.filter(
             project_id=job.project_id, model_version=job.model_version,
             item_id__gte=start_id, item_id__lte=end_id, created_at__gte=job.created_at,
@@ -208,12 +209,28 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
         upsert.predictions_upsert(
             project_id=job.project_id, version=job.model_version, pairs=pairs, now=timezone.now()
         )
-        if not counted:
-            PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + expected)
-        PrelabelJob.objects.filter(
-            pk=job.pk, status=JobStatus.RUNNING, done__gte=F("total")
-        ).update(status=JobStatus.DONE, finished_at=timezone.now())
+        _job_advance(job, 0 if counted else expected)
     return len(pairs)
+
+
+def _batch_predict(job: PrelabelJob, start_id: int, end_id: int) -> list[tuple[int, Suggestion]]:
+    """(item id, suggestion) for the job's items in the id span; items without one are left out."""
+    version = ModelVersion.objects.get(project=job.project, version=job.model_version)
+    model = versions.model_version_load(project=job.project, version=version)
+    inputs = training.inputs_from_rows(
+        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS)
+    )
+    suggestions = model.predict(inputs) if inputs else []
+    return [(entry.item_id, s) for entry, s in zip(inputs, suggestions, strict=True) if s]
+
+
+def _job_advance(job: PrelabelJob, items: int) -> None:
+    """Add a batch's items to `done`; the batch that reaches `total` marks the job done."""
+    if items:
+        PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + items)
+    PrelabelJob.objects.filter(
+        pk=job.pk, status=JobStatus.RUNNING, done__gte=F("total")
+    ).update(status=JobStatus.DONE, finished_at=timezone.now())
 
 
 def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVersion | None:
