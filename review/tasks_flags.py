@@ -5,12 +5,22 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.core.cache import cache
+from django.db import transaction
 
 from review.services_flags import item_flags_refresh, project_flags_refresh
 
-__all__ = ["refresh_item_flags_task", "refresh_project_flags_task"]
+__all__ = [
+    "project_flags_refresh_schedule",
+    "refresh_item_flags_task",
+    "refresh_project_flags_task",
+]
 
 logger = logging.getLogger(__name__)
+
+# A whole-project refresh walks every item; run at most one per project in this window.
+PROJECT_REFRESH_THROTTLE_SECONDS = 300
+THROTTLE_KEY = "review:flags-refresh:{project_id}"
 
 
 @shared_task(name="review.refresh_item_flags", acks_late=True)
@@ -29,3 +39,16 @@ def refresh_project_flags_task(project_id: int, after_id: int = 0) -> None:
     last = project_flags_refresh(project_id=project_id, after_id=after_id)
     if last is not None:
         refresh_project_flags_task.apply_async(args=[project_id, last])
+
+
+def project_flags_refresh_schedule(project_id: int) -> bool:
+    """Enqueue a project-wide flag refresh after commit, at most once per throttle window.
+
+    Called after project-wide agreement recomputes (imports, bulk changes); per-item refreshes
+    after each submit keep flags current in between. Returns True when it scheduled one.
+    """
+    key = THROTTLE_KEY.format(project_id=project_id)
+    if not cache.add(key, "1", timeout=PROJECT_REFRESH_THROTTLE_SECONDS):
+        return False
+    transaction.on_commit(lambda: refresh_project_flags_task.delay(project_id))
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
 
 from labeling.models import AuditEntry
 from review.flags import (
@@ -23,7 +24,12 @@ from review.flags import (
 )
 from review.models import Flag, FlagStatus
 from review.services_flags import item_flags_refresh, project_flags_refresh
-from review.tasks_flags import refresh_item_flags_task, refresh_project_flags_task
+from review.tasks_flags import (
+    THROTTLE_KEY,
+    project_flags_refresh_schedule,
+    refresh_item_flags_task,
+    refresh_project_flags_task,
+)
 from tests.factories import AnnotationFactory, ItemFactory, PredictionFactory, UserFactory
 
 NO_PROJECT = ProjectFacts()
@@ -318,3 +324,13 @@ def test_rare_label_uses_the_projects_aggregate_shares(project):
     project.save()
     project_flags_refresh(project_id=project.pk)
     assert list(rare.values_list("item_id", flat=True)) == [items[-1].pk]
+
+
+def test_project_refreshes_are_throttled_per_project(project):
+    item = contested_item(project)
+    cache.delete(THROTTLE_KEY.format(project_id=project.pk))
+    assert project_flags_refresh_schedule(project.pk) is True
+    assert project_flags_refresh_schedule(project.pk) is False
+    cache.delete(THROTTLE_KEY.format(project_id=project.pk))
+    refresh_project_flags_task.apply(args=[project.pk], throw=True)
+    assert Flag.objects.filter(item=item, reason="low_agreement").exists()
