@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from celery import current_app
 from django.db import transaction
+
+from config.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,10 @@ def enqueue(name: str, args: list[int | str]) -> None:
     `send_task` ignores eager mode, so eager runs look the task up in the registry instead;
     an unregistered name is logged and skipped (the owning app is not installed).
     """
-    app = current_app
     if app.conf.task_always_eager:
+        if name not in app.tasks:
+            # Outside a worker nothing has imported the apps' task modules yet.
+            app.loader.import_default_modules()
         task = app.tasks.get(name)
         if task is None:
             logger.warning("task %s is not registered; skipped", name)

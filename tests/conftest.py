@@ -15,6 +15,8 @@ from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 # Unit tests run tasks eagerly; tests that need a real worker start one themselves.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+# The live server's threads must see this app too (Celery's current app is thread-local).
+celery_app.set_default()
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

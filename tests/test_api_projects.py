@@ -91,3 +91,11 @@ def test_openapi_schema_is_served(api_as, outsider):
     response = api_as(outsider).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/projects" in response.content
+
+
+def test_the_last_lead_cannot_be_demoted(api_as, project, lead):
+    response = api_as(lead).post(
+        reverse("api-members", args=[project.pk]), {"username": "lead", "role": "annotator"}
+    )
+    assert response.status_code == 409
+    assert Membership.objects.get(project=project, user=lead).role == Role.LEAD

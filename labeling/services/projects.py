@@ -58,9 +58,15 @@ def project_update_schema(*, project: Project, schema: dict[str, Any]) -> Projec
 
 @transaction.atomic
 def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Membership:
-    """Add the user to the project with `role`, or change their role."""
+    """Add the user to the project with `role`, or change their role.
+
+    Refuses (Conflict) to demote the project's last lead.
+    """
     if role not in Role.values:
         raise SchemaError(f"role must be one of {', '.join(Role.values)}")
+    current = Membership.objects.select_for_update().filter(project=project, user=user).first()
+    if current is not None and current.role == Role.LEAD and role != Role.LEAD:
+        _keep_a_lead(project, current)
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": role}
     )
@@ -73,12 +79,14 @@ def membership_remove(*, project: Project, user: AbstractBaseUser) -> None:
     membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
     if membership is None:
         return
-    if (
-        membership.role == Role.LEAD
-        and not project.memberships.filter(role=Role.LEAD).exclude(pk=membership.pk).exists()
-    ):
-        raise Conflict("A project must keep at least one lead")
+    if membership.role == Role.LEAD:
+        _keep_a_lead(project, membership)
     membership.delete()
+
+
+def _keep_a_lead(project: Project, leaving: Membership) -> None:
+    if not project.memberships.filter(role=Role.LEAD).exclude(pk=leaving.pk).exists():
+        raise Conflict("A project must keep at least one lead")
 
 
 def user_get_or_create_inactive(*, username: str) -> AbstractBaseUser:
