@@ -202,3 +202,16 @@ def test_embeddings_backend_refuses_cleanly_when_the_extra_is_missing(monkeypatc
     monkeypatch.setattr(embeddings, "available", lambda: False)
     with pytest.raises(PrelabelUnavailable, match="embeddings"):
         embeddings.load_encoder()
+
+
+def test_tfidf_backend_suggests_label_sets_one_vs_rest_for_multi():
+    backend = TfidfBackend(kind="multi")
+    train = ["fast delivery", "cheap price", "fast and cheap", "slow delivery", "pricey item", "fast cheap deal"]
+    sets = ["speed", "price", "price|speed", "", "", "price|speed"]
+    backend.fit(texts(train), sets)
+
+    [both] = backend.predict(texts(["fast and cheap deal"]))
+
+    assert both.value == {"labels": ["price", "speed"]}
+    assert set(both.probabilities) == {"price", "speed"}
+    assert 0 <= both.margin <= 1
