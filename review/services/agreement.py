@@ -23,10 +23,9 @@ from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
 from review.services.aggregate_values import aggregate_value
 from review.services.item_votes import item_vote_table
+from review.services.item_writes import ITEM_FIELDS, items_update
 
-WRITE_BATCH = 1000
 DIGITS = 6
-ITEM_FIELDS = ("aggregate_value", "aggregate_confidence", "aggregate_method", "agreement")
 
 
 def project_resolve(*, reference: str) -> Project:
@@ -118,8 +117,8 @@ def _write_items(project: Project, data: ProjectData, items: ItemResults, method
     for index, item_id in enumerate(data.item_ids.tolist()):
         columns = _item_columns(data.schema, items, index, method)
         if current.get(item_id) != columns:
-            changed.append(Item(pk=item_id, **dict(zip(ITEM_FIELDS, columns, strict=True))))
-    Item.objects.bulk_update(changed, ITEM_FIELDS, batch_size=WRITE_BATCH)
+            changed.append((item_id, columns))
+    items_update(changed)
     return len(changed)
 
 
