@@ -45,6 +45,7 @@ from labeling.policies.pool import (
 )
 
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
+MAX_LEASES = 2  # the current item and one fetched ahead by the labeling screen
 CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
 
 
@@ -133,10 +134,10 @@ def _claim(
 
 def own_leases(
     *, project: Project, user: AbstractBaseUser, now: datetime
-) -> tuple[Assignment | None, list[int]]:
-    """(the user's live lease or None, item ids they skipped within SKIP_MEMORY), in one read.
+) -> tuple[list[Assignment], list[int]]:
+    """(the user's live leases, oldest first; item ids they skipped within SKIP_MEMORY).
 
-    The user's lapsed leases are marked `expired` on the way.
+    One read; the user's lapsed leases are marked `expired` on the way.
     """
     rows = list(
         Assignment.objects.filter(project=project, annotator_id=user.pk)
@@ -153,12 +154,12 @@ def own_leases(
         Assignment.objects.filter(pk__in=lapsed).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
         )
-    live = next((lease for lease in active if lease.expires_at > now), None)
+    live = [lease for lease in active if lease.expires_at > now]
     return live, [row.item_id for row in rows if row.status == AssignmentStatus.SKIPPED]
 
 
 def _next_once(
-    project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+    project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random, ahead: bool
 ) -> tuple[Assignment | None, bool]:
     """One claim transaction; see `next_item`. Returns (lease, contended)."""
     with transaction.atomic():
@@ -172,10 +173,14 @@ def _next_once(
                 f"Read and acknowledge guideline version {project.guideline_version} first",
                 details={"version": project.guideline_version},
             )
-        current, skipped = own_leases(project=project, user=user, now=now)
-        if current is not None:
-            return current, False
-        phases = claim_phases(project=project, user=user, now=now, rng=rng, skipped=skipped)
+        live, skipped = own_leases(project=project, user=user, now=now)
+        if live and not ahead:
+            return live[0], False
+        if len(live) >= MAX_LEASES:
+            return live[-1], False
+        # Items the user already holds are kept out, as well as the ones they skipped.
+        excluded = skipped + [lease.item_id for lease in live]
+        phases = claim_phases(project=project, user=user, now=now, rng=rng, skipped=excluded)
         return _claim(phases, project=project, user=user, now=now, rng=rng)
 
 
@@ -183,20 +188,24 @@ def next_item(
     project: Project,
     user: AbstractBaseUser,
     *,
+    ahead: bool = False,
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> Assignment | None:
     """The user's next assignment in `project`, or None when nothing is left for them.
 
-    Returns the live lease if there is one, else claims an item (see the module docstring).
-    When every claimable row is locked by rival claims, it ends its transaction (holding no
-    locks) and retries after a short jittered pause, so None really means "done".
+    Returns the oldest live lease if there is one, else claims an item (see the module
+    docstring). With `ahead=True` (the labeling screen prefetching while the user works on
+    their current item) it returns a second lease instead: the one already prefetched, or a
+    newly claimed item; a user never holds more than MAX_LEASES. When every claimable row is
+    locked by rival claims, it ends its transaction (holding no locks) and retries after a
+    short jittered pause, so None really means "done".
     Raises NotFound for non-members and GuidelineAckRequired (409) while the member has not
     acknowledged the guideline version in force. `now` and `rng` are for tests.
     """
     rng = rng or random.Random()  # noqa: S311 - sampling shares, not secrets
     for attempt in range(CONTENDED_RETRIES):
-        assignment, contended = _next_once(project, user, now or timezone.now(), rng)
+        assignment, contended = _next_once(project, user, now or timezone.now(), rng, ahead)
         if assignment is not None or not contended:
             return assignment
         time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))  # noqa: S311 - jitter

@@ -261,3 +261,13 @@ def test_any_member_role_may_annotate(project, lead, reviewer):
         Role.LEAD,
         Role.REVIEWER,
     }
+
+
+def test_ahead_holds_one_more_lease_for_prefetching_and_no_more(project, annotator):
+    first_item, second_item, _third = items_for(project, 3)
+    first = engine.next_item(project, annotator)
+    ahead = engine.next_item(project, annotator, ahead=True)
+    assert (first.item, ahead.item) == (first_item, second_item)
+    assert engine.next_item(project, annotator, ahead=True).pk == ahead.pk
+    assert engine.next_item(project, annotator).pk == first.pk
+    assert Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.ACTIVE).count() == 2

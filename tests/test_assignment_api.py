@@ -206,3 +206,12 @@ def test_an_edit_with_an_invalid_value_is_refused(api_as, project, annotator):
     annotation = AnnotationFactory(item=ItemFactory(project=project), annotator=annotator)
     response = api_as(annotator).patch(f"/api/annotations/{annotation.pk}", {"value": {"label": "x"}}, format="json")
     assert response.status_code == 400
+
+
+def test_next_ahead_gives_a_second_item_to_prefetch(api_as, project, annotator):
+    ItemFactory(project=project), ItemFactory(project=project)
+    client = api_as(annotator)
+    current = client.post(f"/api/projects/{project.pk}/next").json()
+    ahead = client.post(f"/api/projects/{project.pk}/next", {"ahead": True}, format="json").json()
+    assert ahead["item"]["id"] != current["item"]["id"]
+    assert client.post(f"/api/projects/{project.pk}/next").json()["assignment"]["id"] == current["assignment"]["id"]

@@ -87,13 +87,18 @@ class MyAnnotationSerializer(serializers.ModelSerializer):
 
 
 class ProjectNextApi(APIView):
-    """POST: my live assignment or a newly claimed one (200), or 204 when I am done."""
+    """POST: my live assignment or a newly claimed one (200), or 204 when I am done.
+
+    {"ahead": true} asks for a second lease to prefetch (see labeling.assignment.next_item).
+    """
 
     def post(self, request: Request, project_id: int) -> Response:
         project = Project.objects.filter(pk=project_id).first()
         if project is None:
             raise NotFound("No such project")
-        assignment = engine.next_item(project, request.user)  # checks membership itself
+        ahead = request.data.get("ahead") is True if isinstance(request.data, dict) else False
+        # next_item checks the membership itself.
+        assignment = engine.next_item(project, request.user, ahead=ahead)
         if assignment is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         body = {"assignment": assignment_payload(assignment), "item": item_payload(assignment)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -99,6 +100,11 @@ def test_item_text_with_html_is_shown_as_text(page, login):
 def test_skip_and_help_keys(page, login):
     project, user, _items = labeling_project(SINGLE_SCHEMA, texts=("one", "two"))
     open_screen(page, login, project)
+    for _ in range(50):  # the screen prefetches the second item with its own lease
+        if user.assignments.filter(status="active").count() == 2:
+            break
+        time.sleep(0.1)
+    assert user.assignments.filter(status="active").count() == 2
     first = current_id(page)
     page.keyboard.press("s")
     page.wait_for_function("(b) => document.getElementById('item-external-id').textContent !== b", arg=first)

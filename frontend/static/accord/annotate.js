@@ -9,7 +9,7 @@
   const csrf = root.dataset.csrf;
   const $ = (id) => document.getElementById(id);
 
-  const state = { current: null, selected: new Set(), busy: false, activeMs: 0, since: null };
+  const state = { current: null, ahead: null, selected: new Set(), busy: false, activeMs: 0, since: null };
 
   // Active time: count only while the tab is visible.
   function startClock() { state.activeMs = 0; state.since = document.hidden ? null : performance.now(); }
@@ -164,9 +164,19 @@
     $("done").hidden = false;
   }
 
+  // Prefetch: hold a second lease and its image, so the next item shows as soon as a
+  // submit or skip is stored, with no second round trip.
+  async function prefetch() {
+    state.ahead = null;
+    const { status, body } = await api("POST", config.urls.next, { ahead: true });
+    if (status !== 200 || !state.current || body.assignment.id === state.current.assignment.id) return;
+    state.ahead = body;
+    if (body.item.image_url) new Image().src = body.item.image_url;
+  }
+
   async function loadNext() {
     const { status, body } = await api("POST", config.urls.next);
-    if (status === 200) { render(body); return; }
+    if (status === 200) { render(body); prefetch(); return; }
     if (status === 204) { showDone(); return; }
     if (status === 409 && body && body.code === "guideline_ack_required") {
       window.location.assign(config.urls.ack);
@@ -197,7 +207,14 @@
         if (status === 409) await loadNext();
         return;
       }
-      await loadNext();
+      if (state.ahead) {
+        const ahead = state.ahead;
+        state.ahead = null;
+        render(ahead);
+        prefetch();
+      } else {
+        await loadNext();
+      }
     } finally {
       state.busy = false;
     }
