@@ -128,3 +128,19 @@ def test_project_run_repairs_a_tampered_aggregate(project, item):
     Item.objects.filter(pk=item.pk).update(aggregate_value={"label": "positive"})
     recompute_project_agreement_task(project.pk)
     assert Item.objects.get(pk=item.pk).aggregate_value == {"label": "negative"}
+
+
+def test_per_item_tie_follows_the_label_frequency_of_the_last_snapshot(project, annotators):
+    # Project-wide, "neutral" is the most used label; an item tied 1-1 resolves to it.
+    for labels in (["neutral", "neutral", "neutral"], ["neutral", "negative", "neutral"]):
+        item = ItemFactory(project=project)
+        for user, label in zip(annotators, labels, strict=True):
+            AnnotationFactory(item=item, annotator=user, value={"label": label})
+    recompute_project_agreement_task(project.pk)
+    tied = ItemFactory(project=project)
+    AnnotationFactory(item=tied, annotator=annotators[0], value={"label": "positive"})
+    AnnotationFactory(item=tied, annotator=annotators[1], value={"label": "neutral"})
+    process_submitted_annotation_task(tied.pk)
+    tied.refresh_from_db()
+    assert tied.aggregate_value == {"label": "neutral"}
+    assert tied.agreement == 0.5

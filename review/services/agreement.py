@@ -82,10 +82,12 @@ def item_recompute(*, item_id: int) -> Item | None:
 
 
 def _latest_report(project_id: int) -> dict[str, Any] | None:
+    """The per-label part of the latest snapshot (only that key is read: reports can be large)."""
     snapshot = AgreementSnapshot.objects.filter(project_id=project_id).order_by(
         "-created_at", "-id"
     )
-    return snapshot.values_list("report", flat=True).first()
+    per_label = snapshot.values_list("report__per_label", flat=True).first()
+    return {"per_label": per_label} if isinstance(per_label, list) else None
 
 
 def _rounded(value: float) -> float | None:
