@@ -88,3 +88,20 @@ def test_versions_table_shows_accuracy_acceptance_and_the_anchoring_check(projec
     assert "0.750" in page
     assert "1.000 <span class=\"muted\">(1 shown)</span>" in page
     assert "Difference (shown - hidden): <strong>1.000</strong>" in page
+
+
+def test_anchoring_counts_every_annotation_even_identical_ones(project, lead, annotators):
+    from labeling.prelabel.measures import anchoring_comparison
+
+    items = labeled_items(project)
+    for item in items[:2]:  # both positive
+        PredictionFactory(item=item, model_version="tfidf-v1", value={"label": "positive"})
+        AnnotationFactory(item=item, annotator=annotators[0], prelabel_shown=True, value={"label": "positive"})
+        AnnotationFactory(item=item, annotator=annotators[1], prelabel_shown=False, value={"label": "positive"})
+    AnnotationFactory(item=items[2], annotator=annotators[0], value={"label": "negative"})  # no prediction
+
+    result = anchoring_comparison(user=lead, project_id=project.pk)
+
+    assert result["shown"] == {"annotations": 2, "agree": 1.0}
+    assert result["hidden"] == {"annotations": 2, "agree": 1.0}
+    assert result["difference"] == 0.0

@@ -104,8 +104,10 @@ def anchoring_comparison(*, user: AbstractBaseUser, project_id: int) -> dict[str
     """
     project = project_for_role(user, project_id, STAFF_ROLES)
     rows = Annotation.objects.filter(
-        project=project, item__aggregate_value__isnull=False, item__predictions__isnull=False
-    ).distinct().values_list("prelabel_shown", "value", "item__aggregate_value")
+        project=project,
+        item__aggregate_value__isnull=False,
+        item_id__in=Prediction.objects.filter(project=project).values("item_id"),
+    ).values_list("prelabel_shown", "value", "item__aggregate_value")
     counts = {True: [0, 0], False: [0, 0]}
     for shown, value, aggregate in rows.iterator(chunk_size=5000):
         counts[shown][0] += same_value(project.kind, value, aggregate)
