@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from labeling.importers.images import ImageProblem, image_inspect
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.sources import RecordStream
+from labeling.importers.staging import Stage
 from labeling.importers.validate import record_check
 from labeling.models import Item, Project
 
@@ -34,12 +35,18 @@ class CheckResult:
 
 
 def records_check(
-    opened: RecordStream, *, project: Project, dedupe: bool, progress: Progress | None = None
+    opened: RecordStream,
+    *,
+    project: Project,
+    dedupe: bool,
+    progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> CheckResult:
     """Check every record of `opened`; stops early once MAX_ERRORS problems are collected.
 
     Keeps one set of the file's ids (strings) to find repeats; ids already in the project
-    are looked up LOOKUP_BATCH at a time.
+    are looked up LOOKUP_BATCH at a time. With a `stage`, checked records are also staged
+    for pass 2 (until the first error, after which staging is pointless).
     """
     result = CheckResult()
     seen: set[str] = set()
@@ -49,6 +56,8 @@ def records_check(
             result.errors.append(record)
         else:
             _check_one(record, project, dedupe, opened, seen, result)
+            if stage is not None and not result.errors:
+                stage.add(record)
             waiting.append(record)
             if len(waiting) >= LOOKUP_BATCH:
                 _check_existing(project, waiting, result)

@@ -27,13 +27,13 @@ def copy_text(value: str) -> str:
     return value
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
     if value is None:
         return NULL
     return copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
-def _plain_text(value: Any) -> str:
+def plain_text(value: Any) -> str:
     if value is None:
         return NULL
     if isinstance(value, bool):
@@ -55,7 +55,7 @@ class CopyTable:
         self.table = model._meta.db_table
         self.varying = list(varying)
         self.converters: list[Callable[[Any], str]] = [
-            _json_text if isinstance(fields[name], JSONField) else _plain_text for name in self.varying
+            json_text if isinstance(fields[name], JSONField) else plain_text for name in self.varying
         ]
         fixed = [f for name, f in fields.items() if name not in self.varying and not f.primary_key]
         suffix = []
@@ -66,7 +66,7 @@ class CopyTable:
                 value = now
             else:
                 value = field.get_default()
-            converter = _json_text if isinstance(field, JSONField) else _plain_text
+            converter = json_text if isinstance(field, JSONField) else plain_text
             suffix.append(converter(value))
         self.columns = self.varying + [field.attname for field in fixed]
         self.suffix = "".join("\t" + text for text in suffix) + "\n"
@@ -76,9 +76,12 @@ class CopyTable:
 
     def copy(self, cursor: Any, rows: Iterable[Sequence[Any]]) -> None:
         """COPY the rows with a raw DB-API (psycopg2) cursor."""
-        buffer = io.StringIO("".join(self.line(row) for row in rows))
+        self.copy_text(cursor, "".join(self.line(row) for row in rows))
+
+    def copy_text(self, cursor: Any, text: str) -> None:
+        """COPY ready-made lines (varying columns, then `suffix`) with a raw psycopg2 cursor."""
         columns = ", ".join(f'"{name}"' for name in self.columns)
-        cursor.copy_expert(f'COPY "{self.table}" ({columns}) FROM STDIN', buffer, size=1 << 20)
+        cursor.copy_expert(f'COPY "{self.table}" ({columns}) FROM STDIN', io.StringIO(text), size=1 << 20)
 
 
 def ids_reserve(cursor: Any, model: type[Model], count: int) -> list[int]:

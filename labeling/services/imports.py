@@ -8,6 +8,7 @@ transaction. `import_job_create` stores an upload; a Celery task runs it (`impor
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -25,7 +26,8 @@ from labeling.events import PROJECT_CHANGED, enqueue_on_commit
 from labeling.exceptions import ImportFailed
 from labeling.importers.check import MAX_ERRORS, records_check
 from labeling.importers.records import RowError
-from labeling.importers.sources import RecordStream, records_open
+from labeling.importers.sources import RecordStream, format_detect, records_open
+from labeling.importers.staging import Stage
 from labeling.importers.validate import record_check
 from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, JobStatus, Membership, Project, Role
@@ -67,28 +69,46 @@ def import_file(
     Raises ImportFailed(details=[{"line", "message"}, ...]) and writes nothing when any
     record is bad. Afterwards the review app recomputes the project's agreement.
     """
-    annotators = _check_pass(project, path, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
-    try:
-        with transaction.atomic():
-            counts = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
-            audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
-            enqueue_on_commit(PROJECT_CHANGED, [project.pk])
-    except IntegrityError as error:
-        # Pass 1 saw no clash, so another writer added the same ids in between.
-        logger.warning("import into project %s hit a constraint: %s", project.pk, error)
-        raise ImportFailed(
-            "Items with the same ids were added while this import ran; nothing was imported",
-            details=[{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}],
-        ) from None
+    with tempfile.TemporaryDirectory(prefix="accord-import-") as folder:
+        stage = _stage_for(Path(folder), path, fmt=fmt, images=images)
+        try:
+            annotators = _check_pass(project, path, fmt=fmt, dedupe=dedupe, images=images, progress=progress, stage=stage)
+        finally:
+            if stage is not None:
+                stage.close()
+        try:
+            with transaction.atomic():
+                if stage is not None:
+                    counts = _staged_write_pass(project, stage, annotators, progress=progress, total=Path(path).stat().st_size)
+                else:
+                    counts = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
+                audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
+                enqueue_on_commit(PROJECT_CHANGED, [project.pk])
+        except IntegrityError as error:
+            # Pass 1 saw no clash, so another writer added the same ids in between.
+            logger.warning("import into project %s hit a constraint: %s", project.pk, error)
+            raise ImportFailed(
+                "Items with the same ids were added while this import ran; nothing was imported",
+                details=[{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}],
+            ) from None
     if counts.items >= ANALYZE_AFTER:
         _statistics_refresh()
     return counts
 
 
-def _check_pass(project: Project, path: str | Path, *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> set[str]:
+def _stage_for(folder: Path, path: str | Path, *, fmt: str, images: str | Path | None) -> Stage | None:
+    """A Stage when pass 2 can COPY staged rows: PostgreSQL, and no image files to store."""
+    if connection.vendor != "postgresql" or images is not None or format_detect(path, fmt) == "images":
+        return None
+    return Stage(folder, now=timezone.now())
+
+
+def _check_pass(
+    project: Project, path: str | Path, *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None, stage: Stage | None
+) -> set[str]:
     """Pass 1: raise ImportFailed listing every problem; return the annotator names."""
     with records_open(path, fmt=fmt, kind=project.kind, images=images) as opened:
-        checked = records_check(opened, project=project, dedupe=dedupe, progress=_halves(progress, first=True))
+        checked = records_check(opened, project=project, dedupe=dedupe, progress=_halves(progress, first=True), stage=stage)
     if checked.errors:
         more = f" (stopped at the first {MAX_ERRORS})" if checked.full else ""
         count = len(checked.errors)
@@ -97,6 +117,15 @@ def _check_pass(project: Project, path: str | Path, *, fmt: str, dedupe: bool, i
             details=[error.as_dict() for error in checked.errors],
         )
     return checked.annotators
+
+
+def _staged_write_pass(project: Project, stage: Stage, annotators: set[str], *, progress: Progress | None, total: int) -> ImportCounts:
+    """Pass 2 from the staged rows (see labeling.importers.staging)."""
+    annotator_ids = _annotators(project, annotators)
+    report = _halves(progress, first=False)
+    scaled = None if report is None else (lambda done, items: report(done * total // max(items, 1), total))
+    counts = stage.write(project=project, annotator_ids=annotator_ids, progress=scaled)
+    return ImportCounts(counts.items, counts.annotations, counts.predictions, len(annotator_ids))
 
 
 def _write_pass(project: Project, path: str | Path, annotators: set[str], *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> ImportCounts:
