@@ -1,8 +1,9 @@
-"""Pass 2 of an import: write checked records in large batches, inside the caller's transaction.
+"""Pass 2 of an import from records: write them in large batches, in the caller's transaction.
 
-PostgreSQL: a background thread COPYs each batch (ids taken from the sequences first) while
-the main thread parses the next one, so Python and the database work at the same time.
-Other databases: bulk_create. Only ids (ints) are kept, so memory does not grow with the file.
+Used for SQLite (bulk_create) and for imports that store image files; text imports on
+PostgreSQL take the staged path (labeling.importers.staging). On PostgreSQL a background
+thread COPYs each batch (ids taken from the sequence first) while the main thread parses the
+next one. Only ids (ints) are kept, so memory does not grow with the file.
 """
 
 from __future__ import annotations
