@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.nav import project_links
+from labeling import assignment
 from labeling.models import Membership
 
 
@@ -26,11 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
     for membership in memberships:
         project = membership.project
         done = project.annotations.filter(annotator=request.user).count()
-        # An annotator can label each item at most once; items already full are not theirs to do.
-        open_items = project.items.filter(
-            ~Q(annotations__annotator=request.user), annotation_count__lt=project.overlap
-        ).count()
-        remaining = open_items
+        # The engine's own count: items it could still hand me (same rule as "next").
+        remaining = assignment.remaining_count(project=project, user=request.user)
         total = done + remaining
         rows.append(
             {
