@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
 from labeling.models import Item, Project
 from review.exceptions import ProjectNotFound
@@ -26,6 +26,8 @@ from review.services.item_votes import item_vote_table
 from review.services.item_writes import ITEM_FIELDS, items_update
 
 DIGITS = 6
+# First key of the advisory lock that serialises a project's agreement runs.
+ADVISORY_LOCK_CLASS = 4
 
 
 def project_resolve(*, reference: str) -> Project:
@@ -124,6 +126,15 @@ def _write_items(project: Project, data: ProjectData, items: ItemResults, method
     return len(changed)
 
 
+def _serialise_project_runs(project_id: int) -> None:
+    """PostgreSQL: one project run writes at a time (transaction-scoped advisory lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, project_id]
+            )
+
+
 def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
     """Recompute the project's report, refresh every item's aggregate, store a snapshot.
 
@@ -136,6 +147,7 @@ def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
     report, items, data = project_report(project=project)
     report = _json_round_trip(report)
     with transaction.atomic():
+        _serialise_project_runs(project.pk)
         if items is not None and len(data.item_ids):
             _write_items(project, data, items, _method(project))
         latest = (

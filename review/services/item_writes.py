@@ -32,18 +32,29 @@ def _postgres_update(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
         f"FROM (VALUES %s) AS v(id, {', '.join(columns)}) WHERE i.id = v.id"
     )
     template = "(%s, %s::jsonb, %s::double precision, %s, %s::double precision)"
+    lock = f"SELECT id FROM {meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE"  # noqa: S608
     values = [
         (pk, None if value is None else json.dumps(value), confidence, method, agreement)
         for pk, (value, confidence, method, agreement) in rows
     ]
     with connection.cursor() as cursor:
-        execute_values(cursor.cursor, statement, values, template=template, page_size=PAGE_SIZE)
+        for start in range(0, len(values), PAGE_SIZE):
+            page = values[start : start + PAGE_SIZE]
+            # Lock in pk order first: UPDATE ... FROM locks rows in join order, and two
+            # concurrent project runs locking in different orders deadlock.
+            cursor.execute(lock, [[row[0] for row in page]])
+            execute_values(cursor.cursor, statement, page, template=template, page_size=PAGE_SIZE)
 
 
 def items_update(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
-    """Set ITEM_FIELDS for each (item id, values) pair; call inside a transaction."""
+    """Set ITEM_FIELDS for each (item id, values) pair; call inside a transaction.
+
+    Rows are written (and locked) in ascending pk order, like every other
+    multi-row lock in Accord, so concurrent runs cannot deadlock.
+    """
     if not rows:
         return
+    rows = sorted(rows, key=lambda row: row[0])
     if connection.vendor == "postgresql":
         _postgres_update(rows)
         return
