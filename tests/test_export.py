@@ -173,3 +173,18 @@ def test_export_command_prints_to_stdout(labelled, capsys):
     call_command("export", labelled.name, "--format", "csv", "--include", "final")
 
     assert capsys.readouterr().out.startswith("id,text,data,annotator")
+
+
+def test_export_never_includes_items_or_labels_of_another_project(project):
+    other = ProjectFactory()
+    ItemFactory(project=project, external_id="mine-1")
+    theirs = ItemFactory(project=other, external_id="theirs")  # its id sits between ours
+    AnnotationFactory(item=theirs, annotator=UserFactory(username="stranger"))
+    PredictionFactory(item=theirs)
+    ItemFactory(project=project, external_id="mine-2")
+
+    text = text_of(project)
+
+    assert [json.loads(line)["id"] for line in text.splitlines()] == ["mine-1", "mine-2"]
+    assert "stranger" not in text
+    assert "predictions" not in text

@@ -101,15 +101,19 @@ def _row(item: dict[str, Any], include: str, labels: list[Any], guesses: list[An
 
 
 def _annotations(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    # By item ids only: a project filter tempts PostgreSQL into scanning the whole project.
+    # By item id range only: a project filter tempts PostgreSQL into scanning the whole
+    # project. Items of other projects inside the range are dropped below.
+    wanted = set(ids)
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        Annotation.objects.filter(item_id__in=ids)
+        Annotation.objects.filter(item_id__gte=ids[0], item_id__lte=ids[-1])
         .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
         .values_list(*ANNOTATION_FIELDS)
     )
     for item_id, annotator, value, created_at, version, lead_time, unsure, comment in rows:
+        if item_id not in wanted:
+            continue
         annotation = {
             "annotator": annotator,
             "value": RawJSON(value),
@@ -126,15 +130,17 @@ def _annotations(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def _predictions(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    wanted = set(ids)
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        Prediction.objects.filter(item_id__in=ids)
+        Prediction.objects.filter(item_id__gte=ids[0], item_id__lte=ids[-1])
         .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
         .values_list("item_id", "model_version", "value_text", "score")
     )
     for item_id, model, value, score in rows:
-        found[item_id].append({"model": model, "value": RawJSON(value), "score": score})
+        if item_id in wanted:
+            found[item_id].append({"model": model, "value": RawJSON(value), "score": score})
     return found
 
 
