@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import JSONField, Model
 
 NULL = "\\N"
+# One encoder for all rows: json.dumps with options builds a new encoder on every call.
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def copy_text(value: str) -> str:
@@ -30,7 +32,7 @@ def copy_text(value: str) -> str:
 def json_text(value: Any) -> str:
     if value is None:
         return NULL
-    return copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return copy_text(_encode_json(value))
 
 
 def plain_text(value: Any) -> str:
