@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+CELL, MARGIN = 34, 110  # heatmap cell size and label margin (px)
 
 
 @dataclass(frozen=True)
@@ -99,31 +100,38 @@ def heatmap(
     matrices, where a low value is not bad); otherwise red to green.
     """
     rows = list(row_labels) if row_labels is not None else list(labels)
-    cell, margin = 34, 110
-    width, height = margin + cell * len(labels) + 60, margin + cell * len(rows)
+    width, height = MARGIN + CELL * len(labels) + 60, MARGIN + CELL * len(rows)
     body = []
     for j, label in enumerate(labels):
-        x = margin + j * cell + cell / 2
+        x = MARGIN + j * CELL + CELL / 2
         body.append(
-            f'<text x="{x:.1f}" y="{margin - 6}" transform="rotate(-45 {x:.1f} {margin - 6})">'
+            f'<text x="{x:.1f}" y="{MARGIN - 6}" transform="rotate(-45 {x:.1f} {MARGIN - 6})">'
             f"{escape(label)}</text>"
         )
     for i, label in enumerate(rows):
-        y = margin + i * cell
+        y = MARGIN + i * CELL
         body.append(
-            f'<text x="{margin - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{MARGIN - 6}" y="{y + CELL / 2 + 4:.1f}" text-anchor="end">{escape(label)}</text>'
         )
         for j, value in enumerate(matrix[i]):
-            x = margin + j * cell
-            body.append(
-                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
-                f'fill="{value_colour(value, low, high, sequential=sequential)}"><title>{escape(label)} / '
-                f"{escape(labels[j])}: {_fmt(value, 3)}</title></rect>"
-                f'<text x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle" '
-                f'font-size="10" fill="{_ink(value, low, high, sequential)}">'
-                f"{'' if value is None else _fmt(value)}</text>"
+            colours = (
+                value_colour(value, low, high, sequential=sequential),
+                _ink(value, low, high, sequential),
             )
+            body.append(_cell(MARGIN + j * CELL, y, value, f"{label} / {labels[j]}", colours))
     return _svg(width, height, title, body)
+
+
+def _cell(x: int, y: int, value: float | None, name: str, colours: tuple[str, str]) -> str:
+    """One heatmap cell: coloured square, tooltip, and the value written inside."""
+    fill, ink = colours
+    text = "" if value is None else _fmt(value)
+    return (
+        f'<rect x="{x}" y="{y}" width="{CELL - 2}" height="{CELL - 2}" fill="{fill}">'
+        f"<title>{escape(name)}: {_fmt(value, 3)}</title></rect>"
+        f'<text x="{x + CELL / 2 - 1:.1f}" y="{y + CELL / 2 + 3:.1f}" text-anchor="middle" '
+        f'font-size="10" fill="{ink}">{text}</text>'
+    )
 
 
 def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str) -> SafeString:
@@ -149,46 +157,66 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str) -> S
     return _svg(pad * 2 + bar_w * len(counts), plot_h + pad * 2 + 8, title, body)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Plot area of a line chart: x position per point index, y position per value."""
+
+    width: int
+    height: int
+    pad: int
+    low: float
+    high: float
+    count: int
+
+    def x(self, index: int) -> float:
+        return self.pad + index * (self.width - 2 * self.pad) / max(self.count - 1, 1)
+
+    def y(self, value: float) -> float:
+        value = min(max(value, self.low), self.high)
+        span = (self.height - 2 * self.pad) * (value - self.low) / (self.high - self.low)
+        return self.height - self.pad - span
+
+
+def _reference_lines(frame: _Frame) -> list[str]:
+    """Zero, and Krippendorff's 0.667 / 0.800 thresholds as dashed lines."""
+    right = frame.width - frame.pad
+    body = [
+        f'<line x1="{frame.pad}" y1="{frame.y(0):.1f}" x2="{right}" y2="{frame.y(0):.1f}" '
+        'stroke="#d9dde4"/>'
+    ]
+    for mark in (0.667, 0.8):
+        y = frame.y(mark)
+        body.append(
+            f'<line x1="{frame.pad}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#a15c00" '
+            f'stroke-dasharray="4 3"/><text x="2" y="{y + 4:.1f}" font-size="10">{mark:.3f}</text>'
+        )
+    return body
+
+
+def _band(frame: _Frame, points: Sequence[Point]) -> list[str]:
+    """The shaded interval between the points' low and high values."""
+    band = [(frame.x(i), p.low, p.high) for i, p in enumerate(points) if p.low is not None]
+    band = [(x, lo, hi) for x, lo, hi in band if hi is not None]
+    if len(band) < 2:
+        return []
+    upper = [f"{x:.1f},{frame.y(hi):.1f}" for x, _, hi in band]
+    lower = [f"{x:.1f},{frame.y(lo):.1f}" for x, lo, _ in reversed(band)]
+    return [f'<polygon points="{" ".join(upper + lower)}" fill="#2859c5" opacity="0.15"/>']
+
+
 def line_chart(
     points: Sequence[Point], *, title: str, low: float = -0.2, high: float = 1.0
 ) -> SafeString:
-    """Values over time with a shaded interval band; None values break nothing, they are skipped."""
-    width, height, pad = 520, 180, 34
-    step = (width - 2 * pad) / max(len(points) - 1, 1)
-
-    def y(value: float) -> float:
-        value = min(max(value, low), high)
-        return height - pad - (height - 2 * pad) * (value - low) / (high - low)
-
-    body = [
-        f'<line x1="{pad}" y1="{y(0):.1f}" x2="{width - pad}" y2="{y(0):.1f}" stroke="#d9dde4"/>'
-    ]
-    for mark in (0.667, 0.8):
-        body.append(
-            f'<line x1="{pad}" y1="{y(mark):.1f}" x2="{width - pad}" y2="{y(mark):.1f}" '
-            f'stroke="#a15c00" stroke-dasharray="4 3"/><text x="2" y="{y(mark) + 4:.1f}" '
-            f'font-size="10">{mark:.3f}</text>'
-        )
-    band = [
-        (pad + i * step, p)
-        for i, p in enumerate(points)
-        if p.low is not None and p.high is not None
-    ]
-    if len(band) >= 2:
-        outline = [f"{x:.1f},{y(p.high):.1f}" for x, p in band] + [
-            f"{x:.1f},{y(p.low):.1f}" for x, p in reversed(band)
-        ]
-        body.append(f'<polygon points="{" ".join(outline)}" fill="#2859c5" opacity="0.15"/>')
-    line = [(pad + i * step, p) for i, p in enumerate(points) if p.value is not None]
+    """Values over time with a shaded interval band; None values are skipped, not drawn as 0."""
+    frame = _Frame(520, 180, 34, low, high, len(points))
+    body = _reference_lines(frame) + _band(frame, points)
+    line = [(frame.x(i), p.label, p.value) for i, p in enumerate(points) if p.value is not None]
     if line:
+        coords = " ".join(f"{x:.1f},{frame.y(v):.1f}" for x, _, v in line)
+        body.append(f'<polyline fill="none" stroke="#2859c5" stroke-width="2" points="{coords}"/>')
+    for x, label, value in line:
         body.append(
-            '<polyline fill="none" stroke="#2859c5" stroke-width="2" points="'
-            + " ".join(f"{x:.1f},{y(p.value):.1f}" for x, p in line)
-            + '"/>'
+            f'<circle cx="{x:.1f}" cy="{frame.y(value):.1f}" r="3" fill="#2859c5">'
+            f"<title>{escape(label)}: {_fmt(value, 3)}</title></circle>"
         )
-    for x, p in line:
-        body.append(
-            f'<circle cx="{x:.1f}" cy="{y(p.value):.1f}" r="3" fill="#2859c5">'
-            f"<title>{escape(p.label)}: {_fmt(p.value, 3)}</title></circle>"
-        )
-    return _svg(width, height, title, body)
+    return _svg(frame.width, frame.height, title, body)

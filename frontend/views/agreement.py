@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 
 from frontend import charts
 from labeling.exceptions import NotFound, PermissionDenied
@@ -28,49 +29,57 @@ def alpha_reading(alpha: float | None) -> str:
     return "No better than chance: annotators agree about as often as random labelling would."
 
 
-def _charts(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Any]:
-    """SVG charts for each section of the report."""
-    per_label = [(row["label"], row.get("alpha")) for row in report.get("per_label", [])]
+def _pair_chart(report: dict[str, Any]) -> SafeString | None:
     matrix = report.get("pair_matrix") or {}
-    histogram = report.get("item_agreement_histogram") or {"edges": [], "counts": []}
-    ds = (report.get("aggregation") or {}).get("dawid_skene") or {}
+    if not matrix.get("annotators"):
+        return None
+    title = "Cohen's kappa per pair"
+    return charts.heatmap(matrix["annotators"], matrix.get("kappa", []), title=title, low=-0.2)
+
+
+def _histogram_chart(report: dict[str, Any]) -> SafeString | None:
+    histogram = report.get("item_agreement_histogram") or {}
+    if not histogram.get("counts"):
+        return None
+    title = "Items by share agreeing with the aggregate"
+    return charts.histogram(histogram["edges"], histogram["counts"], title=title)
+
+
+def _trend_chart(trend: list[dict[str, Any]]) -> SafeString | None:
     points = [
         charts.Point(p["at"].strftime("%Y-%m-%d %H:%M"), p["alpha"], p["low"], p["high"])
         for p in trend
     ]
+    return charts.line_chart(points, title="Alpha over snapshots") if len(points) >= 2 else None
+
+
+def _confusion_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    ds = (report.get("aggregation") or {}).get("dawid_skene") or {}
+    labels = ds.get("labels", [])
+    return [
+        {
+            "annotator": c["annotator"],
+            "svg": charts.heatmap(
+                labels,
+                c["matrix"],
+                title=f"Dawid-Skene confusion of {c['annotator']}",
+                row_labels=labels,
+                sequential=True,
+            ),
+        }
+        for c in ds.get("confusions", [])
+    ]
+
+
+def _charts(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Any]:
+    """SVG charts for each section of the report (None where there is nothing to draw)."""
+    per_label = [(row["label"], row.get("alpha")) for row in report.get("per_label", [])]
     return {
         "per_label": charts.bar_chart(per_label, title="Alpha per label (one vs rest)"),
-        "pairs": charts.heatmap(
-            matrix.get("annotators", []),
-            matrix.get("kappa", []),
-            title="Cohen's kappa per pair",
-            low=-0.2,
-        )
-        if matrix.get("annotators")
-        else None,
-        "histogram": charts.histogram(
-            histogram["edges"],
-            histogram["counts"],
-            title="Items by share agreeing with the aggregate",
-        )
-        if histogram["counts"]
-        else None,
-        "trend": charts.line_chart(points, title="Alpha over snapshots")
-        if len(points) >= 2
-        else None,
-        "confusions": [
-            {
-                "annotator": c["annotator"],
-                "svg": charts.heatmap(
-                    ds.get("labels", []),
-                    c["matrix"],
-                    title=f"Dawid-Skene confusion of {c['annotator']}",
-                    row_labels=ds.get("labels", []),
-                    sequential=True,
-                ),
-            }
-            for c in ds.get("confusions", [])
-        ],
+        "pairs": _pair_chart(report),
+        "histogram": _histogram_chart(report),
+        "trend": _trend_chart(trend),
+        "confusions": _confusion_charts(report),
     }
 
 

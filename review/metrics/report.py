@@ -167,21 +167,35 @@ def build(
         "annotators": len(np.unique(data.annotators)),
     }
     report |= _coefficients(data, schema, counts, sink, replicates, seed)
-    table = pair_table(data.items, data.annotators, codes, len(names))
-    report["cohen_kappa_pairs"] = sections.cohen_pairs(
-        table, data.annotator_names, schema.kind == "rating"
-    )
     aggregates = sections.aggregates(data, codes, counts, aggregation)
-    report["per_label"] = sections.per_label(data, schema, counts, sink)
-    report["per_annotator"] = sections.per_annotator(data, codes, counts, aggregates, table)
-    report["pair_matrix"] = sections.matrix(table, data)
-    report |= sections.item_figures(counts, aggregates.labels)
-    report["aggregation"] = sections.aggregation_summary(aggregates, names, data)
-    report["groups"] = sections.groups(data, codes, len(names), headline_level(schema), schema)
+    report |= _slices(data, schema, codes, names, counts, aggregates, sink)
     report["undefined"] = sink.undefined
     agreement = np.where(totals >= 2, item_agreement(counts, aggregates.labels), np.nan)
-    items = ItemResults(aggregates.labels, aggregates.confidence, agreement, names)
-    return report, items
+    return report, ItemResults(aggregates.labels, aggregates.confidence, agreement, names)
+
+
+def _slices(
+    data: Annotations,
+    schema: SchemaSpec,
+    codes: IntArray,
+    names: list[str],
+    counts: IntArray,
+    aggregates: sections.Aggregates,
+    sink: _Sink,
+) -> dict[str, Any]:
+    """Pairs, labels, annotators, items, aggregation and groups sections of the report."""
+    table = pair_table(data.items, data.annotators, codes, len(names))
+    return {
+        "cohen_kappa_pairs": sections.cohen_pairs(
+            table, data.annotator_names, schema.kind == "rating"
+        ),
+        "per_label": sections.per_label(data, schema, counts, sink),
+        "per_annotator": sections.per_annotator(data, codes, counts, aggregates, table),
+        "pair_matrix": sections.matrix(table, data),
+        **sections.item_figures(counts, aggregates.labels),
+        "aggregation": sections.aggregation_summary(aggregates, names, data),
+        "groups": sections.groups(data, codes, len(names), headline_level(schema), schema),
+    }
 
 
 def build_report(
