@@ -24,6 +24,7 @@ from review.flags import (
 )
 from review.models import Flag, FlagStatus
 from review.services_flags import item_flags_refresh, project_flags_refresh
+from review.tasks import process_submitted_annotation_task
 from review.tasks_flags import (
     THROTTLE_KEY,
     project_flags_refresh_schedule,
@@ -334,3 +335,11 @@ def test_project_refreshes_are_throttled_per_project(project):
     cache.delete(THROTTLE_KEY.format(project_id=project.pk))
     refresh_project_flags_task.apply(args=[project.pk], throw=True)
     assert Flag.objects.filter(item=item, reason="low_agreement").exists()
+
+
+def test_a_submitted_annotation_refreshes_the_items_flags_through_the_review_task(project):
+    item = contested_item(project)
+    process_submitted_annotation_task.apply(args=json.loads(json.dumps([item.pk])), throw=True)
+    item.refresh_from_db()
+    assert item.agreement == pytest.approx(1 / 3)
+    assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()

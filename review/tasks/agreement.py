@@ -10,6 +10,8 @@ from django.db import transaction
 
 from labeling.events import enqueue
 from review import services
+from review.services_flags import item_flags_refresh
+from review.tasks_flags import project_flags_refresh_schedule
 
 __all__ = [
     "process_submitted_annotation_task",
@@ -44,7 +46,7 @@ def project_recompute_schedule(project_id: int) -> bool:
 
 @shared_task(name="review.process_submitted_annotation", acks_late=True)
 def process_submitted_annotation_task(item_id: int) -> None:
-    """Recompute an item's aggregate and agreement, then schedule the project snapshot.
+    """Recompute an item's aggregate and agreement, refresh its flags, schedule the snapshot.
 
     Idempotent: the item's columns are recomputed from its annotations.
     """
@@ -52,6 +54,7 @@ def process_submitted_annotation_task(item_id: int) -> None:
     if item is None:
         logger.info("item %s is gone; nothing to recompute", item_id)
         return
+    item_flags_refresh(item_id=item.pk)
     project_recompute_schedule(item.project_id)
 
 
@@ -65,5 +68,6 @@ def recompute_project_agreement_task(project_id: int) -> None:
     snapshot = services.project_snapshot_create(project_id=project_id)
     if snapshot is None:
         logger.info("project %s is gone; no snapshot", project_id)
+    project_flags_refresh_schedule(project_id)
     # Pre-labeling retrains once retrain_every new labels arrived (no-op before any model).
     enqueue("labeling.retrain_model", [project_id])
