@@ -343,3 +343,14 @@ def test_a_submitted_annotation_refreshes_the_items_flags_through_the_review_tas
     item.refresh_from_db()
     assert item.agreement == pytest.approx(1 / 3)
     assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()
+
+
+def test_spans_without_an_agreement_figure_are_not_called_contested():
+    spans = tuple(
+        AnnotationFact(annotator_id=i, value={"spans": [{"start": i, "end": 5, "label": "PER"}]})
+        for i in range(3)
+    )
+    item = ItemFacts(annotations=spans, target_overlap=3)
+    assert low_agreement.detect(item, NO_PROJECT, config("low_agreement")) is None
+    scored = ItemFacts(annotations=spans, target_overlap=3, agreement=0.2)
+    assert low_agreement.detect(scored, NO_PROJECT, config("low_agreement")) is not None

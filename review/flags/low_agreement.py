@@ -7,12 +7,21 @@ from typing import Any
 from review.flags.facts import Detection, ItemFacts, ProjectFacts
 from review.flags.values import majority_share
 
+CATEGORICAL_KEYS = ("label", "labels", "rating")
+
 
 def item_agreement(item: ItemFacts) -> float | None:
-    """The review app's figure when present, else the majority label's share."""
+    """The review app's figure when present, else the majority value's share.
+
+    The fallback covers categorical values only: exact matches of spans or boxes say little
+    about agreement, so those items wait for the review app's figure (None until then).
+    """
     if item.agreement is not None:
         return item.agreement
-    return majority_share([annotation.value for annotation in item.annotations])
+    values = [annotation.value for annotation in item.annotations]
+    if not all(any(key in value for key in CATEGORICAL_KEYS) for value in values):
+        return None
+    return majority_share(values)
 
 
 def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> Detection | None:
