@@ -207,3 +207,15 @@ def test_a_spans_item_takes_its_final_value_as_json(reviewer, project):
     client_for(reviewer).post(action_url(item, "final"), {"value_json": value})
     item.refresh_from_db()
     assert item.final_value == {"spans": [{"start": 0, "end": 12, "label": "PER"}]}
+
+
+def test_guideline_gap_items_are_listed_on_the_queue_for_the_lead(contested, reviewer, lead):
+    client_for(reviewer).post(
+        action_url(contested, "final"),
+        {"label": "neutral", "cause": "guideline_gap", "note": "sarcasm <not> covered"},
+    )
+    html = client_for(lead).get(page_urls(contested)[0]).content.decode()
+    assert "material for the next guideline version" in html
+    assert f"{contested.external_id}</a>" in html
+    assert "sarcasm &lt;not&gt; covered" in html
+    assert '<span class="n">1</span> Guideline gap' in html

@@ -186,7 +186,9 @@ class AuditLogApi(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, project_id: int) -> Any:
-        """The audit log, oldest first: JSON list (default), or ?format=jsonl|csv as a download."""
+        """The audit log, oldest first: ?format=jsonl|csv streams all of it as a download;
+        the default JSON list holds the first 1,000 entries (?item=ID narrows to one item).
+        """
         item = request.query_params.get("item", "")
         entries = queue.audit_list(
             user=request.user, project_id=project_id, item_id=int(item) if item.isdigit() else None
