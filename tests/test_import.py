@@ -159,3 +159,19 @@ def test_import_items_command_prints_counts(project, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 items" in out
     assert "1 annotations" in out
+
+
+def test_special_characters_survive_the_bulk_write(project, tmp_path):
+    odd = "back\\slash\ttab\nnewline \\N \u2028 ünï"
+    line = item_line(f"id {odd}", odd)
+    line["annotations"] = [{"annotator": "ann\\1", "value": {"label": "neutral"}, "comment": odd}]
+    line["predictions"] = [{"model": f"m {odd}", "value": {"label": "neutral"}}]
+
+    import_file(project=project, path=jsonl_write(tmp_path / "i.jsonl", [line]))
+
+    item = Item.objects.get(project=project)
+    assert item.external_id == f"id {odd}"
+    assert item.data == {"text": odd}
+    annotation = Annotation.objects.get(item=item)
+    assert (annotation.comment, annotation.annotator.username) == (odd, "ann\\1")
+    assert Prediction.objects.get(item=item).model_version == f"m {odd}"
