@@ -36,12 +36,6 @@ from tests.factories import AnnotationFactory, ItemFactory, PredictionFactory, U
 NO_PROJECT = ProjectFacts()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hash test users' passwords cheaply (the default hasher costs ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def labels(*names: str, unsure_at: int | None = None, comment_at: int | None = None):
     return tuple(
         AnnotationFact(

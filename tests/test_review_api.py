@@ -17,12 +17,6 @@ from tests.factories import AnnotationFactory, ItemFactory, MembershipFactory
 LABELS = ("positive", "negative", "neutral")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hash the personas' passwords cheaply (the default hasher costs ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def contested(project, annotators):
     """An item three annotators labeled three ways, with its low-agreement flag raised."""

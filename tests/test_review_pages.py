@@ -14,12 +14,6 @@ from tests.factories import RATING_SCHEMA, AnnotationFactory, ItemFactory
 LABELS = ("positive", "negative", "neutral")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hash the personas' passwords cheaply (the default hasher costs ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def contested(project, annotators):
     item = ItemFactory(project=project, data={"text": "<script>alert('x')</script> meh"})

@@ -19,12 +19,6 @@ from tests.factories import AnnotationFactory, ItemFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hash the personas' passwords cheaply (the default hasher costs ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def disagree(project, annotators):
     """Three annotators label one item three ways; labeling tells review by task name."""
     item = ItemFactory(
