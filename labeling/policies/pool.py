@@ -80,14 +80,18 @@ def claimable_items(
     )
     if skipped is None:
         skipped = skipped_item_ids(project=project, user=user, now=now)
+    target = Coalesce("target_overlap", Value(project.overlap))
     return (
         Item.objects.filter(project=project, final_value__isnull=True)
+        # Cheap column test first: in round 1 every annotation takes a slot, so an item whose
+        # annotation_count reached its target is full without running the COUNT subqueries.
+        .filter(Q(round__gt=1) | Q(annotation_count__lt=target))
         .filter(Q(final_reviewer__isnull=True) | ~Q(final_reviewer_id=user.pk))
         .filter(~Exists(mine) | asked_again)
         .exclude(pk__in=skipped)
         .alias(
             taken=taken_slots(now),
-            target=Coalesce("target_overlap", Value(project.overlap)),
+            target=target,
         )
         .filter(taken__lt=F("target"))
     )
