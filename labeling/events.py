@@ -35,7 +35,12 @@ def enqueue(name: str, args: list[int | str]) -> None:
             return
         task.apply(args=args, throw=True)
         return
-    app.send_task(name, args=args)
+    try:
+        app.send_task(name, args=args)
+    except Exception:
+        # The write this event follows is already committed; a broker outage must not turn
+        # it into an error for the user. The next project recompute catches up.
+        logger.exception("could not enqueue %s%s", name, args)
 
 
 def enqueue_on_commit(name: str, args: list[int | str]) -> None:
