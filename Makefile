@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 
 # The web server and a Celery worker together, on SQLite and the filesystem broker.
 run: install
-	mkdir -p var/celery/queue var/celery/processed var/media
+	mkdir -p var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Open http://$(HOST):$(PORT)/ and log in as one of the users above."
