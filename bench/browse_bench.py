@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "browse-bench-only-not-a-real-secret-key")
 
-import django
+from pg_setup import django_on_postgres
 
 RUNS = 15
 PROJECT_NAME = "browse-bench"
@@ -34,31 +34,9 @@ LABELS = ("positive", "negative", "neutral")
 
 def main() -> None:
     n_items = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (this bench is about PostgreSQL).")
-    _ensure_database(url)
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
+    django_on_postgres()
     project, lead = _seed(n_items)
     _report(project, lead, n_items)
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg2
-
-    base, name = url.rsplit("/", 1)
-    connection = psycopg2.connect(f"{base}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def _seed(n_items: int):

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
+from pg_setup import django_on_postgres
 
 RUNS = 15
 PROJECT_NAME = "review-queue-bench"
@@ -31,32 +31,10 @@ ANNOTATORS = ("bench-ann-1", "bench-ann-2", "bench-ann-3")
 
 def main() -> None:
     n_items = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (this bench is about PostgreSQL).")
-    database_create(url)
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
+    django_on_postgres()
     project, reviewer = seed(n_items)
     report(project, reviewer, n_items)
 
-
-def database_create(url: str) -> None:
-    """Create the benchmark database when missing (connects to the server's 'postgres' db)."""
-    import psycopg2
-
-    server, name = url.rsplit("/", 1)
-    connection = psycopg2.connect(f"{server}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def seed(n_items: int):
