@@ -6,21 +6,19 @@ and selectors do the work; domain errors become 404/403 through `_project`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontend.views.access import member_page
 from guidelines import selectors, services
 from guidelines.markdown import render_markdown
-from labeling.exceptions import AccordError, NotFound, PermissionDenied
+from labeling.exceptions import AccordError, NotFound
 from labeling.models import Item, Role
 from labeling.permissions import role_of
 from review.models import Cause, ReviewDecision
@@ -30,20 +28,7 @@ GAP_LIMIT = 200  # guideline-gap items shown at once, newest decisions first
 STALE_SHOWN = 500  # stale items listed; "send all back" still covers every one
 
 
-def _http_errors(view: View) -> View:
-    """Turn the selectors' NotFound/PermissionDenied into Django's 404/403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(error.message) from error
-
-    return wrapper
+_http_errors = member_page  # NotFound -> 404, PermissionDenied -> 403
 
 
 def _annotate_url(project_id: int) -> str:

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from labeling.exceptions import NotFound, PermissionDenied
+from frontend.views.access import member_page
 
 View = Callable[..., HttpResponse]
 
 
-def review_page(view: View) -> View:
-    """Log-in required; outsiders get 404 and annotators 403 from the selectors' domain errors."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(error.message) from error
-
-    return wrapper
+# Review pages: outsiders 404, annotators 403 (the selectors raise the domain errors).
+review_page = member_page
 
 
 def value_text(value: Any) -> str:
