@@ -217,7 +217,9 @@ def test_import_items_command_prints_each_error_and_fails(project, tmp_path, cap
 
 def test_ids_added_by_someone_else_during_the_import_fail_cleanly(project, tmp_path, monkeypatch):
     ItemFactory(project=project, external_id="a2")
-    monkeypatch.setattr("labeling.importers.check._check_existing", lambda *args: None)  # as if pass 1 ran first
+    # As if the ids were looked up before someone else added a2 (pass 1, or the empty-project shortcut).
+    monkeypatch.setattr("labeling.importers.check._check_existing", lambda *args: None)
+    monkeypatch.setattr("labeling.importers.one_pass.project_has_items", lambda project: False)
     path = jsonl_write(tmp_path / "i.jsonl", [item_line("a1", alice="positive"), item_line("a2")])
 
     details = failed_import(project, path)

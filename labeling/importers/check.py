@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from labeling.importers.images import ImageProblem, image_inspect
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.sources import RecordStream
-from labeling.importers.staging import Stage
 from labeling.importers.validate import record_check
 from labeling.models import Item, Project
 
@@ -26,6 +25,8 @@ Progress = Callable[[int, int], None]
 @dataclass
 class CheckResult:
     items: int = 0
+    annotations: int = 0  # as they will be written (after dedupe)
+    predictions: int = 0
     annotators: set[str] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
 
@@ -40,13 +41,11 @@ def records_check(
     project: Project,
     dedupe: bool,
     progress: Progress | None = None,
-    stage: Stage | None = None,
 ) -> CheckResult:
     """Check every record of `opened`; stops early once MAX_ERRORS problems are collected.
 
     Keeps one set of the file's ids (strings) to find repeats; ids already in the project
-    are looked up LOOKUP_BATCH at a time. With a `stage`, checked records are also staged
-    for pass 2 (until the first error, after which staging is pointless).
+    are looked up LOOKUP_BATCH at a time.
     """
     result = CheckResult()
     seen: set[str] = set()
@@ -55,9 +54,7 @@ def records_check(
         if isinstance(record, RowError):
             result.errors.append(record)
         else:
-            _check_one(record, project, dedupe, opened, seen, result)
-            if stage is not None and not result.errors:
-                stage.add(record)
+            record_problems(record, project, dedupe, opened, seen, result)
             waiting.append(record)
             if len(waiting) >= LOOKUP_BATCH:
                 _check_existing(project, waiting, result)
@@ -71,15 +68,18 @@ def records_check(
     return result
 
 
-def _check_one(
+def record_problems(
     record: ItemRecord, project: Project, dedupe: bool, opened: RecordStream, seen: set[str], result: CheckResult
 ) -> None:
+    """Add the record's problems (repeated id, schema, repeated annotator, image) to `result`."""
     result.items += 1
     if record.external_id in seen:
         result.errors.append(RowError(record.line, f"duplicate id {record.external_id} (it appears earlier in the file)"))
     seen.add(record.external_id)
     result.errors.extend(record_check(record, schema=project.schema, dedupe=dedupe))
     result.annotators.update(annotation.annotator for annotation in record.annotations)
+    result.annotations += len(record.annotations)
+    result.predictions += len(record.predictions)
     if opened.images is not None and record.image_name:
         try:
             image_inspect(opened.images, record.image_name)

@@ -1,7 +1,7 @@
 """Pass 2 of an import from records: write them in large batches, in the caller's transaction.
 
 Used for SQLite (bulk_create) and for imports that store image files; text imports on
-PostgreSQL take the staged path (labeling.importers.staging). On PostgreSQL a background
+PostgreSQL take the one-pass path (labeling.importers.one_pass). On PostgreSQL a background
 thread COPYs each batch (ids taken from the sequence first) while the main thread parses the
 next one. Only ids (ints) are kept, so memory does not grow with the file.
 """

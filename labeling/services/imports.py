@@ -1,14 +1,16 @@
 """Import items, annotations and predictions from a file, all or nothing; import jobs.
 
-`import_file` reads the file twice: pass 1 checks everything and raises ImportFailed with
-every problem it found (nothing is written); pass 2 writes in large batches inside one
-transaction. `import_job_create` stores an upload; a Celery task runs it (`import_job_run`).
+On PostgreSQL a text import reads the file once: each record is checked and COPYed in one
+transaction, which a problem anywhere rolls back (labeling.importers.one_pass). Elsewhere
+(SQLite, or image files to store) `import_file` reads the file twice: pass 1 checks
+everything and raises ImportFailed with every problem it found (nothing is written); pass 2
+writes in large batches inside one transaction. `import_job_create` stores an upload; a
+Celery task runs it (`import_job_run`).
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -24,10 +26,10 @@ from django.utils.text import get_valid_filename
 
 from labeling.events import PROJECT_CHANGED, enqueue_on_commit
 from labeling.exceptions import ImportFailed
-from labeling.importers.check import MAX_ERRORS, records_check
+from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
+from labeling.importers.one_pass import records_copy
 from labeling.importers.records import RowError
 from labeling.importers.sources import RecordStream, format_detect, records_open
-from labeling.importers.staging import Stage
 from labeling.importers.validate import record_check
 from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, JobStatus, Membership, Project, Role
@@ -65,50 +67,51 @@ def import_file(
 
     fmt 'auto' goes by the file name. `dedupe` keeps the first of repeated (item, annotator)
     pairs instead of reporting them. `images` is a zip or folder the items' data.image paths
-    point into. `progress(done, total)` is called as the file is read (total = both passes).
-    Raises ImportFailed(details=[{"line", "message"}, ...]) and writes nothing when any
-    record is bad. Afterwards the review app recomputes the project's agreement.
+    point into. `progress(done, total)` is called as the file is read (total = the bytes of
+    every pass). Raises ImportFailed(details=[{"line", "message"}, ...]) and writes nothing
+    when any record is bad. Afterwards the review app recomputes the project's agreement.
     """
-    with tempfile.TemporaryDirectory(prefix="accord-import-") as folder:
-        stage = _stage_for(Path(folder), path, fmt=fmt, images=images)
-        try:
-            annotators = _check_pass(project, path, fmt=fmt, dedupe=dedupe, images=images, progress=progress, stage=stage)
-        finally:
-            if stage is not None:
-                stage.close()
-        try:
+    one_pass = connection.vendor == "postgresql" and images is None and format_detect(path, fmt) != "images"
+    try:
+        if one_pass:
+            counts = _import_one_pass(project, path, fmt=fmt, dedupe=dedupe, actor=actor, progress=progress)
+        else:
+            annotators = _check_pass(project, path, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
             with transaction.atomic():
-                if stage is not None:
-                    counts = _staged_write_pass(project, stage, annotators, progress=progress, total=Path(path).stat().st_size)
-                else:
-                    counts = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
-                audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
-                enqueue_on_commit(PROJECT_CHANGED, [project.pk])
-        except IntegrityError as error:
-            # Pass 1 saw no clash, so another writer added the same ids in between.
-            logger.warning("import into project %s hit a constraint: %s", project.pk, error)
-            raise ImportFailed(
-                "Items with the same ids were added while this import ran; nothing was imported",
-                details=[{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}],
-            ) from None
+                counts = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
+                _imported(project, actor, counts)
+    except IntegrityError as error:
+        # Checks saw no clash, so another writer added the same ids in between.
+        logger.warning("import into project %s hit a constraint: %s", project.pk, error)
+        raise ImportFailed(
+            "Items with the same ids were added while this import ran; nothing was imported",
+            details=[{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}],
+        ) from None
     if counts.items >= ANALYZE_AFTER:
         _statistics_refresh()
     return counts
 
 
-def _stage_for(folder: Path, path: str | Path, *, fmt: str, images: str | Path | None) -> Stage | None:
-    """A Stage when pass 2 can COPY staged rows: PostgreSQL, and no image files to store."""
-    if connection.vendor != "postgresql" or images is not None or format_detect(path, fmt) == "images":
-        return None
-    return Stage(folder, now=timezone.now())
+def _import_one_pass(
+    project: Project, path: str | Path, *, fmt: str, dedupe: bool, actor: AbstractBaseUser | None, progress: Progress | None
+) -> ImportCounts:
+    """PostgreSQL text imports: check and COPY in one read, in one transaction."""
+    with transaction.atomic(), records_open(path, fmt=fmt, kind=project.kind) as opened:
+        checked, annotator_ids = records_copy(
+            opened, project=project, dedupe=dedupe, now=timezone.now(), resolve=lambda names: _annotators(project, names), progress=progress
+        )
+        _raise_problems(checked)
+        counts = ImportCounts(checked.items, checked.annotations, checked.predictions, len(annotator_ids))
+        _imported(project, actor, counts)
+    return counts
 
 
-def _check_pass(
-    project: Project, path: str | Path, *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None, stage: Stage | None
-) -> set[str]:
-    """Pass 1: raise ImportFailed listing every problem; return the annotator names."""
-    with records_open(path, fmt=fmt, kind=project.kind, images=images) as opened:
-        checked = records_check(opened, project=project, dedupe=dedupe, progress=_halves(progress, first=True), stage=stage)
+def _imported(project: Project, actor: AbstractBaseUser | None, counts: ImportCounts) -> None:
+    audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
+    enqueue_on_commit(PROJECT_CHANGED, [project.pk])
+
+
+def _raise_problems(checked: CheckResult) -> None:
     if checked.errors:
         more = f" (stopped at the first {MAX_ERRORS})" if checked.full else ""
         count = len(checked.errors)
@@ -116,16 +119,14 @@ def _check_pass(
             f"The import has {count} problem{'s' if count != 1 else ''}{more}; nothing was imported",
             details=[error.as_dict() for error in checked.errors],
         )
+
+
+def _check_pass(project: Project, path: str | Path, *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> set[str]:
+    """Pass 1: raise ImportFailed listing every problem; return the annotator names."""
+    with records_open(path, fmt=fmt, kind=project.kind, images=images) as opened:
+        checked = records_check(opened, project=project, dedupe=dedupe, progress=_halves(progress, first=True))
+    _raise_problems(checked)
     return checked.annotators
-
-
-def _staged_write_pass(project: Project, stage: Stage, annotators: set[str], *, progress: Progress | None, total: int) -> ImportCounts:
-    """Pass 2 from the staged rows (see labeling.importers.staging)."""
-    annotator_ids = _annotators(project, annotators)
-    report = _halves(progress, first=False)
-    scaled = None if report is None else (lambda done, items: report(done * total // max(items, 1), total))
-    counts = stage.write(project=project, annotator_ids=annotator_ids, progress=scaled)
-    return ImportCounts(counts.items, counts.annotations, counts.predictions, len(annotator_ids))
 
 
 def _write_pass(project: Project, path: str | Path, annotators: set[str], *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> ImportCounts:
@@ -276,9 +277,10 @@ def _finish(job: ImportJob, status: str, *, errors: list[dict[str, object]] | No
 def _progress_writer(job_id: int):  # type: ignore[no-untyped-def]
     """A progress callback that writes bytes_done/bytes_total where pollers can see it.
 
-    Inside the import's transaction (pass 2) the main connection is busy and its writes are
-    invisible to others, so on PostgreSQL the update goes through a short-lived thread (its
-    own connection, autocommit). SQLite allows one writer at a time: pass 2 reports at the end.
+    On PostgreSQL the import's connection is busy (COPY thread) and inside its transaction,
+    where writes are invisible to others, so the update goes through a short-lived thread (its
+    own connection, autocommit). SQLite allows one writer at a time: pass 1 reports as it
+    goes, pass 2 at the end.
     """
     last = [-1]
 
@@ -287,12 +289,12 @@ def _progress_writer(job_id: int):  # type: ignore[no-untyped-def]
         if percent == last[0]:
             return
         last[0] = percent
-        if done * 2 <= total:  # pass 1 runs outside the import's transaction
-            ImportJob.objects.filter(pk=job_id).update(bytes_done=done, bytes_total=total)
-        elif connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
             worker = threading.Thread(target=_update_elsewhere, args=(job_id, done, total))
             worker.start()
             worker.join()
+        elif done * 2 <= total:  # pass 1 runs outside the import's transaction
+            ImportJob.objects.filter(pk=job_id).update(bytes_done=done, bytes_total=total)
 
     return update
 
