@@ -30,72 +30,81 @@ import time
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
 from django.utils import timezone
 
 from labeling.exceptions import GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.policies import policy_for
+from labeling.policies.base import Phase, phase_select_sql
 from labeling.policies.pool import (
+    ACTIVE,
+    ASSIGNMENT,
+    ITEM,
     SKIP_MEMORY,
     claimable_items,
+    db_time,
     live_leases,
-    taken_slots,
+    pool_sql,
+    skipped_item_ids,
+    taken_slots_now,
 )
+from labeling.rows import columns, fetch_one
 
+PROJECT = Project._meta.db_table
+MEMBERSHIP = Membership._meta.db_table
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
 MAX_LEASES = 2  # the current item and one fetched ahead by the labeling screen
 CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
 
 
-def claim_phases(
-    *,
-    project: Project,
-    user: AbstractBaseUser,
-    now: datetime,
-    rng: random.Random,
-    skipped: list[int] | None = None,
-) -> list[QuerySet[Item]]:
-    """Ordered querysets to claim from, in turn: the policy's order, regular or gold first.
+def claim_phases(*, project: Project, user: AbstractBaseUser, rng: random.Random) -> list[Phase]:
+    """Phases to claim from, in turn: the policy's order, regular or gold first.
 
     The pool is items below the project's overlap (the index on (project, annotation_count,
     id) keeps that range cheap) plus reopened and escalated items, which can sit above it;
     in_progress_first puts those first, since they carry the most annotations.
     """
-    items = claimable_items(project=project, user=user, now=now, skipped=skipped)
-    pool = items.filter(
-        Q(annotation_count__lt=project.overlap) | Q(round__gt=1) | Q(target_overlap__isnull=False)
+    in_range = (
+        f"({ITEM}.annotation_count < %s OR {ITEM}.round > 1 OR {ITEM}.target_overlap IS NOT NULL)"
     )
-    policy = policy_for(project.ordering)
-    regular = policy(pool.filter(is_gold=False), project=project, user=user)
-    gold = policy(pool.filter(is_gold=True), project=project, user=user)
+    phases = policy_for(project.ordering)(project=project, user=user)
+    regular = [phase.narrowed(f"{in_range} AND {ITEM}.is_gold = %s", (project.overlap, False)) for phase in phases]
+    gold = [phase.narrowed(f"{in_range} AND {ITEM}.is_gold = %s", (project.overlap, True)) for phase in phases]
     serve_gold = project.gold_rate > 0 and rng.random() < project.gold_rate
     return gold + regular if serve_gold else regular + gold
 
 
-def _room_left(item: Item, *, project: Project, now: datetime) -> bool:
-    """Re-count the item's taken slots with a fresh read; call it holding the item's row lock."""
-    taken = Item.objects.filter(pk=item.pk).values_list(taken_slots(now), flat=True).get()
-    return int(taken) < (item.target_overlap or project.overlap)
+def candidate_ids(
+    *, project: Project, user: AbstractBaseUser, now: datetime | None = None, rng: random.Random | None = None
+) -> list[int]:
+    """Every item the user could claim now, in the order the engine would try them (no locks)."""
+    now = now or timezone.now()
+    pool = pool_sql(project=project, user_id=user.pk, now=now, skipped=skipped_item_ids(project=project, user=user, now=now))
+    ids: list[int] = []
+    for phase in claim_phases(project=project, user=user, rng=rng or random.Random(0)):  # noqa: S311
+        sql, params = phase_select_sql(phase, pool, ids, limit=None, lock=False)
+        ids.extend(item.pk for item in Item.objects.raw(sql, params))
+    return ids
 
 
 def _lease(
-    item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+    item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random, lapsed: int
 ) -> Assignment:
     """Write the lease, showing a pre-label on the project's share of items that have one.
 
     Lapsed leases on the item are marked `expired` first (they stopped counting already).
     """
-    Assignment.objects.filter(
-        item=item, status=AssignmentStatus.ACTIVE, expires_at__lte=now
-    ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
+    if lapsed:
+        Assignment.objects.filter(
+            item=item, status=AssignmentStatus.ACTIVE, expires_at__lte=now
+        ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
     shown = (
         project.show_prelabels
         and Prediction.objects.filter(item=item).exists()
         and rng.random() < project.prelabel_share
     )
-    return Assignment.objects.create(
+    lease = Assignment.objects.create(
         project=project,
         item=item,
         annotator=user,
@@ -103,10 +112,12 @@ def _lease(
         prelabel_shown=shown,
         expires_at=now + timedelta(minutes=project.lease_minutes),
     )
+    return lease
 
 
 def _claim(
-    phases: list[QuerySet[Item]],
+    phases: list[Phase],
+    pool: tuple[str, list[object]],
     *,
     project: Project,
     user: AbstractBaseUser,
@@ -121,14 +132,20 @@ def _claim(
     tried: list[int] = []
     for phase in phases:
         for _attempt in range(CLAIM_ATTEMPTS):
-            locked = phase.exclude(pk__in=tried).select_for_update(skip_locked=True, of=("self",))
-            item = locked.first()
+            sql, params = phase_select_sql(phase, pool, tried, limit=1, lock=True)
+            item = next(iter(Item.objects.raw(sql, params)), None)
             if item is None:
                 break
-            if _room_left(item, project=project, now=now):
-                return _lease(item, project=project, user=user, now=now, rng=rng), False
+            taken, lapsed = taken_slots_now(item.pk, round_=item.round, now=now)
+            if taken < (item.target_overlap or project.overlap):
+                return _lease(item, project=project, user=user, now=now, rng=rng, lapsed=lapsed), False
             tried.append(item.pk)
-    contended = any(phase.exclude(pk__in=tried).exists() for phase in phases)
+    contended = False
+    for phase in phases:
+        sql, params = phase_select_sql(phase, pool, tried, limit=1, lock=False)
+        if next(iter(Item.objects.raw(sql, params)), None) is not None:
+            contended = True
+            break
     return None, contended
 
 
@@ -140,13 +157,11 @@ def own_leases(
     One read; the user's lapsed leases are marked `expired` on the way.
     """
     rows = list(
-        Assignment.objects.filter(project=project, annotator_id=user.pk)
-        .filter(
-            Q(status=AssignmentStatus.ACTIVE)
-            | Q(status=AssignmentStatus.SKIPPED, finished_at__gte=now - SKIP_MEMORY)
+        Assignment.objects.raw(
+            f"SELECT * FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
+            " AND (status = %s OR (status = %s AND finished_at >= %s)) ORDER BY id",
+            [project.pk, user.pk, ACTIVE, AssignmentStatus.SKIPPED.value, db_time(now - SKIP_MEMORY)],
         )
-        .select_related("item")
-        .order_by("id")
     )
     active = [row for row in rows if row.status == AssignmentStatus.ACTIVE]
     lapsed = [lease.pk for lease in active if lease.expires_at <= now]
@@ -158,21 +173,33 @@ def own_leases(
     return live, [row.item_id for row in rows if row.status == AssignmentStatus.SKIPPED]
 
 
+def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, Membership]:
+    """Read the project with the user's member row, locking that row (one claim at a time per
+    annotator). NotFound for outsiders, GuidelineAckRequired (409) before acknowledgement."""
+    lock = " FOR UPDATE OF m" if connection.features.has_select_for_update_of else ""
+    found = fetch_one(
+        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
+        f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",
+        [project_id, user.pk],
+        [Project, Membership],
+    )
+    if found is None:
+        raise NotFound("No such project")
+    project, membership = found
+    if membership.acknowledged_version < project.guideline_version:
+        raise GuidelineAckRequired(
+            f"Read and acknowledge guideline version {project.guideline_version} first",
+            details={"version": project.guideline_version},
+        )
+    return project, membership  # type: ignore[return-value]
+
+
 def _next_once(
-    project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random, ahead: bool
+    project_id: int, user: AbstractBaseUser, now: datetime, rng: random.Random, ahead: bool
 ) -> tuple[Assignment | None, bool]:
     """One claim transaction; see `next_item`. Returns (lease, contended)."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update().filter(project=project, user_id=user.pk).first()
-        )
-        if membership is None:
-            raise NotFound("No such project")
-        if membership.acknowledged_version < project.guideline_version:
-            raise GuidelineAckRequired(
-                f"Read and acknowledge guideline version {project.guideline_version} first",
-                details={"version": project.guideline_version},
-            )
+        project, _membership = _member_project(project_id, user)
         live, skipped = own_leases(project=project, user=user, now=now)
         if live and not ahead:
             return live[0], False
@@ -180,12 +207,13 @@ def _next_once(
             return live[-1], False
         # Items the user already holds are kept out, as well as the ones they skipped.
         excluded = skipped + [lease.item_id for lease in live]
-        phases = claim_phases(project=project, user=user, now=now, rng=rng, skipped=excluded)
-        return _claim(phases, project=project, user=user, now=now, rng=rng)
+        pool = pool_sql(project=project, user_id=user.pk, now=now, skipped=excluded)
+        phases = claim_phases(project=project, user=user, rng=rng)
+        return _claim(phases, pool, project=project, user=user, now=now, rng=rng)
 
 
 def next_item(
-    project: Project,
+    project: Project | int,
     user: AbstractBaseUser,
     *,
     ahead: bool = False,
@@ -200,12 +228,14 @@ def next_item(
     newly claimed item; a user never holds more than MAX_LEASES. When every claimable row is
     locked by rival claims, it ends its transaction (holding no locks) and retries after a
     short jittered pause, so None really means "done".
+    `project` may be an id (the project is read with the member row either way).
     Raises NotFound for non-members and GuidelineAckRequired (409) while the member has not
     acknowledged the guideline version in force. `now` and `rng` are for tests.
     """
     rng = rng or random.Random()  # noqa: S311 - sampling shares, not secrets
+    project_id = project if isinstance(project, int) else project.pk
     for attempt in range(CONTENDED_RETRIES):
-        assignment, contended = _next_once(project, user, now or timezone.now(), rng, ahead)
+        assignment, contended = _next_once(project_id, user, now or timezone.now(), rng, ahead)
         if assignment is not None or not contended:
             return assignment
         time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))  # noqa: S311 - jitter

@@ -11,7 +11,7 @@ from django.utils import timezone
 from labeling import assignment as engine
 from labeling.exceptions import AssignmentClosed, GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Membership, OrderingPolicy, Role
-from labeling.services.annotations import assignment_release, assignment_skip
+from labeling.services.annotations import annotation_submit, assignment_release, assignment_skip
 from tests.factories import (
     AnnotationFactory,
     AssignmentFactory,
@@ -55,8 +55,7 @@ def test_random_order_is_stable_per_annotator_and_differs_between_annotators(pro
     now = timezone.now()
 
     def order(user):
-        phases = engine.claim_phases(project=project, user=user, now=now, rng=random.Random(1))
-        return [pk for phase in phases for pk in phase.values_list("pk", flat=True)]
+        return engine.candidate_ids(project=project, user=user, now=now, rng=random.Random(1))
 
     first, again, other = order(annotators[0]), order(annotators[0]), order(annotators[1])
     assert first == again
@@ -271,3 +270,34 @@ def test_ahead_holds_one_more_lease_for_prefetching_and_no_more(project, annotat
     assert engine.next_item(project, annotator, ahead=True).pk == ahead.pk
     assert engine.next_item(project, annotator).pk == first.pk
     assert Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.ACTIVE).count() == 2
+
+
+def test_submit_after_an_annotation_of_the_same_item_was_imported_is_refused_and_stores_nothing(
+    project, annotator
+):
+    item = items_for(project, 1)[0]
+    lease = engine.next_item(project, annotator)
+    imported = AnnotationFactory(item=item, annotator=annotator, value={"label": "negative"})
+
+    with pytest.raises(AssignmentClosed, match="already labeled"):
+        annotation_submit(assignment_id=lease.pk, user=annotator, value={"label": "positive"})
+
+    lease.refresh_from_db()
+    imported.refresh_from_db()
+    assert lease.status == AssignmentStatus.ACTIVE
+    assert imported.value == {"label": "negative"}
+    assert item.annotations.count() == 1
+
+
+def test_candidate_ids_list_the_pool_in_claim_order_and_the_claim_takes_the_first(project, annotators):
+    project.overlap = 2
+    project.save(update_fields=["overlap"])
+    fresh, started, full = items_for(project, 3)
+    annotate(started, annotators[1])
+    for user in annotators[1:]:
+        annotate(full, user)
+
+    order = engine.candidate_ids(project=project, user=annotators[0])
+
+    assert order == [started.pk, fresh.pk]
+    assert engine.next_item(project, annotators[0]).item_id == order[0]

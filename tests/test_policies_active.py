@@ -5,15 +5,19 @@ from __future__ import annotations
 import pytest
 
 from labeling import assignment as engine
-from labeling.models import Item, OrderingPolicy
+from labeling.models import OrderingPolicy
 from labeling.policies import rare, uncertainty
 from tests.factories import ItemFactory, PredictionFactory
 from tests.factories_prelabel import ModelVersionFactory
 
+POLICY_NAMES = {uncertainty.candidates: OrderingPolicy.UNCERTAINTY_FIRST, rare.candidates: OrderingPolicy.RARE_FIRST}
+
 
 def order(policy, project, user):
-    phases = policy(Item.objects.filter(project=project), project=project, user=user)
-    return [pk for phase in phases for pk in phase.values_list("pk", flat=True)]
+    """The item ids the engine would try for `user`, in order, under `policy`."""
+    project.ordering = POLICY_NAMES[policy]
+    project.save(update_fields=["ordering"])
+    return engine.candidate_ids(project=project, user=user)
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling import assignment as engine
-from labeling.exceptions import NotFound
-from labeling.models import Annotation, Assignment, Project
+from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
 from labeling.services.annotations import (
     annotation_edit,
@@ -93,12 +92,9 @@ class ProjectNextApi(APIView):
     """
 
     def post(self, request: Request, project_id: int) -> Response:
-        project = Project.objects.filter(pk=project_id).first()
-        if project is None:
-            raise NotFound("No such project")
         ahead = request.data.get("ahead") is True if isinstance(request.data, dict) else False
-        # next_item checks the membership itself.
-        assignment = engine.next_item(project, request.user, ahead=ahead)
+        # next_item reads the project with the membership (NotFound for outsiders).
+        assignment = engine.next_item(project_id, request.user, ahead=ahead)
         if assignment is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         body = {"assignment": assignment_payload(assignment), "item": item_payload(assignment)}

@@ -8,16 +8,15 @@ be computed early. Fresh items follow in id (import) order. Both orders follow t
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
 
-from labeling.models import Item, Project
+from labeling.models import Project
+from labeling.policies.base import Phase
+from labeling.policies.pool import ITEM
 
 
-def candidates(
-    items: QuerySet[Item], *, project: Project, user: AbstractBaseUser
-) -> list[QuerySet[Item]]:
+def candidates(*, project: Project, user: AbstractBaseUser) -> list[Phase]:
     """Started items (most annotations first), then untouched items in id order."""
     return [
-        items.filter(annotation_count__gt=0).order_by("-annotation_count", "id"),
-        items.filter(annotation_count=0).order_by("id"),
+        Phase(f"{ITEM}.annotation_count > 0", order_by=f"{ITEM}.annotation_count DESC, {ITEM}.id"),
+        Phase(f"{ITEM}.annotation_count = 0"),
     ]

@@ -1,31 +1,36 @@
-"""The pool: which items an annotator may claim right now (every ordering policy orders it).
+"""The pool: which items an annotator may claim right now, as one SQL condition on the item table.
 
-See labeling.assignment for the rules; this module only builds the querysets and expressions.
+See labeling.assignment for the rules. The condition is plain SQL because the claim runs on
+every "next" request: composing the same filter with the ORM (correlated subqueries, Exists,
+Coalesce) cost several milliseconds of Python per request, more than the query itself. It is
+written once here and used twice: by the claim (labeling.assignment, raw SQL under FOR UPDATE
+SKIP LOCKED) and by `claimable_items` (a queryset, for counts and progress).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
+
+ITEM = Item._meta.db_table
+ASSIGNMENT = Assignment._meta.db_table
+ANNOTATION = Annotation._meta.db_table
+ACTIVE = AssignmentStatus.ACTIVE.value
+
+
+def db_time(now: datetime) -> object:
+    """`now` as a raw-SQL parameter (SQLite stores datetimes as text in Django's format)."""
+    return connection.ops.adapt_datetimefield_value(now)
 
 
 def live_leases(now: datetime) -> Q:
@@ -33,26 +38,62 @@ def live_leases(now: datetime) -> Q:
     return Q(status=AssignmentStatus.ACTIVE, expires_at__gt=now)
 
 
-def _count(queryset: QuerySet[Assignment] | QuerySet[Annotation]) -> Coalesce:
-    """A correlated COUNT(*) over `queryset` (already filtered on the outer item), 0 if none."""
-    grouped = queryset.order_by().values("item_id").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(grouped), Value(0))
-
-
-def _reopened_for(user_id: int) -> Q:
-    """Items whose `reopened_for` list holds `user_id` (JSON containment differs per vendor)."""
+def _reopened_for_sql(user_id: int) -> tuple[str, list[object]]:
+    """The item's `reopened_for` is empty or lists `user_id` (JSON containment per vendor)."""
     if connection.vendor == "postgresql":
-        return Q(reopened_for__contains=[user_id])
-    table = Item._meta.db_table
-    sql = f'EXISTS (SELECT 1 FROM json_each("{table}"."reopened_for") WHERE json_each.value = %s)'  # noqa: S608 - table name is ours
-    return Q(RawSQL(sql, (user_id,), output_field=BooleanField()))  # noqa: S611 - parameterised
+        return (
+            f"({ITEM}.reopened_for = '[]'::jsonb OR {ITEM}.reopened_for @> %s::jsonb)",
+            [json.dumps([user_id])],
+        )
+    return (
+        f"(json_array_length({ITEM}.reopened_for) = 0"
+        f" OR EXISTS (SELECT 1 FROM json_each({ITEM}.reopened_for) WHERE json_each.value = %s))",
+        [user_id],
+    )
 
 
-def taken_slots(now: datetime) -> Coalesce:
-    """Live leases plus annotations of the item's current round, as an expression on Item."""
-    live = Assignment.objects.filter(live_leases(now), item=OuterRef("pk"))
-    done = Annotation.objects.filter(item=OuterRef("pk"), round=OuterRef("round"))
-    return _count(live) + _count(done)
+def id_list_sql(column: str, ids: Sequence[int], *, negate: bool = True) -> tuple[str, list[object]]:
+    """`column NOT IN (...)` (or IN) over `ids`; an always-true/false test when empty."""
+    if not ids:
+        return ("1 = 1" if negate else "1 = 0"), []
+    marks = ", ".join(["%s"] * len(ids))
+    return f"{column} {'NOT IN' if negate else 'IN'} ({marks})", [int(pk) for pk in ids]
+
+
+def pool_sql(
+    *, project: Project, user_id: int, now: datetime, skipped: Sequence[int]
+) -> tuple[str, list[object]]:
+    """(condition on the item table, params): the items `user_id` may claim in `project` at `now`.
+
+    - not settled, and not settled by this user (a reviewer never labels what they reviewed);
+    - the user has no annotation on it, or it was sent back to a later round and they are asked
+      again (`reopened_for` empty or listing them);
+    - live leases plus annotations of the current round are below its target (`target_overlap`,
+      else the project's overlap); the annotation_count test comes first because it is a column
+      read that rules out full round-1 items before any subquery runs;
+    - not in `skipped` (the user's recent skips and the leases they hold).
+    """
+    reopened, reopened_params = _reopened_for_sql(user_id)
+    not_skipped, skipped_params = id_list_sql(f"{ITEM}.id", skipped)
+    mine = f"SELECT 1 FROM {ANNOTATION} mine WHERE mine.item_id = {ITEM}.id AND mine.annotator_id = %s"
+    target = f"COALESCE({ITEM}.target_overlap, %s)"
+    sql = f"""
+        {ITEM}.project_id = %s
+        AND {ITEM}.final_value IS NULL
+        AND ({ITEM}.round > 1 OR {ITEM}.annotation_count < {target})
+        AND ({ITEM}.final_reviewer_id IS NULL OR {ITEM}.final_reviewer_id <> %s)
+        AND (NOT EXISTS ({mine})
+             OR (EXISTS ({mine} AND mine.round < {ITEM}.round) AND {reopened}))
+        AND {not_skipped}
+        AND (SELECT COUNT(*) FROM {ASSIGNMENT} lease
+             WHERE lease.item_id = {ITEM}.id AND lease.status = %s AND lease.expires_at > %s)
+          + (SELECT COUNT(*) FROM {ANNOTATION} done
+             WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target}"""
+    params: list[object] = [
+        project.pk, project.overlap, user_id, user_id, user_id, *reopened_params,
+        *skipped_params, ACTIVE, db_time(now), project.overlap,
+    ]
+    return sql, params
 
 
 def skipped_item_ids(*, project: Project, user: AbstractBaseUser, now: datetime) -> list[int]:
@@ -70,28 +111,29 @@ def skipped_item_ids(*, project: Project, user: AbstractBaseUser, now: datetime)
 def claimable_items(
     *, project: Project, user: AbstractBaseUser, now: datetime, skipped: list[int] | None = None
 ) -> QuerySet[Item]:
-    """Items of `project` that `user` may claim at `now`, unordered (see the module docstring).
+    """Items of `project` that `user` may claim at `now`, unordered (see `pool_sql`).
 
     `skipped` (the user's recently skipped item ids) is read here when the caller has not.
     """
-    mine = Annotation.objects.filter(item=OuterRef("pk"), annotator_id=user.pk)
-    asked_again = Exists(mine.filter(round__lt=OuterRef("round"))) & (
-        Q(reopened_for=[]) | _reopened_for(user.pk)
-    )
     if skipped is None:
         skipped = skipped_item_ids(project=project, user=user, now=now)
-    target = Coalesce("target_overlap", Value(project.overlap))
-    return (
-        Item.objects.filter(project=project, final_value__isnull=True)
-        # Cheap column test first: in round 1 every annotation takes a slot, so an item whose
-        # annotation_count reached its target is full without running the COUNT subqueries.
-        .filter(Q(round__gt=1) | Q(annotation_count__lt=target))
-        .filter(Q(final_reviewer__isnull=True) | ~Q(final_reviewer_id=user.pk))
-        .filter(~Exists(mine) | asked_again)
-        .exclude(pk__in=skipped)
-        .alias(
-            taken=taken_slots(now),
-            target=target,
-        )
-        .filter(taken__lt=F("target"))
-    )
+    sql, params = pool_sql(project=project, user_id=user.pk, now=now, skipped=skipped)
+    condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - parameterised
+    return Item.objects.filter(project=project).filter(Q(condition))
+
+
+def taken_slots_now(item_id: int, *, round_: int, now: datetime) -> tuple[int, int]:
+    """(live leases plus current-round annotations, lapsed active leases) of one item.
+
+    A fresh read: call it holding the item's row lock, after the claim query's snapshot.
+    """
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {ASSIGNMENT} WHERE item_id = %s AND status = %s AND expires_at > %s)
+          + (SELECT COUNT(*) FROM {ANNOTATION} WHERE item_id = %s AND round = %s),
+          (SELECT COUNT(*) FROM {ASSIGNMENT} WHERE item_id = %s AND status = %s AND expires_at <= %s)"""
+    stamp = db_time(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item_id, ACTIVE, stamp, item_id, round_, item_id, ACTIVE, stamp])
+        taken, lapsed = cursor.fetchone()
+    return int(taken), int(lapsed)

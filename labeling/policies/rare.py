@@ -9,33 +9,28 @@ in_progress_first order. Kinds without a class per item (spans, boxes) fall back
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q
 
-from labeling.models import Item, Project
+from labeling.models import Project
 from labeling.policies import in_progress
+from labeling.policies.base import Phase
 from labeling.prelabel import active
 
 KEYS = {"single": "value__label", "rating": "value__rating"}
 
 
-def candidates(
-    items: QuerySet[Item], *, project: Project, user: AbstractBaseUser
-) -> list[QuerySet[Item]]:
+def candidates(*, project: Project, user: AbstractBaseUser) -> list[Phase]:
     """One phase per predicted label (rarest first), then the rest in in_progress_first order."""
     version = active.current_version(project)
     key = KEYS.get(project.kind)
     if version is None or key is None:
-        return in_progress.candidates(items, project=project, user=user)
-    predictions = active.predictions_of(project, version)
-    margin = predictions.filter(item_id=OuterRef("pk")).values("margin")
+        return in_progress.candidates(project=project, user=user)
+    margin, margin_params = active.margin_sql(project, version)
     phases = []
     for label in active.labels_rarest_first(project, version):
         wanted = int(label) if project.kind == "rating" else label
-        ids = predictions.filter(Q(**{key: wanted})).values("item_id")
-        phases.append(
-            items.filter(pk__in=ids)
-            .annotate(model_margin=Subquery(margin[:1]))
-            .order_by(F("model_margin").asc(nulls_last=True), "id")
-        )
-    rest = items.exclude(pk__in=predictions.values("item_id"))
-    return [*phases, *in_progress.candidates(rest, project=project, user=user)]
+        labelled, params = active.predicted_items_sql(project, version, Q(**{key: wanted}))
+        phases.append(Phase(labelled, params, f"{margin} ASC NULLS LAST, {active.ITEM}.id", margin_params))
+    predicted, params = active.predicted_items_sql(project, version)
+    rest = [phase.narrowed(f"NOT {predicted}", params) for phase in in_progress.candidates(project=project, user=user)]
+    return [*phases, *rest]

@@ -9,25 +9,20 @@ order, so a project without a model still works.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from labeling.models import Item, Project
+from labeling.models import Project
 from labeling.policies import in_progress
+from labeling.policies.base import Phase
 from labeling.prelabel import active
 
 
-def candidates(
-    items: QuerySet[Item], *, project: Project, user: AbstractBaseUser
-) -> list[QuerySet[Item]]:
+def candidates(*, project: Project, user: AbstractBaseUser) -> list[Phase]:
     """Predicted items by ascending margin, then the rest in in_progress_first order."""
     version = active.current_version(project)
     if version is None:
-        return in_progress.candidates(items, project=project, user=user)
-    margin = active.predictions_of(project, version).filter(item_id=OuterRef("pk")).values("margin")
-    predicted = (
-        active.with_prediction(items, project, version)
-        .annotate(model_margin=Subquery(margin[:1]))
-        .order_by(F("model_margin").asc(nulls_last=True), "id")
-    )
-    rest = items.exclude(pk__in=active.predictions_of(project, version).values("item_id"))
-    return [predicted, *in_progress.candidates(rest, project=project, user=user)]
+        return in_progress.candidates(project=project, user=user)
+    predicted, params = active.predicted_items_sql(project, version)
+    margin, margin_params = active.margin_sql(project, version)
+    first = Phase(f"{predicted}", params, f"{margin} ASC NULLS LAST, {active.ITEM}.id", margin_params)
+    rest = [phase.narrowed(f"NOT {predicted}", params) for phase in in_progress.candidates(project=project, user=user)]
+    return [first, *rest]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from labeling.models import Item, ModelVersion, Prediction, Project
 from labeling.prelabel.labels import class_of
+
+ITEM = Item._meta.db_table
 
 
 def current_version(project: Project) -> str | None:
@@ -52,6 +54,23 @@ def labels_rarest_first(project: Project, version: str) -> list[str]:
     return sorted(predicted, key=lambda label: (human[label], predicted[label], label))
 
 
-def with_prediction(items: QuerySet[Item], project: Project, version: str) -> QuerySet[Item]:
-    """Items having a prediction of `version` (a subquery in WHERE, no join: safe to lock)."""
-    return items.filter(pk__in=predictions_of(project, version).values("item_id"))
+def predicted_items_sql(project: Project, version: str, only: Q | None = None) -> tuple[str, tuple[object, ...]]:
+    """SQL `item.id IN (...)`: items with a prediction of `version` (narrowed by `only`).
+
+    A subquery in WHERE, not a join, so the claim can lock item rows with SKIP LOCKED.
+    """
+    predictions = predictions_of(project, version)
+    if only is not None:
+        predictions = predictions.filter(only)
+    sql, params = predictions.order_by().values("item_id").query.sql_with_params()
+    return f"{ITEM}.id IN ({sql})", tuple(params)
+
+
+def margin_sql(project: Project, version: str) -> tuple[str, tuple[object, ...]]:
+    """SQL for the item's smallest margin under `version` (NULL without one), to order by."""
+    table = Prediction._meta.db_table
+    sql = (
+        f"(SELECT MIN(p.margin) FROM {table} p"  # noqa: S608 - table names are ours
+        f" WHERE p.item_id = {ITEM}.id AND p.project_id = %s AND p.model_version = %s)"
+    )
+    return sql, (project.pk, version)

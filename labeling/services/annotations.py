@@ -10,14 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from labeling import events
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
-from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
+from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
+from labeling.rows import columns, fetch_one
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
 
@@ -31,17 +32,27 @@ def _validated(project: Project, item: Item, value: object) -> dict[str, Any]:
 
 
 def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
-    """Lock and return the caller's assignment; NotFound for anyone else's or a missing one."""
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("item", "project")
-        # The membership join: removed members lose their leases.
-        .filter(pk=assignment_id, annotator_id=user.pk, project__memberships__user_id=user.pk)
-        .first()
+    """Lock and return the caller's assignment with its item and project (one statement).
+
+    NotFound for anyone else's or a missing one; the membership join means removed members
+    lose their leases.
+    """
+    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    found = fetch_one(
+        f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"
+        f" FROM {Assignment._meta.db_table} a"
+        f" JOIN {Item._meta.db_table} i ON i.id = a.item_id"
+        f" JOIN {Project._meta.db_table} p ON p.id = a.project_id"
+        f" JOIN {Membership._meta.db_table} m ON m.project_id = a.project_id AND m.user_id = a.annotator_id"
+        f" WHERE a.id = %s AND a.annotator_id = %s{lock}",
+        [assignment_id, user.pk],
+        [Assignment, Item, Project],
     )
-    if assignment is None:
+    if found is None:
         raise NotFound("No such assignment")
-    return assignment
+    assignment, item, project = found
+    assignment.item, assignment.project = item, project  # type: ignore[attr-defined]
+    return assignment  # type: ignore[return-value]
 
 
 def _ensure_still_held(assignment: Assignment, now: datetime) -> None:
@@ -62,12 +73,18 @@ def _ensure_still_held(assignment: Assignment, now: datetime) -> None:
 def _store(
     assignment: Assignment, user: AbstractBaseUser, fields: dict[str, Any], now: datetime
 ) -> Annotation:
-    """Create the annotation, or update the user's earlier-round one; keep the item's count."""
-    annotation = (
-        Annotation.objects.select_for_update()
-        .filter(item_id=assignment.item_id, annotator_id=user.pk)
-        .first()
-    )
+    """Create the annotation, or update the user's earlier-round one; keep the item's count.
+
+    In round 1 nobody can hold an earlier annotation of the item (the claim rules them out), so
+    the lookup is skipped; an annotation imported meanwhile trips the unique constraint.
+    """
+    annotation = None
+    if assignment.item.round > 1:
+        annotation = (
+            Annotation.objects.select_for_update()
+            .filter(item_id=assignment.item_id, annotator_id=user.pk)
+            .first()
+        )
     if annotation is None:
         annotation = Annotation.objects.create(
             project_id=assignment.project_id,
@@ -102,6 +119,24 @@ def annotation_submit(
     ValueInvalid (400). Enqueues review.process_submitted_annotation after commit.
     """
     now = timezone.now()
+    try:
+        return _submit(assignment_id, user, now, value, lead_time_ms=lead_time_ms, unsure=unsure, comment=comment)
+    except IntegrityError as error:
+        # Only the one-annotation-per-annotator constraint can fail here (see `_store`).
+        raise AssignmentClosed("You have already labeled this item") from error
+
+
+def _submit(
+    assignment_id: int,
+    user: AbstractBaseUser,
+    now: datetime,
+    value: object,
+    *,
+    lead_time_ms: int | None,
+    unsure: bool,
+    comment: str,
+) -> Annotation:
+    """The transaction of `annotation_submit`."""
     with transaction.atomic():
         assignment = _own_assignment(assignment_id, user)
         _ensure_still_held(assignment, now)
