@@ -13,7 +13,7 @@ on an item, every 2xx submit stored. Exit status 1 on any invariant break.
 from __future__ import annotations
 
 import argparse
-import http.client
+import asyncio
 import json
 import os
 import random
@@ -22,7 +22,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 LABELS = ["positive", "negative", "neutral"]
+WARM_UP_S = 3.0  # load before the measured window: each server process's first requests import code
 SCHEMA = {"kind": "single", "data": "text", "labels": [{"value": v} for v in LABELS]}
 
 
@@ -39,9 +39,15 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--overlap", type=int, default=3)
+    parser.add_argument(
+        "--rate", type=float, default=0.0,
+        help="paced load: submits/s offered by all annotators together (0: each loops flat out)",
+    )
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker")
     parser.add_argument("--clean", action="store_true", help="delete earlier bench projects first")
+    parser.add_argument("--reuse", action="store_true", help="run on the latest bench project (no seeding)")
     return parser.parse_args()
 
 
@@ -52,6 +58,11 @@ def seed(args: argparse.Namespace) -> tuple[int, list[str]]:
 
     from labeling.models import Item, Membership, Project
 
+    if args.reuse:
+        project = Project.objects.filter(name__startswith="assign-bench").order_by("-id").first()
+        if project is not None:
+            members = project.memberships.select_related("user").order_by("id")[: args.annotators]
+            return project.pk, [Token.objects.get_or_create(user=m.user)[0].key for m in members]
     if args.clean:
         Project.objects.filter(name__startswith="assign-bench").delete()
     project = Project.objects.create(
@@ -88,7 +99,7 @@ def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen[bytes]
     }
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-        "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
+        "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
         "--keep-alive", "30", "--log-level", "warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -103,44 +114,96 @@ def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen[bytes]
     raise SystemExit("gunicorn did not start")
 
 
-class Annotator(threading.Thread):
-    """Loop next -> submit until the deadline, timing each request."""
+class Annotator:
+    """One simulated annotator: loop next -> submit until the deadline, timing each request.
 
-    def __init__(self, port: int, token: str, project_id: int, deadline: float) -> None:
-        super().__init__(daemon=True)
-        self.port, self.project_id, self.deadline = port, project_id, deadline
-        self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    A coroutine on one keep-alive connection with a minimal HTTP/1.1 client: the 50 annotators
+    share one event loop, so the load generator costs little CPU next to the server it
+    measures (50 threads with http.client took half a core of the two here). With `interval`
+    the annotator starts a cycle every `interval` seconds (a fixed schedule, as people who
+    read before they click); latency is counted from the scheduled start, so a server that
+    falls behind is charged for the wait.
+    """
+
+    def __init__(
+        self, port: int, token: str, project_id: int, window: tuple[float, float], interval: float
+    ) -> None:
+        self.port, self.project_id, self.interval = port, project_id, interval
+        self.measure_from, self.deadline = window  # cycles before measure_from warm the server up
+        self.token = token
         self.next_ms: list[float] = []
         self.submit_ms: list[float] = []
         self.stored: list[int] = []  # assignment ids whose submit answered 2xx
+        self.counted = 0  # of those, submits in the measured window
         self.errors: list[str] = []
         self.rng = random.Random(token)
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    def call(self, conn: http.client.HTTPConnection, path: str, body: dict | None, sink: list[float]) -> tuple[int, dict]:
-        started = time.perf_counter()
-        conn.request("POST", path, body=json.dumps(body or {}), headers=self.headers)
-        response = conn.getresponse()
-        raw = response.read()
-        sink.append((time.perf_counter() - started) * 1000)
-        return response.status, (json.loads(raw) if raw else {})
+    async def call(self, path: str, body: dict | None) -> tuple[int, dict]:
+        if self.streams is None:  # first call, or the server closed the last connection
+            self.streams = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = self.streams
+        payload = json.dumps(body or {}).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {self.token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
+        writer.write(head.encode() + payload)
+        status_line = await reader.readline()
+        length, close = 0, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection" and value.strip().lower() == b"close":
+                close = True
+        raw = await reader.readexactly(length) if length else b""
+        if close:  # gunicorn's sync workers answer one request per connection
+            writer.close()
+            self.streams = None
+        return int(status_line.split()[1]), (json.loads(raw) if raw else {})
 
-    def run(self) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        while time.monotonic() < self.deadline:
-            status, body = self.call(conn, f"/api/projects/{self.project_id}/next", None, self.next_ms)
+    async def run(self) -> None:
+        # Spread the first cycles over one interval so the paced annotators do not march in step.
+        scheduled = time.monotonic() + self.rng.random() * self.interval
+        while True:
+            now = time.monotonic()
+            if scheduled > now:
+                await asyncio.sleep(scheduled - now)
+            else:
+                scheduled = now if not self.interval else scheduled
+            if scheduled >= self.deadline:
+                break
+            counted = scheduled >= self.measure_from
+            status, body = await self.call(f"/api/projects/{self.project_id}/next", None)
+            if counted:
+                self.next_ms.append((time.monotonic() - scheduled) * 1000)
             if status == 204:
-                return
+                break
             if status != 200:
                 self.errors.append(f"next {status}")
+                scheduled += self.interval
                 continue
             assignment = body["assignment"]["id"]
             value = {"label": self.rng.choice(LABELS)}
             payload = {"value": value, "lead_time_ms": self.rng.randint(500, 9000)}
-            status, _ = self.call(conn, f"/api/assignments/{assignment}/submit", payload, self.submit_ms)
+            began = time.monotonic()
+            status, _ = await self.call(f"/api/assignments/{assignment}/submit", payload)
+            if counted:
+                self.submit_ms.append((time.monotonic() - began) * 1000)
             if 200 <= status < 300:
                 self.stored.append(assignment)
+                self.counted += counted
             else:
                 self.errors.append(f"submit {status}")
+            scheduled += self.interval
+        if self.streams is not None:
+            self.streams[1].close()
+
+
+async def load(annotators: list[Annotator]) -> None:
+    await asyncio.gather(*(annotator.run() for annotator in annotators))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -169,12 +232,13 @@ def invariants(project_id: int, overlap: int, stored: list[int]) -> dict[str, in
     return {"items_over_overlap": over, "annotator_twice_on_item": twice, "submits_not_stored": len(stored) - found}
 
 
-def report(annotators: list[Annotator], seconds: float, breaks: dict[str, int]) -> None:
+def report(annotators: list[Annotator], seconds: float, breaks: dict[str, int], rate: float) -> None:
     next_ms = [ms for a in annotators for ms in a.next_ms]
     submit_ms = [ms for a in annotators for ms in a.submit_ms]
-    stored = sum(len(a.stored) for a in annotators)
+    stored = sum(a.counted for a in annotators)
     errors = [e for a in annotators for e in a.errors]
-    print(f"annotators {len(annotators)}, {seconds:.1f} s of load")
+    mode = f"paced at {rate:g} submits/s offered" if rate else "flat out (no pause between cycles)"
+    print(f"annotators {len(annotators)}, {mode}, {seconds:.1f} s of load")
     print(f"requests/s {(len(next_ms) + len(submit_ms)) / seconds:.1f}")
     print(f"submits/s {stored / seconds:.1f} ({stored} stored)")
     print(f"next   p50 {percentile(next_ms, 0.5):.1f} ms  p95 {percentile(next_ms, 0.95):.1f} ms  (n={len(next_ms)})")
@@ -198,19 +262,17 @@ def main() -> int:
     port = free_port()
     server = start_server(args, port)
     try:
-        deadline = time.monotonic() + args.duration
-        annotators = [Annotator(port, token, project_id, deadline) for token in tokens]
-        began = time.monotonic()
-        for annotator in annotators:
-            annotator.start()
-        for annotator in annotators:
-            annotator.join(args.duration + 60)
-        seconds = time.monotonic() - began
+        measure_from = time.monotonic() + WARM_UP_S
+        window = (measure_from, measure_from + args.duration)
+        interval = len(tokens) / args.rate if args.rate else 0.0
+        annotators = [Annotator(port, token, project_id, window, interval) for token in tokens]
+        asyncio.run(load(annotators))
+        seconds = args.duration  # cycles scheduled inside the window are counted
     finally:
         server.terminate()
         server.wait(20)
     breaks = invariants(project_id, args.overlap, [pk for a in annotators for pk in a.stored])
-    report(annotators, seconds, breaks)
+    report(annotators, seconds, breaks, args.rate)
     return 1 if any(breaks.values()) else 0
 
 
