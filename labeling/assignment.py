@@ -49,7 +49,7 @@ from labeling.policies.pool import (
     skipped_item_ids,
     taken_slots_now,
 )
-from labeling.rows import columns, fetch_one
+from labeling.rows import columns, fetch_one, insert
 
 PROJECT = Project._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -104,14 +104,18 @@ def _lease(
         and Prediction.objects.filter(item=item).exists()
         and rng.random() < project.prelabel_share
     )
-    lease = Assignment.objects.create(
-        project=project,
-        item=item,
-        annotator=user,
-        round=item.round,
-        prelabel_shown=shown,
-        expires_at=now + timedelta(minutes=project.lease_minutes),
-    )
+    lease = insert(Assignment, {
+        "project_id": project.pk,
+        "item_id": item.pk,
+        "annotator_id": user.pk,
+        "status": AssignmentStatus.ACTIVE,
+        "round": item.round,
+        "prelabel_shown": bool(shown),
+        "created_at": now,
+        "expires_at": now + timedelta(minutes=project.lease_minutes),
+        "finished_at": None,
+    })
+    lease.item, lease.project = item, project
     return lease
 
 

@@ -57,3 +57,28 @@ def fetch_one(sql: str, params: Sequence[object], models: Sequence[type[Model]])
         instances.append(model.from_db(connection.alias, None, values))
         start += len(names)
     return instances
+
+
+def insert(model: type[M], values: dict[str, Any]) -> M:
+    """INSERT one row of `model` from field values (attnames, e.g. `item_id`); return the instance.
+
+    Every field without a database default must be given (auto_now fields included): this is
+    the ORM's create() without the per-call query compilation, for the hot write paths.
+    """
+    meta = model._meta
+    fields = [meta.get_field(name) for name in values]
+    params = [field.get_db_prep_save(values[name], connection) for name, field in zip(values, fields, strict=True)]
+    names = ", ".join(f'"{field.column}"' for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - our tables
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f' RETURNING "{meta.pk.column}"'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    instance = model(**values)
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

@@ -11,14 +11,13 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from labeling import events
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
-from labeling.rows import columns, fetch_one
+from labeling.rows import columns, fetch_one, insert
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
 
@@ -86,14 +85,19 @@ def _store(
             .first()
         )
     if annotation is None:
-        annotation = Annotation.objects.create(
-            project_id=assignment.project_id,
-            item_id=assignment.item_id,
-            annotator_id=user.pk,
-            created_at=now,
+        annotation = insert(Annotation, {
+            "project_id": assignment.project_id,
+            "item_id": assignment.item_id,
+            "annotator_id": user.pk,
+            "created_at": now,
+            "updated_at": now,
             **fields,
-        )
-        Item.objects.filter(pk=assignment.item_id).update(annotation_count=F("annotation_count") + 1)
+        })
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1 WHERE id = %s",
+                [assignment.item_id],
+            )
         return annotation
     for name, field_value in fields.items():
         setattr(annotation, name, field_value)
@@ -142,7 +146,7 @@ def _submit(
         _ensure_still_held(assignment, now)
         project, item = assignment.project, assignment.item
         fields = {
-            "assignment": assignment,
+            "assignment_id": assignment.pk,
             "value": _validated(project, item, value),
             "guideline_version": project.guideline_version,
             "lead_time_ms": None if lead_time_ms is None else min(max(lead_time_ms, 0), MAX_LEAD_TIME_MS),
@@ -154,7 +158,7 @@ def _submit(
         annotation = _store(assignment, user, fields, now)
         assignment.status = AssignmentStatus.SUBMITTED
         assignment.finished_at = now
-        assignment.save(update_fields=["status", "finished_at"])
+        Assignment.objects.filter(pk=assignment.pk).update(status=assignment.status, finished_at=now)
         events.enqueue_on_commit(events.ANNOTATION_SUBMITTED, [item.pk])
     return annotation
 
