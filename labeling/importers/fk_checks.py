@@ -22,6 +22,8 @@ from typing import Any
 
 from django.db import DatabaseError
 
+from labeling.importers.bulk_session import setting_try
+
 logger = logging.getLogger(__name__)
 
 _ORPHANS = (
@@ -35,17 +37,11 @@ def triggers_off(cursor: Any, project_id: int) -> bool:
     cursor.execute("SELECT id FROM labeling_project WHERE id = %s FOR KEY SHARE", [project_id])
     if cursor.fetchone() is None:
         raise DatabaseError(f"project {project_id} no longer exists")
-    cursor.execute("SAVEPOINT accord_fk")
-    try:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        cursor.execute("ROLLBACK TO SAVEPOINT accord_fk")
-        logger.info("no privilege to set session_replication_role; foreign keys are checked per row")
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        return False
-    finally:
-        cursor.execute("RELEASE SAVEPOINT accord_fk")
-    return True
+    if setting_try(cursor, "SET LOCAL session_replication_role = replica"):
+        return True
+    logger.info("no privilege to set session_replication_role; foreign keys are checked per row")
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    return False
 
 
 def triggers_on(cursor: Any) -> None:

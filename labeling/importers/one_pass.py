@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import connection
 
 from labeling.importers import fk_checks
+from labeling.importers.bulk_session import bulk_settings
 from labeling.importers.check import MAX_ERRORS, PROGRESS_EVERY, CheckResult, record_problems
 from labeling.importers.copy_lines import LineBuilder, copy_tables
 from labeling.importers.copy_stream import CopyBatch, CopyStream
@@ -38,6 +39,7 @@ def records_copy(
     """
     tables = copy_tables(project.pk, now)
     with connection.cursor() as cursor:
+        bulk_settings(cursor)
         bypass = fk_checks.triggers_off(cursor, project.pk)
         since = fk_checks.last_ids(cursor) if bypass else {}
     look_up = project_has_items(project)

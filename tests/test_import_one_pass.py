@@ -1,0 +1,102 @@
+"""The one-pass import (check and COPY together): a late problem still leaves nothing behind.
+
+Batches are made tiny so that many of them are written before the bad line is read. These
+run on both databases (SQLite takes the two-pass path, which must behave the same); the
+tests of the PostgreSQL-only machinery (trigger bypass, its checks, settings) skip elsewhere.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
+
+from labeling.exceptions import ImportFailed
+from labeling.importers import fk_checks
+from labeling.importers.bulk_session import setting_try
+from labeling.models import Annotation, Item, Membership
+from labeling.services.imports import import_file
+from tests.factories import ItemFactory
+from tests.factories_import import item_line, jsonl_write
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tiny_batches(monkeypatch):
+    monkeypatch.setattr("labeling.importers.one_pass.BATCH_ITEMS", 3)
+
+
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-pass machinery is PostgreSQL's")
+
+
+def many_lines(count, **annotations):
+    return [item_line(f"i{n}", f"text {n}", **annotations) for n in range(count)]
+
+
+def test_a_bad_line_after_many_written_batches_leaves_nothing_behind(project, tmp_path):
+    lines = many_lines(40, newcomer="positive")
+    lines[37] = item_line("i37", newcomer="not-a-label")
+    path = jsonl_write(tmp_path / "i.jsonl", lines)
+
+    with pytest.raises(ImportFailed) as failure:
+        import_file(project=project, path=path)
+
+    assert failure.value.details == [
+        {"line": 38, "message": "item i37: annotation by newcomer: label 'not-a-label' is not in the schema (negative, neutral, positive)"}
+    ]
+    assert (Item.objects.count(), Annotation.objects.count()) == (0, 0)
+    assert not get_user_model().objects.filter(username="newcomer").exists()
+    assert not Membership.objects.filter(project=project).exists()
+
+
+def test_every_problem_after_the_first_is_still_reported(project, tmp_path):
+    ItemFactory(project=project, external_id="i30")
+    lines = many_lines(40)
+    lines[5] = "{oops"
+    lines[20] = item_line("i3")
+    path = jsonl_write(tmp_path / "i.jsonl", lines)
+
+    with pytest.raises(ImportFailed) as failure:
+        import_file(project=project, path=path)
+
+    assert [error["line"] for error in failure.value.details] == [6, 21, 31]
+    assert "already exists in the project" in failure.value.details[2]["message"]
+    assert list(Item.objects.values_list("external_id", flat=True)) == ["i30"]
+
+
+def test_a_clean_import_in_many_batches_writes_every_row_once(project, tmp_path):
+    path = jsonl_write(tmp_path / "i.jsonl", many_lines(10, alice="positive", bob="negative"))
+
+    counts = import_file(project=project, path=path)
+
+    assert (counts.items, counts.annotations, counts.annotators) == (10, 20, 2)
+    items = dict(Item.objects.values_list("external_id", "annotation_count"))
+    assert items == {f"i{n}": 2 for n in range(10)}
+    assert sorted(Annotation.objects.filter(annotator__username="bob").values_list("item__external_id", flat=True)) == sorted(items)
+
+
+def test_import_without_the_trigger_privilege_checks_keys_per_row(project, tmp_path, monkeypatch):
+    postgres_only()
+    monkeypatch.setattr(fk_checks, "setting_try", lambda cursor, statement: False)
+    path = jsonl_write(tmp_path / "i.jsonl", many_lines(7, alice="positive"))
+
+    counts = import_file(project=project, path=path)
+
+    assert (counts.items, counts.annotations) == (7, 7)
+
+
+def test_a_refused_setting_leaves_the_transaction_usable(db):
+    postgres_only()
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert setting_try(cursor, "SET LOCAL wal_compression = bogus") is False
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_reference_check_refuses_annotators_that_do_not_exist(project):
+    postgres_only()
+    with transaction.atomic(), connection.cursor() as cursor, pytest.raises(DatabaseError, match="deleted during the import"):
+        fk_checks.references_check(cursor, project_id=project.pk, user_ids={987654321}, since={})
