@@ -44,12 +44,12 @@ from labeling.policies.pool import (
     SKIP_MEMORY,
     claimable_items,
     db_time,
+    insert_lease_if_room,
     live_leases,
     pool_sql,
     skipped_item_ids,
-    taken_slots_now,
 )
-from labeling.rows import columns, fetch_one, insert
+from labeling.rows import columns, fetch_one
 
 PROJECT = Project._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -89,32 +89,32 @@ def candidate_ids(
 
 
 def _lease(
-    item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random, lapsed: int
-) -> Assignment:
-    """Write the lease, showing a pre-label on the project's share of items that have one.
+    item: Item, *, project: Project, user: AbstractBaseUser, now: datetime, rng: random.Random
+) -> Assignment | None:
+    """Write the lease if the item still has room, else None (see `insert_lease_if_room`).
 
-    Lapsed leases on the item are marked `expired` first (they stopped counting already).
+    A pre-label is shown on the project's share of items that have one.
     """
-    if lapsed:
-        Assignment.objects.filter(
-            item=item, status=AssignmentStatus.ACTIVE, expires_at__lte=now
-        ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
     shown = (
         project.show_prelabels
         and Prediction.objects.filter(item=item).exists()
         and rng.random() < project.prelabel_share
     )
-    lease = insert(Assignment, {
+    values: dict[str, object] = {
         "project_id": project.pk,
         "item_id": item.pk,
         "annotator_id": user.pk,
-        "status": AssignmentStatus.ACTIVE,
+        "status": AssignmentStatus.ACTIVE.value,
         "round": item.round,
         "prelabel_shown": bool(shown),
         "created_at": now,
         "expires_at": now + timedelta(minutes=project.lease_minutes),
-        "finished_at": None,
-    })
+    }
+    pk = insert_lease_if_room(values, target=item.target_overlap or project.overlap, now=now)
+    if pk is None:
+        return None
+    lease = Assignment(pk=pk, **values)
+    lease._state.adding, lease._state.db = False, connection.alias
     lease.item, lease.project = item, project
     return lease
 
@@ -140,9 +140,9 @@ def _claim(
             item = next(iter(Item.objects.raw(sql, params)), None)
             if item is None:
                 break
-            taken, lapsed = taken_slots_now(item.pk, round_=item.round, now=now)
-            if taken < (item.target_overlap or project.overlap):
-                return _lease(item, project=project, user=user, now=now, rng=rng, lapsed=lapsed), False
+            lease = _lease(item, project=project, user=user, now=now, rng=rng)
+            if lease is not None:
+                return lease, False
             tried.append(item.pk)
     contended = False
     for phase in phases:

@@ -122,18 +122,31 @@ def claimable_items(
     return Item.objects.filter(project=project).filter(Q(condition))
 
 
-def taken_slots_now(item_id: int, *, round_: int, now: datetime) -> tuple[int, int]:
-    """(live leases plus current-round annotations, lapsed active leases) of one item.
+def insert_lease_if_room(values: dict[str, object], *, target: int, now: datetime) -> int | None:
+    """INSERT the lease (`values`: Assignment attnames) only while the item has a free slot.
 
-    A fresh read: call it holding the item's row lock, after the claim query's snapshot.
+    The statement re-counts the item's live leases and current-round annotations itself: run
+    after the claim locked the item row, it takes a fresh snapshot, so a rival's lease committed
+    after the claim query began is counted. Lapsed leases of the item are marked `expired` on
+    the way (they stopped counting already). Returns the new id, or None when the item is full.
     """
-    sql = f"""
-        SELECT
-          (SELECT COUNT(*) FROM {ASSIGNMENT} WHERE item_id = %s AND status = %s AND expires_at > %s)
-          + (SELECT COUNT(*) FROM {ANNOTATION} WHERE item_id = %s AND round = %s),
-          (SELECT COUNT(*) FROM {ASSIGNMENT} WHERE item_id = %s AND status = %s AND expires_at <= %s)"""
-    stamp = db_time(now)
+    fields = [Assignment._meta.get_field(name) for name in values if values[name] is not None]
+    params = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
+    names = ", ".join(field.column for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    item_id, round_, stamp = values["item_id"], values["round"], db_time(now)
+    room = f"""
+        (SELECT COUNT(*) FROM {ASSIGNMENT} WHERE item_id = %s AND status = %s AND expires_at > %s)
+        + (SELECT COUNT(*) FROM {ANNOTATION} WHERE item_id = %s AND round = %s) < %s"""
+    room_params = [item_id, ACTIVE, stamp, item_id, round_, target]
+    expire = f"UPDATE {ASSIGNMENT} SET status = %s, finished_at = %s WHERE item_id = %s AND status = %s AND expires_at <= %s"
+    expire_params = [AssignmentStatus.EXPIRED.value, stamp, item_id, ACTIVE, stamp]
+    insert = f"INSERT INTO {ASSIGNMENT} ({names}) SELECT {marks} WHERE {room} RETURNING id"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [item_id, ACTIVE, stamp, item_id, round_, item_id, ACTIVE, stamp])
-        taken, lapsed = cursor.fetchone()
-    return int(taken), int(lapsed)
+        if connection.vendor == "postgresql":  # one round trip
+            cursor.execute(f"WITH lapsed AS ({expire}) {insert}", [*expire_params, *params, *room_params])
+        else:
+            cursor.execute(expire, expire_params)
+            cursor.execute(insert, [*params, *room_params])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
