@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from labeling.exporters.jsonl import line_of
+from labeling.exporters.jsonl import annotation_json, line_of
 from labeling.exporters.rows import row_chunks
 from labeling.models import Project
 
@@ -12,7 +12,7 @@ from labeling.models import Project
 def export_json_array(project: Project, *, include: str = "all") -> Iterator[str]:
     """Yield text chunks that together form one JSON array (one item per line inside it)."""
     opened = False
-    for rows in row_chunks(project, include=include):
+    for rows in row_chunks(project, include=include, shape=annotation_json):
         body = ",\n".join(line_of(row) for row in rows)
         yield (",\n" if opened else "[\n") + body
         opened = True

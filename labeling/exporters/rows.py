@@ -8,10 +8,11 @@ JSON columns are read as text and carried as RawJSON (see labeling.exporters.enc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, TextField
 from django.db.models.functions import Cast
 
@@ -35,7 +36,7 @@ ITEM_FIELDS = (
 )
 ANNOTATION_FIELDS = (
     "item_id",
-    "annotator__username",
+    "annotator_id",
     "value_text",
     "created_at",
     "guideline_version",
@@ -53,78 +54,112 @@ def _raw(text: str | None) -> RawJSON | None:
     return None if text is None else RawJSON(text)
 
 
-def row_chunks(project: Project, *, include: str = "all") -> Iterator[list[dict[str, Any]]]:
+def annotation_dict(
+    annotator: str, value: str, created: str, version: int | None, lead_time: int | None, unsure: bool, comment: str
+) -> dict[str, Any]:
+    """An annotation of an export row (keys in the import format's order; flags only when set)."""
+    annotation = {
+        "annotator": annotator,
+        "value": RawJSON(value),
+        "created_at": created,
+        "guideline_version": version,
+        "lead_time_ms": lead_time,
+    }
+    if unsure:
+        annotation["unsure"] = True
+    if comment:
+        annotation["comment"] = comment
+    return annotation
+
+
+AnnotationShape = Callable[[str, str, str, "int | None", "int | None", bool, str], Any]
+
+
+RawChunk = tuple[list[tuple[Any, ...]], dict[int, list[Any]], dict[int, list[Any]]]
+
+
+def row_chunks(project: Project, *, include: str = "all", shape: AnnotationShape = annotation_dict) -> Iterator[list[dict[str, Any]]]:
     """Yield lists of export rows (dicts), CHUNK_ITEMS items per list, in item id order.
 
     include 'all': annotations, predictions, aggregate, agreement and final; 'aggregate':
-    the aggregated label and agreement only; 'final': the final label only.
+    the aggregated label and agreement only; 'final': the final label only. `shape` builds
+    each annotation (JSON Lines passes one that returns ready JSON text).
     """
+    for items, labels, guesses in raw_chunks(project, include=include, shape=shape):
+        yield [row_of(item, include, labels.get(item[0], []), guesses.get(item[0], [])) for item in items]
+
+
+def raw_chunks(project: Project, *, include: str, shape: AnnotationShape) -> Iterator[RawChunk]:
+    """Per chunk: the item tuples (ITEM_FIELDS), and annotations and predictions by item id."""
     last_id = 0
+    names = _Usernames()
     while True:
         items = list(
             Item.objects.filter(project=project, id__gt=last_id)
             .annotate(data_text=_text("data"), aggregate_text=_text("aggregate_value"), final_text=_text("final_value"))
             .order_by("id")
-            .values(*ITEM_FIELDS)[:CHUNK_ITEMS]
+            .values_list(*ITEM_FIELDS)[:CHUNK_ITEMS]
         )
         if not items:
             return
-        ids = [item["id"] for item in items]
+        ids = [item[0] for item in items]
         last_id = ids[-1]
-        labels = _annotations(ids) if include == "all" else {}
+        labels = _annotations(ids, names, shape) if include == "all" else {}
         guesses = _predictions(ids) if include == "all" else {}
-        yield [_row(item, include, labels.get(item["id"], []), guesses.get(item["id"], [])) for item in items]
+        yield items, labels, guesses
 
 
-def _row(item: dict[str, Any], include: str, labels: list[Any], guesses: list[Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": item["external_id"], "data": RawJSON(item["data_text"])}
+def row_of(item: tuple[Any, ...], include: str, labels: list[Any], guesses: list[Any]) -> dict[str, Any]:
+    """The export row (a dict in the import line's key order) of one item tuple."""
+    _, external_id, data, agreement, aggregate, confidence, method, final, reviewer, decided_at = item
+    row: dict[str, Any] = {"id": external_id, "data": RawJSON(data)}
     if include == "all":
         row["annotations"] = labels
         if guesses:
             row["predictions"] = guesses
     if include in ("all", "aggregate"):
-        if item["aggregate_text"] is not None:
-            row["aggregate"] = {
-                "value": _raw(item["aggregate_text"]),
-                "confidence": item["aggregate_confidence"],
-                "method": item["aggregate_method"],
-            }
-        if item["agreement"] is not None:
-            row["agreement"] = item["agreement"]
-    if include in ("all", "final") and item["final_text"] is not None:
-        row["final"] = {
-            "value": _raw(item["final_text"]),
-            "reviewer": item["final_reviewer__username"],
-            "decided_at": _time(item["final_decided_at"]),
-        }
+        if aggregate is not None:
+            row["aggregate"] = {"value": RawJSON(aggregate), "confidence": confidence, "method": method}
+        if agreement is not None:
+            row["agreement"] = agreement
+    if include in ("all", "final") and final is not None:
+        row["final"] = {"value": RawJSON(final), "reviewer": reviewer, "decided_at": _time(decided_at)}
     return row
 
 
-def _annotations(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+class _Usernames:
+    """Annotator id -> username, looked up once per export (a join per chunk costs more)."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+
+    def __call__(self, user_ids: set[int]) -> dict[int, str]:
+        missing = user_ids - self.names.keys()
+        if missing:
+            self.names.update(get_user_model().objects.filter(pk__in=missing).values_list("pk", "username"))
+        return self.names
+
+
+def _annotations(ids: list[int], usernames: _Usernames, shape: AnnotationShape) -> dict[int, list[Any]]:
     # By item id range only: a project filter tempts PostgreSQL into scanning the whole
     # project. Items of other projects inside the range are dropped below.
     wanted = set(ids)
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = (
+    found: dict[int, list[Any]] = defaultdict(list)
+    rows = list(
         Annotation.objects.filter(item_id__gte=ids[0], item_id__lte=ids[-1])
         .annotate(value_text=_text("value"))
         .order_by("item_id", "id")
         .values_list(*ANNOTATION_FIELDS)
     )
-    for item_id, annotator, value, created_at, version, lead_time, unsure, comment in rows:
+    names = usernames({row[1] for row in rows})
+    times: dict[datetime, str] = {}  # imported annotations share a few timestamps
+    for item_id, annotator_id, value, created_at, version, lead_time, unsure, comment in rows:
         if item_id not in wanted:
             continue
-        annotation = {
-            "annotator": annotator,
-            "value": RawJSON(value),
-            "created_at": _time(created_at),
-            "guideline_version": version,
-            "lead_time_ms": lead_time,
-        }
-        if unsure:
-            annotation["unsure"] = True
-        if comment:
-            annotation["comment"] = comment
+        created = times.get(created_at)
+        if created is None:
+            created = times[created_at] = created_at.isoformat()
+        annotation = shape(names[annotator_id], value, created, version, lead_time, unsure, comment)
         found[item_id].append(annotation)
     return found
 
