@@ -139,7 +139,15 @@ class Item(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "external_id"], name="item_unique_external_id"),
         ]
-        indexes = [models.Index(fields=["project", "annotation_count", "id"], name="item_progress_idx")]
+        indexes = [
+            models.Index(fields=["project", "annotation_count", "id"], name="item_progress_idx"),
+            # Reopened and escalated items: few, and the claim looks for them first.
+            models.Index(
+                fields=["project", "id"],
+                condition=Q(round__gt=1) | Q(target_overlap__isnull=False),
+                name="item_reopened_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id}:{self.external_id}"

@@ -1,8 +1,9 @@
 """in_progress_first (the default): finish items that already have annotations, then fresh ones.
 
-Items closest to their overlap come first, so labels complete item by item and agreement can
-be computed early. Fresh items follow in id (import) order. Both orders follow the
-(project, annotation_count, id) index.
+Reopened and escalated items come first (they carry the most annotations), then started items
+closest to their overlap, then fresh items in id (import) order. Each phase is a range of an
+index, so a claim reads only a few rows however far the project has progressed: the started
+phase stops below the overlap, or it would walk every completed item on each claim.
 """
 
 from __future__ import annotations
@@ -15,8 +16,17 @@ from labeling.policies.pool import ITEM
 
 
 def candidates(*, project: Project, user: AbstractBaseUser) -> list[Phase]:
-    """Started items (most annotations first), then untouched items in id order."""
+    """Reopened/escalated items (partial index), started items, then untouched items."""
     return [
-        Phase(f"{ITEM}.annotation_count > 0", order_by=f"{ITEM}.annotation_count DESC, {ITEM}.id"),
+        Phase(
+            f"({ITEM}.round > 1 OR {ITEM}.target_overlap IS NOT NULL)",
+            order_by=f"{ITEM}.annotation_count DESC, {ITEM}.id",
+        ),
+        # Most annotations first; ties newest first, which is the index read backwards.
+        Phase(
+            f"{ITEM}.annotation_count > 0 AND {ITEM}.annotation_count < %s",
+            (project.overlap,),
+            order_by=f"{ITEM}.annotation_count DESC, {ITEM}.id DESC",
+        ),
         Phase(f"{ITEM}.annotation_count = 0"),
     ]

@@ -33,6 +33,12 @@ def db_time(now: datetime) -> object:
     return connection.ops.adapt_datetimefield_value(now)
 
 
+# "OFFSET 0" keeps PostgreSQL from turning NOT EXISTS into a hash or merge anti-join over all
+# of the user's annotations (it did with fresh statistics, 11 ms per claim at 200 annotations
+# each); probed row by row, a claim that stops at the first eligible item reads a few rows.
+_PROBE_PER_ROW = " OFFSET 0"
+
+
 def live_leases(now: datetime) -> Q:
     """Assignments that hold a slot right now: active and not past their expiry."""
     return Q(status=AssignmentStatus.ACTIVE, expires_at__gt=now)
@@ -67,7 +73,10 @@ def pool_sql(
 
     - not settled, and not settled by this user (a reviewer never labels what they reviewed);
     - the user has no annotation on it, or it was sent back to a later round and they are asked
-      again (`reopened_for` empty or listing them);
+      again (`reopened_for` empty or listing them). Written as one NOT EXISTS (a user has at
+      most one annotation per item), which PostgreSQL runs as an anti-join probing the
+      (item, annotator) index row by row (see _PROBE_PER_ROW); the OR of two EXISTS made it
+      hash all of the user's annotations on every claim;
     - live leases plus annotations of the current round are below its target (`target_overlap`,
       else the project's overlap); the annotation_count test comes first because it is a column
       read that rules out full round-1 items before any subquery runs;
@@ -76,21 +85,21 @@ def pool_sql(
     reopened, reopened_params = _reopened_for_sql(user_id)
     not_skipped, skipped_params = id_list_sql(f"{ITEM}.id", skipped)
     mine = f"SELECT 1 FROM {ANNOTATION} mine WHERE mine.item_id = {ITEM}.id AND mine.annotator_id = %s"
+    mine_end = _PROBE_PER_ROW if connection.vendor == "postgresql" else ""
     target = f"COALESCE({ITEM}.target_overlap, %s)"
     sql = f"""
         {ITEM}.project_id = %s
         AND {ITEM}.final_value IS NULL
         AND ({ITEM}.round > 1 OR {ITEM}.annotation_count < {target})
         AND ({ITEM}.final_reviewer_id IS NULL OR {ITEM}.final_reviewer_id <> %s)
-        AND (NOT EXISTS ({mine})
-             OR (EXISTS ({mine} AND mine.round < {ITEM}.round) AND {reopened}))
+        AND NOT EXISTS ({mine} AND NOT (mine.round < {ITEM}.round AND {reopened}){mine_end})
         AND {not_skipped}
         AND (SELECT COUNT(*) FROM {ASSIGNMENT} lease
              WHERE lease.item_id = {ITEM}.id AND lease.status = %s AND lease.expires_at > %s)
           + (SELECT COUNT(*) FROM {ANNOTATION} done
              WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target}"""
     params: list[object] = [
-        project.pk, project.overlap, user_id, user_id, user_id, *reopened_params,
+        project.pk, project.overlap, user_id, user_id, *reopened_params,
         *skipped_params, ACTIVE, db_time(now), project.overlap,
     ]
     return sql, params
