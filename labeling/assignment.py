@@ -53,6 +53,7 @@ from labeling.rows import columns, fetch_one
 
 PROJECT = Project._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
+SKIPPED = AssignmentStatus.SKIPPED.value
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
 MAX_LEASES = 2  # the current item and one fetched ahead by the labeling screen
 CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
@@ -162,9 +163,12 @@ def own_leases(
     """
     rows = list(
         Assignment.objects.raw(
-            f"SELECT * FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
-            " AND (status = %s OR (status = %s AND finished_at >= %s)) ORDER BY id",
-            [project.pk, user.pk, ACTIVE, AssignmentStatus.SKIPPED.value, db_time(now - SKIP_MEMORY)],
+            # Equality on all three columns of the (project, annotator, status) index in each
+            # branch, so the user's submitted history is never read (an OR made it a filter).
+            f"SELECT * FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"
+            f" UNION ALL SELECT * FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
+            " AND status = %s AND finished_at >= %s ORDER BY id",
+            [project.pk, user.pk, ACTIVE, project.pk, user.pk, SKIPPED, db_time(now - SKIP_MEMORY)],
         )
     )
     active = [row for row in rows if row.status == AssignmentStatus.ACTIVE]
