@@ -12,7 +12,7 @@ from typing import Any
 
 from labeling.exceptions import ValueInvalid
 from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
-from labeling.schema import value_validate
+from labeling.schema import label_values, value_validate
 
 MAX_ID_LENGTH = 255
 MAX_NAME_LENGTH = 150
@@ -61,24 +61,27 @@ def _list(obj: dict[str, Any], key: str) -> list[Any]:
 
 
 def annotation_from_object(raw: object, line: int, item_id: str) -> AnnotationRecord:
-    where = f"item {item_id}: annotation"
+    # Messages are built only on failure: this runs once per annotation of a large import.
     if not isinstance(raw, dict):
-        raise ShapeError(f"{where} must be an object")
+        raise ShapeError(f"item {item_id}: annotation must be an object")
     annotator = raw.get("annotator")
     if not isinstance(annotator, str) or not annotator.strip() or len(annotator) > MAX_NAME_LENGTH:
-        raise ShapeError(f"{where} needs an 'annotator' name (1 to {MAX_NAME_LENGTH} characters)")
+        raise ShapeError(f"item {item_id}: annotation needs an 'annotator' name (1 to {MAX_NAME_LENGTH} characters)")
     if "value" not in raw:
-        raise ShapeError(f"{where} by {annotator} is missing 'value'")
+        raise ShapeError(f"item {item_id}: annotation by {annotator} is missing 'value'")
     comment = raw.get("comment") or ""
     if not isinstance(comment, str):
-        raise ShapeError(f"{where} by {annotator}: 'comment' must be a string")
+        raise ShapeError(f"item {item_id}: annotation by {annotator}: 'comment' must be a string")
+    created_at = raw.get("created_at")
+    version = raw.get("guideline_version")
+    lead_time = raw.get("lead_time_ms")
     return AnnotationRecord(
         line=line,
         annotator=annotator.strip(),
         value=raw["value"],
-        created_at=timestamp_of(raw.get("created_at"), f"{where} by {annotator}"),
-        guideline_version=_count(raw.get("guideline_version"), "guideline_version", where),
-        lead_time_ms=_count(raw.get("lead_time_ms"), "lead_time_ms", where),
+        created_at=None if created_at is None else timestamp_of(created_at, f"item {item_id}: annotation by {annotator}"),
+        guideline_version=None if version is None else _count(version, "guideline_version", item_id),
+        lead_time_ms=lead_time if type(lead_time) is int and lead_time >= 0 else _count(lead_time, "lead_time_ms", item_id),
         unsure=bool(raw.get("unsure", False)),
         comment=comment,
         prelabel_shown=bool(raw.get("prelabel_shown", False)),
@@ -100,13 +103,13 @@ def _prediction(raw: object, line: int, item_id: str) -> PredictionRecord:
     return PredictionRecord(line=line, model=model.strip(), value=raw["value"], score=score)
 
 
-def _count(raw: object, name: str, where: str) -> int | None:
+def _count(raw: object, name: str, item_id: str) -> int | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, str) and raw.isdigit():
         return int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise ShapeError(f"{where}: '{name}' must be a non-negative integer")
+        raise ShapeError(f"item {item_id}: annotation: '{name}' must be a non-negative integer")
     return raw
 
 
@@ -140,8 +143,8 @@ def record_check(record: ItemRecord, *, schema: dict[str, Any], dedupe: bool) ->
                 errors.append(RowError(annotation.line, _repeat_message(record, annotation, first)))
             continue
         seen[annotation.annotator] = annotation.line
-        where = f"item {record.external_id}: annotation by {annotation.annotator}"
-        annotation.value = _valid_value(schema, annotation.value, text, where, annotation.line, errors)
+        where = ("annotation by", annotation.annotator)
+        annotation.value = _valid_value(schema, annotation.value, text, record, where, annotation.line, errors)
         kept.append(annotation)
     record.annotations = kept
     models: set[str] = set()
@@ -153,8 +156,8 @@ def record_check(record: ItemRecord, *, schema: dict[str, Any], dedupe: bool) ->
                 errors.append(RowError(prediction.line, message))
             continue
         models.add(prediction.model)
-        where = f"item {record.external_id}: prediction of {prediction.model}"
-        prediction.value = _valid_value(schema, prediction.value, text, where, prediction.line, errors)
+        where = ("prediction of", prediction.model)
+        prediction.value = _valid_value(schema, prediction.value, text, record, where, prediction.line, errors)
         predictions.append(prediction)
     record.predictions = predictions
     return errors
@@ -176,10 +179,31 @@ def _data_errors(record: ItemRecord, schema: dict[str, Any]) -> list[RowError]:
 
 
 def _valid_value(
-    schema: dict[str, Any], value: object, text: str | None, where: str, line: int, errors: list[RowError]
+    schema: dict[str, Any], value: object, text: str | None, record: ItemRecord, where: tuple[str, str], line: int, errors: list[RowError]
 ) -> Any:
+    labels = _single_labels(schema)
+    label = value.get("label") if labels is not None and isinstance(value, dict) else None
+    if isinstance(label, str) and label in labels:  # type: ignore[operator]
+        return {"label": label}  # what value_validate returns, without rebuilding the label set
     try:
         return value_validate(schema, value, text=text)
     except ValueInvalid as error:
-        errors.append(RowError(line, f"{where}: {error.message}"))
+        errors.append(RowError(line, f"item {record.external_id}: {where[0]} {where[1]}: {error.message}"))
         return value
+
+
+_last_schema: tuple[dict[str, Any], frozenset[str] | None] = ({}, None)
+
+
+def _single_labels(schema: dict[str, Any]) -> frozenset[str] | None:
+    """The label values of a single-label schema (None for other kinds), for the last schema seen.
+
+    An import checks every value against the same schema object; one slot is enough and
+    holding that object keeps its id from being reused.
+    """
+    global _last_schema
+    cached_schema, labels = _last_schema
+    if cached_schema is not schema:
+        labels = frozenset(label_values(schema)) if schema.get("kind") == "single" else None
+        _last_schema = (schema, labels)
+    return labels
