@@ -185,8 +185,11 @@ def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, M
     """Read the project with the user's member row, locking that row (one claim at a time per
     annotator). NotFound for outsiders, GuidelineAckRequired (409) before acknowledgement."""
     lock = " FOR UPDATE OF m" if connection.features.has_select_for_update_of else ""
+    # A lease is soft state: lost in a crash, the annotator simply claims again. So the claim
+    # transaction does not wait for its WAL flush (submits, which store labels, still do).
+    soft = "SET LOCAL synchronous_commit TO OFF; " if connection.vendor == "postgresql" else ""
     found = fetch_one(
-        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
+        f"{soft}SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
         f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",
         [project_id, user.pk],
         [Project, Membership],
