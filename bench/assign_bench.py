@@ -1,13 +1,22 @@
 """Assignment benchmark: 50 annotators looping next -> submit against gunicorn on PostgreSQL.
 
 Seeds a project (100,000 items, overlap 3, 50 annotators with tokens), starts
-`gunicorn config.wsgi` on a free loopback port, runs one thread per annotator for
-`--duration` seconds (each keeps one HTTP connection), then prints requests/s, submits/s,
-p50/p95 of next and submit, and the invariant check: no item over its overlap, nobody twice
-on an item, every 2xx submit stored. Exit status 1 on any invariant break.
+`gunicorn config.wsgi` on a free loopback port, runs the annotators as coroutines on one event
+loop (each keeps one HTTP connection) for a warm-up and then `--duration` seconds, and prints
+requests/s, submits/s, p50/p95 of next and submit, and the invariant check: no item over its
+overlap, nobody twice on an item, every 2xx submit stored. Exit status 1 on any invariant break.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_assign \\
+Two ways to load the server:
+- flat out (default): every annotator starts its next cycle the moment the last one ends. This
+  measures capacity (submits/s). Latency then is queueing by construction: with N annotators
+  and X requests/s, Little's law gives a mean latency of N / X however fast each request is.
+- paced (`--rate R`): together the annotators offer R submits/s, each on a fixed schedule (a
+  person reads, then clicks). Next latency is counted from the scheduled start, so a server that
+  falls behind is charged for the wait. This measures latency at a given load.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_assign \
     REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/assign_bench.py --duration 60
+    ... bench/assign_bench.py --duration 60 --reuse --rate 200
 """
 
 from __future__ import annotations

@@ -49,12 +49,13 @@ from labeling.policies.pool import (
     pool_sql,
     skipped_item_ids,
 )
-from labeling.rows import columns, fetch_one
+from labeling.rows import columns, fetch_all, fetch_one
 
 PROJECT = Project._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
 SKIPPED = AssignmentStatus.SKIPPED.value
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
+OWN = columns(Assignment, ASSIGNMENT)
 MAX_LEASES = 2  # the current item and one fetched ahead by the labeling screen
 CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
 
@@ -85,7 +86,7 @@ def candidate_ids(
     ids: list[int] = []
     for phase in claim_phases(project=project, user=user, rng=rng or random.Random(0)):  # noqa: S311
         sql, params = phase_select_sql(phase, pool, ids, limit=None, lock=False)
-        ids.extend(item.pk for item in Item.objects.raw(sql, params))
+        ids.extend(item.pk for item in fetch_all(sql, params, Item))
     return ids
 
 
@@ -138,9 +139,10 @@ def _claim(
     for phase in phases:
         for _attempt in range(CLAIM_ATTEMPTS):
             sql, params = phase_select_sql(phase, pool, tried, limit=1, lock=True)
-            item = next(iter(Item.objects.raw(sql, params)), None)
-            if item is None:
+            found = fetch_one(sql, params, [Item])
+            if found is None:
                 break
+            item = found[0]
             lease = _lease(item, project=project, user=user, now=now, rng=rng)
             if lease is not None:
                 return lease, False
@@ -148,7 +150,7 @@ def _claim(
     contended = False
     for phase in phases:
         sql, params = phase_select_sql(phase, pool, tried, limit=1, lock=False)
-        if next(iter(Item.objects.raw(sql, params)), None) is not None:
+        if fetch_one(sql, params, [Item]) is not None:
             contended = True
             break
     return None, contended
@@ -161,15 +163,14 @@ def own_leases(
 
     One read; the user's lapsed leases are marked `expired` on the way.
     """
-    rows = list(
-        Assignment.objects.raw(
+    rows = fetch_all(
             # Equality on all three columns of the (project, annotator, status) index in each
             # branch, so the user's submitted history is never read (an OR made it a filter).
-            f"SELECT * FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"
-            f" UNION ALL SELECT * FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
+            f"SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"
+            f" UNION ALL SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
             " AND status = %s AND finished_at >= %s ORDER BY id",
             [project.pk, user.pk, ACTIVE, project.pk, user.pk, SKIPPED, db_time(now - SKIP_MEMORY)],
-        )
+            Assignment,
     )
     active = [row for row in rows if row.status == AssignmentStatus.ACTIVE]
     lapsed = [lease.pk for lease in active if lease.expires_at <= now]

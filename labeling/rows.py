@@ -38,14 +38,7 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f'{alias}."{name}"' for name in names)
 
 
-def fetch_one(sql: str, params: Sequence[object], models: Sequence[type[Model]]) -> list[Model] | None:
-    """Run `sql` (selecting `columns(model, alias)` for each model, in order) and build the first
-    row's instances, or None when there is no row."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
+def _build(row: Sequence[Any], models: Sequence[type[Model]]) -> list[Model]:
     instances: list[Model] = []
     start = 0
     for model in models:
@@ -57,6 +50,23 @@ def fetch_one(sql: str, params: Sequence[object], models: Sequence[type[Model]])
         instances.append(model.from_db(connection.alias, None, values))
         start += len(names)
     return instances
+
+
+def fetch_one(sql: str, params: Sequence[object], models: Sequence[type[Model]]) -> list[Model] | None:
+    """Run `sql` (selecting `columns(model, alias)` for each model, in order) and build the first
+    row's instances, or None when there is no row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else _build(row, models)
+
+
+def fetch_all(sql: str, params: Sequence[object], model: type[M]) -> list[M]:
+    """Run `sql` (selecting `columns(model, alias)`) and build one instance per row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_build(row, [model])[0] for row in rows]  # type: ignore[misc]
 
 
 def insert(model: type[M], values: dict[str, Any]) -> M:

@@ -9,8 +9,9 @@ from typing import Protocol
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
-from labeling.models import Project
+from labeling.models import Item, Project
 from labeling.policies.pool import ITEM, id_list_sql
+from labeling.rows import columns
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def phase_select_sql(
     pool_where, pool_params = pool
     not_tried, tried_params = id_list_sql(f"{ITEM}.id", tried)
     sql = (
-        f"SELECT {ITEM}.* FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"
+        f"SELECT {columns(Item, ITEM)} FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"
         f" ORDER BY {phase.order_by}"
     )
     if limit is not None:

@@ -17,6 +17,7 @@ from labeling import events
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
+from labeling.policies.pool import db_time
 from labeling.rows import columns, fetch_one, insert
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
@@ -158,7 +159,11 @@ def _submit(
         annotation = _store(assignment, user, fields, now)
         assignment.status = AssignmentStatus.SUBMITTED
         assignment.finished_at = now
-        Assignment.objects.filter(pk=assignment.pk).update(status=assignment.status, finished_at=now)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Assignment._meta.db_table} SET status = %s, finished_at = %s WHERE id = %s",
+                [assignment.status, db_time(now), assignment.pk],
+            )
         events.enqueue_on_commit(events.ANNOTATION_SUBMITTED, [item.pk])
     return annotation
 
