@@ -262,11 +262,14 @@ def main() -> int:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database")
     import django
     from django.core.management import call_command
+    from django.db import connection
 
     django.setup()
     call_command("migrate", verbosity=0)
     started = time.monotonic()
     project_id, tokens = seed(args)
+    with connection.cursor() as cursor:  # what autovacuum would have done (it is off on some machines)
+        cursor.execute("ANALYZE labeling_item, labeling_assignment, labeling_annotation")
     print(f"seeded {args.items} items, {args.annotators} annotators in {time.monotonic() - started:.1f} s")
     port = free_port()
     server = start_server(args, port)
