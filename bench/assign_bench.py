@@ -269,7 +269,7 @@ def main() -> int:
     started = time.monotonic()
     project_id, tokens = seed(args)
     with connection.cursor() as cursor:  # what autovacuum would have done (it is off on some machines)
-        cursor.execute("ANALYZE labeling_item, labeling_assignment, labeling_annotation")
+        cursor.execute("VACUUM (ANALYZE) labeling_item, labeling_assignment, labeling_annotation")
     print(f"seeded {args.items} items, {args.annotators} annotators in {time.monotonic() - started:.1f} s")
     port = free_port()
     server = start_server(args, port)
