@@ -7,6 +7,8 @@ tests of the PostgreSQL-only machinery (trigger bypass, its checks, settings) sk
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
@@ -14,6 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from labeling.exceptions import ImportFailed
 from labeling.importers import fk_checks
 from labeling.importers.bulk_session import setting_try
+from labeling.importers.copy_rows import copy_text, json_text
 from labeling.models import Annotation, Item, Membership
 from labeling.services.imports import import_file
 from tests.factories import ItemFactory
@@ -100,3 +103,13 @@ def test_reference_check_refuses_annotators_that_do_not_exist(project):
     postgres_only()
     with transaction.atomic(), connection.cursor() as cursor, pytest.raises(DatabaseError, match="deleted during the import"):
         fk_checks.references_check(cursor, project_id=project.pk, user_ids={987654321}, since={})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"text": "tab\there\nnew\rline \\N back\\slash \"q\" ü \u2028 \x01"}, {"a": [1, 2.5, None, True]}, {"nested": {"k": "v"}}, "plain"],
+)
+def test_json_copy_text_is_the_compact_json_escaped_for_copy(value):
+    expected = copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    assert json_text(value) == expected
