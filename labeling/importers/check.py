@@ -1,4 +1,6 @@
-"""Pass 1 of an import: read every record and collect what is wrong, writing nothing.
+"""Pass 1 of a two-pass import: read every record and collect what is wrong, writing nothing.
+
+`record_problems` is also the per-record check of the one-pass import (one_pass.py).
 
 Finds syntax and encoding errors, missing fields, ids repeated in the file or already in
 the project, values the schema rejects, repeated (item, annotator) pairs, and bad images.
