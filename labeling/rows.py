@@ -69,11 +69,15 @@ def fetch_all(sql: str, params: Sequence[object], model: type[M]) -> list[M]:
     return [_build(row, [model])[0] for row in rows]  # type: ignore[misc]
 
 
-def insert(model: type[M], values: dict[str, Any]) -> M:
+def insert(
+    model: type[M], values: dict[str, Any], *, along: Sequence[tuple[str, Sequence[object]]] = ()
+) -> M:
     """INSERT one row of `model` from field values (attnames, e.g. `item_id`); return the instance.
 
     Every field without a database default must be given (auto_now fields included): this is
     the ORM's create() without the per-call query compilation, for the hot write paths.
+    `along` are other write statements (sql, params) of the same transaction; on PostgreSQL they
+    travel with the INSERT as data-modifying CTEs (one round trip), elsewhere they run first.
     """
     meta = model._meta
     fields = [meta.get_field(name) for name in values]
@@ -85,6 +89,13 @@ def insert(model: type[M], values: dict[str, Any]) -> M:
     if returning:
         sql += f' RETURNING "{meta.pk.column}"'
     with connection.cursor() as cursor:
+        if along and connection.vendor == "postgresql":
+            ctes = ", ".join(f"along{index} AS ({statement})" for index, (statement, _) in enumerate(along))
+            sql = f"WITH {ctes} {sql}"
+            params = [*(value for _, statement_params in along for value in statement_params), *params]
+        else:
+            for statement, statement_params in along:
+                cursor.execute(statement, statement_params)
         cursor.execute(sql, params)
         pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     instance = model(**values)

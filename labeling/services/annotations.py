@@ -73,11 +73,17 @@ def _ensure_still_held(assignment: Assignment, now: datetime) -> None:
 def _store(
     assignment: Assignment, user: AbstractBaseUser, fields: dict[str, Any], now: datetime
 ) -> Annotation:
-    """Create the annotation, or update the user's earlier-round one; keep the item's count.
+    """Create the annotation (or update the user's earlier-round one), count it on the item and
+    close the lease as `submitted`.
 
     In round 1 nobody can hold an earlier annotation of the item (the claim rules them out), so
     the lookup is skipped; an annotation imported meanwhile trips the unique constraint.
     """
+    assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
+    close = (
+        f"UPDATE {Assignment._meta.db_table} SET status = %s, finished_at = %s WHERE id = %s",
+        [assignment.status.value, db_time(now), assignment.pk],
+    )
     annotation = None
     if assignment.item.round > 1:
         annotation = (
@@ -86,23 +92,24 @@ def _store(
             .first()
         )
     if annotation is None:
-        annotation = insert(Annotation, {
+        count = (
+            f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1 WHERE id = %s",
+            [assignment.item_id],
+        )
+        values = {
             "project_id": assignment.project_id,
             "item_id": assignment.item_id,
             "annotator_id": user.pk,
             "created_at": now,
             "updated_at": now,
             **fields,
-        })
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1 WHERE id = %s",
-                [assignment.item_id],
-            )
-        return annotation
+        }
+        return insert(Annotation, values, along=[count, close])
     for name, field_value in fields.items():
         setattr(annotation, name, field_value)
     annotation.save(update_fields=[*fields, "updated_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(*close)
     return annotation
 
 
@@ -157,13 +164,6 @@ def _submit(
             "round": item.round,
         }
         annotation = _store(assignment, user, fields, now)
-        assignment.status = AssignmentStatus.SUBMITTED
-        assignment.finished_at = now
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Assignment._meta.db_table} SET status = %s, finished_at = %s WHERE id = %s",
-                [assignment.status, db_time(now), assignment.pk],
-            )
         events.enqueue_on_commit(events.ANNOTATION_SUBMITTED, [item.pk])
     return annotation
 
