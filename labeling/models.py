@@ -79,7 +79,12 @@ class Project(models.Model):
 
 
 class Membership(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    # Single-column FK indexes are left out where a composite index or unique constraint
+    # starts with the column (it serves the lookups and the cascade on delete); every index
+    # is kept up on each COPY of a bulk import. Mostly-NULL FKs get a partial index instead.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -103,7 +108,9 @@ def item_image_path(instance: Item, filename: str) -> str:
 
 
 class Item(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     external_id = models.CharField(max_length=255)
     data = models.JSONField(default=dict)
     image = models.ImageField(upload_to=item_image_path, null=True, blank=True, max_length=500)
@@ -120,7 +127,12 @@ class Item(models.Model):
     aggregate_method = models.CharField(max_length=32, blank=True)
     final_value = models.JSONField(null=True, blank=True)
     final_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # item_final_reviewer_idx: partial, only settled items
     )
     final_decided_at = models.DateTimeField(null=True, blank=True)
     # Bumped when a reviewer sends an item back; assignments and annotations carry the round.
@@ -147,6 +159,12 @@ class Item(models.Model):
                 condition=Q(round__gt=1) | Q(target_overlap__isnull=False),
                 name="item_reopened_idx",
             ),
+            # Deleting a user nulls their final decisions; few items are settled.
+            models.Index(
+                fields=["final_reviewer"],
+                condition=Q(final_reviewer__isnull=False),
+                name="item_final_reviewer_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,8 +186,13 @@ class AssignmentStatus(models.TextChoices):
 class Assignment(models.Model):
     """A lease of one item to one annotator; it expires at `expires_at` unless submitted."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments")
+    # Indexed through assignment_user_idx and assignment_item_idx.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
@@ -201,13 +224,23 @@ class Assignment(models.Model):
 
 
 class Annotation(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="annotations")
+    # Indexed through annotation_user_idx and annotation_unique_annotator.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
     )
     assignment = models.ForeignKey(
-        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+        Assignment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations",
+        db_index=False,  # annotation_assignment_idx: partial, imported annotations have none
     )
     value = models.JSONField()
     guideline_version = models.PositiveIntegerField(null=True, blank=True)
@@ -224,7 +257,14 @@ class Annotation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "annotator"], name="annotation_unique_annotator"),
         ]
-        indexes = [models.Index(fields=["project", "annotator"], name="annotation_user_idx")]
+        indexes = [
+            models.Index(fields=["project", "annotator"], name="annotation_user_idx"),
+            models.Index(
+                fields=["assignment"],
+                condition=Q(assignment__isnull=False),
+                name="annotation_assignment_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"annotation {self.pk} by {self.annotator_id} on {self.item_id}"
@@ -232,7 +272,10 @@ class Annotation(models.Model):
 
 class Prediction(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="predictions")
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="predictions")
+    # Indexed through prediction_unique_model.
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="predictions", db_index=False
+    )
     model_version = models.CharField(max_length=200)
     value = models.JSONField()
     score = models.FloatField(null=True, blank=True)
@@ -288,7 +331,10 @@ class ImportJob(models.Model):
 class ModelVersion(models.Model):
     """A trained pre-labeling model: which backend, on how many labels, how accurate."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_versions")
+    # Indexed through model_version_unique.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="model_versions", db_index=False
+    )
     version = models.CharField(max_length=200)
     backend = models.CharField(max_length=64)
     trained_on = models.PositiveIntegerField(default=0)
@@ -338,8 +384,13 @@ class AuditEntry(models.Model):
     which sit in sibling apps that may not import each other, share one log.
     """
 
-    project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    project = models.ForeignKey(  # indexed through audit_target_idx
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
