@@ -2,11 +2,19 @@
 
 labeling sits below review and guidelines, so it never imports them; it names their tasks.
 Call `enqueue_on_commit` inside the writing transaction: the task runs only if it commits.
+
+Submits and edits do not send a task each. They set Item.recompute_pending in their own write
+and call `drain_pending_on_commit`, which sends at most one drain per project per DRAIN_EVERY_S
+from each process, delayed by DRAIN_DELAY_S. Since that delay is longer than the window, a drain
+runs after every commit it stood for, so no flagged item waits for a later submit. A drain
+recomputes all of a project's flagged items; a lost message (broker down) leaves the flags for
+the next one.
 """
 
 from __future__ import annotations
 
 import logging
+from time import monotonic
 
 from django.db import transaction
 
@@ -17,9 +25,14 @@ logger = logging.getLogger(__name__)
 # Stable task names owned by other apps.
 ANNOTATION_SUBMITTED = "review.process_submitted_annotation"  # args: [item_id]
 PROJECT_CHANGED = "review.recompute_project_agreement"  # args: [project_id]
+ITEMS_PENDING = "review.process_pending_items"  # args: [project_id]
+
+DRAIN_EVERY_S = 1.0
+DRAIN_DELAY_S = 2.0  # > DRAIN_EVERY_S: the drain starts after every commit it was skipped for
+_drains_sent: dict[int, float] = {}  # project id -> monotonic time of this process's last drain
 
 
-def enqueue(name: str, args: list[int | str]) -> None:
+def enqueue(name: str, args: list[int | str], *, countdown: float | None = None) -> None:
     """Send task `name`. In eager mode (tests, CELERY_TASK_ALWAYS_EAGER) run it in-process.
 
     `send_task` ignores eager mode, so eager runs look the task up in the registry instead;
@@ -36,7 +49,7 @@ def enqueue(name: str, args: list[int | str]) -> None:
         task.apply(args=args, throw=True)
         return
     try:
-        app.send_task(name, args=args)
+        app.send_task(name, args=args, countdown=countdown)
     except Exception:
         # The write this event follows is already committed; a broker outage must not turn
         # it into an error for the user. The next project recompute catches up.
@@ -46,3 +59,19 @@ def enqueue(name: str, args: list[int | str]) -> None:
 def enqueue_on_commit(name: str, args: list[int | str]) -> None:
     """Enqueue `name` once the current transaction commits (never for rolled-back writes)."""
     transaction.on_commit(lambda: enqueue(name, args))
+
+
+def drain_pending_on_commit(project_id: int) -> None:
+    """After commit, make sure a drain of the project's flagged items is on its way."""
+    transaction.on_commit(lambda: _drain_soon(project_id))
+
+
+def _drain_soon(project_id: int) -> None:
+    if app.conf.task_always_eager:
+        enqueue(ITEMS_PENDING, [project_id])
+        return
+    now = monotonic()
+    if now - _drains_sent.get(project_id, -DRAIN_DELAY_S) < DRAIN_EVERY_S:
+        return  # the drain sent less than DRAIN_EVERY_S ago starts after this commit
+    _drains_sent[project_id] = now
+    enqueue(ITEMS_PENDING, [project_id], countdown=DRAIN_DELAY_S)

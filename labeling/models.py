@@ -121,6 +121,9 @@ class Item(models.Model):
     gold_value = models.JSONField(null=True, blank=True)
     # Denormalised by the review app after each submit, so lists and exports read one table.
     annotation_count = models.PositiveIntegerField(default=0)
+    # Set by each submit or edit in its own write; the review app recomputes flagged items in
+    # batches (review.process_pending_items) and clears the flag with that recompute.
+    recompute_pending = models.BooleanField(default=False, db_default=False)
     agreement = models.FloatField(null=True, blank=True)
     aggregate_value = models.JSONField(null=True, blank=True)
     aggregate_confidence = models.FloatField(null=True, blank=True)
@@ -158,6 +161,9 @@ class Item(models.Model):
                 fields=["project", "id"],
                 condition=Q(round__gt=1) | Q(target_overlap__isnull=False),
                 name="item_reopened_idx",
+            ),
+            models.Index(
+                fields=["project", "id"], condition=Q(recompute_pending=True), name="item_pending_idx"
             ),
             # Deleting a user nulls their final decisions; few items are settled.
             models.Index(

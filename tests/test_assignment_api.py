@@ -76,9 +76,9 @@ def test_item_payload_carries_the_suggestion_when_a_prelabel_is_shown(api_as, pr
     assert body["item"]["suggestion"]["value"] == {"label": "neutral"}
 
 
-def test_submit_stores_the_annotation_and_enqueues_review(api_as, project, item, annotator, monkeypatch, django_capture_on_commit_callbacks):
+def test_submit_stores_the_annotation_and_flags_the_item_for_review(api_as, project, item, annotator, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr(events, "enqueue", lambda name, args: sent.append((name, json.loads(json.dumps(args)))))
+    monkeypatch.setattr(events, "enqueue", lambda name, args, **_: sent.append((name, json.loads(json.dumps(args)))))
     project.guideline_version = 3
     project.save()
     annotator.memberships.update(acknowledged_version=3)
@@ -93,9 +93,10 @@ def test_submit_stores_the_annotation_and_enqueues_review(api_as, project, item,
     annotation = Annotation.objects.get(item=item, annotator=annotator)
     assert (annotation.value, annotation.lead_time_ms, annotation.unsure) == ({"label": "positive"}, 1500, True)
     assert (annotation.guideline_version, annotation.round, annotation.comment) == (3, 1, "hm")
-    assert Item.objects.get(pk=item.pk).annotation_count == 1
+    stored = Item.objects.get(pk=item.pk)
+    assert (stored.annotation_count, stored.recompute_pending) == (1, True)
     assert Assignment.objects.get(pk=body["assignment"]["id"]).status == AssignmentStatus.SUBMITTED
-    assert sent == [(events.ANNOTATION_SUBMITTED, [item.pk])]
+    assert sent == [(events.ITEMS_PENDING, [project.pk])]
 
 
 def test_submit_rejects_a_value_outside_the_schema_and_stores_nothing(api_as, project, item, annotator):

@@ -1,7 +1,8 @@
 """Writes of the annotator's day: submit, skip and release a lease; edit an own annotation.
 
 Every function locks the row it changes, checks that the caller owns it (others get NotFound,
-so ids of peers' work are not confirmed), and tells the review app by task name after commit.
+so ids of peers' work are not confirmed). A changed label flags its item for the review app's
+recompute in the same write (Item.recompute_pending) and asks for a drain after commit.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ def _store(
         )
     if annotation is None:
         count = (
-            f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1 WHERE id = %s",
-            [assignment.item_id],
+            f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1,"
+            " recompute_pending = %s WHERE id = %s",
+            [True, assignment.item_id],
         )
         values = {
             "project_id": assignment.project_id,
@@ -108,6 +110,7 @@ def _store(
     for name, field_value in fields.items():
         setattr(annotation, name, field_value)
     annotation.save(update_fields=[*fields, "updated_at"])
+    Item.objects.filter(pk=assignment.item_id).update(recompute_pending=True)
     with connection.cursor() as cursor:
         cursor.execute(*close)
     return annotation
@@ -128,7 +131,7 @@ def annotation_submit(
     force, whether a pre-label was shown, and the item's round; a reopened item updates the
     user's earlier annotation in place (one per item and annotator). Raises NotFound (not the
     caller's), AssignmentClosed (409: already closed, or lapsed and the slot was taken) and
-    ValueInvalid (400). Enqueues review.process_submitted_annotation after commit.
+    ValueInvalid (400). Flags the item for recompute (see labeling.events).
     """
     now = timezone.now()
     try:
@@ -164,7 +167,7 @@ def _submit(
             "round": item.round,
         }
         annotation = _store(assignment, user, fields, now)
-        events.enqueue_on_commit(events.ANNOTATION_SUBMITTED, [item.pk])
+        events.drain_pending_on_commit(project.pk)
     return annotation
 
 
@@ -209,7 +212,7 @@ def annotation_edit(
 
     Fields left as None are kept. The edit takes the guideline version now in force and is
     written to the audit log. Raises NotFound (not the caller's), AnnotationSettled (409) and
-    ValueInvalid (400). Enqueues review.process_submitted_annotation after commit.
+    ValueInvalid (400). Flags the item for recompute (see labeling.events).
     """
     with transaction.atomic():
         annotation = (
@@ -235,5 +238,6 @@ def annotation_edit(
         after = {"value": annotation.value, "unsure": annotation.unsure, "comment": annotation.comment}
         audit_record(project=project, actor=user, action="annotation.edit",
                      target_type="annotation", target_id=annotation.pk, before=before, after=after)
-        events.enqueue_on_commit(events.ANNOTATION_SUBMITTED, [annotation.item_id])
+        Item.objects.filter(pk=annotation.item_id).update(recompute_pending=True)
+        events.drain_pending_on_commit(project.pk)
     return annotation

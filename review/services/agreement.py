@@ -83,6 +83,24 @@ def item_recompute(*, item_id: int) -> Item | None:
     return item
 
 
+def item_pending_take(*, project_id: int) -> int | None:
+    """Take one of the project's items flagged `recompute_pending`: lock it, clear the flag, and
+    return its id (None when none is left). Call inside the transaction that recomputes it.
+
+    Rivals skip the locked row; a submit to the item waits for the commit and flags it again.
+    """
+    item_id = (
+        Item.objects.select_for_update(skip_locked=True)
+        .filter(project_id=project_id, recompute_pending=True)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if item_id is not None:
+        Item.objects.filter(pk=item_id).update(recompute_pending=False)
+    return item_id
+
+
 def _latest_report(project_id: int) -> dict[str, Any] | None:
     """The per-label part of the latest snapshot (only that key is read: reports can be large)."""
     snapshot = AgreementSnapshot.objects.filter(project_id=project_id).order_by(

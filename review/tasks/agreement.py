@@ -1,4 +1,4 @@
-"""Agreement tasks: per-item recompute on every submit, debounced project snapshots."""
+"""Agreement tasks: recompute of the items submits flagged, debounced project snapshots."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 
-from labeling.events import enqueue
+from labeling.events import ITEMS_PENDING, enqueue
 from review import services
 from review.services_flags import item_flags_refresh
 from review.tasks_flags import project_flags_refresh_schedule
 
 __all__ = [
+    "process_pending_items_task",
     "process_submitted_annotation_task",
     "project_recompute_schedule",
     "recompute_project_agreement_task",
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 # A burst of submits within this window makes one project snapshot.
 DEBOUNCE_SECONDS = 15
 PENDING_KEY = "review:agreement-pending:{project_id}"
+DRAIN_LIMIT = 5000  # items per process_pending_items run
 
 
 def project_recompute_schedule(project_id: int) -> bool:
@@ -56,6 +58,31 @@ def process_submitted_annotation_task(item_id: int) -> None:
         return
     item_flags_refresh(item_id=item.pk)
     project_recompute_schedule(item.project_id)
+
+
+@shared_task(name="review.process_pending_items", acks_late=True)
+def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int:
+    """Recompute each item of the project flagged `recompute_pending` and refresh its flags,
+    then schedule one project snapshot. Returns how many items it recomputed.
+
+    Idempotent, and safe beside a rival drain: each item is taken, cleared and recomputed in
+    one transaction under a row lock the rival skips. After `limit` items it sends itself again
+    rather than run on while submits keep flagging.
+    """
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            item_id = services.item_pending_take(project_id=project_id)
+            if item_id is None:
+                break
+            services.item_recompute(item_id=item_id)
+            item_flags_refresh(item_id=item_id)
+        done += 1
+    if done == limit:
+        enqueue(ITEMS_PENDING, [project_id])
+    if done:
+        project_recompute_schedule(project_id)
+    return done
 
 
 @shared_task(name="review.recompute_project_agreement", acks_late=True)
