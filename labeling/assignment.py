@@ -190,10 +190,11 @@ def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, M
     # transaction does not wait for its WAL flush (submits, which store labels, still do).
     soft = "SET LOCAL synchronous_commit TO OFF; " if connection.vendor == "postgresql" else ""
     found = fetch_one(
-        f"{soft}SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
+        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
         f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",
         [project_id, user.pk],
         [Project, Membership],
+        before=soft,
     )
     if found is None:
         raise NotFound("No such project")

@@ -19,6 +19,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
+from labeling.rows import execute
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
 
@@ -59,7 +60,13 @@ def _reopened_for_sql(user_id: int) -> tuple[str, list[object]]:
 
 
 def id_list_sql(column: str, ids: Sequence[int], *, negate: bool = True) -> tuple[str, list[object]]:
-    """`column NOT IN (...)` (or IN) over `ids`; an always-true/false test when empty."""
+    """`column NOT IN (...)` (or IN) over `ids`; an always-true/false test when empty.
+
+    On PostgreSQL one array parameter, so the statement text (and its prepared plan, see
+    labeling.rows.execute) does not change with the number of ids.
+    """
+    if connection.vendor == "postgresql":
+        return f"{'NOT ' if negate else ''}({column} = ANY(%s))", [[int(pk) for pk in ids]]
     if not ids:
         return ("1 = 1" if negate else "1 = 0"), []
     marks = ", ".join(["%s"] * len(ids))
@@ -153,9 +160,9 @@ def insert_lease_if_room(values: dict[str, object], *, target: int, now: datetim
     insert = f"INSERT INTO {ASSIGNMENT} ({names}) SELECT {marks} WHERE {room} RETURNING id"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one round trip
-            cursor.execute(f"WITH lapsed AS ({expire}) {insert}", [*expire_params, *params, *room_params])
+            execute(cursor, f"WITH lapsed AS ({expire}) {insert}", [*expire_params, *params, *room_params])
         else:
-            cursor.execute(expire, expire_params)
-            cursor.execute(insert, [*params, *room_params])
+            execute(cursor, expire, expire_params)
+            execute(cursor, insert, [*params, *room_params])
         row = cursor.fetchone()
     return None if row is None else int(row[0])
