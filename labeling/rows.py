@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 from django.conf import settings
 from django.db import connection
 from django.db.models import Model
+from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -43,10 +44,11 @@ def execute(cursor: Any, sql: str, params: Sequence[object], *, before: str = ""
     `before` is plain SQL sent in the same round trip (e.g. `SET LOCAL ...; `), never prepared.
     A PREPARE outlives the transaction it ran in, so a rollback loses nothing.
     """
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+    db = cursor.db  # the connection itself: each read through django.db.connection costs a lookup
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         cursor.execute(before + sql, params)
         return
-    names = _prepared.setdefault(connection.connection, {})
+    names = _prepared.setdefault(db.connection, {})
     name = names.get(sql)
     if name is None:
         if len(names) >= MAX_PREPARED:
@@ -62,8 +64,9 @@ def execute(cursor: Any, sql: str, params: Sequence[object], *, before: str = ""
 
 
 @cache
-def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[tuple[int, list[Converter], Any]]]:
-    """(column names, [(index, converters, expression)]) for the model's concrete fields."""
+def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[str], list[tuple[int, list[Converter], Any]]]:
+    """(column names, attribute names, [(index, converters, expression)]) of the model's
+    concrete fields."""
     fields = model._meta.concrete_fields
     converters = []
     for index, field in enumerate(fields):
@@ -71,26 +74,36 @@ def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[tuple[int,
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((index, found, column))
-    return [field.column for field in fields], converters
+    return [field.column for field in fields], [field.attname for field in fields], converters
 
 
 def columns(model: type[Model], alias: str) -> str:
     """`alias.col1, alias.col2, ...` for the model's concrete fields, in field order."""
-    names, _ = _layout(model, connection.vendor)
+    names, _, _ = _layout(model, connection.vendor)
     return ", ".join(f'{alias}."{name}"' for name in names)
 
 
-def _build(row: Sequence[Any], models: Sequence[type[Model]]) -> list[Model]:
+def _build(row: Sequence[Any], models: Sequence[type[Model]], db: Any) -> list[Model]:
+    """The row's instances, as `Model.from_db` makes them but without running `__init__`.
+
+    `__init__` sets each field through its descriptor and sends the init signals, which none of
+    these models use; here the converted values go straight into the instance dict.
+    """
     instances: list[Model] = []
     start = 0
     for model in models:
-        names, converters = _layout(model, connection.vendor)
-        values = list(row[start : start + len(names)])
+        names, attnames, converters = _layout(model, db.vendor)
+        stop = start + len(names)
+        values = list(row[start:stop])
         for index, found, column in converters:
             for convert in found:
-                values[index] = convert(values[index], column, connection)
-        instances.append(model.from_db(connection.alias, None, values))
-        start += len(names)
+                values[index] = convert(values[index], column, db)
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        state = instance._state = ModelState()
+        state.adding, state.db = False, db.alias
+        instances.append(instance)
+        start = stop
     return instances
 
 
@@ -102,15 +115,14 @@ def fetch_one(
     with connection.cursor() as cursor:
         execute(cursor, sql, params, before=before)
         row = cursor.fetchone()
-    return None if row is None else _build(row, models)
+        return None if row is None else _build(row, models, cursor.db)
 
 
 def fetch_all(sql: str, params: Sequence[object], model: type[M]) -> list[M]:
     """Run `sql` (selecting `columns(model, alias)`) and build one instance per row."""
     with connection.cursor() as cursor:
         execute(cursor, sql, params)
-        rows = cursor.fetchall()
-    return [_build(row, [model])[0] for row in rows]  # type: ignore[misc]
+        return [_build(row, [model], cursor.db)[0] for row in cursor.fetchall()]  # type: ignore[misc]
 
 
 def insert(

@@ -44,6 +44,20 @@ def test_fetch_reads_the_same_rows_as_the_orm(project):
     assert one[0].pk == items[0].pk
 
 
+def test_built_instances_equal_the_orms_field_by_field_and_save_like_them(project):
+    item = ItemFactory(project=project, data={"text": "ä <b>"}, image="projects/1/images/a.png", width=3)
+    fetched = rows.fetch_one(items_sql("ORDER BY i.id"), [project.pk], [Item])[0]
+    orm = Item.objects.get(pk=item.pk)
+    for field in Item._meta.concrete_fields:
+        assert getattr(fetched, field.attname) == getattr(orm, field.attname), field.name
+    assert fetched.image.name == "projects/1/images/a.png"
+    assert (fetched._state.adding, fetched._state.db) == (False, "default")
+    fetched.external_id = "renamed"
+    fetched.save(update_fields=["external_id"])
+    assert Item.objects.get(pk=item.pk).external_id == "renamed"
+    assert Item.objects.count() == 1
+
+
 def test_a_statement_is_prepared_once_per_connection(project):
     postgres_required()
     ItemFactory(project=project)
