@@ -53,10 +53,11 @@ def arguments() -> argparse.Namespace:
         help="paced load: submits/s offered by all annotators together (0: each loops flat out)",
     )
     # Threads keep requests in flight while others wait on PostgreSQL (a submit waits for its WAL
-    # flush); on 2 cores 4 x 8 did best of the layouts tried (sync and gthread, 1-16 threads).
+    # flush); processes spread the Python work past one GIL. On 2 cores 8 x 4 did best of the
+    # layouts tried (sync; gthread with 2-16 workers and 1-16 threads).
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (sync, gthread)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+    parser.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
     parser.add_argument("--clean", action="store_true", help="delete earlier bench projects first")
     parser.add_argument("--reuse", action="store_true", help="run on the latest bench project (no seeding)")
     return parser.parse_args()
@@ -111,7 +112,7 @@ def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen[bytes]
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
         "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
-        "--keep-alive", "30", "--log-level", "warning",
+        "--keep-alive", "30", "--log-level", "warning", "--preload",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
