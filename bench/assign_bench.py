@@ -31,6 +31,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 LABELS = ["positive", "negative", "neutral"]
 WARM_UP_S = 5.0  # load before the measured window: each server process's first requests import code
+ANALYZE_EVERY_S = 5.0  # statistics refresh during the load (see analyze_every)
 SCHEMA = {"kind": "single", "data": "text", "labels": [{"value": v} for v in LABELS]}
 
 
@@ -227,6 +229,23 @@ async def load(annotators: list[Annotator]) -> None:
     await asyncio.gather(*(annotator.run() for annotator in annotators))
 
 
+def analyze_every(seconds: float, stop: threading.Event) -> None:
+    """ANALYZE the tables the claim reads while the load runs, as autovacuum would.
+
+    Autovacuum is off on some bench machines. Without it the planner keeps the statistics of the
+    seeding, when no annotation or lease existed, and plans each per-item count as a scan of a
+    table it believes empty; by the end of the window those tables hold thousands of rows.
+    """
+    from django.db import connection
+
+    try:
+        while not stop.wait(seconds):
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE labeling_item, labeling_assignment, labeling_annotation")
+    finally:
+        connection.close()
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -274,7 +293,7 @@ def main() -> int:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database")
     import django
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     django.setup()
     call_command("migrate", verbosity=0)
@@ -282,6 +301,12 @@ def main() -> int:
     project_id, tokens = seed(args)
     with connection.cursor() as cursor:  # what autovacuum would have done (it is off on some machines)
         cursor.execute("VACUUM (ANALYZE) labeling_item, labeling_assignment, labeling_annotation")
+        try:
+            # Flush the seeding's dirty pages now: a checkpoint that falls in the measured window
+            # makes every page's first change after it log a full page image.
+            cursor.execute("CHECKPOINT")
+        except DatabaseError as error:
+            print(f"no CHECKPOINT ({error.__class__.__name__}): the seeding's checkpoint may fall in the window")
     print(f"seeded {args.items} items, {args.annotators} annotators in {time.monotonic() - started:.1f} s")
     port = free_port()
     server = start_server(args, port)
@@ -290,7 +315,14 @@ def main() -> int:
         window = (measure_from, measure_from + args.duration)
         interval = len(tokens) / args.rate if args.rate else 0.0
         annotators = [Annotator(port, token, project_id, window, interval) for token in tokens]
-        asyncio.run(load(annotators))
+        stop = threading.Event()
+        analyzer = threading.Thread(target=analyze_every, args=(ANALYZE_EVERY_S, stop), daemon=True)
+        analyzer.start()
+        try:
+            asyncio.run(load(annotators))
+        finally:
+            stop.set()
+            analyzer.join()
         seconds = args.duration  # cycles scheduled inside the window are counted
     finally:
         server.terminate()
