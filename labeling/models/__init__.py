@@ -1,0 +1,31 @@
+"""Projects, members, items and the labels people and models give them.
+
+Invariants live in the database: one annotation per (item, annotator), one prediction per
+(item, model version), one live assignment per (item, annotator), unique external ids.
+The overlap cap on live assignments is kept by row locks in labeling.assignment.
+One module per job; everything is importable from labeling.models (migrations name
+labeling.models.item_image_path).
+"""
+
+from labeling.models.items import Item, Prediction, item_image_path
+from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
+from labeling.models.project import Membership, OrderingPolicy, Project, Role
+from labeling.models.work import Annotation, Assignment, AssignmentStatus
+
+__all__ = [
+    "Annotation",
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEntry",
+    "ImportJob",
+    "Item",
+    "JobStatus",
+    "Membership",
+    "ModelVersion",
+    "OrderingPolicy",
+    "Prediction",
+    "PrelabelJob",
+    "Project",
+    "Role",
+    "item_image_path",
+]
