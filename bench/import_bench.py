@@ -37,10 +37,16 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def child_peak_mb() -> float:
+    """Peak RSS of the largest finished child: the import's parsing process (labeling.importers.forked)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def cpu_seconds() -> float:
-    """CPU time of this process (all threads); on a shared machine it says more than wall time."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process (all threads) and of its finished children (the parsing process);
+    on a shared machine it says more than wall time."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def load() -> str:
@@ -107,7 +113,8 @@ def run_one(count: int) -> None:
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         print(
             f"import: {counts.items:,} items + {counts.annotations:,} annotations in {seconds:.1f} s = "
-            f"{counts.items / seconds:,.0f} items/s (Python CPU {cpu:.1f} s); peak RSS {peak_mb():.0f} MB; {load()}"
+            f"{counts.items / seconds:,.0f} items/s (Python CPU {cpu:.1f} s); peak RSS {peak_mb():.0f} MB "
+            f"+ parsing process {child_peak_mb():.0f} MB; {load()}"
         )
     sink = CountingSink()
     started, cpu = time.perf_counter(), cpu_seconds()

@@ -147,7 +147,7 @@ def test_job_progress_is_visible_to_pollers_while_the_job_runs(project, lead, mo
     import labeling.services.imports as imports
 
     monkeypatch.setattr("labeling.importers.check.PROGRESS_EVERY", 1)
-    monkeypatch.setattr("labeling.importers.one_pass.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 1)
     polled = []
     make_writer = imports._progress_writer
 

@@ -25,9 +25,11 @@ from tests.factories_import import item_line, jsonl_write
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def tiny_batches(monkeypatch):
-    monkeypatch.setattr("labeling.importers.one_pass.BATCH_ITEMS", 3)
+@pytest.fixture(autouse=True, params=["forked", "in-process"])
+def tiny_batches(request, monkeypatch):
+    """Tiny batches, parsed in a forked child (as large files are) or in this process."""
+    monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 3)
+    monkeypatch.setattr("labeling.importers.one_pass.FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40)
 
 
 def postgres_only():
@@ -102,7 +104,7 @@ def test_a_refused_setting_leaves_the_transaction_usable(db):
 def test_reference_check_refuses_annotators_that_do_not_exist(project):
     postgres_only()
     with transaction.atomic(), connection.cursor() as cursor, pytest.raises(DatabaseError, match="deleted during the import"):
-        fk_checks.references_check(cursor, project_id=project.pk, user_ids={987654321}, since={})
+        fk_checks.references_check(cursor, user_ids={987654321})
 
 
 @pytest.mark.parametrize(

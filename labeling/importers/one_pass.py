@@ -1,10 +1,12 @@
 """One pass over an import on PostgreSQL: check each record and COPY it, in the caller's transaction.
 
-Reading the file once halves the parsing of the old check-then-write passes. All or nothing
-still holds because everything runs inside one transaction: at the first problem the COPY
-thread stops writing, the rest of the file is still checked (so every problem is reported,
-up to MAX_ERRORS), and the caller raises ImportFailed, which rolls the transaction back.
-Ids already in the project are looked up by the COPY thread, batch by batch, only when the
+Reading the file once halves the parsing of the old check-then-write passes. A child process
+parses and checks (labeling.importers.parse_batches, run by labeling.importers.forked) while
+this process COPYs the batches it hands over (labeling.importers.copy_batches), so the two
+use both cores. All or nothing still holds because everything runs inside one transaction: at
+the first problem nothing more is written, the rest of the file is still checked (so every
+problem is reported, up to MAX_ERRORS), and the caller raises ImportFailed, which rolls the
+transaction back. Ids already in the project are looked up batch by batch, only when the
 project had items before the import (a new project cannot clash with itself).
 """
 
@@ -17,14 +19,15 @@ from django.db import connection
 
 from labeling.importers import fk_checks
 from labeling.importers.bulk_session import bulk_settings
-from labeling.importers.check import MAX_ERRORS, PROGRESS_EVERY, CheckResult, record_problems
-from labeling.importers.copy_lines import LineBuilder, copy_tables
-from labeling.importers.copy_stream import CopyBatch, CopyStream
-from labeling.importers.records import RowError
+from labeling.importers.check import MAX_ERRORS, CheckResult
+from labeling.importers.copy_batches import BatchCopier, CopyBatch
+from labeling.importers.copy_lines import copy_tables
+from labeling.importers.forked import forked
+from labeling.importers.parse_batches import ParsePlan, parsed_batches
 from labeling.importers.sources import RecordStream
 from labeling.models import Item, Project
 
-BATCH_ITEMS = 10_000
+FORK_MIN_BYTES = 1 << 20  # smaller files are parsed in this process: a fork would not pay
 
 Progress = Callable[[int, int], None]
 Resolve = Callable[[set[str]], dict[str, int]]  # annotator names -> user ids (creates unknown ones)
@@ -33,7 +36,7 @@ Resolve = Callable[[set[str]], dict[str, int]]  # annotator names -> user ids (c
 def records_copy(
     opened: RecordStream, *, project: Project, dedupe: bool, now: datetime, resolve: Resolve, progress: Progress | None
 ) -> tuple[CheckResult, dict[str, int]]:
-    """Check and COPY every record; returns the problems (if any) and the annotator ids used.
+    """Check and COPY every record of `opened`; returns the problems (if any) and the annotator ids used.
 
     On problems the caller must roll back: rows of the batches before the first one are written.
     """
@@ -41,40 +44,30 @@ def records_copy(
     with connection.cursor() as cursor:
         bulk_settings(cursor)
         bypass = fk_checks.triggers_off(cursor, project.pk)
-        since = fk_checks.last_ids(cursor) if bypass else {}
-    look_up = project_has_items(project)
+    plan = ParsePlan(opened, project, dedupe, project_has_items(project), tables, now)
     annotator_ids: dict[str, int] = {}
-    stream = CopyStream(project_id=project.pk, tables=tables, annotator_ids=annotator_ids)
-    builder = LineBuilder(tables, now)
-    result, seen, batch = CheckResult(), set[str](), CopyBatch()
-    try:
-        for record in opened.records:
-            if isinstance(record, RowError):
-                result.errors.append(record)
-            else:
-                record_problems(record, project, dedupe, opened, seen, result)
-                if look_up:
-                    batch.lookups[record.external_id] = record.line
-                if not result.errors:
-                    builder.add(batch, record)
-            if result.errors and not stream.stopped:
-                stream.stop()
-            if len(result.errors) + len(stream.found) >= MAX_ERRORS:
+    result = CheckResult()
+    parsing = forked(lambda: parsed_batches(plan), fork=opened.total >= FORK_MIN_BYTES)
+    # psycopg2's errors become Django's (IntegrityError and so on), as through a Django cursor.
+    with connection.wrap_database_errors, connection.connection.cursor() as raw, parsing as batches:
+        copier = BatchCopier(raw, project_id=project.pk, tables=tables, annotator_ids=annotator_ids)
+        for parsed in batches:
+            result.errors += parsed.errors
+            result.items, result.annotations, result.predictions = parsed.items, parsed.annotations, parsed.predictions
+            if result.errors:
+                copier.stop()
+            if not copier.stopped:
+                _annotators_add(parsed.lines, annotator_ids, resolve, bypass)
+            copier.write(parsed.lines)
+            if len(result.errors) + len(copier.found) >= MAX_ERRORS:
                 break
-            if result.items % BATCH_ITEMS == 0 and (batch.items or batch.lookups):
-                _hand_over(stream, batch, annotator_ids, resolve, bypass)
-                batch = CopyBatch()
-            if progress is not None and result.items % PROGRESS_EVERY == 0:
-                progress(opened.position(), opened.total)
-        _hand_over(stream, batch, annotator_ids, resolve, bypass)
-        found = stream.close()
-    finally:
-        stream.abort()
-    result.errors = sorted((result.errors + found)[:MAX_ERRORS], key=lambda error: error.line)
+            if progress is not None:
+                progress(parsed.position, parsed.total)
+    result.errors = sorted((result.errors + copier.found)[:MAX_ERRORS], key=lambda error: error.line)
     if bypass and not result.errors:
         with connection.cursor() as cursor:
             fk_checks.triggers_on(cursor)
-            fk_checks.references_check(cursor, project_id=project.pk, user_ids=set(annotator_ids.values()), since=since)
+            fk_checks.references_check(cursor, user_ids=set(annotator_ids.values()))
     return result, annotator_ids
 
 
@@ -83,16 +76,14 @@ def project_has_items(project: Project) -> bool:
     return Item.objects.filter(project=project).exists()
 
 
-def _hand_over(stream: CopyStream, batch: CopyBatch, annotator_ids: dict[str, int], resolve: Resolve, bypass: bool) -> None:
-    """Give the batch to the COPY thread, first creating users for annotator names not seen yet."""
-    new = {name for _, name, _ in batch.annotations if name not in annotator_ids}
-    if new:
-        stream.drain()  # the ORM needs the connection: let the COPY thread finish first
-        with connection.cursor() as cursor:
-            if bypass:
-                fk_checks.triggers_on(cursor)
-            annotator_ids.update(resolve(new))
-            if bypass:
-                fk_checks.triggers_off_again(cursor)
-    if batch.items or batch.lookups:
-        stream.put(batch)
+def _annotators_add(lines: CopyBatch, annotator_ids: dict[str, int], resolve: Resolve, bypass: bool) -> None:
+    """Add the user ids of annotator names the batch is the first to use (creating users if needed)."""
+    new = {name for _, name, _ in lines.annotations if name not in annotator_ids}
+    if not new:
+        return
+    with connection.cursor() as cursor:
+        if bypass:
+            fk_checks.triggers_on(cursor)
+        annotator_ids.update(resolve(new))
+        if bypass:
+            fk_checks.triggers_off_again(cursor)

@@ -1,0 +1,71 @@
+"""labeling.importers.forked: a generator run in a child process, consumed in the parent."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+from django.db import connection
+
+from labeling.importers.forked import ChildFailed, forked
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+
+
+def numbered(count):
+    for n in range(count):
+        yield {"n": n, "pid": os.getpid(), "text": "x" * n}
+
+
+def no_children_left():
+    try:
+        return os.waitpid(-1, os.WNOHANG) is None
+    except ChildProcessError:
+        return True
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_every_item_arrives_in_order_whether_forked_or_not(fork):
+    with forked(lambda: numbered(500), fork=fork) as items:
+        got = list(items)
+
+    assert [item["n"] for item in got] == list(range(500))
+    assert {item["text"] for item in got[-1:]} == {"x" * 499}
+    assert ({item["pid"] for item in got} == {os.getpid()}) is not fork
+    assert no_children_left()
+
+
+def test_an_error_in_the_child_is_raised_in_the_parent_with_its_traceback():
+    def broken():
+        yield 1
+        raise ValueError("line 7 broke the parser")
+
+    with forked(broken) as items:
+        assert next(items) == 1
+        with pytest.raises(ChildFailed, match="line 7 broke the parser") as failure:
+            next(items)
+
+    assert "ValueError" in str(failure.value)
+    assert no_children_left()
+
+
+def test_leaving_early_kills_and_reaps_the_child():
+    with forked(lambda: itertools.count()) as items:
+        first = [next(items) for _ in range(5)]
+
+    assert first == [0, 1, 2, 3, 4]
+    assert no_children_left()
+
+
+@pytest.mark.django_db
+def test_the_child_leaves_the_parents_database_connection_alone():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+    with forked(lambda: numbered(50)) as items:
+        assert len(list(items)) == 50
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
