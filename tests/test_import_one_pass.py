@@ -12,6 +12,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from labeling.exceptions import ImportFailed
 from labeling.importers import fk_checks
@@ -115,3 +116,33 @@ def test_json_copy_text_is_the_compact_json_escaped_for_copy(value):
     expected = copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
     assert json_text(value) == expected
+
+
+def test_columns_an_import_leaves_to_the_database_get_the_orms_defaults(project, tmp_path, annotator):
+    """COPY leaves out columns with a db_default or a NULL default; they must match what the ORM writes."""
+    path = jsonl_write(tmp_path / "i.jsonl", [item_line("copied", "text", alice="positive")])
+    import_file(project=project, path=path)
+    copied = Item.objects.get(external_id="copied")
+    made = Item.objects.create(project=project, external_id="made", data={"text": "text"}, annotation_count=1)
+    label = Annotation.objects.get(item=copied)
+    written = Annotation.objects.create(project=project, item=made, annotator=annotator, value=label.value, created_at=label.created_at)
+
+    varying = {"id", "external_id", "image", "width", "height", "created_at", "updated_at", "item", "annotator", "lead_time_ms"}
+    for first, second in ((copied, made), (label, written)):
+        fields = [field.attname for field in type(first)._meta.concrete_fields if field.name not in varying]
+        assert [getattr(first, name) for name in fields] == [getattr(second, name) for name in fields], type(first).__name__
+    assert copied.created_at is not None
+    assert label.updated_at is not None
+
+
+def test_a_copy_leaves_out_only_columns_the_database_fills(db):
+    from labeling.importers.copy_lines import copy_tables
+    from labeling.importers.copy_rows import database_fills
+
+    tables = copy_tables(1, timezone.now())
+    items = {field.attname: field for field in Item._meta.concrete_fields}
+
+    left_out = set(items) - set(tables["items"].columns)
+    assert left_out >= {"created_at", "is_gold", "round", "gold_value", "final_value"}
+    assert all(database_fills(items[name]) for name in left_out - {"id"})
+    assert {"project_id", "reopened_for"} <= set(tables["items"].columns)

@@ -20,7 +20,7 @@ NO_IMAGE = "\\N\t\\N\t\\N"  # image, width, height
 
 def copy_tables(project_id: int, now: datetime) -> dict[str, CopyTable]:
     """The three tables an import writes, with the item id as first column of each."""
-    constants = {"project_id": project_id, "created_at": now, "updated_at": now}
+    constants = {"project_id": project_id}
     return {
         "items": CopyTable(Item, varying=("id", *ITEM_COLUMNS), constants=constants, now=now),
         "annotations": CopyTable(Annotation, varying=("item_id", *ANNOTATION_COLUMNS), constants=constants, now=now),

@@ -1,8 +1,11 @@
 """PostgreSQL COPY (text format) for a Django model: the columns an import sets, then constants.
 
-Every concrete column is written, so a column added later with a Django default still gets
-it. The columns that vary per row come first; the rest (defaults and per-import constants
-such as project_id) form one precomputed suffix, which keeps building a line cheap.
+Columns the database fills itself are left out: those with a db_default, and nullable ones
+without a default (NULL). Parsing a value PostgreSQL would have made up anyway costs it time
+on every row (a timestamp about half a microsecond). Every other concrete column is written,
+so a column added later with only a Django default still gets it. The columns that vary per
+row come first; the rest (defaults and per-import constants such as project_id) form one
+precomputed suffix, which keeps building a line cheap.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import JSONField, Model
+from django.db.models import NOT_PROVIDED, Field, JSONField, Model
 
 NULL = "\\N"
 # One encoder for all rows: json.dumps with options builds a new encoder on every call.
@@ -82,7 +85,11 @@ class CopyTable:
         self.converters: list[Callable[[Any], str]] = [
             json_text if isinstance(fields[name], JSONField) else plain_text for name in self.varying
         ]
-        fixed = [f for name, f in fields.items() if name not in self.varying and not f.primary_key]
+        fixed = [
+            f
+            for name, f in fields.items()
+            if name not in self.varying and not f.primary_key and (name in constants or not database_fills(f))
+        ]
         suffix = []
         for field in fixed:
             if field.attname in constants:
@@ -107,6 +114,13 @@ class CopyTable:
         """COPY ready-made lines (varying columns, then `suffix`) with a raw psycopg2 cursor."""
         columns = ", ".join(f'"{name}"' for name in self.columns)
         cursor.copy_expert(f'COPY "{self.table}" ({columns}) FROM STDIN', io.StringIO(text), size=1 << 20)
+
+
+def database_fills(field: Field) -> bool:
+    """Whether PostgreSQL gives a row this field's default when a COPY leaves the column out."""
+    if field.db_default is not NOT_PROVIDED:
+        return True
+    return field.null and not field.has_default()
 
 
 def ids_reserve(cursor: Any, model: type[Model], count: int) -> list[int]:

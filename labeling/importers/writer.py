@@ -148,7 +148,7 @@ class CopySink:
     """
 
     def __init__(self, project: Project, now: datetime) -> None:
-        constants = {"project_id": project.pk, "created_at": now, "updated_at": now}
+        constants = {"project_id": project.pk}
         self.items = CopyTable(Item, varying=("id", *ITEM_COLUMNS), constants=constants, now=now)
         self.annotations = CopyTable(Annotation, varying=("item_id", *ANNOTATION_COLUMNS), constants=constants, now=now)
         self.predictions = CopyTable(Prediction, varying=("item_id", *PREDICTION_COLUMNS), constants=constants, now=now)

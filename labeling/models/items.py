@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from labeling.models.project import Project
 
@@ -23,7 +24,7 @@ class Item(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     # Gold items carry a known answer and are interleaved at the project's gold rate.
-    is_gold = models.BooleanField(default=False)
+    is_gold = models.BooleanField(default=False, db_default=False)
     gold_value = models.JSONField(null=True, blank=True)
     # Denormalised by the review app after each submit, so lists and exports read one table.
     annotation_count = models.PositiveIntegerField(default=0)
@@ -33,7 +34,7 @@ class Item(models.Model):
     agreement = models.FloatField(null=True, blank=True)
     aggregate_value = models.JSONField(null=True, blank=True)
     aggregate_confidence = models.FloatField(null=True, blank=True)
-    aggregate_method = models.CharField(max_length=32, blank=True)
+    aggregate_method = models.CharField(max_length=32, blank=True, db_default="")
     final_value = models.JSONField(null=True, blank=True)
     final_reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,15 +46,15 @@ class Item(models.Model):
     )
     final_decided_at = models.DateTimeField(null=True, blank=True)
     # Bumped when a reviewer sends an item back; assignments and annotations carry the round.
-    round = models.PositiveIntegerField(default=1)
+    round = models.PositiveIntegerField(default=1, db_default=1)
     # Who is asked to re-annotate in the current round (user ids; empty = its earlier annotators).
     reopened_for = models.JSONField(default=list, blank=True)
     # Escalation: more annotators than the project's overlap for a contested item (null = overlap).
     target_overlap = models.PositiveSmallIntegerField(null=True, blank=True)
     # Marked in review as an example for the guideline (shown by the guidelines app).
-    is_example = models.BooleanField(default=False)
-    example_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_example = models.BooleanField(default=False, db_default=False)
+    example_note = models.TextField(blank=True, db_default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
 
     class Meta:
         ordering = ["project_id", "id"]

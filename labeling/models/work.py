@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from labeling.models.items import Item
 from labeling.models.project import Project
@@ -83,9 +84,9 @@ class Annotation(models.Model):
     prelabel_shown = models.BooleanField(default=False)
     unsure = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
-    round = models.PositiveIntegerField(default=1)
+    round = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField()
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["item_id", "id"]
