@@ -1,9 +1,12 @@
-"""Import/export benchmark: items/s for each and the peak memory of the process, on PostgreSQL.
+"""Import/export benchmark: items/s for each and the peak memory of the processes, on PostgreSQL.
 
 Generates N synthetic text items (fixed seed, ~200-character texts, a third with 3
 annotations) into a temporary JSONL file, imports it with labeling.services.imports.import_file
 (the code path of `import_items` and of import jobs), then streams the JSONL export into a
-sink that only counts bytes. Each N runs in its own process, so peak RSS is per size.
+sink that only counts bytes. Each N runs in its own process, so peak RSS is per size. On
+PostgreSQL a file of 1 MB or more is parsed by a forked child (labeling.importers.forked):
+Python CPU counts both processes, and the child's peak RSS is printed beside the parent's
+(the two share pages until either writes them, so their sum overstates).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_bench .venv/bin/python bench/import_bench.py
     DATABASE_URL=... .venv/bin/python bench/import_bench.py 100000      # one size
@@ -70,6 +73,9 @@ def generate(path: Path, count: int) -> None:
                     for n in names
                 ]
             out.write(json.dumps(line) + "\n")
+        # Written back now, not by the kernel during the measured import.
+        out.flush()
+        os.fsync(out.fileno())
     print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
 
 

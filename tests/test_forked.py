@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 
 import pytest
 from django.db import connection
@@ -69,3 +70,31 @@ def test_the_child_leaves_the_parents_database_connection_alone():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 2")
         assert cursor.fetchone() == (2,)
+
+
+def test_a_fork_from_a_worker_thread_works_like_one_from_the_main_thread():
+    got = []
+
+    def consume():
+        with forked(lambda: numbered(20)) as items:
+            got.extend(item["n"] for item in items)
+
+    worker = threading.Thread(target=consume)
+    worker.start()
+    worker.join(30)
+
+    assert got == list(range(20))
+    assert no_children_left()
+
+
+def test_when_the_system_refuses_a_fork_the_items_are_made_here(monkeypatch):
+    def refuse():
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+
+    with forked(lambda: numbered(5)) as items:
+        got = list(items)
+
+    assert {item["pid"] for item in got} == {os.getpid()}
+    assert len(got) == 5

@@ -226,3 +226,22 @@ def test_ids_added_by_someone_else_during_the_import_fail_cleanly(project, tmp_p
 
     assert details == [{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}]
     assert list(project.items.values_list("external_id", flat=True)) == ["a2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"id": 1}\n', '{"id": 1}', '  {"id": 1}\n', '{"id": 1} \r\n', '{"id": 1} x\n', '{"id": 1}{"id": 2}\n', "{oops\n", "\n", "[1, 2]\n", '"s"\n'],
+)
+def test_the_jsonl_line_decoder_agrees_with_json_loads(text):
+    from labeling.importers.jsonl import json_line
+
+    try:
+        expected = ("ok", json.loads(text))
+    except json.JSONDecodeError as error:
+        expected = ("error", error.msg, error.colno)
+    try:
+        got = ("ok", json_line(text))
+    except json.JSONDecodeError as error:
+        got = ("error", error.msg, error.colno)
+
+    assert got == expected

@@ -15,6 +15,7 @@ connection would send Terminate down the shared socket and end the parent's sess
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import queue
@@ -26,6 +27,8 @@ from contextlib import contextmanager, suppress
 from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 QUEUE_DEPTH = 3  # parsed items held by the parent beyond the one it works on
 PIPE_BUFFER = 1 << 20
@@ -48,19 +51,15 @@ def forked(produce: Callable[[], Iterator[T]], *, fork: bool = True) -> Iterator
     Leaving the block early kills the child. Without fork the generator runs in this process,
     so callers have one code path.
     """
-    if not (fork and fork_available()):
+    started = _child_start(produce) if fork and fork_available() else None
+    if started is None:
         items = produce()
         try:
             yield items
         finally:
             getattr(items, "close", lambda: None)()
         return
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        _child_run(produce, write_fd)  # never returns
-    os.close(write_fd)
+    pid, read_fd = started
     reader = _Reader(os.fdopen(read_fd, "rb", buffering=PIPE_BUFFER))
     try:
         yield reader.items()
@@ -68,11 +67,29 @@ def forked(produce: Callable[[], Iterator[T]], *, fork: bool = True) -> Iterator
         reader.close(pid)
 
 
+def _child_start(produce: Callable[[], Iterator[Any]]) -> tuple[int, int] | None:
+    """Fork the child; (its pid, the pipe to read) or None when the system refuses a fork."""
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as error:  # out of memory or processes: parse here instead
+        os.close(read_fd)
+        os.close(write_fd)
+        logger.warning("could not fork a parsing process (%s); parsing in this one", error)
+        return None
+    if pid == 0:
+        os.close(read_fd)
+        _child_run(produce, write_fd)  # never returns
+    os.close(write_fd)
+    return pid, read_fd
+
+
 def _child_run(produce: Callable[[], Iterator[Any]], write_fd: int) -> None:
     code = 0
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's (Celery's) handlers
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        with suppress(ValueError):  # only a main thread may; after fork() the forking one is
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's (Celery's) handlers
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
         out = os.fdopen(write_fd, "wb", buffering=PIPE_BUFFER)
         try:
             for item in produce():
