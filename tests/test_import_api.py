@@ -144,23 +144,18 @@ def _read_elsewhere(job_id):
 
 @pytest.mark.django_db(transaction=True)
 def test_job_progress_is_visible_to_pollers_while_the_job_runs(project, lead, monkeypatch):
-    import labeling.services.imports as imports
+    from labeling.services.import_progress import JobProgress
 
     monkeypatch.setattr("labeling.importers.check.PROGRESS_EVERY", 1)
     monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 1)
     polled = []
-    make_writer = imports._progress_writer
+    write = JobProgress.__call__
 
-    def polling_writer(job_id):
-        update = make_writer(job_id)
+    def report_then_poll(progress, done, total):
+        write(progress, done, total)
+        polled.append(_read_elsewhere(progress.job_id))
 
-        def report(done, total):
-            update(done, total)
-            polled.append(_read_elsewhere(job_id))
-
-        return report
-
-    monkeypatch.setattr(imports, "_progress_writer", polling_writer)
+    monkeypatch.setattr(JobProgress, "__call__", report_then_poll)
     job = import_job_create(project=project, upload=jsonl_upload([item_line(f"a{i}") for i in range(4)]), user=lead)
 
     import_job_run(job_id=job.pk)
@@ -229,3 +224,31 @@ def test_annotators_cannot_export_peer_labels(exported, annotator, api_as):
 
     assert response.status_code == 403
     assert Annotation.objects.filter(project=exported).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_progress_cannot_be_written_still_imports(project, lead, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    import labeling.services.import_progress as import_progress
+
+    class Refusing:
+        def filter(self, **lookup):
+            return self
+
+        def update(self, **values):
+            raise DatabaseError("could not obtain lock on row in relation labeling_importjob")
+
+    class NoProgress:  # stands in for ImportJob where progress is written, and only there
+        objects = Refusing()
+
+    monkeypatch.setattr(import_progress, "ImportJob", NoProgress)
+    monkeypatch.setattr("labeling.importers.check.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 1)
+    job = import_job_create(project=project, upload=jsonl_upload([item_line(f"p{i}") for i in range(3)]), user=lead)
+
+    import_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.items_created) == (JobStatus.DONE, 3)
+    assert "could not write the progress of import job" in caplog.text

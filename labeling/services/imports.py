@@ -11,7 +11,6 @@ Celery task runs it (`import_job_run`).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -34,6 +33,7 @@ from labeling.importers.validate import record_check
 from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
+from labeling.services.import_progress import job_progress
 from labeling.services.projects import user_get_or_create_inactive
 
 logger = logging.getLogger(__name__)
@@ -239,13 +239,14 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         return None
     job = ImportJob.objects.select_related("project", "created_by").get(pk=job_id)
     try:
-        counts = import_file(
-            project=job.project,
-            path=job.file.path,
-            fmt="images" if job.original_name.lower().endswith(".zip") else _format(job.original_name),
-            actor=job.created_by,
-            progress=_progress_writer(job.pk),
-        )
+        with job_progress(job.pk) as progress:
+            counts = import_file(
+                project=job.project,
+                path=job.file.path,
+                fmt="images" if job.original_name.lower().endswith(".zip") else _format(job.original_name),
+                actor=job.created_by,
+                progress=progress,
+            )
     except ImportFailed as failure:
         _finish(job, JobStatus.FAILED, errors=failure.details or [{"line": 0, "message": failure.message}])
     except Exception:
@@ -272,36 +273,3 @@ def _finish(job: ImportJob, status: str, *, errors: list[dict[str, object]] | No
         job.bytes_total = ImportJob.objects.values_list("bytes_total", flat=True).get(pk=job.pk)
         job.bytes_done = job.bytes_total
     job.save(update_fields=["bytes_total", "status", "errors", "finished_at", "items_created", "annotations_created", "predictions_created", "bytes_done"])
-
-
-def _progress_writer(job_id: int):  # type: ignore[no-untyped-def]
-    """A progress callback that writes bytes_done/bytes_total where pollers can see it.
-
-    On PostgreSQL the import's connection is busy (COPY thread) and inside its transaction,
-    where writes are invisible to others, so the update goes through a short-lived thread (its
-    own connection, autocommit). SQLite allows one writer at a time: pass 1 reports as it
-    goes, pass 2 at the end.
-    """
-    last = [-1]
-
-    def update(done: int, total: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if percent == last[0]:
-            return
-        last[0] = percent
-        if connection.vendor == "postgresql":
-            worker = threading.Thread(target=_update_elsewhere, args=(job_id, done, total))
-            worker.start()
-            worker.join()
-        elif done * 2 <= total:  # pass 1 runs outside the import's transaction
-            ImportJob.objects.filter(pk=job_id).update(bytes_done=done, bytes_total=total)
-
-    return update
-
-
-def _update_elsewhere(job_id: int, done: int, total: int) -> None:
-    try:
-        ImportJob.objects.filter(pk=job_id).update(bytes_done=done, bytes_total=total)
-    finally:
-        close_old_connections()
-        connection.close()
