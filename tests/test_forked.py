@@ -10,8 +10,13 @@ import pytest
 from django.db import connection
 
 from labeling.importers.forked import ChildFailed, forked
+from tests.conftest import require_service
 
-pytestmark = pytest.mark.skipif(not os.path.isdir("/proc") or not hasattr(os, "fork"), reason="needs os.fork and /proc (Linux)")
+
+@pytest.fixture(autouse=True)
+def fork_and_proc():
+    """Skipped on a machine without os.fork or /proc (not Linux); CI has both, so there it fails."""
+    require_service(os.path.isdir("/proc") and hasattr(os, "fork"), "needs os.fork and /proc (Linux)")
 
 
 def numbered(count):

@@ -20,6 +20,7 @@ from labeling.importers.bulk_session import setting_try
 from labeling.importers.copy_rows import copy_text, json_text
 from labeling.models import Annotation, Item, Membership
 from labeling.services.imports import import_file
+from tests.conftest import require_service
 from tests.factories import ItemFactory
 from tests.factories_import import item_line, jsonl_write
 
@@ -34,8 +35,7 @@ def tiny_batches(request, monkeypatch):
 
 
 def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the one-pass machinery is PostgreSQL's")
+    require_service(connection.vendor == "postgresql", "the one-pass machinery is PostgreSQL's")
 
 
 def many_lines(count, **annotations):
