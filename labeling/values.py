@@ -33,6 +33,7 @@ VALUE_KEYS: dict[Kind, str] = {
     "spans": "spans",
     "boxes": "boxes",
 }
+_KEY_ORDER = tuple(VALUE_KEYS.items())
 BOX_FIELDS = ("x", "y", "width", "height")
 # How a value that names no label reads on every page ({"labels": []}, {"spans": []}).
 NONE_TEXT = "(none)"
@@ -54,17 +55,26 @@ def _is_number(value: object) -> bool:
 
 def value_kind(value: object) -> Kind | None:
     """The kind a value's shape belongs to (the first content key found), or None."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return None
-    return next((kind for kind, key in VALUE_KEYS.items() if key in value), None)
+    for kind, key in _KEY_ORDER:
+        if key in value:
+            return kind
+    return None
 
 
 def _content(value: object, kind: str | None) -> tuple[Kind | None, Any]:
-    """(kind, content) of a value; kind None when the value is not of the asked kind."""
-    found = value_kind(value)
-    if not isinstance(value, Mapping) or found is None or (kind is not None and kind != found):
+    """(kind, content) of a value: with `kind`, that kind's content key (absent: None, None);
+    without, the first content key found."""
+    if not isinstance(value, dict):
         return None, None
-    return found, value[VALUE_KEYS[found]]
+    if kind is None:
+        found = value_kind(value)
+        return (found, value[VALUE_KEYS[found]]) if found is not None else (None, None)
+    key = VALUE_KEYS.get(kind)  # type: ignore[call-overload]
+    if key is None or key not in value:
+        return None, None
+    return kind, value[key]  # type: ignore[return-value]
 
 
 def _spans(parts: object) -> list[Span]:
@@ -74,7 +84,7 @@ def _spans(parts: object) -> list[Span]:
     return [
         (part["start"], part["end"], part["label"])
         for part in parts
-        if isinstance(part, Mapping)
+        if isinstance(part, dict)
         and _is_int(part.get("start"))
         and _is_int(part.get("end"))
         and isinstance(part.get("label"), str)
@@ -88,7 +98,7 @@ def _boxes(parts: object) -> list[Box]:
     return [
         (part["x"], part["y"], part["width"], part["height"], part["label"])
         for part in parts
-        if isinstance(part, Mapping)
+        if isinstance(part, dict)
         and all(_is_number(part.get(field)) for field in BOX_FIELDS)
         and isinstance(part.get("label"), str)
     ]
@@ -109,18 +119,20 @@ def value_labels(value: object, kind: str | None = None) -> tuple[str, ...]:
     value, or a malformed part (a non-string label, a span without offsets) contributes nothing.
     """
     found, content = _content(value, kind)
+    if found == "multi":  # first: the loaders read a million of these
+        if not isinstance(content, list):
+            return ()
+        return tuple(sorted({label for label in content if isinstance(label, str)}))
     if found == "single":
-        names = [content] if isinstance(content, str) else []
-    elif found == "rating":
-        names = [str(content)] if _is_int(content) else []
-    elif found == "multi":
-        names = _label_list(content)
-    elif found == "spans":
+        return (content,) if isinstance(content, str) else ()
+    if found == "rating":
+        return (str(content),) if _is_int(content) else ()
+    if found == "spans":
         names = [span[2] for span in _spans(content)]
     elif found == "boxes":
         names = [box[4] for box in _boxes(content)]
     else:
-        names = []
+        return ()
     return tuple(sorted(set(names)))
 
 
