@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frontend.views.review_common import review_page, value_text
+from frontend.views.review_common import review_page
 from labeling.models import Membership, Role
 from labeling.permissions import role_of
-from labeling.schema import label_values
+from labeling.values import schema_labels, value_text
 from review import selectors_queue as queue
 from review.models import Cause, FlagReason, FlagStatus
 
@@ -38,7 +38,7 @@ def _choices(project: Any) -> dict[str, Any]:
     return {
         "reasons": FlagReason.choices,
         "statuses": FlagStatus.choices,
-        "labels": label_values(project.schema),
+        "labels": schema_labels(project.schema),
         "annotators": [(m.user_id, m.user.username) for m in annotators],
     }
 
