@@ -13,7 +13,7 @@ from frontend.views.review_common import review_page, seconds
 from labeling.models import Membership
 from labeling.values import CLASS_KINDS, schema_labels, value_labels, value_text
 from review import selectors_queue as queue
-from review.models import Cause, FlagStatus
+from review.choices import Cause, FlagStatus
 
 
 def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:

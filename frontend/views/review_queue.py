@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.views.review_common import review_page
-from labeling.models import Membership, Role
+from labeling.choices import Role
+from labeling.models import Membership
 from labeling.permissions import role_of
 from labeling.values import schema_labels, value_text
 from review import selectors_queue as queue
-from review.models import Cause, FlagReason, FlagStatus
+from review.choices import Cause, FlagReason, FlagStatus
 
 
 def _row(flag: Any) -> dict[str, Any]:

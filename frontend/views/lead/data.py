@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.views.lead.access import project_page
 from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse, item_status
+from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
-from labeling.models import ImportJob, Item, JobStatus, Project
+from labeling.models import ImportJob, Item, Project
 from labeling.services import gold_clear, gold_set
 from labeling.values import schema_labels, value_text
-from review.models import Flag, FlagReason, FlagStatus
+from review.choices import FlagReason, FlagStatus
+from review.models import Flag
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q")

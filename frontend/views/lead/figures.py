@@ -13,9 +13,11 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from labeling.models import Annotation, AssignmentStatus, Item, PrelabelJob, Project
+from labeling.choices import AssignmentStatus
+from labeling.models import Annotation, Item, PrelabelJob, Project
 from labeling.values import schema_labels, value_labels
-from review.models import AgreementSnapshot, AnnotationReview, Flag, FlagStatus, Verdict
+from review.choices import FlagStatus, Verdict
+from review.models import AgreementSnapshot, AnnotationReview, Flag
 
 PACE_DAYS = 7
 THROUGHPUT_DAYS = 14
