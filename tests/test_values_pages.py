@@ -13,6 +13,7 @@ from tests.factories import (
     AnnotationFactory,
     ItemFactory,
     MembershipFactory,
+    PredictionFactory,
     ProjectFactory,
     UserFactory,
 )
@@ -72,3 +73,14 @@ def test_an_empty_label_set_is_never_shown_as_a_blank_cell(shown):
     item, client = shown(MULTI, {"labels": []})
     review = client.get(_page("review-item", item)).content.decode()
     assert '<p class="value">(none)</p>' in review
+
+
+def test_the_labeling_screen_gets_the_suggestion_text_by_the_same_rule(api_as, db):
+    project = ProjectFactory(schema=MULTI, show_prelabels=True)
+    annotator = UserFactory(username="annotator")
+    MembershipFactory(project=project, user=annotator, role=Role.ANNOTATOR)
+    item = ItemFactory(project=project)
+    PredictionFactory(item=item, value={"labels": []}, score=0.6)
+    response = api_as(annotator).post(f"/api/projects/{project.pk}/next")
+    assert response.status_code == 200
+    assert response.json()["item"]["suggestion"]["text"] == NONE_TEXT
