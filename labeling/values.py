@@ -201,7 +201,7 @@ def declared_labels(schema: Mapping[str, Any]) -> list[str]:
     """The values of the schema's "labels" entries, in schema order (what values may name)."""
     entries = schema.get("labels") or []
     return [
-        str(entry["value"]) for entry in entries if isinstance(entry, Mapping) and "value" in entry
+        str(entry["value"]) for entry in entries if isinstance(entry, dict) and "value" in entry
     ]
 
 
