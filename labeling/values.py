@@ -34,6 +34,7 @@ VALUE_KEYS: dict[Kind, str] = {
     "boxes": "boxes",
 }
 _KEY_ORDER = tuple(VALUE_KEYS.items())
+_KINDS_BY_NAME: dict[str, Kind] = {kind: kind for kind in KINDS}
 BOX_FIELDS = ("x", "y", "width", "height")
 # How a value that names no label reads on every page ({"labels": []}, {"spans": []}).
 NONE_TEXT = "(none)"
@@ -71,10 +72,10 @@ def _content(value: object, kind: str | None) -> tuple[Kind | None, Any]:
     if kind is None:
         found = value_kind(value)
         return (found, value[VALUE_KEYS[found]]) if found is not None else (None, None)
-    key = VALUE_KEYS.get(kind)  # type: ignore[call-overload]
-    if key is None or key not in value:
+    asked = _KINDS_BY_NAME.get(kind)
+    if asked is None or VALUE_KEYS[asked] not in value:
         return None, None
-    return kind, value[key]  # type: ignore[return-value]
+    return asked, value[VALUE_KEYS[asked]]
 
 
 def _spans(parts: object) -> list[Span]:
@@ -119,7 +120,7 @@ def value_labels(value: object, kind: str | None = None) -> tuple[str, ...]:
     value, or a malformed part (a non-string label, a span without offsets) contributes nothing.
     """
     found, content = _content(value, kind)
-    if found == "multi":  # first: the loaders read a million of these
+    if found == "multi":  # first and inline: the dashboard reads every annotation of a project
         if not isinstance(content, list):
             return ()
         return tuple(sorted({label for label in content if isinstance(label, str)}))
@@ -217,6 +218,8 @@ def schema_labels(schema: Mapping[str, Any]) -> list[str]:
     if not isinstance(scale, Mapping):
         return []
     low, high = scale.get("min"), scale.get("max")
-    if not (_is_int(low) and _is_int(high)) or not 0 <= high - low < MAX_SCALE_POINTS:
+    if not isinstance(low, int) or not isinstance(high, int) or bool in (type(low), type(high)):
+        return []
+    if not 0 <= high - low < MAX_SCALE_POINTS:
         return []
     return [str(point) for point in range(low, high + 1)]
