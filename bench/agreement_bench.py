@@ -121,8 +121,15 @@ def copy_rows(model: type, template: object, varying: dict[str, list[str]]) -> N
     fields are added (their defaults come along).
     """
     from django.db import connection
+    from django.db.models.expressions import DatabaseDefault
 
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Columns with a database default (db_default) are left out: PostgreSQL fills them.
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and (f.column in varying or not isinstance(getattr(template, f.attname), DatabaseDefault))
+    ]
     columns = [f.column for f in fields]
     constant = {
         f.column: _copy_text(_prepared(f, getattr(template, f.attname), connection))

@@ -1,37 +1,11 @@
-"""Which label values a schema declares and which ones an annotation value uses.
+"""Re-exports of labeling.values for callers that still import them from here.
 
-The guidelines app keeps its own small reader so it depends on labeling only (never on review).
+The annotation-value contract is read in labeling/values.py only. guidelines/services.py imports
+`value_labels` from this module; point it at labeling.values and delete this file.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from labeling.values import schema_labels, value_labels
 
-
-def schema_labels(schema: dict[str, Any]) -> list[str]:
-    """Label values in schema order; for a rating schema, the scale points as strings."""
-    labels = [str(entry["value"]) for entry in schema.get("labels", []) if "value" in entry]
-    if labels or schema.get("kind") != "rating":
-        return labels
-    scale = schema.get("scale") or {}
-    low, high = scale.get("min"), scale.get("max")
-    if isinstance(low, int) and isinstance(high, int) and high - low <= 100:
-        return [str(point) for point in range(low, high + 1)]
-    return []
-
-
-def value_labels(value: object) -> list[str]:
-    """The labels one annotation value names (any kind), without duplicates, in order."""
-    if not isinstance(value, dict):
-        return []
-    found: list[str] = []
-    if "label" in value:
-        found.append(str(value["label"]))
-    if "rating" in value:
-        found.append(str(value["rating"]))
-    found.extend(str(label) for label in value.get("labels") or [])
-    for key in ("spans", "boxes"):
-        found.extend(
-            str(part.get("label")) for part in value.get(key) or [] if isinstance(part, dict)
-        )
-    return list(dict.fromkeys(found))
+__all__ = ["schema_labels", "value_labels"]

@@ -14,10 +14,10 @@ from django.db.models import F, Q, QuerySet
 
 from guidelines.diff import DiffStats, changed_labels, diff_html, diff_stats
 from guidelines.exceptions import VersionNotFound
-from guidelines.labels import schema_labels, value_labels
 from guidelines.models import Guideline, GuidelineVersion
 from labeling.models import Annotation, Membership, Project, Role
 from labeling.permissions import ANY_ROLE, project_for_role
+from labeling.values import schema_labels, value_labels
 
 User = AbstractBaseUser | AnonymousUser
 LEAD_ONLY = (Role.LEAD,)

@@ -50,6 +50,7 @@ from labeling.policies.pool import (
     skipped_item_ids,
 )
 from labeling.rows import columns, fetch_all, fetch_one
+from labeling.values import value_text
 
 PROJECT = Project._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -264,7 +265,12 @@ def suggestion_for(assignment: Assignment) -> dict[str, object] | None:
     )
     if prediction is None:
         return None
-    return {"value": prediction.value, "score": prediction.score, "model": prediction.model_version}
+    return {
+        "value": prediction.value,
+        "text": value_text(prediction.value),  # what the screen shows (labeling.values)
+        "score": prediction.score,
+        "model": prediction.model_version,
+    }
 
 
 def remaining_count(*, project: Project, user: AbstractBaseUser) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from labeling.exceptions import SchemaError, ValueInvalid
+from labeling.values import declared_labels
 
 KINDS = ("single", "multi", "rating", "spans", "boxes")
 DATA_TYPES = ("text", "image")
@@ -106,11 +107,6 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def label_values(schema: dict[str, Any]) -> list[str]:
-    """The label values in schema order (empty for a rating schema without labels)."""
-    return [label["value"] for label in schema.get("labels", [])]
-
-
 def value_validate(schema: dict[str, Any], value: object, *, text: str | None = None) -> dict[str, Any]:
     """Check one annotation value against the schema; return it normalised.
 
@@ -119,7 +115,7 @@ def value_validate(schema: dict[str, Any], value: object, *, text: str | None = 
     if not isinstance(value, dict):
         raise ValueInvalid("An annotation value must be a JSON object")
     kind = schema["kind"]
-    allowed = set(label_values(schema))
+    allowed = set(declared_labels(schema))
     if kind == "single":
         label = value.get("label")
         if label not in allowed:
@@ -131,7 +127,7 @@ def value_validate(schema: dict[str, Any], value: object, *, text: str | None = 
             raise ValueInvalid(f"labels must be a list drawn from {', '.join(sorted(allowed))}")
         if len(set(labels)) != len(labels):
             raise ValueInvalid("labels must not repeat a label")
-        return {"labels": sorted(labels, key=label_values(schema).index)}
+        return {"labels": sorted(labels, key=declared_labels(schema).index)}
     if kind == "rating":
         rating = value.get("rating")
         low, high = schema["scale"]["min"], schema["scale"]["max"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from labeling.models import Annotation, Item, Project
+from review.choices import Cause, DecisionAction, FlagReason, FlagStatus, Verdict
 
 
 class AgreementSnapshot(models.Model):
@@ -25,22 +26,6 @@ class AgreementSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.pk} of project {self.project_id}"
-
-
-class FlagReason(models.TextChoices):
-    LOW_AGREEMENT = "low_agreement", "Low agreement"
-    RARE_LABEL = "rare_label", "Rare label"
-    MODEL_DISAGREES = "model_disagrees", "Model disagrees"
-    UNSURE = "unsure", "Unsure or commented"
-    GOLD_MISS = "gold_miss", "Gold miss"
-    LIKELY_ERROR = "likely_error", "Likely label error"
-
-
-class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_REVIEW = "in_review", "In review"
-    RESOLVED = "resolved", "Resolved"
-    DISMISSED = "dismissed", "Dismissed"
 
 
 class Flag(models.Model):
@@ -70,19 +55,6 @@ class Flag(models.Model):
         return f"{self.reason} on {self.item_id} ({self.status})"
 
 
-class Cause(models.TextChoices):
-    GUIDELINE_GAP = "guideline_gap", "Guideline gap"
-    AMBIGUOUS = "ambiguous", "Ambiguous item"
-    SLIP = "slip", "Annotator slip"
-    BAD_ITEM = "bad_item", "Bad item"
-
-
-class DecisionAction(models.TextChoices):
-    FINAL = "final", "Set final label"
-    SEND_BACK = "send_back", "Sent back for re-annotation"
-    DISMISS = "dismiss", "Dismissed flag"
-
-
 class ReviewDecision(models.Model):
     """One reviewer action on an item; every one is also written to labeling.AuditEntry."""
 
@@ -101,11 +73,6 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.item_id}"
-
-
-class Verdict(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
 
 
 class AnnotationReview(models.Model):

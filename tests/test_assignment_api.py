@@ -74,6 +74,7 @@ def test_item_payload_carries_the_suggestion_when_a_prelabel_is_shown(api_as, pr
     body = claim(api_as, annotator, project)
     assert body["assignment"]["prelabel_shown"] is True
     assert body["item"]["suggestion"]["value"] == {"label": "neutral"}
+    assert body["item"]["suggestion"]["text"] == "neutral"
 
 
 def test_submit_stores_the_annotation_and_flags_the_item_for_review(api_as, project, item, annotator, monkeypatch, django_capture_on_commit_callbacks):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidelines.diff import changed_labels, diff_html, diff_stats, sections
-from guidelines.labels import schema_labels, value_labels
+from labeling.values import schema_labels, value_labels
 from tests.factories import RATING_SCHEMA, SINGLE_SCHEMA
 
 LABELS = ["positive", "negative", "neutral"]
@@ -75,11 +75,11 @@ def test_rating_schemas_use_scale_points_as_labels():
 
 
 def test_value_labels_reads_every_kind():
-    assert value_labels({"label": "a"}) == ["a"]
-    assert value_labels({"labels": ["a", "b", "a"]}) == ["a", "b"]
-    assert value_labels({"rating": 4}) == ["4"]
-    assert value_labels({"spans": [{"start": 0, "end": 1, "label": "PER"}]}) == ["PER"]
-    assert value_labels(None) == []
+    assert value_labels({"label": "a"}) == ("a",)
+    assert value_labels({"labels": ["a", "b", "a"]}) == ("a", "b")
+    assert value_labels({"rating": 4}) == ("4",)
+    assert value_labels({"spans": [{"start": 0, "end": 1, "label": "PER"}]}) == ("PER",)
+    assert value_labels(None) == ()
 
 
 def test_one_edit_in_a_long_repetitive_guideline_is_marked_exactly():

@@ -91,3 +91,27 @@ def test_dashboard_reports_progress_labels_flags_and_throughput(project, lead, a
     assert "Rare label: 1" in page
     assert response.context["throughput_total"] == 3
     assert reverse("agreement", kwargs={"project_id": project.pk}) in page
+
+
+def test_label_distribution_counts_each_annotation_once_per_label_in_schema_order(db):
+    from frontend.views.lead.figures import label_distribution
+    from tests.factories import ProjectFactory
+
+    spans = ProjectFactory(
+        schema={"kind": "spans", "data": "text", "labels": [{"value": "PER"}, {"value": "LOC"}]}
+    )
+    per, loc = ({"start": 0, "end": 3, "label": "PER"}, {"start": 4, "end": 6, "label": "LOC"})
+    for value in (
+        {"spans": [per, {**per, "start": 7, "end": 9}, loc]},
+        {"spans": [per]},
+        {"spans": [{"label": "LOC"}]},  # malformed: no offsets, names nothing
+    ):
+        AnnotationFactory(item=ItemFactory(project=spans), value=value)
+    assert label_distribution(spans) == [("PER", 2), ("LOC", 1)]
+
+    rating = ProjectFactory(
+        schema={"kind": "rating", "data": "text", "scale": {"min": 1, "max": 5}}
+    )
+    for point in (5, 1, 5):
+        AnnotationFactory(item=ItemFactory(project=rating), value={"rating": point})
+    assert label_distribution(rating) == [("1", 1), ("5", 2)]

@@ -21,6 +21,7 @@ from labeling.exceptions import AccordError, NotFound
 from labeling.models import Annotation, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.services.annotations import annotation_edit
+from labeling.values import value_labels, value_text
 from review.selectors import annotation_outcomes
 
 HISTORY_PAGE_SIZE = 50
@@ -33,19 +34,6 @@ def _project(request: HttpRequest, project_id: int) -> Project:
         return project_for_role(request.user, project_id)
     except NotFound as error:
         raise Http404(error.message) from error
-
-
-def value_text(value: object) -> str:
-    """A label value as a short readable string: "positive", "a, b", "4"."""
-    if not isinstance(value, dict):
-        return ""
-    if "label" in value:
-        return str(value["label"])
-    if "labels" in value:
-        return ", ".join(str(label) for label in value["labels"]) or "(none)"
-    if "rating" in value:
-        return str(value["rating"])
-    return ", ".join(f"{key}: {len(part)}" for key, part in value.items() if isinstance(part, list))
 
 
 def _screen_config(project: Project) -> dict[str, Any]:
@@ -168,21 +156,9 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
         "annotation": annotation,
         "labels": project.schema.get("labels", []),
         "ratings": range(scale["min"], scale["max"] + 1) if scale else [],
-        "selected": _selected(annotation.value),
+        "selected": set(value_labels(annotation.value)),
         "error": error,
         "editable": annotation.item.final_value is None,
     }
     return render(request, "annotate/edit.html", context, status=400 if error else 200)
 
-
-def _selected(value: object) -> set[str]:
-    """The label values (or rating, as text) an annotation value selects, for the edit form."""
-    if not isinstance(value, dict):
-        return set()
-    if "labels" in value:
-        return {str(label) for label in value["labels"]}
-    if "label" in value:
-        return {str(value["label"])}
-    if "rating" in value:
-        return {str(value["rating"])}
-    return set()

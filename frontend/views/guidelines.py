@@ -18,10 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from frontend.views.access import member_page
 from guidelines import selectors, services
 from guidelines.markdown import render_markdown
+from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Item, Role
+from labeling.models import Item
 from labeling.permissions import role_of
-from review.models import Cause, ReviewDecision
+from review.choices import Cause
+from review.models import ReviewDecision
 
 View = Callable[..., HttpResponse]
 GAP_LIMIT = 200  # guideline-gap items shown at once, newest decisions first

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound, PermissionDenied
-from labeling.models import Project, Role
+from labeling.models import Project
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, registry, selectors
 from labeling.services.prelabel import SCOPES, prelabel_job_cancel, prelabel_job_start

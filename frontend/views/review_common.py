@@ -1,10 +1,11 @@
-"""Helpers shared by the review pages: role errors to HTTP errors, values as short text."""
+"""Helpers shared by the review pages: role errors to HTTP errors, times as short text.
+
+Values read as text through labeling.values.value_text, the rule every page shares.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpResponse
 
@@ -15,20 +16,6 @@ View = Callable[..., HttpResponse]
 
 # Review pages: outsiders 404, annotators 403 (the selectors raise the domain errors).
 review_page = member_page
-
-
-def value_text(value: Any) -> str:
-    """A value as the reviewer reads it: "positive", "a, b", "4", or compact JSON. '' for None."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        if "label" in value:
-            return str(value["label"])
-        if "rating" in value:
-            return str(value["rating"])
-        if isinstance(value.get("labels"), list):
-            return ", ".join(str(label) for label in value["labels"])
-    return json.dumps(value, sort_keys=True)
 
 
 def seconds(lead_time_ms: int | None) -> str:

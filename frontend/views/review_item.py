@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frontend.views.review_common import review_page, seconds, value_text
+from frontend.views.review_common import review_page, seconds
 from labeling.models import Membership
-from labeling.schema import label_values
+from labeling.values import CLASS_KINDS, schema_labels, value_labels, value_text
 from review import selectors_queue as queue
-from review.models import Cause, FlagStatus
+from review.choices import Cause, FlagStatus
 
 
 def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
@@ -36,17 +36,10 @@ def _final_choices(project: Any, item: Any) -> dict[str, Any]:
     """What the final-label form offers: schema labels (keys 1..9) or a JSON editor."""
     kind = project.kind
     current = item.final_value or item.aggregate_value
-    if kind == "rating":
-        scale = project.schema.get("scale", {})
-        options = [str(n) for n in range(int(scale.get("min", 1)), int(scale.get("max", 5)) + 1)]
-    elif kind in ("single", "multi"):
-        options = label_values(project.schema)
-    else:
-        options = []
     return {
         "kind": kind,
-        "options": options,
-        "selected": value_text(current).split(", ") if current else [],
+        "options": schema_labels(project.schema) if kind in CLASS_KINDS else [],
+        "selected": list(value_labels(current)),
         "value_json": json.dumps(current or {}, sort_keys=True),
     }
 

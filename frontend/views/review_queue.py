@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frontend.views.review_common import review_page, value_text
-from labeling.models import Membership, Role
+from frontend.views.review_common import review_page
+from labeling.choices import Role
+from labeling.models import Membership
 from labeling.permissions import role_of
-from labeling.schema import label_values
+from labeling.values import schema_labels, value_text
 from review import selectors_queue as queue
-from review.models import Cause, FlagReason, FlagStatus
+from review.choices import Cause, FlagReason, FlagStatus
 
 
 def _row(flag: Any) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def _choices(project: Any) -> dict[str, Any]:
     return {
         "reasons": FlagReason.choices,
         "statuses": FlagStatus.choices,
-        "labels": label_values(project.schema),
+        "labels": schema_labels(project.schema),
         "annotators": [(m.user_id, m.user.username) for m in annotators],
     }
 

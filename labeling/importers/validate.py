@@ -12,7 +12,8 @@ from typing import Any
 
 from labeling.exceptions import ValueInvalid
 from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
-from labeling.schema import label_values, value_validate
+from labeling.schema import value_validate
+from labeling.values import declared_labels
 
 MAX_ID_LENGTH = 255
 MAX_NAME_LENGTH = 150
@@ -204,6 +205,6 @@ def _single_labels(schema: dict[str, Any]) -> frozenset[str] | None:
     global _last_schema
     cached_schema, labels = _last_schema
     if cached_schema is not schema:
-        labels = frozenset(label_values(schema)) if schema.get("kind") == "single" else None
+        labels = frozenset(declared_labels(schema)) if schema.get("kind") == "single" else None
         _last_schema = (schema, labels)
     return labels

@@ -5,15 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from labeling.choices import JobStatus
 from labeling.models.project import Project
-
-
-class JobStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
 
 
 class ImportJob(models.Model):

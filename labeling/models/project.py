@@ -6,19 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class Role(models.TextChoices):
-    ANNOTATOR = "annotator", "Annotator"
-    REVIEWER = "reviewer", "Reviewer"
-    LEAD = "lead", "Lead"
-
-
-class OrderingPolicy(models.TextChoices):
-    IN_PROGRESS_FIRST = "in_progress_first", "Finish items in progress first"
-    SEQUENTIAL = "sequential", "Sequential"
-    RANDOM = "random", "Random (seeded per annotator)"
-    UNCERTAINTY_FIRST = "uncertainty_first", "Model uncertainty first"
-    RARE_FIRST = "rare_first", "Predicted rare labels first"
+from labeling.choices import OrderingPolicy, Role
 
 
 class Project(models.Model):

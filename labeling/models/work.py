@@ -7,16 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from labeling.choices import AssignmentStatus
 from labeling.models.items import Item
 from labeling.models.project import Project
-
-
-class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUBMITTED = "submitted", "Submitted"
-    SKIPPED = "skipped", "Skipped"
-    RELEASED = "released", "Released"
-    EXPIRED = "expired", "Expired"
 
 
 class Assignment(models.Model):

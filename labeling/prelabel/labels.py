@@ -1,5 +1,7 @@
 """Annotation values <-> class labels (strings), the form the classifiers learn.
 
+The class is labeling.values.class_key written as text (that module reads the value contract).
+
 single: {"label": "positive"} <-> "positive"; rating: {"rating": 4} <-> "4" (ratings are treated
 as classes); multi: {"labels": ["a", "b"]} <-> "a|b" (the label set as one class). Spans and
 boxes have no class form: `class_of` returns None for them and for missing values.
@@ -10,21 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CLASS_KINDS = ("single", "multi", "rating")
+from labeling.values import CLASS_KINDS, class_key
+
 MULTI_SEPARATOR = "|"
 
 
 def class_of(kind: str, value: object) -> str | None:
-    """The class label of an annotation value, or None when it has none."""
-    if not isinstance(value, dict):
+    """The class label of an annotation value (its labeling.values class key as text), or None."""
+    if kind not in CLASS_KINDS:
         return None
-    if kind == "single" and isinstance(value.get("label"), str):
-        return str(value["label"])
-    if kind == "rating" and isinstance(value.get("rating"), int):
-        return str(value["rating"])
-    if kind == "multi" and isinstance(value.get("labels"), list):
-        return MULTI_SEPARATOR.join(sorted(str(label) for label in value["labels"]))
-    return None
+    key = class_key(value, kind)
+    if isinstance(key, tuple):
+        return MULTI_SEPARATOR.join(str(label) for label in key)
+    return None if key is None else str(key)
 
 
 def value_of(kind: str, label: str) -> dict[str, Any]:

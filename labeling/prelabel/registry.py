@@ -12,8 +12,8 @@ from labeling.prelabel.base import Backend
 from labeling.prelabel.exceptions import PrelabelUnavailable
 from labeling.prelabel.http_backend import HttpBackend
 from labeling.prelabel.image import ImageBackend
-from labeling.prelabel.labels import CLASS_KINDS
 from labeling.prelabel.tfidf import TfidfBackend
+from labeling.values import CLASS_KINDS
 
 DEFAULT_RETRAIN_EVERY = 200
 TEXT_BACKENDS = ("tfidf", "embeddings")

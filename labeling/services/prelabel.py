@@ -22,8 +22,8 @@ from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJ
 from labeling.prelabel import registry, training, upsert, versions
 from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
-from labeling.prelabel.labels import CLASS_KINDS
 from labeling.services.audit import audit_record
+from labeling.values import CLASS_KINDS
 
 logger = logging.getLogger(__name__)
 

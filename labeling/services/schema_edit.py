@@ -17,9 +17,10 @@ from django.db.models import Model, Q, QuerySet
 from labeling.events import PROJECT_CHANGED, enqueue_on_commit
 from labeling.exceptions import SchemaError
 from labeling.models import Annotation, Item, OrderingPolicy, Prediction, Project
-from labeling.schema import label_values, schema_validate
+from labeling.schema import schema_validate
 from labeling.services.audit import audit_record
 from labeling.services.projects import project_create
+from labeling.values import declared_labels
 
 REWRITE_BATCH = 2000
 ITEM_VALUE_FIELDS = ("aggregate_value", "final_value", "gold_value")
@@ -131,8 +132,8 @@ def _check_compatible(old: dict[str, Any], new: dict[str, Any], renames: dict[st
                 "The rating scale cannot change once labels exist", details={"field": "scale_max"}
             )
         return
-    kept = set(label_values(new))
-    for value in label_values(old):
+    kept = set(declared_labels(new))
+    for value in declared_labels(old):
         target = renames.get(value, value)
         if target not in kept:
             raise SchemaError(

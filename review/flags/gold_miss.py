@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from labeling.values import value_labels
 from review.flags.facts import Detection, ItemFacts, ProjectFacts
-from review.flags.values import value_labels, values_match
+from review.flags.values import values_match
 
 
 def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> Detection | None:

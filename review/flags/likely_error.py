@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from labeling.values import value_labels
 from review.flags.facts import Detection, ItemFacts, ProjectFacts
-from review.flags.values import value_labels
 
 
 def class_thresholds(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from labeling.values import CLASS_KINDS, value_kind
 from review.flags.facts import Detection, ItemFacts, ProjectFacts
 from review.flags.values import majority_share
-
-CATEGORICAL_KEYS = ("label", "labels", "rating")
 
 
 def item_agreement(item: ItemFacts) -> float | None:
@@ -19,7 +18,7 @@ def item_agreement(item: ItemFacts) -> float | None:
     if item.agreement is not None:
         return item.agreement
     values = [annotation.value for annotation in item.annotations]
-    if not all(any(key in value for key in CATEGORICAL_KEYS) for value in values):
+    if not all(value_kind(value) in CLASS_KINDS for value in values):
         return None
     return majority_share(values)
 

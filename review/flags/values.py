@@ -1,44 +1,36 @@
-"""Read annotation values of any schema kind as label keys, so detectors compare like with like."""
+"""How the flag detectors compare annotation values; the contract itself is labeling.values.
+
+Two values agree when their class keys are equal (labeling.values.class_key: the label, the
+rating, the label set, the sorted spans or boxes), so {"labels": ["a", "b"]} and
+{"labels": ["b", "a"]} agree here exactly as they do in the votes. A shape the contract does not
+know is compared by its canonical JSON.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
+from labeling.values import class_key, value_labels
 
-def value_labels(value: dict[str, Any] | None) -> tuple[str, ...]:
-    """The label keys a value carries, sorted: single -> 1, multi/spans/boxes -> many, rating -> 1.
-
-    None or an unknown shape gives ().
-    """
-    if not isinstance(value, dict):
-        return ()
-    if "label" in value:
-        return (str(value["label"]),)
-    if "rating" in value:
-        return (str(value["rating"]),)
-    if isinstance(value.get("labels"), list):
-        return tuple(sorted(str(label) for label in value["labels"]))
-    for key in ("spans", "boxes"):
-        if isinstance(value.get(key), list):
-            return tuple(
-                sorted(str(part.get("label")) for part in value[key] if isinstance(part, dict))
-            )
-    return ()
+# review/services_flags.py imports value_labels from here; new code imports labeling.values.
+__all__ = ["majority_share", "value_key", "value_labels", "values_match"]
 
 
-def value_key(value: dict[str, Any] | None) -> str:
-    """A canonical string for a value: equal keys mean the same annotation."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+def value_key(value: dict[str, Any] | None) -> Hashable:
+    """The key values are compared by: equal keys mean the same annotation."""
+    key = class_key(value)
+    if key is not None:
+        return ("class", key)
+    return ("json", json.dumps(value, sort_keys=True, separators=(",", ":"), default=str))
 
 
 def values_match(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
-    """Two values agree when they are the same after canonical ordering."""
+    """Two values agree when both exist and name the same class."""
     if a is None or b is None:
         return False
-    if {"labels"} >= set(a) | set(b):
-        return value_labels(a) == value_labels(b)
     return value_key(a) == value_key(b)
 
 
@@ -52,11 +44,3 @@ def majority_share(values: list[dict[str, Any]]) -> float | None:
     counts = Counter(value_key(value) for value in values)
     return max(counts.values()) / len(values)
 
-
-def majority_value(values: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The most frequent value (first seen wins ties); None for no values."""
-    if not values:
-        return None
-    counts = Counter(value_key(value) for value in values)
-    best = max(counts.values())
-    return next(value for value in values if counts[value_key(value)] == best)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from labeling.values import NONE_TEXT
 from review.metrics.inputs import SchemaSpec
 
-NONE_SET = "(none)"
+# The vote name of the empty label set: the text every page shows for {"labels": []}.
+NONE_SET = NONE_TEXT
 
 
 def aggregate_value(spec: SchemaSpec, name: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from labeling.models import Item
+from labeling.values import class_key
 from review.metrics.inputs import SchemaSpec
 from review.services.aggregate_values import NONE_SET
 
@@ -21,17 +22,19 @@ class ItemVotes:
     priority: np.ndarray
 
 
-def _value_name(spec: SchemaSpec, value: dict[str, Any]) -> str | None:
-    """The display name of an annotation value (label, rating point, or "+"-joined set)."""
+def _value_name(spec: SchemaSpec, value: object) -> str | None:
+    """The display name of an annotation value (label, rating point, or "+"-joined set).
+
+    Reads the value's class key (labeling.values); a label or point outside the schema, or a
+    value of another kind, has no name. A multi set lists its schema labels in schema order.
+    """
+    key = class_key(value, spec.kind)
     if spec.kind == "single":
-        label = value.get("label")
-        return label if label in spec.labels else None
+        return key if isinstance(key, str) and key in spec.labels else None
     if spec.kind == "rating":
-        rating = value.get("rating")
-        return str(rating) if str(rating) in spec.value_names else None
-    if spec.kind == "multi":
-        chosen = set(value.get("labels") or [])
-        return "+".join(label for label in spec.labels if label in chosen) or NONE_SET
+        return str(key) if key is not None and str(key) in spec.value_names else None
+    if spec.kind == "multi" and isinstance(key, tuple):
+        return "+".join(label for label in spec.labels if label in key) or NONE_SET
     return None
 
 

@@ -119,6 +119,7 @@ def test_the_suggested_label_is_accepted_with_a(page, login):
     PredictionFactory(item=items[0], value={"label": "neutral"}, score=0.8)
     open_screen(page, login, project)
     assert page.is_visible("#suggestion")
+    assert page.text_content("#suggestion-value") == "neutral"
     page.keyboard.press("a")
     page.keyboard.press("Enter")
     page.wait_for_selector("#done:not([hidden])")

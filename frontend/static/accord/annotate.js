@@ -140,7 +140,7 @@
     const suggestion = item.suggestion;
     $("suggestion").hidden = !suggestion;
     if (suggestion) {
-      $("suggestion-value").textContent = selectionOf(suggestion.value).join(", ");
+      $("suggestion-value").textContent = suggestion.text;
       $("suggestion-score").textContent = suggestion.score == null ? "" : `(score ${Number(suggestion.score).toFixed(2)})`;
       for (const button of document.querySelectorAll(".label-option")) {
         button.classList.toggle("suggested", selectionOf(suggestion.value).includes(button.dataset.value));

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from labeling.choices import Role
 from labeling.exceptions import NotFound, PermissionDenied
-from labeling.models import Project, Role
+from labeling.models import Project
 from labeling.permissions import project_for_role
 
 LEAD_ONLY = (Role.LEAD,)

@@ -8,9 +8,10 @@ from django.shortcuts import render
 from frontend import charts_lead
 from frontend.views.lead import figures
 from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
-from labeling.models import Project, Role
+from labeling.choices import Role
+from labeling.models import Project
 from labeling.permissions import role_of
-from review.models import FlagReason
+from review.choices import FlagReason
 
 
 @project_page(LEAD_OR_REVIEWER)

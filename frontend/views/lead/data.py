@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.views.lead.access import project_page
 from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse, item_status
+from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
-from labeling.models import ImportJob, Item, JobStatus, Project
-from labeling.schema import label_values
+from labeling.models import ImportJob, Item, Project
 from labeling.services import gold_clear, gold_set
-from review.models import Flag, FlagReason, FlagStatus
+from labeling.values import schema_labels, value_text
+from review.choices import FlagReason, FlagStatus
+from review.models import Flag
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q")
@@ -50,7 +52,7 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "filters": raw,
         "query": query,
         "statuses": STATUSES,
-        "labels": label_values(project.schema),
+        "labels": schema_labels(project.schema),
         "reasons": FlagReason.choices,
         "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
         "watch_job": _int(request.GET.get("job")),
@@ -65,8 +67,8 @@ def _row(item: Item, project: Project, gold_url: str) -> dict[str, Any]:
         "item": item,
         "status": item_status(item, project),
         "text": _clip(str(data.get("text") or data.get("image") or ""), 90),
-        "aggregate": _clip(_shown(item.aggregate_value), 60),
-        "final": _clip(_shown(item.final_value), 60),
+        "aggregate": _clip(value_text(item.aggregate_value), 60),
+        "final": _clip(value_text(item.final_value), 60),
         "agreement": "\u2013" if item.agreement is None else f"{item.agreement:.2f}",
         "gold_url": gold_url,
     }
@@ -75,15 +77,6 @@ def _row(item: Item, project: Project, gold_url: str) -> dict[str, Any]:
 def _clip(text: str, limit: int) -> str:
     """Cut long text for a table cell (cheaper than the truncatechars filter, 50 rows a page)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _shown(value: Any) -> str:
-    """A short text for a stored value: the label of single/rating values, else compact JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, dict) and len(value) == 1 and ("label" in value or "rating" in value):
-        return str(next(iter(value.values())))
-    return json.dumps(value, separators=(",", ":"))
 
 
 @project_page()
@@ -105,7 +98,7 @@ def item_gold(request: HttpRequest, project: Project, item_id: int) -> HttpRespo
     if request.method == "GET":
         back = urlsplit(request.headers.get("HX-Current-URL", ""))
         context = {
-            "project": project, "item": item, "labels": label_values(project.schema),
+            "project": project, "item": item, "labels": schema_labels(project.schema),
             "gold": json.dumps(item.gold_value),
             "back": f"{back.path}?{back.query}" if back.path else "",
         }

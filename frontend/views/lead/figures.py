@@ -13,8 +13,11 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from labeling.models import Annotation, AssignmentStatus, Item, PrelabelJob, Project
-from review.models import AgreementSnapshot, AnnotationReview, Flag, FlagStatus, Verdict
+from labeling.choices import AssignmentStatus
+from labeling.models import Annotation, Item, PrelabelJob, Project
+from labeling.values import schema_labels, value_labels
+from review.choices import FlagStatus, Verdict
+from review.models import AgreementSnapshot, AnnotationReview, Flag
 
 PACE_DAYS = 7
 THROUGHPUT_DAYS = 14
@@ -108,7 +111,11 @@ def progress(project: Project) -> dict[str, Any]:
 
 
 def label_distribution(project: Project) -> list[tuple[str, int]]:
-    """How often each label was given in annotations, in schema order then by count."""
+    """In how many annotations each label was given, in schema order then by count.
+
+    An annotation counts once per label it uses (labeling.values.value_labels): three PER spans
+    in one annotation count one PER.
+    """
     annotations = Annotation.objects.filter(project=project)
     if project.kind == "single":
         rows = (
@@ -116,27 +123,16 @@ def label_distribution(project: Project) -> list[tuple[str, int]]:
             .values("label")
             .annotate(n=Count("id"))
         )
-        counter = Counter({str(row["label"]): row["n"] for row in rows})
+        counter = Counter({row["label"]: row["n"] for row in rows if row["label"] is not None})
     else:
         counter = Counter()
         for value in annotations.values_list("value", flat=True).iterator(chunk_size=5000):
-            counter.update(_labels_in(project.kind, value))
-    order = [label["value"] for label in project.schema.get("labels", [])]
+            counter.update(value_labels(value, project.kind))
+    order = schema_labels(project.schema)
     ranked = sorted(
         counter.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 999, -kv[1])
     )
     return ranked
-
-
-def _labels_in(kind: str, value: Any) -> list[str]:
-    if not isinstance(value, dict):
-        return []
-    if kind == "rating":
-        return [str(value.get("rating"))]
-    if kind == "multi":
-        return [str(label) for label in value.get("labels") or []]
-    parts = value.get(kind) or []
-    return [str(part.get("label")) for part in parts if isinstance(part, dict)]
 
 
 def open_flags_by_reason(project: Project) -> list[tuple[str, int]]:

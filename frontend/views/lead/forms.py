@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
+from labeling.choices import OrderingPolicy
 from labeling.exceptions import SchemaError
-from labeling.models import OrderingPolicy, Project
+from labeling.models import Project
 from labeling.schema import AGGREGATIONS, DATA_TYPES, KINDS, LEVELS, schema_validate
 
 # Which form field a schema_validate message is about (first match wins).

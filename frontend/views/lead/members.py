@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from frontend.views.lead.access import project_page
 from frontend.views.lead.figures import agreement_by_username, member_figures
+from labeling.choices import Role
 from labeling.exceptions import AccordError
-from labeling.models import Membership, Project, Role
+from labeling.models import Membership, Project
 from labeling.services import membership_remove, membership_set
 
 
