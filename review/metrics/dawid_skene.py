@@ -75,7 +75,9 @@ def _m_step(
     if labelled.any():
         # prior == 0 keeps the original mean, so the unsmoothed result is unchanged to the bit.
         class_counts = posteriors[labelled].sum(axis=0) + prior
-        marginals = posteriors[labelled].mean(axis=0) if prior == 0 else class_counts / class_counts.sum()
+        marginals = (
+            posteriors[labelled].mean(axis=0) if prior == 0 else class_counts / class_counts.sum()
+        )
     # (A*K_given, K_true) -> (A, K_true, K_given)
     cells = np.asarray(incidence.T @ np.nan_to_num(posteriors)).reshape(n_annotators, k, k)
     cells = cells.transpose(0, 2, 1) + prior
