@@ -51,20 +51,22 @@ def test_prior_zero_keeps_the_maximum_likelihood_confusions_with_hard_zeros():
     assert raw.marginals.tolist() == [0.5, 0.5]
 
 
-def test_known_classes_teach_dawid_skene_that_a_majority_swaps_the_labels():
-    # Three annotators always give the opposite class, one is always right.
-    rng = np.random.default_rng(0)
-    truth = rng.integers(0, 2, 60)
-    items = np.repeat(np.arange(60), 4)
-    annotators = np.tile(np.arange(4), 60)
-    codes = np.where(annotators == 0, truth[items], 1 - truth[items])
-    sizes = {"n_items": 60, "n_annotators": 4, "n_classes": 2}
+def test_gold_answers_tell_dawid_skene_which_of_two_disagreeing_annotators_to_trust():
+    # Annotator 0 is always right; annotator 1 flips the class on items 20..39.
+    truth = np.arange(40) % 2
+    items = np.repeat(np.arange(40), 2)
+    annotators = np.tile([0, 1], 40)
+    flipped = (annotators == 1) & (items >= 20)
+    codes = np.where(flipped, 1 - truth[items], truth[items])
+    sizes = {"n_items": 40, "n_annotators": 2, "n_classes": 2}
     blind = dawid_skene(items, annotators, codes, **sizes)
-    known = np.full(60, -1)
-    known[:10] = truth[:10]
+    known = np.full(40, -1)
+    known[20:26] = truth[20:26]
     taught = dawid_skene(items, annotators, codes, known=known, **sizes)
-    assert (blind.labels == truth).mean() == 0.0
-    assert (taught.labels[10:] == truth[10:]).all()
+    # Without gold the disagreements are coin flips; with six gold answers they follow annotator 0.
+    assert blind.confidence[26:].max() == pytest.approx(0.5)
+    assert (taught.labels == truth).all()
+    assert taught.confidence[26:].min() > 0.6
 
 
 def test_majority_tie_goes_to_the_higher_posterior_before_the_project_frequency():

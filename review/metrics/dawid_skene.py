@@ -139,12 +139,8 @@ def dawid_skene(
     posteriors = np.where(
         labelled[:, None], counts / np.where(labelled, totals[:, 0], 1.0)[:, None], np.nan
     )
-    clamp, gold = _clamp(known, n_items, n_classes)
-    # With gold, the first M-step learns from the gold items alone: a crowd whose majority is
-    # systematically wrong would otherwise pull EM to its own reading before gold could count.
-    seed = labelled & gold if (labelled & gold).any() else labelled
-    start = clamp(np.where(seed[:, None], posteriors, 0.0))
-    marginals, confusions = _m_step(start, incidence, seed, n_annotators, prior)
+    clamp = _clamp(known, n_items, n_classes)
+    marginals, confusions = _m_step(clamp(posteriors), incidence, labelled, n_annotators, prior)
     previous, log_likelihood, iteration = -np.inf, -np.inf, 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
         posteriors, log_likelihood = _e_step(marginals, confusions, incidence, labelled)
@@ -157,14 +153,14 @@ def dawid_skene(
 
 def _clamp(
     known: npt.ArrayLike | None, n_items: int, n_classes: int
-) -> tuple[Callable[[FloatArray], FloatArray], npt.NDArray[np.bool_]]:
-    """A function that sets the rows of items with a known class to its one-hot; the known mask."""
+) -> Callable[[FloatArray], FloatArray]:
+    """A function that sets the rows of items with a known class to that class's one-hot."""
     classes = np.full(n_items, -1) if known is None else np.asarray(known, dtype=np.int64)
     if len(classes) != n_items:
         raise ValueError(f"known has {len(classes)} entries for {n_items} items")
     rows = np.nonzero(classes >= 0)[0]
     if not len(rows):
-        return (lambda posteriors: posteriors), classes >= 0
+        return lambda posteriors: posteriors
     one_hot = np.eye(n_classes)[classes[rows]]
 
     def clamp(posteriors: FloatArray) -> FloatArray:
@@ -172,4 +168,4 @@ def _clamp(
         clamped[rows] = one_hot
         return clamped
 
-    return clamp, classes >= 0
+    return clamp
