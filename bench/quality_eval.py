@@ -109,21 +109,24 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
     return rows
 
 
-def gold_row(items, annotators, codes, truth, sizes, model=None, seeds=GOLD_SEEDS) -> Row:
-    """p_wrong with GOLD_SHARE of the items as known gold, pooled over seeds; scored on the rest.
+def gold_row(
+    items, annotators, codes, truth, sizes, model=None, seeds=GOLD_SEEDS, share=GOLD_SHARE
+) -> Row:
+    """p_wrong with ``share`` of the items as known gold, pooled over seeds; scored on the rest.
 
     Each seed draws its own gold items; the queue is taken per seed among the
     items without gold, so figures are pooled (sum of caught / sum of wrong).
     """
     labels, risks, truths = [], [], []
     for seed in range(seeds):
-        held = np.random.default_rng(seed).random(sizes["n_items"]) < GOLD_SHARE
+        held = np.random.default_rng(seed).random(sizes["n_items"]) < share
         gold = np.where(held, truth, -1)
         result = item_risk(items, annotators, codes, sizes=sizes, gold=gold, model=model, seed=seed)
         labels.append(result.labels[~held])
         risks.append(result.p_wrong[~held])
         truths.append(truth[~held])
-    return PooledRow(f"p_wrong, {GOLD_SHARE:.0%} gold", labels, risks, truths)
+    suffix = " + model" if model is not None else ""
+    return PooledRow(f"p_wrong{suffix}, {share:.0%} gold", labels, risks, truths)
 
 
 class PooledRow(Row):
