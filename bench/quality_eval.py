@@ -24,6 +24,7 @@ from review.metrics.aggregation import (
     tie_priority,
 )
 from review.metrics.calibration import expected_calibration_error, reliability_table
+from review.metrics.competence import competence_weighted_vote
 from review.metrics.review_budget import DEFAULT_BUDGET, caught_share, review_queue
 from review.metrics.risk import item_risk, label_risk
 from review.metrics.tables import count_table
@@ -87,11 +88,10 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
     vote = majority_vote(counts, tie_break=ds.posteriors)
     old_vote = majority_vote(counts, tie_priority(counts))
     mace = annotator_competence(items, annotators, codes, **sizes)
-    weighted = np.zeros((n_items, k))
-    np.add.at(
-        weighted, (np.asarray(items), np.asarray(codes)), mace.competence[np.asarray(annotators)]
+    weights = mace.competence[np.asarray(annotators)]
+    weighted = np.nan_to_num(
+        competence_weighted_vote(items, codes, weights, n_items=n_items, n_classes=k)
     )
-    weighted /= np.maximum(weighted.sum(axis=1, keepdims=True), 1e-12)
     rows = [
         Row("majority (ties: DS posterior)", vote.labels, 1 - vote.confidence, truth),
         Row("majority (ties: project freq.)", old_vote.labels, 1 - old_vote.confidence, truth),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from review.metrics.aggregation import dawid_skene, majority_vote
+from review.metrics.competence import competence_weighted_vote
 from review.metrics.tables import count_table
 
 
@@ -96,3 +97,12 @@ def test_tie_break_by_dawid_skene_fixes_a_tie_the_frequency_rule_gets_wrong():
     counts = count_table(items, codes, 10, 2)
     assert majority_vote(counts).labels[9] == 0
     assert majority_vote(counts, tie_break=ds.posteriors).labels[9] == 1
+
+
+def test_competence_weighted_vote_lets_one_trusted_annotator_outvote_two_spammers():
+    shares = competence_weighted_vote(
+        [0, 0, 0, 1], [1, 0, 0, 1], np.array([0.9, 0.2, 0.2, 0.5]), n_items=3, n_classes=2
+    )
+    assert shares[0] == pytest.approx([0.4 / 1.3, 0.9 / 1.3])
+    assert shares[1].tolist() == [0.0, 1.0]
+    assert np.isnan(shares[2]).all()
