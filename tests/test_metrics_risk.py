@@ -110,7 +110,7 @@ def test_item_risk_without_gold_is_the_smoothed_posterior_and_ranks_wrong_labels
     wrong = result.labels != truth
     queue = review_queue(result.p_wrong, budget=0.2)
     assert caught_share(queue, wrong) > 2 * 0.2  # far better than a random 20%
-    assert result.p_wrong == pytest.approx(result.raw, abs=1e-12, nan_ok=True)
+    np.testing.assert_array_equal(result.p_wrong, result.raw)
     assert np.isnan(result.p_wrong[result.labels < 0]).all()  # items nobody labelled
 
 
@@ -142,3 +142,13 @@ def test_a_good_model_lowers_the_risk_of_labels_it_backs():
     crowd_only = item_risk(*data, sizes=sizes)
     with_model = item_risk(*data, sizes=sizes, model=model)
     assert (with_model.labels == truth).mean() > (crowd_only.labels == truth).mean()
+
+
+def test_a_single_class_project_has_no_risk_and_unlabelled_gold_items_stay_undefined():
+    single = item_risk([0], [0], [0], sizes={"n_items": 2, "n_annotators": 1, "n_classes": 1})
+    assert single.p_wrong[0] == 0.0
+    assert np.isnan(single.p_wrong[1])
+    sizes = {"n_items": 3, "n_annotators": 1, "n_classes": 2}
+    gold = item_risk([0, 1], [0, 0], [0, 1], sizes=sizes, gold=[0, 1, 1])
+    assert gold.p_wrong[:2].tolist() == [0.0, 0.0]
+    assert np.isnan(gold.p_wrong[2])

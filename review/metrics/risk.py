@@ -159,7 +159,7 @@ def item_risk(
         scores, outcomes = _held_out_scores(data, sizes, known, given, model, prior, seed)
         if len(outcomes):
             platt, method = platt_fit(scores, outcomes), "gold_platt"
-    p_wrong = platt.apply(raw)
+    p_wrong = platt.apply(raw) if method == "gold_platt" else raw
     is_gold = (known >= 0) & (current >= 0)
     p_wrong = np.where(is_gold, (current != known).astype(np.float64), p_wrong)
     return RiskResult(p_wrong, raw, current, posteriors, method, platt)
