@@ -11,12 +11,12 @@ Evidence, combined in one posterior over the true class of every item:
   them only for a model that beats the majority-class baseline in cross-validation.
 
 p_wrong = 1 - posterior(current label). Calibration:
-- with at least MIN_GOLD gold items of both outcomes, cross-fitted Platt
-  scaling: the gold items are split in GOLD_FOLDS folds; each fold is scored by
-  a run that does not see its gold, and a Platt map (penalised towards the
-  identity) is fitted on those held-out scores, then applied to every item
-  without gold (method "gold_platt"). Gold items themselves get 0 or 1: their
-  label is known to be right or wrong;
+- with at least MIN_GOLD gold items, cross-fitted Platt scaling: the gold items
+  are split in GOLD_FOLDS folds; each fold is scored by a run that does not see
+  its gold, and a Platt map (Platt's smoothed targets, so all-right gold still
+  fits; penalised towards the identity) is fitted on those held-out scores, then
+  applied to every item without gold (method "gold_platt"). Gold items
+  themselves get 0 or 1: their label is known to be right or wrong;
 - otherwise p_wrong is the Dawid-Skene posterior itself (method "posterior").
 """
 
