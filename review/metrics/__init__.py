@@ -12,6 +12,7 @@ Modules:
 - sets: multi-label alpha (per label; Jaccard and MASI set distances)
 - grouping: alpha per group key (guideline version, week)
 - aggregation, dawid_skene, competence, incidence: majority vote, Dawid-Skene EM, MACE
+- risk, calibration, review_budget: p_wrong per item, Platt scaling and ECE, the budgeted queue
 - inputs, sections, report: the `agreement --json` object
 - results: Metric, a value or None with the reason it is undefined
 """

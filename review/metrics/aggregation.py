@@ -46,18 +46,27 @@ def tie_priority(counts: IntArray) -> IntArray:
     return rank
 
 
-def majority_vote(counts: IntArray, priority: IntArray | None = None) -> MajorityResult:
-    """Majority vote per item with the documented tie rule (see ``tie_priority``).
+def majority_vote(
+    counts: IntArray, priority: IntArray | None = None, tie_break: FloatArray | None = None
+) -> MajorityResult:
+    """Majority vote per item with the documented tie rule.
 
-    ``counts`` is the item-by-code table; ``priority`` overrides the tie ranks
-    (e.g. to use project-wide frequencies when voting on one item).
-    Confidence is the winner's share of the item's votes.
+    ``counts`` is the item-by-code table. Ties between the most voted codes go,
+    in order, to the highest ``tie_break`` score (an item-by-code table, e.g. the
+    Dawid-Skene posteriors, which weigh each vote by its annotator's record; NaN
+    counts as no score), then to the best ``priority`` rank (default
+    ``tie_priority``: the project's more frequent label, then schema order).
+    Without ``tie_break`` only the ranks decide. Confidence is the winner's share
+    of the item's votes.
     """
     n_values = counts.shape[1]
     ranks = tie_priority(counts) if priority is None else np.asarray(priority)
-    # Votes dominate; the rank only separates equal vote counts.
-    score = counts.astype(np.int64) * (n_values + 1) + (n_values - ranks)[None, :]
-    winners = score.argmax(axis=1)
+    candidates = counts == counts.max(axis=1, keepdims=True)
+    if tie_break is not None:
+        scores = np.where(candidates, np.nan_to_num(tie_break, nan=-1.0), -np.inf)
+        candidates &= scores == scores.max(axis=1, keepdims=True)
+    # Among the remaining candidates the best (lowest) rank wins.
+    winners = np.where(candidates, (n_values - ranks)[None, :], -1).argmax(axis=1)
     totals = counts.sum(axis=1)
     labelled = totals > 0
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -102,3 +102,26 @@ def annotator_competence(
             break
     post = _posteriors(incidence, _label_probabilities(theta, xi))
     return CompetenceResult(theta, xi, post, iteration)
+
+
+def competence_weighted_vote(
+    items: npt.ArrayLike,
+    codes: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    *,
+    n_items: int,
+    n_classes: int,
+) -> FloatArray:
+    """Each item's weighted vote shares (I, K): every label counts its annotator's weight.
+
+    ``weights`` has one entry per label row (e.g. ``competence[annotators]``). Rows of
+    items without labels (or with zero total weight) are NaN. The MAP class is the
+    weighted-majority label and 1 - its share a ranking signal for review.
+    """
+    table = np.zeros((n_items, n_classes))
+    np.add.at(
+        table, (np.asarray(items, dtype=np.int64), np.asarray(codes, dtype=np.int64)), weights
+    )
+    totals = table.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, table / totals, np.nan)

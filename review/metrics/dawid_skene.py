@@ -4,10 +4,21 @@ Each annotator a has a confusion matrix pi[a, true, given]; items have latent
 true classes with prior p. EM alternates item posteriors (E) and maximum
 likelihood p and pi (M). Repeated labels by the same annotator on one item are
 simply extra observations of that annotator, as in the original paper.
+
+Smoothing (the default): the M-step is a MAP estimate under a symmetric
+Dirichlet prior, i.e. ``prior`` pseudo-counts (default 1.0) are added to every
+confusion cell pi[a, true, given] and to every class of the marginals before
+normalising. Without it an annotator seen with a class only a few times gets
+hard zeros in their confusion rows, and the posterior saturates: many items end
+at exactly 1.0, including wrong ones, so it cannot rank errors. One pseudo-count
+per cell is Laplace's rule; it barely moves the MAP labels of annotators with
+many labels and pulls sparse annotators towards "uninformative". ``prior=0``
+gives the unsmoothed maximum-likelihood EM of the paper, bit for bit as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +30,8 @@ from review.metrics.tables import FloatArray, IntArray
 
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-7
+# Dirichlet pseudo-count per confusion cell and per class marginal (see the module docstring).
+DEFAULT_PRIOR = 1.0
 # Keeps log(0) out of the E-step for confusion cells never observed.
 FLOOR = 1e-10
 
@@ -50,13 +63,24 @@ def _m_step(
     incidence: sparse.csr_matrix,
     labelled: npt.NDArray[np.bool_],
     n_annotators: int,
+    prior: float,
 ) -> tuple[FloatArray, FloatArray]:
-    """Class marginals and row-normalised confusion matrices from soft item classes."""
+    """Class marginals and row-normalised confusion matrices from soft item classes.
+
+    ``prior`` pseudo-counts are added to every class and every confusion cell (MAP
+    under a symmetric Dirichlet); 0 gives the maximum-likelihood estimate.
+    """
     k = posteriors.shape[1]
-    marginals = posteriors[labelled].mean(axis=0) if labelled.any() else np.full(k, 1.0 / k)
+    marginals = np.full(k, 1.0 / k)
+    if labelled.any():
+        # prior == 0 keeps the original mean, so the unsmoothed result is unchanged to the bit.
+        class_counts = posteriors[labelled].sum(axis=0) + prior
+        marginals = (
+            posteriors[labelled].mean(axis=0) if prior == 0 else class_counts / class_counts.sum()
+        )
     # (A*K_given, K_true) -> (A, K_true, K_given)
     cells = np.asarray(incidence.T @ np.nan_to_num(posteriors)).reshape(n_annotators, k, k)
-    cells = cells.transpose(0, 2, 1)
+    cells = cells.transpose(0, 2, 1) + prior
     sums = cells.sum(axis=2, keepdims=True)
     confusions = np.where(sums > 0, cells / np.where(sums > 0, sums, 1.0), 1.0 / k)
     return marginals, confusions
@@ -91,12 +115,21 @@ def dawid_skene(
     n_classes: int,
     max_iterations: int = MAX_ITERATIONS,
     tolerance: float = TOLERANCE,
+    prior: float = DEFAULT_PRIOR,
+    known: npt.ArrayLike | None = None,
 ) -> DawidSkeneResult:
     """Run Dawid-Skene EM on long-form labels and return posteriors and confusions.
 
     Initialised, as in the paper, from each item's label proportions. Stops when
     the log-likelihood improves by less than ``tolerance`` (relative) or after
     ``max_iterations``. Unlabelled items get NaN posteriors.
+
+    ``prior``: Dirichlet pseudo-count per confusion cell and class (default 1.0,
+    smoothed; 0 = the paper's unsmoothed EM). ``known``: optional true class per
+    item (-1 where unknown, e.g. gold answers); known items are clamped to their
+    class in every M-step, so annotators' confusions learn from gold, and their
+    reported posteriors are the crowd-only E-step figures. The log-likelihood is
+    the observed-data one (without the prior).
     """
     sizes = {"n_items": n_items, "n_annotators": n_annotators, "n_classes": n_classes}
     incidence = incidence_matrix(items, annotators, codes, **sizes)
@@ -106,12 +139,33 @@ def dawid_skene(
     posteriors = np.where(
         labelled[:, None], counts / np.where(labelled, totals[:, 0], 1.0)[:, None], np.nan
     )
+    clamp = _clamp(known, n_items, n_classes)
+    marginals, confusions = _m_step(clamp(posteriors), incidence, labelled, n_annotators, prior)
     previous, log_likelihood, iteration = -np.inf, -np.inf, 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
-        marginals, confusions = _m_step(posteriors, incidence, labelled, n_annotators)
         posteriors, log_likelihood = _e_step(marginals, confusions, incidence, labelled)
+        marginals, confusions = _m_step(clamp(posteriors), incidence, labelled, n_annotators, prior)
         if abs(log_likelihood - previous) <= tolerance * max(1.0, abs(log_likelihood)):
             break
         previous = log_likelihood
-    marginals, confusions = _m_step(posteriors, incidence, labelled, n_annotators)
     return DawidSkeneResult(posteriors, confusions, marginals, iteration, log_likelihood)
+
+
+def _clamp(
+    known: npt.ArrayLike | None, n_items: int, n_classes: int
+) -> Callable[[FloatArray], FloatArray]:
+    """A function that sets the rows of items with a known class to that class's one-hot."""
+    classes = np.full(n_items, -1) if known is None else np.asarray(known, dtype=np.int64)
+    if len(classes) != n_items:
+        raise ValueError(f"known has {len(classes)} entries for {n_items} items")
+    rows = np.nonzero(classes >= 0)[0]
+    if not len(rows):
+        return lambda posteriors: posteriors
+    one_hot = np.eye(n_classes)[classes[rows]]
+
+    def clamp(posteriors: FloatArray) -> FloatArray:
+        clamped = posteriors.copy()
+        clamped[rows] = one_hot
+        return clamped
+
+    return clamp

@@ -85,7 +85,8 @@ def aggregates(data: Annotations, codes: IntArray, counts: IntArray, method: str
     competence = annotator_competence(data.items, data.annotators, codes, **sizes)
     if method == "dawid_skene":
         return Aggregates(method, ds.labels, ds.confidence, ds, competence)
-    vote = majority_vote(counts)
+    # Ties go to the Dawid-Skene posterior (the better-supported label), not to the commoner one.
+    vote = majority_vote(counts, tie_break=ds.posteriors)
     return Aggregates("majority", vote.labels, vote.confidence, ds, competence)
 
 

@@ -1,0 +1,189 @@
+"""Figures shared by bench/quality_gold.py and bench/quality_sim.py (pure functions, no DB).
+
+For one crowd with known truth: accuracy of each aggregate, the share of its
+wrong labels that a review queue of 20% and of 15% of the items would hold when
+ranked by each signal, and the expected calibration error of each signal read
+as "probability that the label is wrong". Every figure goes through the same
+review.metrics functions the service layer calls (dawid_skene, majority_vote,
+annotator_competence, item_risk, review_queue, expected_calibration_error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from review.metrics.aggregation import (
+    annotator_competence,
+    dawid_skene,
+    majority_vote,
+    tie_priority,
+)
+from review.metrics.calibration import expected_calibration_error, reliability_table
+from review.metrics.competence import competence_weighted_vote
+from review.metrics.review_budget import DEFAULT_BUDGET, caught_share, review_queue
+from review.metrics.risk import item_risk, label_risk
+from review.metrics.tables import count_table
+
+BUDGETS = (0.20, DEFAULT_BUDGET)
+GOLD_SHARE = 0.20  # share of items whose gold answer is known to the run ("honeypots")
+GOLD_SEEDS = 10
+# crowd-kit lives outside the venv (its dependencies are heavy and bench-only).
+CROWDKIT_PATH = os.environ.get(
+    "CROWDKIT_PATH", str(Path(__file__).resolve().parents[1] / "var" / "crowdkit")
+)
+
+
+@dataclass
+class Row:
+    """One aggregate/signal: its labels and its risk (P(label wrong)), per evaluated item."""
+
+    name: str
+    labels: np.ndarray
+    risk: np.ndarray
+    truth: np.ndarray
+
+
+def _row_figures(row: Row) -> dict[str, float | None]:
+    wrong = row.labels != row.truth
+    figures: dict[str, float | None] = {
+        "accuracy": float(1 - wrong.mean()),
+        "wrong": int(wrong.sum()),
+    }
+    for budget in BUDGETS:
+        figures[f"caught@{budget:.0%}"] = caught_share(review_queue(row.risk, budget=budget), wrong)
+        reachable = min(1.0, np.floor(budget * len(wrong) + 1e-9) / max(int(wrong.sum()), 1))
+        figures[f"max@{budget:.0%}"] = reachable if wrong.any() else None
+    figures["ece"] = expected_calibration_error(row.risk, wrong)
+    return figures
+
+
+def crowdkit_posteriors(items, annotators, codes, n_items: int, n_classes: int):
+    """crowd-kit's DawidSkene (bench-only comparison) or None when it cannot be imported."""
+    if CROWDKIT_PATH not in sys.path:
+        sys.path.append(CROWDKIT_PATH)
+    try:
+        import pandas as pd
+        from crowdkit.aggregation import DawidSkene
+    except ImportError:
+        return None
+    frame = pd.DataFrame({"task": items, "worker": annotators, "label": codes})
+    probas = DawidSkene(n_iter=100).fit(frame).probas_
+    table = np.full((n_items, n_classes), np.nan)
+    for column in probas.columns:
+        table[probas.index.to_numpy(), int(column)] = probas[column].to_numpy()
+    return np.nan_to_num(table)
+
+
+def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
+    """Every ranking signal computed without gold, evaluated on all items."""
+    n_items, k = sizes["n_items"], sizes["n_classes"]
+    counts = count_table(items, codes, n_items, k)
+    ds = dawid_skene(items, annotators, codes, **sizes)
+    raw = dawid_skene(items, annotators, codes, prior=0.0, **sizes)
+    vote = majority_vote(counts, tie_break=ds.posteriors)
+    old_vote = majority_vote(counts, tie_priority(counts))
+    mace = annotator_competence(items, annotators, codes, **sizes)
+    weights = mace.competence[np.asarray(annotators)]
+    weighted = np.nan_to_num(
+        competence_weighted_vote(items, codes, weights, n_items=n_items, n_classes=k)
+    )
+    rows = [
+        Row("majority (ties: DS posterior)", vote.labels, 1 - vote.confidence, truth),
+        Row("majority (ties: project freq.)", old_vote.labels, 1 - old_vote.confidence, truth),
+        Row("DS unsmoothed (prior 0)", raw.labels, label_risk(raw.posteriors), truth),
+        Row("DS smoothed = p_wrong, no gold", ds.labels, label_risk(ds.posteriors), truth),
+        Row("MACE posterior", mace.posteriors.argmax(1), label_risk(mace.posteriors), truth),
+        Row("competence-weighted vote", weighted.argmax(1), label_risk(weighted), truth),
+    ]
+    kit = crowdkit_posteriors(items, annotators, codes, n_items, k)
+    if kit is not None:
+        rows.insert(2, Row("crowd-kit DawidSkene", kit.argmax(1), label_risk(kit), truth))
+    if model is not None:
+        risk = item_risk(items, annotators, codes, sizes=sizes, model=model)
+        rows.append(Row("p_wrong + model, no gold", risk.labels, risk.p_wrong, truth))
+    return rows
+
+
+def gold_row(
+    items, annotators, codes, truth, sizes, model=None, seeds=GOLD_SEEDS, share=GOLD_SHARE
+) -> Row:
+    """p_wrong with ``share`` of the items as known gold, pooled over seeds; scored on the rest.
+
+    Each seed draws its own gold items; the queue is taken per seed among the
+    items without gold, so figures are pooled (sum of caught / sum of wrong).
+    """
+    labels, risks, truths = [], [], []
+    for seed in range(seeds):
+        held = np.random.default_rng(seed).random(sizes["n_items"]) < share
+        gold = np.where(held, truth, -1)
+        result = item_risk(items, annotators, codes, sizes=sizes, gold=gold, model=model, seed=seed)
+        labels.append(result.labels[~held])
+        risks.append(result.p_wrong[~held])
+        truths.append(truth[~held])
+    suffix = " + model" if model is not None else ""
+    return PooledRow(f"p_wrong{suffix}, {share:.0%} gold", labels, risks, truths)
+
+
+class PooledRow(Row):
+    """A row made of several runs: queues are taken per run, shares pooled."""
+
+    def __init__(self, name, labels, risks, truths):
+        super().__init__(
+            name, np.concatenate(labels), np.concatenate(risks), np.concatenate(truths)
+        )
+        self.parts = list(zip(labels, risks, truths, strict=True))
+
+
+def figures(row: Row) -> dict[str, float | None]:
+    """Accuracy, wrong count, caught shares (queue per part for pooled rows), max reachable, ECE."""
+    if not isinstance(row, PooledRow):
+        return _row_figures(row)
+    result = _row_figures(row)
+    for budget in BUDGETS:
+        caught = total = reachable = 0
+        for labels, risk, truth in row.parts:
+            wrong = labels != truth
+            caught += wrong[review_queue(risk, budget=budget)].sum()
+            total += wrong.sum()
+            reachable += min(wrong.sum(), np.floor(budget * len(wrong) + 1e-9))
+        result[f"caught@{budget:.0%}"] = caught / total if total else None
+        result[f"max@{budget:.0%}"] = reachable / total if total else None
+    result["wrong"] = round(float(total) / len(row.parts), 1)  # wrong labels per run
+    return result
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "   -  "
+    if isinstance(value, int | np.integer):
+        return f"{value:6d}"
+    return f"{value:6.1f}" if value > 1 else f"{value:6.3f}"
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    """One line per signal: accuracy, wrong, caught at 20%/15% (and the reachable max), ECE."""
+    print(f"\n== {title}")
+    print(
+        f"{'signal':34} {'acc':>6} {'wrong':>6} {'c@20%':>6} {'max':>6} {'c@15%':>6} {'max':>6} {'ECE':>6}"
+    )
+    for row in rows:
+        f = figures(row)
+        cells = [f["accuracy"], f["wrong"], f["caught@20%"], f["max@20%"], f["caught@15%"]]
+        cells += [f["max@15%"], f["ece"]]
+        print(f"{row.name:34} " + " ".join(_cell(c) for c in cells))
+
+
+def print_reliability(title: str, row: Row) -> None:
+    """The 10-bin reliability table of one signal's risk against its wrong labels."""
+    wrong = row.labels != row.truth
+    print(f"-- reliability of {title}: ECE {_cell(expected_calibration_error(row.risk, wrong))}")
+    print("   bin          n   mean p_wrong  observed wrong")
+    for b in reliability_table(row.risk, wrong):
+        print(
+            f"   [{b.low:.1f}, {b.high:.1f}) {b.count:5d}   {_cell(b.mean_predicted)}        {_cell(b.observed)}"
+        )
