@@ -25,8 +25,13 @@ def documented_production_values() -> dict[str, str]:
     return values
 
 
+# Only these pass from the test's environment: the rest is what a deployment would set. (Other
+# tests set variables such as DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses.)
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "ACCORD_VAR_DIR")
+
+
 def run_manage(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in documented_production_values()}
+    base = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
     return subprocess.run(  # noqa: S603 - our manage.py, fixed arguments
         [sys.executable, "manage.py", *arguments], cwd=ROOT, env={**base, **env},
         capture_output=True, text=True, timeout=120, check=False,
