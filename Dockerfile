@@ -6,7 +6,9 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
-RUN useradd --create-home accord && mkdir -p /app/var && chown -R accord /app/var
+# var/media exists in the image, owned by the app user: a named volume mounted there starts
+# as a copy of it (same owner), so uploads are writable without running as root.
+RUN useradd --create-home accord && mkdir -p /app/var/media && chown -R accord:accord /app/var
 USER accord
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "8", "--threads", "4", "--preload"]

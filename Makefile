@@ -1,6 +1,11 @@
 # Accord: `make run` starts everything on the embedded default; `make test` runs the whole suite.
-PYTHON ?= python3.11
-VENV := .venv
+# The first of these that runs and is Python 3.11 or newer (3.11 to 3.13 are tested); a pyenv
+# shim for a version that is not enabled fails to run and is passed over. PYTHON=... overrides.
+PYTHON_CANDIDATES := python3.11 python3.12 python3.13 python3
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p))))
+endif
+VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -8,7 +13,13 @@ PORT ?= 8000
 .PHONY: run test install lint chromium bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Accord needs Python 3.11 or newer (3.11 to 3.13 are tested), and none of"; \
+	  echo "$(PYTHON_CANDIDATES) runs as one here. Install one, or name it: make $(MAKECMDGOALS) PYTHON=/path/to/python3.x"; \
+	  exit 1; \
+	fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "PYTHON=$(PYTHON) is not Python 3.11 or newer"; exit 1; }
+	@echo "Using $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])') for $(VENV)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

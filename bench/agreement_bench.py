@@ -7,6 +7,7 @@ PostgreSQL project first, then read back through review.services and reported.
 
     .venv/bin/python bench/agreement_bench.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_agree .venv/bin/python bench/agreement_bench.py --postgres
+    .venv/bin/python bench/agreement_bench.py --items 200             # a quick smoke run
 """
 
 from __future__ import annotations
@@ -114,6 +115,23 @@ def _prepared(field: Any, value: object, connection: Any) -> object:
     return field.get_db_prep_save(value, connection)
 
 
+def copied_fields(model: type, template: object, varying: dict[str, list[str]]) -> list[Any]:
+    """The fields COPY writes: every concrete non-pk field except those left to the database.
+
+    A field with a db_default that the template did not set holds a DatabaseDefault
+    expression, which the ORM turns into DEFAULT; COPY cannot, so the column is left out
+    and PostgreSQL fills it (writing the expression's text crashed the --postgres run).
+    """
+    from django.db.models.expressions import DatabaseDefault
+
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and (f.column in varying or not isinstance(getattr(template, f.attname), DatabaseDefault))
+    ]
+
+
 def copy_rows(model: type, template: object, varying: dict[str, list[str]]) -> None:
     """COPY rows of ``model``: ``varying`` columns per row, every other column from ``template``.
 
@@ -121,15 +139,8 @@ def copy_rows(model: type, template: object, varying: dict[str, list[str]]) -> N
     fields are added (their defaults come along).
     """
     from django.db import connection
-    from django.db.models.expressions import DatabaseDefault
 
-    # Columns with a database default (db_default) are left out: PostgreSQL fills them.
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if not f.primary_key
-        and (f.column in varying or not isinstance(getattr(template, f.attname), DatabaseDefault))
-    ]
+    fields = copied_fields(model, template, varying)
     columns = [f.column for f in fields]
     constant = {
         f.column: _copy_text(_prepared(f, getattr(template, f.attname), connection))
@@ -192,18 +203,14 @@ def load_project(items: np.ndarray, annotators: np.ndarray, codes: np.ndarray) -
 
 def bench_postgres(items: np.ndarray, annotators: np.ndarray, codes: np.ndarray) -> None:
     """Load the rows into PostgreSQL, then time reading them back and the report."""
-    import django
+    from pg_setup import django_on_postgres
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    from django.db import connection
-
+    django_on_postgres()  # refuses anything but PostgreSQL; creates and migrates the database
     from labeling.models import Project
     from review.loaders import project_data
     from review.services import project_report
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("set DATABASE_URL to a PostgreSQL database")
     _, project_id = timed(
         "load into PostgreSQL (COPY)", lambda: load_project(items, annotators, codes), 1
     )

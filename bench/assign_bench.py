@@ -49,6 +49,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument(
+        "--warm-up", type=float, default=WARM_UP_S, help="seconds of load before the measured window"
+    )
     parser.add_argument("--overlap", type=int, default=3)
     parser.add_argument(
         "--rate", type=float, default=0.0,
@@ -91,7 +94,10 @@ def seed(args: argparse.Namespace) -> tuple[int, list[str]]:
     users = get_user_model()
     tokens = []
     for n in range(args.annotators):
-        user, _ = users.objects.get_or_create(username=f"bench-annotator-{n}")
+        # Active: an import (import_bench) creates users of the same name inactive.
+        user, _ = users.objects.update_or_create(
+            username=f"bench-annotator-{n}", defaults={"is_active": True}
+        )
         Membership.objects.create(project=project, user=user)  # one project per run
         tokens.append(Token.objects.get_or_create(user=user)[0].key)
     return project.pk, tokens
@@ -112,7 +118,8 @@ def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen[bytes]
         "LOG_LEVEL": "WARNING",
     }
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
+        # This interpreter's gunicorn: the bench runs from any virtualenv, not only ./.venv.
+        sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
         "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
         "--keep-alive", "30", "--log-level", "warning", "--preload",
     ]
@@ -311,7 +318,7 @@ def main() -> int:
     port = free_port()
     server = start_server(args, port)
     try:
-        measure_from = time.monotonic() + WARM_UP_S
+        measure_from = time.monotonic() + args.warm_up
         window = (measure_from, measure_from + args.duration)
         interval = len(tokens) / args.rate if args.rate else 0.0
         annotators = [Annotator(port, token, project_id, window, interval) for token in tokens]

@@ -1,7 +1,7 @@
 """Items browser at 1,000,000 items on PostgreSQL: time per page, first and deep, with filters.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_lead_bench \\
-        .venv/bin/python bench/browse_bench.py [N_ITEMS]
+        .venv/bin/python bench/browse_bench.py [N_ITEMS] [--runs 15]
 
 Seeds one project with N items (default 1,000,000) in one INSERT ... SELECT generate_series
 (about a quarter each unlabeled / in progress / complete, 8% settled, 1% with an open flag),
@@ -13,6 +13,7 @@ Target: < 50 ms per page.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -33,7 +34,12 @@ LABELS = ("positive", "negative", "neutral")
 
 
 def main() -> None:
-    n_items = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    global RUNS  # the timing loops read it
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("items", type=int, nargs="?", default=1_000_000, help="items to seed")
+    parser.add_argument("--runs", type=int, default=RUNS, help="requests per case (median of)")
+    args = parser.parse_args()
+    n_items, RUNS = args.items, args.runs
     django_on_postgres()
     project, lead = _seed(n_items)
     _report(project, lead, n_items)

@@ -92,6 +92,10 @@ class CountingSink:
 def run_one(count: int) -> None:
     import django
 
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        from pg_setup import database_create
+
+        database_create(os.environ["DATABASE_URL"])  # a fresh bench database on the first run
     django.setup()
     from django.core.management import call_command
     from django.db import connection

@@ -1,7 +1,7 @@
 """Review queue at 100,000 items on PostgreSQL: time the queue page, first and filtered.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_reviewq_bench \\
-        .venv/bin/python bench/review_queue_bench.py [N_ITEMS]
+        .venv/bin/python bench/review_queue_bench.py [N_ITEMS] [--runs 15]
 
 Seeds one project (default 100,000 items, 3 annotations each, guideline versions 1 and 2) with
 open flags on about 60% of the items across four reasons and a few thousand settled decisions,
@@ -13,6 +13,7 @@ is reused on a second run. Target: < 300 ms per page.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -30,7 +31,12 @@ ANNOTATORS = ("bench-ann-1", "bench-ann-2", "bench-ann-3")
 
 
 def main() -> None:
-    n_items = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    global RUNS  # the timing loops read it
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("items", type=int, nargs="?", default=100_000, help="items to seed")
+    parser.add_argument("--runs", type=int, default=RUNS, help="requests per case (median of)")
+    args = parser.parse_args()
+    n_items, RUNS = args.items, args.runs
     django_on_postgres()
     project, reviewer = seed(n_items)
     report(project, reviewer, n_items)

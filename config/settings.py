@@ -1,5 +1,6 @@
 """Accord settings. Every value comes from an environment variable (see .env.example)."""
 
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -169,3 +170,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Operations (issue #18): health probes, HTTPS behind a proxy, database connections -----------
+# Health probes answer first, before the Host check and the HTTPS redirect (config/health.py).
+MIDDLEWARE = ["config.health.HealthProbeMiddleware", *MIDDLEWARE]
+
+# HTTPS: all off by default (the embedded default serves plain HTTP on loopback); production
+# turns them on from the environment (README, "Production security").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=False)
+# The header a trusted proxy sets to "https", in META form (HTTP_X_FORWARDED_PROTO). Only set it
+# when the proxy always overwrites that header: a client could otherwise claim HTTPS.
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER and not _PROXY_SSL_HEADER.startswith("HTTP_"):
+    raise ImproperlyConfigured(
+        f"SECURE_PROXY_SSL_HEADER must name a request header as HTTP_..., got {_PROXY_SSL_HEADER!r}"
+    )
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
+
+# PostgreSQL connections live CONN_MAX_AGE seconds (60: each gunicorn thread or Celery process
+# keeps one), checked before reuse. runserver starts a thread per request and each would keep
+# its own, so there the default is 0 (one connection per request, closed after it).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _RUNSERVER = len(sys.argv) > 1 and sys.argv[1] == "runserver"
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int(
+        "CONN_MAX_AGE", default=0 if _RUNSERVER else 60, minimum=0
+    )
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=True)
+# drf-spectacular adds its schema-generation warnings to `check --deploy`; they are about the
+# API docs, not the deployment, and `manage.py spectacular --validate` reports them.
+SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False
+# --- end Operations ----------------------------------------------------------------------------

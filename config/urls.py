@@ -1,4 +1,4 @@
-"""Top-level URLs: admin, the REST API under /api/, its schema and docs, and the pages."""
+"""Top-level URLs: health probes, admin, the REST API under /api/, its schema and docs, the pages."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -6,7 +6,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import health
+
 urlpatterns = [
+    # Also answered by config.health.HealthProbeMiddleware before the Host check (see there).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
