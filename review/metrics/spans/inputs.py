@@ -84,7 +84,9 @@ def span_annotations(
     Returns the data and the item keys in item-index order.
     """
     keys = list(annotations)
-    found = sorted({s["label"] for rows in annotations.values() for _, spans in rows for s in spans})
+    found = sorted(
+        {s["label"] for rows in annotations.values() for _, spans in rows for s in spans}
+    )
     label_list = list(labels) if labels is not None else found
     code_of = {label: c for c, label in enumerate(label_list)}
     if unknown := set(found) - set(code_of):

@@ -1,0 +1,134 @@
+"""Slices of the span report: per label, per annotator, per pair, pair matrix, groups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from review.metrics.agreement import one_vs_rest
+from review.metrics.layout import ItemLayout
+from review.metrics.results import Metric
+from review.metrics.spans.matching import F1Tally, SpanComparisons, tally, tally_both_sides
+from review.metrics.tables import FloatArray, IntArray
+
+MATRIX_LIMIT = 30
+DIGITS = 6
+MATCHINGS = ("exact", "overlap")
+
+
+def rounded(value: float) -> float | None:
+    """Round for JSON; NaN becomes None."""
+    return None if not np.isfinite(value) else round(float(value), DIGITS)
+
+
+def _f1_fields(figures: F1Tally, index: int) -> dict[str, float | None]:
+    """{"f1_exact", "f1_overlap"} of one key of a tally."""
+    return {f"f1_{m}": rounded(figures.f1(m)[index]) for m in MATCHINGS}
+
+
+def per_label(
+    labels: Sequence[str], comparisons: SpanComparisons, counts: IntArray, span_codes: IntArray
+) -> list[dict[str, Any]]:
+    """Per label: spans drawn, their share, pairwise F1, and token alpha / specific agreement one vs rest."""
+    figures = tally(comparisons, comparisons.codes, len(labels))
+    token_rows = one_vs_rest(counts)[1:]  # column 0 is "O"
+    drawn = np.bincount(span_codes, minlength=len(labels))
+    total = max(int(drawn.sum()), 1)
+    result = []
+    for c, label in enumerate(labels):
+        entry: dict[str, Any] = {"label": label, "spans": int(drawn[c])}
+        entry["share"] = rounded(drawn[c] / total)
+        entry |= _f1_fields(figures, c)
+        entry["token_alpha"] = _value(token_rows[c]["alpha"])
+        entry["specific_agreement"] = _value(token_rows[c]["specific_agreement"])
+        result.append(entry)
+    return result
+
+
+def per_annotator(
+    names: Sequence[str],
+    annotators: IntArray,
+    comparisons: SpanComparisons,
+    span_rows: IntArray,
+    with_aggregate: FloatArray,
+) -> list[dict[str, Any]]:
+    """Per annotator: annotations, spans, F1 against everyone else, token agreement with the aggregate.
+
+    ``with_aggregate`` is per annotation row (NaN when the item has fewer than two annotations).
+    """
+    size = len(names)
+    figures = tally_both_sides(
+        comparisons, annotators[comparisons.rows], annotators[comparisons.others], size
+    )
+    n = np.bincount(annotators, minlength=size)
+    spans = np.bincount(annotators[span_rows], minlength=size)
+    ok = np.isfinite(with_aggregate)
+    agree = np.bincount(annotators[ok], weights=with_aggregate[ok], minlength=size)
+    shared = np.bincount(annotators[ok], minlength=size)
+    result = []
+    for a in np.nonzero(n > 0)[0]:
+        entry: dict[str, Any] = {"annotator": names[a], "n": int(n[a]), "spans": int(spans[a])}
+        entry |= _f1_fields(figures, a)
+        entry["token_agreement_with_aggregate"] = (
+            rounded(agree[a] / shared[a]) if shared[a] else None
+        )
+        result.append(entry)
+    return result
+
+
+def _pair_keys(first: IntArray, second: IntArray, size: int) -> IntArray:
+    """One key per unordered annotator pair."""
+    return np.minimum(first, second) * size + np.maximum(first, second)
+
+
+def pairs(
+    names: Sequence[str], annotators: IntArray, layout: ItemLayout, comparisons: SpanComparisons
+) -> list[dict[str, Any]]:
+    """Every annotator pair sharing an item: a, b (name order by index), shared items n, F1."""
+    size = len(names)
+    one, two = layout.pairs()
+    shared_keys = _pair_keys(annotators[one], annotators[two], size)
+    distinct, shared = np.unique(shared_keys, return_counts=True)
+    row_keys = _pair_keys(annotators[comparisons.rows], annotators[comparisons.others], size)
+    figures = tally(comparisons, np.searchsorted(distinct, row_keys), len(distinct))
+    result = []
+    for p, key in enumerate(distinct.tolist()):
+        entry: dict[str, Any] = {"a": names[key // size], "b": names[key % size]}
+        entry["n"] = int(shared[p])
+        entry |= _f1_fields(figures, p)
+        result.append(entry)
+    return result
+
+
+def matrix(
+    names: Sequence[str], annotators: IntArray, pair_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Square matrices (shared items, F1 exact, F1 overlap) over the busiest annotators."""
+    volume = np.bincount(annotators, minlength=len(names))
+    top = [int(a) for a in np.argsort(-volume, kind="stable")[:MATRIX_LIMIT] if volume[a] > 0]
+    chosen = sorted(names[a] for a in top)
+    index = {name: i for i, name in enumerate(chosen)}
+    grids: dict[str, list[list[Any]]] = {
+        key: [[None] * len(chosen) for _ in chosen] for key in ("n", "f1_exact", "f1_overlap")
+    }
+    for row in pair_rows:
+        if row["a"] in index and row["b"] in index:
+            i, j = index[row["a"]], index[row["b"]]
+            for key, grid in grids.items():
+                grid[i][j] = grid[j][i] = row[key]
+    return {"annotators": chosen, **grids}
+
+
+def metric_value(undefined: dict[str, str], path: str, metric: Metric) -> float | None:
+    """The rounded value of ``metric``, noting its reason under ``path`` when undefined."""
+    if metric.value is None:
+        undefined[path] = metric.reason or "undefined"
+        return None
+    return round(metric.value, DIGITS)
+
+
+def _value(metric: Metric) -> float | None:
+    """The rounded value of a metric, None when undefined."""
+    return None if metric.value is None else round(metric.value, DIGITS)
