@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from review.metrics.agreement import agreement_histogram
+from review.metrics.json_figures import figure_matrix, metric_value, rounded
 from review.metrics.kappa import fleiss_kappa, gwet_ac1, percent_agreement
 from review.metrics.layout import ItemLayout
 from review.metrics.spans import sections
@@ -89,7 +90,7 @@ def subset(data: SpanAnnotations, keep: npt.NDArray[np.bool_]) -> SpanAnnotation
 
 def _token_figures(counts: Any, n_labels: int, undefined: dict[str, str]) -> dict[str, Any]:
     """Alpha (token, presence), percent agreement, Fleiss' kappa and AC1 over the token table."""
-    value = sections.metric_value
+    value = metric_value
     return {
         "alpha_unit": "token",
         "percent_agreement": value(undefined, "percent_agreement", percent_agreement(counts)),
@@ -162,7 +163,7 @@ def build_span_report(
     }
     report |= _token_figures(counts, len(data.labels), undefined)
     report["span_f1"] = {
-        m: sections.metric_value(undefined, f"span_f1.{m}", metric)
+        m: metric_value(undefined, f"span_f1.{m}", metric)
         for m, metric in overall_f1(comparisons).items()
     }
     winner = votes.argmax(axis=1)
@@ -201,7 +202,9 @@ def _slices(
             names, data.annotators, comparisons, data.span_rows, with_aggregate
         ),
         "pairs": pair_rows,
-        "pair_matrix": sections.matrix(names, data.annotators, pair_rows),
+        "pair_matrix": figure_matrix(
+            names, data.annotators, pair_rows, ("n", "f1_exact", "f1_overlap")
+        ),
     }
 
 
@@ -212,10 +215,8 @@ def _item_section(items: SpanItemResults, shared: npt.NDArray[np.bool_]) -> dict
     return {
         "item_agreement": "f1_overlap",
         "item_agreement_histogram": agreement_histogram(f1),
-        "item_agreement_mean": sections.rounded(np.nanmean(f1)) if np.isfinite(f1).any() else None,
-        "item_token_alpha_mean": (
-            sections.rounded(np.nanmean(alpha)) if np.isfinite(alpha).any() else None
-        ),
+        "item_agreement_mean": rounded(np.nanmean(f1)) if np.isfinite(f1).any() else None,
+        "item_token_alpha_mean": (rounded(np.nanmean(alpha)) if np.isfinite(alpha).any() else None),
     }
 
 

@@ -8,19 +8,13 @@ from typing import Any
 import numpy as np
 
 from review.metrics.agreement import one_vs_rest
+from review.metrics.json_figures import DIGITS, rounded
 from review.metrics.layout import ItemLayout
 from review.metrics.results import Metric
 from review.metrics.spans.matching import F1Tally, SpanComparisons, tally, tally_both_sides
 from review.metrics.tables import FloatArray, IntArray
 
-MATRIX_LIMIT = 30
-DIGITS = 6
 MATCHINGS = ("exact", "overlap")
-
-
-def rounded(value: float) -> float | None:
-    """Round for JSON; NaN becomes None."""
-    return None if not np.isfinite(value) else round(float(value), DIGITS)
 
 
 def _f1_fields(figures: F1Tally, index: int) -> dict[str, float | None]:
@@ -100,33 +94,6 @@ def pairs(
         entry |= _f1_fields(figures, p)
         result.append(entry)
     return result
-
-
-def matrix(
-    names: Sequence[str], annotators: IntArray, pair_rows: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Square matrices (shared items, F1 exact, F1 overlap) over the busiest annotators."""
-    volume = np.bincount(annotators, minlength=len(names))
-    top = [int(a) for a in np.argsort(-volume, kind="stable")[:MATRIX_LIMIT] if volume[a] > 0]
-    chosen = sorted(names[a] for a in top)
-    index = {name: i for i, name in enumerate(chosen)}
-    grids: dict[str, list[list[Any]]] = {
-        key: [[None] * len(chosen) for _ in chosen] for key in ("n", "f1_exact", "f1_overlap")
-    }
-    for row in pair_rows:
-        if row["a"] in index and row["b"] in index:
-            i, j = index[row["a"]], index[row["b"]]
-            for key, grid in grids.items():
-                grid[i][j] = grid[j][i] = row[key]
-    return {"annotators": chosen, **grids}
-
-
-def metric_value(undefined: dict[str, str], path: str, metric: Metric) -> float | None:
-    """The rounded value of ``metric``, noting its reason under ``path`` when undefined."""
-    if metric.value is None:
-        undefined[path] = metric.reason or "undefined"
-        return None
-    return round(metric.value, DIGITS)
 
 
 def _value(metric: Metric) -> float | None:
