@@ -17,16 +17,21 @@ from review.metrics.tables import FloatArray, IntArray
 MATCHINGS = ("exact", "overlap")
 
 
-def _f1_fields(figures: F1Tally, index: int) -> dict[str, float | None]:
-    """{"f1_exact", "f1_overlap"} of one key of a tally."""
-    return {f"f1_{m}": rounded(figures.f1(m)[index]) for m in MATCHINGS}
+def _f1_columns(figures: F1Tally) -> dict[str, list[float | None]]:
+    """{"f1_exact": [...], "f1_overlap": [...]} over all keys of a tally, rounded."""
+    return {f"f1_{m}": [rounded(v) for v in figures.f1(m).tolist()] for m in MATCHINGS}
+
+
+def _f1_fields(columns: dict[str, list[float | None]], index: int) -> dict[str, float | None]:
+    """The entries of one key in ``_f1_columns``."""
+    return {key: values[index] for key, values in columns.items()}
 
 
 def per_label(
     labels: Sequence[str], comparisons: SpanComparisons, counts: IntArray, span_codes: IntArray
 ) -> list[dict[str, Any]]:
     """Per label: spans drawn, their share, pairwise F1, and token alpha / specific agreement one vs rest."""
-    figures = tally(comparisons, comparisons.codes, len(labels))
+    figures = _f1_columns(tally(comparisons, comparisons.codes, len(labels)))
     token_rows = one_vs_rest(counts)[1:]  # column 0 is "O"
     drawn = np.bincount(span_codes, minlength=len(labels))
     total = max(int(drawn.sum()), 1)
@@ -53,8 +58,10 @@ def per_annotator(
     ``with_aggregate`` is per annotation row (NaN when the item has fewer than two annotations).
     """
     size = len(names)
-    figures = tally_both_sides(
-        comparisons, annotators[comparisons.rows], annotators[comparisons.others], size
+    figures = _f1_columns(
+        tally_both_sides(
+            comparisons, annotators[comparisons.rows], annotators[comparisons.others], size
+        )
     )
     n = np.bincount(annotators, minlength=size)
     spans = np.bincount(annotators[span_rows], minlength=size)
@@ -86,7 +93,7 @@ def pairs(
     shared_keys = _pair_keys(annotators[one], annotators[two], size)
     distinct, shared = np.unique(shared_keys, return_counts=True)
     row_keys = _pair_keys(annotators[comparisons.rows], annotators[comparisons.others], size)
-    figures = tally(comparisons, np.searchsorted(distinct, row_keys), len(distinct))
+    figures = _f1_columns(tally(comparisons, np.searchsorted(distinct, row_keys), len(distinct)))
     result = []
     for p, key in enumerate(distinct.tolist()):
         entry: dict[str, Any] = {"a": names[key // size], "b": names[key % size]}

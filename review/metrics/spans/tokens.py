@@ -28,17 +28,25 @@ OUTSIDE = 0  # token code for "no span"; label c has token code c + 1
 SPACE, WORD, SYMBOL = 0, 1, 2
 
 
+def _classify(points: list[int]) -> list[int]:
+    """SPACE / WORD / SYMBOL of each code point, by the ``\\w`` and ``\\s`` rules of Python."""
+    return [
+        WORD if (ch := chr(p)).isalnum() or ch == "_" else SPACE if ch.isspace() else SYMBOL
+        for p in points
+    ]
+
+
+ASCII_CLASSES = np.array(_classify(list(range(128))), dtype=np.int8)
+
+
 def _char_classes(points: np.ndarray) -> np.ndarray:
-    """SPACE / WORD / SYMBOL per code point; the few distinct points are classified in Python."""
-    distinct, inverse = np.unique(points, return_inverse=True)
-    classes = np.array(
-        [
-            WORD if (ch := chr(p)).isalnum() or ch == "_" else SPACE if ch.isspace() else SYMBOL
-            for p in distinct.tolist()
-        ],
-        dtype=np.int8,
-    )
-    return classes[inverse]
+    """SPACE / WORD / SYMBOL per code point: a table for ASCII, the few other distinct points in Python."""
+    kind = ASCII_CLASSES[np.minimum(points, 127)]
+    wide = points > 127
+    if wide.any():
+        distinct, inverse = np.unique(points[wide], return_inverse=True)
+        kind[wide] = np.array(_classify(distinct.tolist()), dtype=np.int8)[inverse]
+    return kind
 
 
 @dataclass(frozen=True)
