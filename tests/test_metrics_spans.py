@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from review.metrics.spans.inputs import span_annotations
 from review.metrics.spans.matching import compare_spans, overall_f1
 from review.metrics.spans.report import build_span_report, span_report
-from review.metrics.spans.token_agreement import item_token_alpha, presence_alpha, token_alpha
+from review.metrics.spans.token_agreement import item_token_figures, presence_alpha, token_alpha
 from review.metrics.spans.tokens import token_counts, token_labels, tokenize
 from review.metrics.spans.vote import span_vote, weighted_token_votes
 
@@ -103,13 +103,15 @@ def test_token_alpha_matches_a_hand_worked_two_annotator_example():
 def test_item_token_alpha_equals_the_package_on_each_item_alone():
     data, tokens, labelled, counts = prepared(ANNOTATIONS, TEXTS)
     matrix = reliability_matrix(data, tokens, labelled)
-    per_item = item_token_alpha(counts, tokens, data.n_items)
+    per_item, agreement = item_token_figures(counts, tokens, data.n_items)
     for item in range(data.n_items):
         reference = krippendorff.alpha(
             reliability_data=matrix[:, tokens.items == item], level_of_measurement="nominal"
         )
         assert per_item[item] == pytest.approx(reference, abs=1e-12)
     assert np.round(per_item, 3).tolist() == [0.179, 0.533]
+    # item b: tokens Mary (2 PER), met (2 O), Bob (PER, O), ! (2 O): 3 of 4 tokens agree
+    assert agreement[1] == pytest.approx(3 / 4)
 
 
 def test_token_alpha_is_undefined_when_nobody_marks_anything():

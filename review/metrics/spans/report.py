@@ -19,17 +19,12 @@ import numpy.typing as npt
 
 from review.metrics.agreement import agreement_histogram
 from review.metrics.json_figures import figure_matrix, metric_value, rounded
-from review.metrics.kappa import fleiss_kappa, gwet_ac1, percent_agreement
 from review.metrics.layout import ItemLayout
+from review.metrics.patterns import Patterns
 from review.metrics.spans import sections
 from review.metrics.spans.inputs import SpanAnnotations, SpanMapping, span_annotations
-from review.metrics.spans.matching import compare_spans, overall_f1, tally
-from review.metrics.spans.token_agreement import (
-    item_token_agreement,
-    item_token_alpha,
-    presence_alpha,
-    token_alpha,
-)
+from review.metrics.spans.matching import SpanComparisons, compare_spans, overall_f1, tally
+from review.metrics.spans.token_agreement import item_token_figures
 from review.metrics.spans.tokens import (
     OUTSIDE,
     TokenLabels,
@@ -88,18 +83,26 @@ def subset(data: SpanAnnotations, keep: npt.NDArray[np.bool_]) -> SpanAnnotation
     )
 
 
-def _token_figures(counts: Any, n_labels: int, undefined: dict[str, str]) -> dict[str, Any]:
+def _token_figures(patterns: Patterns, n_labels: int, undefined: dict[str, str]) -> dict[str, Any]:
     """Alpha (token, presence), percent agreement, Fleiss' kappa and AC1 over the token table."""
-    value = metric_value
+    presence = patterns.merge_columns([[OUTSIDE], list(range(1, n_labels + 1))])
+    figures = {
+        "percent_agreement": patterns.percent_agreement(),
+        "krippendorff_alpha.nominal": patterns.nominal_alpha(),
+        "krippendorff_alpha.presence": presence.nominal_alpha(),
+        "fleiss_kappa": patterns.fleiss_kappa(),
+        "gwet_ac1": patterns.gwet_ac1(n_labels + 1),
+    }
+    values = {path: metric_value(undefined, path, metric) for path, metric in figures.items()}
     return {
         "alpha_unit": "token",
-        "percent_agreement": value(undefined, "percent_agreement", percent_agreement(counts)),
+        "percent_agreement": values["percent_agreement"],
         "krippendorff_alpha": {
-            "nominal": value(undefined, "krippendorff_alpha.nominal", token_alpha(counts)),
-            "presence": value(undefined, "krippendorff_alpha.presence", presence_alpha(counts)),
+            "nominal": values["krippendorff_alpha.nominal"],
+            "presence": values["krippendorff_alpha.presence"],
         },
-        "fleiss_kappa": value(undefined, "fleiss_kappa", fleiss_kappa(counts)),
-        "gwet_ac1": value(undefined, "gwet_ac1", gwet_ac1(counts, n_labels + 1)),
+        "fleiss_kappa": values["fleiss_kappa"],
+        "gwet_ac1": values["gwet_ac1"],
     }
 
 
@@ -112,7 +115,7 @@ def groups(data: SpanAnnotations, tokens: Tokens) -> dict[str, list[dict[str, An
         for g, key in enumerate(distinct):
             part = subset(data, inverse == g)
             counts = token_counts(part, tokens, token_labels(part, tokens))
-            alpha = token_alpha(counts)
+            alpha = Patterns.of(counts).nominal_alpha()
             rows.append(
                 {
                     "key": key.item() if hasattr(key, "item") else key,
@@ -142,16 +145,14 @@ def build_span_report(
     labelled = token_labels(data, tokens)
     counts = token_counts(data, tokens, labelled)
     comparisons = compare_spans(data, layout)
-    votes = weighted_token_votes(data, tokens, labelled, weights)
+    votes = counts if weights is None else weighted_token_votes(data, tokens, labelled, weights)
     merged = span_vote(tokens, votes)
     per_item = tally(comparisons, data.items[comparisons.rows], data.n_items)
+    item_alpha, item_agreement = item_token_figures(counts, tokens, data.n_items)
     items = SpanItemResults(
-        per_item.f1("exact"),
-        per_item.f1("overlap"),
-        item_token_alpha(counts, tokens, data.n_items),
-        item_token_agreement(counts, tokens, data.n_items),
-        merged,
+        per_item.f1("exact"), per_item.f1("overlap"), item_alpha, item_agreement, merged
     )
+    patterns = Patterns.of(counts)
     shared = np.bincount(data.items, minlength=data.n_items) >= 2
     report: dict[str, Any] = {
         "kind": "spans",
@@ -161,14 +162,14 @@ def build_span_report(
         "spans": len(data.span_rows),
         "tokens": int(shared[tokens.items].sum()),
     }
-    report |= _token_figures(counts, len(data.labels), undefined)
+    report |= _token_figures(patterns, len(data.labels), undefined)
     report["span_f1"] = {
         m: metric_value(undefined, f"span_f1.{m}", metric)
         for m, metric in overall_f1(comparisons).items()
     }
     winner = votes.argmax(axis=1)
     with_aggregate = agreement_with_aggregate(data, tokens, labelled, winner)
-    report |= _slices(data, layout, comparisons, counts, with_aggregate)
+    report |= _slices(data, layout, comparisons, patterns, with_aggregate)
     report |= _item_section(items, shared)
     report["aggregation"] = {
         "method": "token_vote",
@@ -189,15 +190,15 @@ def build_span_report(
 def _slices(
     data: SpanAnnotations,
     layout: ItemLayout,
-    comparisons: Any,
-    counts: Any,
+    comparisons: SpanComparisons,
+    patterns: Patterns,
     with_aggregate: FloatArray,
 ) -> dict[str, Any]:
     """Per label, per annotator, pairs and the pair matrix."""
     names = data.annotator_names
     pair_rows = sections.pairs(names, data.annotators, layout, comparisons)
     return {
-        "per_label": sections.per_label(data.labels, comparisons, counts, data.codes),
+        "per_label": sections.per_label(data.labels, comparisons, patterns, data.codes),
         "per_annotator": sections.per_annotator(
             names, data.annotators, comparisons, data.span_rows, with_aggregate
         ),

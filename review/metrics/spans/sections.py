@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from review.metrics.agreement import one_vs_rest
 from review.metrics.json_figures import DIGITS, rounded
 from review.metrics.layout import ItemLayout
+from review.metrics.patterns import Patterns
 from review.metrics.results import Metric
 from review.metrics.spans.matching import F1Tally, SpanComparisons, tally, tally_both_sides
 from review.metrics.tables import FloatArray, IntArray
@@ -28,11 +28,11 @@ def _f1_fields(columns: dict[str, list[float | None]], index: int) -> dict[str, 
 
 
 def per_label(
-    labels: Sequence[str], comparisons: SpanComparisons, counts: IntArray, span_codes: IntArray
+    labels: Sequence[str], comparisons: SpanComparisons, patterns: Patterns, span_codes: IntArray
 ) -> list[dict[str, Any]]:
     """Per label: spans drawn, their share, pairwise F1, and token alpha / specific agreement one vs rest."""
     figures = _f1_columns(tally(comparisons, comparisons.codes, len(labels)))
-    token_rows = one_vs_rest(counts)[1:]  # column 0 is "O"
+    token_rows = patterns.one_vs_rest()[1:]  # column 0 is "O"
     drawn = np.bincount(span_codes, minlength=len(labels))
     total = max(int(drawn.sum()), 1)
     result = []

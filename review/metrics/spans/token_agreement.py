@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from review.metrics.alpha import krippendorff_alpha
+from review.metrics.patterns import Patterns
 from review.metrics.results import Metric
 from review.metrics.spans.tokens import OUTSIDE, Tokens
 from review.metrics.tables import FloatArray, IntArray
@@ -23,53 +23,44 @@ from review.metrics.tables import FloatArray, IntArray
 
 def token_alpha(counts: IntArray) -> Metric:
     """Nominal alpha over all tokens and codes ("O" plus each label); None when undefined."""
-    return krippendorff_alpha(counts, "nominal")
+    return Patterns.of(counts).nominal_alpha()
 
 
 def presence_alpha(counts: IntArray) -> Metric:
     """Nominal alpha of "inside any span" vs "O", ignoring which label: do raters mark the same text?"""
-    inside = counts[:, 1:].sum(axis=1)
-    return krippendorff_alpha(np.stack([counts[:, OUTSIDE], inside], axis=1), "nominal")
+    patterns = Patterns.of(counts)
+    return patterns.merge_columns([[OUTSIDE], list(range(1, counts.shape[1]))]).nominal_alpha()
 
 
-def item_token_alpha(counts: IntArray, tokens: Tokens, n_items: int) -> FloatArray:
-    """Nominal token alpha of each item on its own tokens; NaN when undefined.
+def item_token_figures(
+    counts: IntArray, tokens: Tokens, n_items: int
+) -> tuple[FloatArray, FloatArray]:
+    """Per item: nominal token alpha on its own tokens, and mean share of agreeing pairs per token.
 
-    Vectorised form of alpha = 1 - (n - 1) * sum_u D_u / (n^2 - sum_c n_c^2), with
-    D_u = (m_u^2 - sum_c n_uc^2) / (m_u - 1) the disagreeing pairs of unit u.
-    NaN for items with fewer than two annotations or no variation (e.g. no span at all).
+    Alpha is the vectorised form of 1 - (n - 1) * sum_u D_u / (n^2 - sum_c n_c^2), with
+    D_u = (m_u^2 - sum_c n_uc^2) / (m_u - 1) the disagreeing pairs of token u; NaN for items
+    with fewer than two annotations or no variation (e.g. no span at all). The agreement is
+    sum_c n_uc (n_uc - 1) / (m_u (m_u - 1)) averaged over the item's tokens; NaN below two annotations.
     """
-    m = counts.sum(axis=1).astype(np.float64)
+    m = counts.sum(axis=1)
+    squares = np.einsum("ij,ij->i", counts, counts)
     pairable = m >= 2
-    c = counts[pairable].astype(np.float64)
-    items = tokens.items[pairable]
-    mu = m[pairable]
-    unit_disagreement = (mu**2 - (c**2).sum(axis=1)) / (mu - 1.0)
-    observed = np.bincount(items, weights=unit_disagreement, minlength=n_items)
+    items, mu, sq = tokens.items[pairable], m[pairable].astype(np.float64), squares[pairable]
+    disagreeing = (mu * mu - sq) / (mu - 1.0)
+    agreeing = (sq - mu) / (mu * (mu - 1.0))
+    observed = np.bincount(items, weights=disagreeing, minlength=n_items)
     n = np.bincount(items, weights=mu, minlength=n_items)
-    width = counts.shape[1]
-    marginals = np.zeros((n_items, width))
-    _add_rows(marginals, items, c)
-    expected = n**2 - (marginals**2).sum(axis=1)
+    size = np.bincount(items, minlength=n_items)
+    marginal_squares = np.zeros(n_items)
+    for column in range(counts.shape[1]):
+        marginal = np.bincount(items, weights=counts[pairable, column], minlength=n_items)
+        marginal_squares += marginal * marginal
+    expected = n * n - marginal_squares
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1.0 - (n - 1.0) * observed / expected, np.nan)
-
-
-def _add_rows(target: FloatArray, index: IntArray, rows: FloatArray) -> None:
-    """target[index] += rows with repeated indices, column by column (faster than np.add.at)."""
-    for column in range(rows.shape[1]):
-        target[:, column] += np.bincount(index, weights=rows[:, column], minlength=len(target))
-
-
-def item_token_agreement(counts: IntArray, tokens: Tokens, n_items: int) -> FloatArray:
-    """Per item, the mean over its tokens of the share of agreeing annotation pairs; NaN if <2 annotations."""
-    m = counts.sum(axis=1).astype(np.float64)
-    pairable = m >= 2
-    c = counts[pairable].astype(np.float64)
-    mu = m[pairable]
-    agreeing = (c * (c - 1.0)).sum(axis=1) / (mu * (mu - 1.0))
-    items = tokens.items[pairable]
-    sums = np.bincount(items, weights=agreeing, minlength=n_items)
-    sizes = np.bincount(items, minlength=n_items)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(sizes > 0, sums / np.where(sizes > 0, sizes, 1), np.nan)
+        alpha = np.where(expected > 0, 1.0 - (n - 1.0) * observed / expected, np.nan)
+        agreement = np.where(
+            size > 0,
+            np.bincount(items, weights=agreeing, minlength=n_items) / np.maximum(size, 1),
+            np.nan,
+        )
+    return alpha, agreement
