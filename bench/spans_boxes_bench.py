@@ -188,12 +188,12 @@ def main() -> None:
     print(
         f"spans: token alpha {span_report['krippendorff_alpha']['nominal']}, presence alpha "
         f"{span_report['krippendorff_alpha']['presence']}, F1 exact {span_report['span_f1']['exact']}, "
-        f"overlap {span_report['span_f1']['overlap']}, merged spans {span_report['aggregation']['spans']:,}"
+        f"overlap {span_report['span_f1']['overlap']}, merged spans {span_report['aggregation']['count']:,}"
     )
     print(
         f"boxes: F1@0.5 {box_report['box_f1']['labelled']} (any label {box_report['box_f1']['any_label']}), "
         f"mean IoU {box_report['mean_iou']}, alpha {box_report['krippendorff_alpha']['nominal']}, "
-        f"merged boxes {box_report['aggregation']['boxes']:,}"
+        f"merged boxes {box_report['aggregation']['count']:,}"
     )
     print(f"spans + boxes: {span_seconds + box_seconds:.3f} s (target < 5 s)")
 

@@ -232,3 +232,12 @@ def test_generated_jitter_gives_the_expected_mean_iou():
     data, _ = box_annotations(_generated(jitter=jitter))
     _, items = build_box_report(data)
     assert len(items.aggregate.items) == int(len(data.box_rows) / 3)
+
+
+def test_box_report_without_boxes_is_undefined_not_made_up():
+    report = box_report({"i": [("x", []), ("y", [])]})
+    assert report["box_f1"] == {"labelled": None, "any_label": None}
+    assert report["mean_iou"] is None
+    assert report["krippendorff_alpha"]["nominal"] is None
+    assert report["undefined"]["box_f1.labelled"] == "no boxes on shared items"
+    assert report["aggregation"]["count"] == 0

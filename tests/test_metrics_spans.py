@@ -293,3 +293,11 @@ def test_span_report_on_no_annotations_is_all_undefined_not_made_up():
     assert report["krippendorff_alpha"]["nominal"] is None
     assert report["span_f1"]["exact"] is None
     assert "span_f1.exact" in report["undefined"]
+
+
+def test_span_report_without_any_span_or_label_is_undefined_not_made_up():
+    report = span_report({"t": [("x", []), ("y", [])]}, {"t": "a b"})
+    assert report["items"] == 1
+    assert report["krippendorff_alpha"]["nominal"] is None
+    assert report["undefined"]["krippendorff_alpha.nominal"] == "no variation"
+    assert report["aggregation"]["count"] == 0

@@ -50,3 +50,13 @@ def figure_matrix(
             for key, grid in grids.items():
                 grid[i][j] = grid[j][i] = row[key]
     return {"annotators": chosen, **grids}
+
+
+def aggregation_summary(method: str, codes: IntArray, labels: Sequence[str]) -> dict[str, Any]:
+    """The aggregate section: method, aggregated spans/boxes, and how many carry each label."""
+    counts = np.bincount(codes, minlength=len(labels)).tolist()
+    return {
+        "method": method,
+        "count": len(codes),
+        "label_counts": dict(zip(labels, counts, strict=True)),
+    }

@@ -100,40 +100,41 @@ class MergedBoxes:
         return values
 
 
+def _weighted_labels(
+    data: BoxAnnotations, cluster: IntArray, w: FloatArray, n_clusters: int
+) -> tuple[IntArray, FloatArray]:
+    """Per cluster: the label with most weight (ties: earliest in the schema) and its weight share."""
+    width = max(len(data.labels), 1)
+    votes = np.bincount(cluster * width + data.codes, weights=w, minlength=n_clusters * width)
+    votes = votes.reshape(n_clusters, width)
+    label = votes.argmax(axis=1)  # first maximum: the label earliest in the schema
+    total = votes.sum(axis=1)
+    return label, votes[np.arange(n_clusters), label] / np.where(total > 0, total, 1.0)
+
+
 def merge_boxes(
     data: BoxAnnotations, cluster: IntArray, weights: npt.ArrayLike | None = None
 ) -> MergedBoxes:
-    """Aggregate each kept cluster into one box (see the module docstring)."""
+    """Aggregate each kept cluster into one box (see the module docstring).
+
+    ``weights`` holds one positive weight per annotator index (default 1).
+    """
     n_clusters = int(cluster.max(initial=-1)) + 1
-    per_annotator = (
-        np.ones(data.n_annotators) if weights is None else np.asarray(weights, dtype=np.float64)
-    )
+    per_annotator = np.ones(data.n_annotators) if weights is None else np.asarray(weights, float)
     w = per_annotator[data.annotators[data.box_rows]]
     counts, item_of = cluster_counts(data, cluster)
-    drew = counts[:, 1:].sum(axis=1)
-    confidence = drew / np.maximum(counts.sum(axis=1), 1)
-    kept = np.nonzero(2 * drew >= counts.sum(axis=1))[0]
+    drew, annotations = counts[:, 1:].sum(axis=1), counts.sum(axis=1)
+    kept = np.nonzero(2 * drew >= annotations)[0]
     total = np.bincount(cluster, weights=w, minlength=n_clusters)
     safe = np.where(total > 0, total, 1.0)
 
     def mean(values: FloatArray) -> FloatArray:
-        return np.bincount(cluster, weights=w * values, minlength=n_clusters) / safe
+        return (np.bincount(cluster, weights=w * values, minlength=n_clusters) / safe)[kept]
 
     x1, y1 = mean(data.x), mean(data.y)
     x2, y2 = mean(data.x + data.width), mean(data.y + data.height)
-    width = len(data.labels)
-    votes = np.bincount(
-        cluster * width + data.codes, weights=w, minlength=n_clusters * width
-    ).reshape(n_clusters, width)
-    label = votes.argmax(axis=1)  # first maximum: the label earliest in the schema
-    share = votes[np.arange(n_clusters), label] / safe
+    label, share = _weighted_labels(data, cluster, w, n_clusters)
+    confidence = drew / np.maximum(annotations, 1)
     return MergedBoxes(
-        item_of[kept],
-        x1[kept],
-        y1[kept],
-        (x2 - x1)[kept],
-        (y2 - y1)[kept],
-        label[kept],
-        confidence[kept],
-        share[kept],
+        item_of[kept], x1, y1, x2 - x1, y2 - y1, label[kept], confidence[kept], share[kept]
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from review.metrics.long_form import annotation_rows, label_codes, labels_found
 from review.metrics.tables import FloatArray, IntArray
 
 # item key -> [(annotator name, [{"x", "y", "width", "height", "label"}, ...]), ...]
@@ -41,11 +42,6 @@ class BoxAnnotations:
         return len(self.annotator_names)
 
 
-def _index(names: dict[Any, int], key: Any) -> int:
-    """Dense index of ``key``, assigned in first-seen order."""
-    return names.setdefault(key, len(names))
-
-
 def box_annotations(
     annotations: BoxMapping, labels: Sequence[str] | None = None
 ) -> tuple[BoxAnnotations, list[Hashable]]:
@@ -57,41 +53,26 @@ def box_annotations(
     Returns the data and the item keys in item-index order.
     """
     keys = list(annotations)
-    found = sorted(
-        {b["label"] for rows in annotations.values() for _, boxes in rows for b in boxes}
-    )
-    label_list = list(labels) if labels is not None else found
-    code_of = {label: c for c, label in enumerate(label_list)}
-    if unknown := set(found) - set(code_of):
-        raise ValueError(f"labels not in the schema: {sorted(unknown)}")
-    names: dict[str, int] = {}
-    rows: list[tuple[int, int]] = []
-    boxes: list[tuple[float, ...]] = []
-    for u, key in enumerate(keys):
-        seen: set[str] = set()
-        for annotator, value in annotations[key]:
-            if annotator in seen:
-                continue
-            seen.add(annotator)
-            row = len(rows)
-            rows.append((u, _index(names, annotator)))
-            boxes.extend(
-                (row, b["x"], b["y"], b["width"], b["height"], code_of[b["label"]]) for b in value
-            )
-    ann = np.array(rows, dtype=np.int64).reshape(-1, 2)
-    bx = np.array(boxes, dtype=np.float64).reshape(-1, 6)
-    bx = bx[(bx[:, 3] > 0) & (bx[:, 4] > 0)]
+    label_list, code_of = label_codes(labels_found(annotations), labels)
+    items, annotators, names, values = annotation_rows(annotations)
+    boxes = [
+        (row, b["x"], b["y"], b["width"], b["height"], code_of[b["label"]])
+        for row, value in enumerate(values)
+        for b in value
+    ]
+    table = np.array(boxes, dtype=np.float64).reshape(-1, 6)
+    table = table[(table[:, 3] > 0) & (table[:, 4] > 0)]
     data = BoxAnnotations(
-        items=ann[:, 0],
-        annotators=ann[:, 1],
+        items=items,
+        annotators=annotators,
         n_items=len(keys),
-        annotator_names=list(names),
+        annotator_names=names,
         labels=label_list,
-        box_rows=bx[:, 0].astype(np.int64),
-        x=bx[:, 1],
-        y=bx[:, 2],
-        width=bx[:, 3],
-        height=bx[:, 4],
-        codes=bx[:, 5].astype(np.int64),
+        box_rows=table[:, 0].astype(np.int64),
+        x=table[:, 1],
+        y=table[:, 2],
+        width=table[:, 3],
+        height=table[:, 4],
+        codes=table[:, 5].astype(np.int64),
     )
     return data, keys

@@ -26,8 +26,8 @@ from review.metrics.boxes.clusters import (
 )
 from review.metrics.boxes.inputs import BoxAnnotations, BoxMapping, box_annotations
 from review.metrics.boxes.matching import IOU_THRESHOLD
-from review.metrics.boxes.tallies import BoxMatching, box_tally
-from review.metrics.json_figures import figure_matrix, metric_value, rounded
+from review.metrics.boxes.tallies import BoxMatching
+from review.metrics.json_figures import aggregation_summary, figure_matrix, metric_value, rounded
 from review.metrics.tables import FloatArray, IntArray
 
 
@@ -111,12 +111,13 @@ def build_box_report(
     counts, cluster_items = cluster_counts(data, cluster)
     merged = merge_boxes(data, cluster, weights)
     shared = matching.layout.size >= 2
-    whole = box_tally(
-        (np.zeros(len(data.items), dtype=np.int64), matching.compared()),
-        (np.zeros(len(matching.labelled.first), dtype=np.int64),),
-        (np.zeros(len(matching.agnostic.first), dtype=np.int64), matching.agnostic),
-        1,
-    ).fields(0)
+    whole = matching.overall().fields(0)
+    paths = {"f1": "box_f1.labelled", "f1_any_label": "box_f1.any_label", "mean_iou": "mean_iou"}
+    for key, path in paths.items():
+        if whole[key] is None:
+            undefined[path] = (
+                "no matched boxes" if key == "mean_iou" else "no boxes on shared items"
+            )
     report: dict[str, Any] = {
         "kind": "boxes",
         "items": int(shared.sum()),
@@ -142,7 +143,7 @@ def build_box_report(
             data.annotator_names, data.annotators, pair_rows, ("n", "f1", "mean_iou")
         ),
         **_item_section(items, shared),
-        "aggregation": _aggregation(merged, data.labels),
+        "aggregation": aggregation_summary("box_clusters", merged.codes, data.labels),
         "undefined": undefined,
     }
     return report, items
@@ -155,16 +156,6 @@ def _item_section(items: BoxItemResults, shared: npt.NDArray[np.bool_]) -> dict[
         "item_agreement": "f1",
         "item_agreement_histogram": agreement_histogram(f1),
         "item_agreement_mean": rounded(np.nanmean(f1)) if np.isfinite(f1).any() else None,
-    }
-
-
-def _aggregation(merged: MergedBoxes, labels: Sequence[str]) -> dict[str, Any]:
-    """Aggregate summary: method, boxes kept, boxes per label."""
-    counts = np.bincount(merged.codes, minlength=len(labels)).tolist()
-    return {
-        "method": "box_clusters",
-        "boxes": len(merged.items),
-        "label_counts": dict(zip(labels, counts, strict=True)),
     }
 
 

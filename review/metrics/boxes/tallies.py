@@ -86,6 +86,19 @@ class BoxMatching:
         """Per annotation row: its boxes times the other annotations of its item."""
         return self.per_row * (self.layout.size[self.data.items] - 1).astype(np.float64)
 
+    def overall(self) -> BoxTally:
+        """One tally over every pair of every item."""
+
+        def zeros(n: int) -> IntArray:
+            return np.zeros(n, dtype=np.int64)
+
+        return box_tally(
+            (zeros(len(self.data.items)), self.compared()),
+            (zeros(len(self.labelled.first)),),
+            (zeros(len(self.agnostic.first)), self.agnostic),
+            1,
+        )
+
     def by_item(self) -> BoxTally:
         """Tally per item."""
         items, size = self.data.items, self.data.n_items

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from review.metrics.long_form import annotation_rows, label_codes, labels_found
 from review.metrics.tables import IntArray
 
 # item key -> [(annotator name, [{"start", "end", "label"}, ...]), ...]
@@ -68,11 +69,6 @@ class SpanAnnotations:
         )
 
 
-def _index(names: dict[Any, int], key: Any) -> int:
-    """Dense index of ``key``, assigned in first-seen order."""
-    return names.setdefault(key, len(names))
-
-
 def span_annotations(
     annotations: SpanMapping, texts: Mapping[Hashable, str], labels: Sequence[str] | None = None
 ) -> tuple[SpanAnnotations, list[Hashable]]:
@@ -84,37 +80,24 @@ def span_annotations(
     Returns the data and the item keys in item-index order.
     """
     keys = list(annotations)
-    found = sorted(
-        {s["label"] for rows in annotations.values() for _, spans in rows for s in spans}
-    )
-    label_list = list(labels) if labels is not None else found
-    code_of = {label: c for c, label in enumerate(label_list)}
-    if unknown := set(found) - set(code_of):
-        raise ValueError(f"labels not in the schema: {sorted(unknown)}")
-    names: dict[str, int] = {}
-    rows: list[tuple[int, int]] = []
-    spans: list[tuple[int, int, int, int]] = []
-    for u, key in enumerate(keys):
-        seen: set[str] = set()
-        for annotator, value in annotations[key]:
-            if annotator in seen:
-                continue
-            seen.add(annotator)
-            row = len(rows)
-            rows.append((u, _index(names, annotator)))
-            spans.extend((row, s["start"], s["end"], code_of[s["label"]]) for s in value)
-    ann = np.array(rows, dtype=np.int64).reshape(-1, 2)
-    sp = np.array(spans, dtype=np.int64).reshape(-1, 4)
+    label_list, code_of = label_codes(labels_found(annotations), labels)
+    items, annotators, names, values = annotation_rows(annotations)
+    spans = [
+        (row, s["start"], s["end"], code_of[s["label"]])
+        for row, value in enumerate(values)
+        for s in value
+    ]
+    table = np.array(spans, dtype=np.int64).reshape(-1, 4)
     data = SpanAnnotations(
-        items=ann[:, 0],
-        annotators=ann[:, 1],
+        items=items,
+        annotators=annotators,
         n_items=len(keys),
-        annotator_names=list(names),
+        annotator_names=names,
         labels=label_list,
-        span_rows=sp[:, 0],
-        starts=sp[:, 1],
-        ends=sp[:, 2],
-        codes=sp[:, 3],
+        span_rows=table[:, 0],
+        starts=table[:, 1],
+        ends=table[:, 2],
+        codes=table[:, 3],
         texts=[texts[k] for k in keys],
     )
     return data.clean(), keys

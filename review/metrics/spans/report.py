@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from review.metrics.agreement import agreement_histogram
-from review.metrics.json_figures import figure_matrix, metric_value, rounded
+from review.metrics.json_figures import aggregation_summary, figure_matrix, metric_value, rounded
 from review.metrics.layout import ItemLayout
 from review.metrics.patterns import Patterns
 from review.metrics.spans import sections
@@ -34,7 +34,7 @@ from review.metrics.spans.tokens import (
     tokenize,
 )
 from review.metrics.spans.vote import MergedSpans, span_vote, weighted_token_votes
-from review.metrics.tables import FloatArray
+from review.metrics.tables import FloatArray, IntArray
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,26 @@ def groups(data: SpanAnnotations, tokens: Tokens) -> dict[str, list[dict[str, An
     return result
 
 
+def span_item_results(
+    data: SpanAnnotations,
+    tokens: Tokens,
+    labelled: TokenLabels,
+    comparisons: SpanComparisons,
+    weights: npt.ArrayLike | None = None,
+) -> tuple[SpanItemResults, IntArray, IntArray]:
+    """Per-item F1, token alpha and agreement, the token-vote aggregate; the token count table
+    and the winning code of each token."""
+    counts = token_counts(data, tokens, labelled)
+    votes = counts if weights is None else weighted_token_votes(data, tokens, labelled, weights)
+    per_item = tally(comparisons, data.items[comparisons.rows], data.n_items)
+    item_alpha, item_agreement = item_token_figures(counts, tokens, data.n_items)
+    merged = span_vote(tokens, votes)
+    results = SpanItemResults(
+        per_item.f1("exact"), per_item.f1("overlap"), item_alpha, item_agreement, merged
+    )
+    return results, counts, votes.argmax(axis=1)
+
+
 def build_span_report(
     data: SpanAnnotations, *, weights: npt.ArrayLike | None = None
 ) -> tuple[dict[str, Any], SpanItemResults]:
@@ -143,17 +163,10 @@ def build_span_report(
     layout = ItemLayout.of(data.items, data.n_items)
     tokens = tokenize(data.texts)
     labelled = token_labels(data, tokens)
-    counts = token_counts(data, tokens, labelled)
     comparisons = compare_spans(data, layout)
-    votes = counts if weights is None else weighted_token_votes(data, tokens, labelled, weights)
-    merged = span_vote(tokens, votes)
-    per_item = tally(comparisons, data.items[comparisons.rows], data.n_items)
-    item_alpha, item_agreement = item_token_figures(counts, tokens, data.n_items)
-    items = SpanItemResults(
-        per_item.f1("exact"), per_item.f1("overlap"), item_alpha, item_agreement, merged
-    )
+    items, counts, winner = span_item_results(data, tokens, labelled, comparisons, weights)
     patterns = Patterns.of(counts)
-    shared = np.bincount(data.items, minlength=data.n_items) >= 2
+    shared = layout.size >= 2
     report: dict[str, Any] = {
         "kind": "spans",
         "items": int(shared.sum()),
@@ -167,21 +180,10 @@ def build_span_report(
         m: metric_value(undefined, f"span_f1.{m}", metric)
         for m, metric in overall_f1(comparisons).items()
     }
-    winner = votes.argmax(axis=1)
     with_aggregate = agreement_with_aggregate(data, tokens, labelled, winner)
     report |= _slices(data, layout, comparisons, patterns, with_aggregate)
     report |= _item_section(items, shared)
-    report["aggregation"] = {
-        "method": "token_vote",
-        "spans": len(merged.items),
-        "label_counts": dict(
-            zip(
-                data.labels,
-                np.bincount(merged.codes, minlength=len(data.labels)).tolist(),
-                strict=True,
-            )
-        ),
-    }
+    report["aggregation"] = aggregation_summary("token_vote", items.aggregate.codes, data.labels)
     report["groups"] = groups(data, tokens)
     report["undefined"] = undefined
     return report, items
