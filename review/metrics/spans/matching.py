@@ -78,6 +78,8 @@ def _overlap_hits(data: SpanAnnotations, spans: IntArray, others: IntArray) -> B
     """
     n_labels = max(len(data.labels), 1)
     width = int(data.ends.max(initial=0)) + 1
+    if (len(data.items) + 1) * n_labels * width >= 2**62:
+        raise ValueError("too many annotations x labels x characters for one int64 key")
     group = data.span_rows * n_labels + data.codes
     keys = group * width + data.starts
     order = np.argsort(keys, kind="stable")
