@@ -2,8 +2,8 @@
 
 Quirks of the copy (its README plus what a count of spans.csv shows): 94 spans end past their post
 (clipped), type names truncated to "Insu" and "Identity based " (completed to the full name), 14
-spans with an empty type (kept as "(untyped)"), and worker 2906 judging post 6209917 twice (the
-first judgement counts).
+spans with an empty type (kept as "(untyped)"; 13 of them start past their post, so clipping drops
+them), and worker 2906 judging post 6209917 twice (the first judgement counts).
 """
 
 from __future__ import annotations
