@@ -266,6 +266,8 @@ def test_span_report_has_the_single_label_report_shape_and_hand_values():
     assert pairs[("x", "z")]["f1_overlap"] == 0.0
     x = next(a for a in report["per_annotator"] if a["annotator"] == "x")
     assert (x["n"], x["spans"], x["f1_exact"], x["f1_overlap"]) == (2, 3, 0.4, 0.6)
+    # x differs from the vote only on "Smith" (11 tokens in a), agrees on all 4 of b
+    assert x["token_agreement_with_aggregate"] == round((10 / 11 + 1) / 2, 6)
     per = {row["label"]: row for row in report["per_label"]}
     assert per["LOC"]["spans"] == 3
     assert per["PER"]["f1_exact"] == pytest.approx(2 / 7, abs=1e-6)
