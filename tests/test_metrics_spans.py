@@ -303,3 +303,16 @@ def test_span_report_without_any_span_or_label_is_undefined_not_made_up():
     assert report["krippendorff_alpha"]["nominal"] is None
     assert report["undefined"]["krippendorff_alpha.nominal"] == "no variation"
     assert report["aggregation"]["count"] == 0
+
+
+def test_dawid_skene_over_tokens_agrees_with_the_vote_when_annotators_agree():
+    texts = {u: f"item {u} has Alice and Bob in Paris" for u in range(20)}
+    marked = [span(len(f"item {u} has "), len(f"item {u} has Alice"), "PER") for u in range(20)]
+    annotations = {u: [(name, [marked[u]]) for name in ("x", "y", "z")] for u in range(20)}
+    data, _ = span_annotations(annotations, texts)
+    _, vote = build_span_report(data)
+    report, ds = build_span_report(data, aggregation="dawid_skene")
+    assert report["aggregation"]["method"] == "token_dawid_skene"
+    assert ds.aggregate.starts.tolist() == vote.aggregate.starts.tolist()
+    assert ds.aggregate.ends.tolist() == vote.aggregate.ends.tolist()
+    assert (ds.aggregate.confidence > 0.99).all()

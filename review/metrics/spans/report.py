@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -33,8 +33,15 @@ from review.metrics.spans.tokens import (
     token_labels,
     tokenize,
 )
-from review.metrics.spans.vote import MergedSpans, span_vote, weighted_token_votes
+from review.metrics.spans.vote import (
+    MergedSpans,
+    span_vote,
+    token_posteriors,
+    weighted_token_votes,
+)
 from review.metrics.tables import FloatArray, IntArray
+
+Aggregation = Literal["majority", "dawid_skene"]
 
 
 @dataclass(frozen=True)
@@ -136,11 +143,15 @@ def span_item_results(
     labelled: TokenLabels,
     comparisons: SpanComparisons,
     weights: npt.ArrayLike | None = None,
+    aggregation: Aggregation = "majority",
 ) -> tuple[SpanItemResults, IntArray, IntArray]:
     """Per-item F1, token alpha and agreement, the token-vote aggregate; the token count table
     and the winning code of each token."""
     counts = token_counts(data, tokens, labelled)
-    votes = counts if weights is None else weighted_token_votes(data, tokens, labelled, weights)
+    if aggregation == "dawid_skene":
+        votes: Any = token_posteriors(data, tokens, labelled)
+    else:
+        votes = counts if weights is None else weighted_token_votes(data, tokens, labelled, weights)
     per_item = tally(comparisons, data.items[comparisons.rows], data.n_items)
     item_alpha, item_agreement = item_token_figures(counts, tokens, data.n_items)
     merged = span_vote(tokens, votes)
@@ -151,20 +162,26 @@ def span_item_results(
 
 
 def build_span_report(
-    data: SpanAnnotations, *, weights: npt.ArrayLike | None = None
+    data: SpanAnnotations,
+    *,
+    weights: npt.ArrayLike | None = None,
+    aggregation: Aggregation = "majority",
 ) -> tuple[dict[str, Any], SpanItemResults]:
     """The agreement report of span annotations and the per-item results behind it.
 
-    ``data`` should be cleaned (``span_annotations`` does it). ``weights`` (one
-    per annotator index) weigh the token vote. Undefined figures are None with
-    their reasons under "undefined".
+    ``data`` should be cleaned (``span_annotations`` does it). The aggregate is
+    the token vote (``weights``, one per annotator index, weigh it) or, with
+    ``aggregation="dawid_skene"``, Dawid-Skene over tokens. Undefined figures
+    are None with their reasons under "undefined".
     """
     undefined: dict[str, str] = {}
     layout = ItemLayout.of(data.items, data.n_items)
     tokens = tokenize(data.texts)
     labelled = token_labels(data, tokens)
     comparisons = compare_spans(data, layout)
-    items, counts, winner = span_item_results(data, tokens, labelled, comparisons, weights)
+    items, counts, winner = span_item_results(
+        data, tokens, labelled, comparisons, weights, aggregation
+    )
     patterns = Patterns.of(counts)
     shared = layout.size >= 2
     report: dict[str, Any] = {
@@ -183,7 +200,11 @@ def build_span_report(
     with_aggregate = agreement_with_aggregate(data, tokens, labelled, winner)
     report |= _slices(data, layout, comparisons, patterns, with_aggregate)
     report |= _item_section(items, shared)
-    report["aggregation"] = aggregation_summary("token_vote", items.aggregate.codes, data.labels)
+    report["aggregation"] = aggregation_summary(
+        "token_vote" if aggregation == "majority" else "token_dawid_skene",
+        items.aggregate.codes,
+        data.labels,
+    )
     report["groups"] = groups(data, tokens)
     report["undefined"] = undefined
     return report, items

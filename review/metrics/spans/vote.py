@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from review.metrics.dawid_skene import dawid_skene
+from review.metrics.layout import expand
 from review.metrics.spans.inputs import SpanAnnotations
 from review.metrics.spans.tokens import OUTSIDE, TokenLabels, Tokens
 from review.metrics.tables import FloatArray, IntArray
@@ -104,3 +106,30 @@ def span_vote(tokens: Tokens, votes: FloatArray) -> MergedSpans:
         codes=winner[first] - 1,
         confidence=confidence,
     )
+
+
+def token_posteriors(data: SpanAnnotations, tokens: Tokens, labelled: TokenLabels) -> FloatArray:
+    """Dawid-Skene (1979) posteriors of each token's code, in place of votes for ``span_vote``.
+
+    Each annotation gives each token of its item a code ("O" or label + 1), one
+    long-form row per (annotation, token); EM then learns a confusion matrix per
+    annotator. ``span_vote`` merges the MAP codes, so a span's confidence becomes
+    its tokens' mean posterior. Tokens of unannotated items get zero rows ("O").
+    """
+    per_item = np.bincount(tokens.items, minlength=data.n_items)
+    first_token = np.cumsum(per_item) - per_item
+    owner, offset = expand(per_item[data.items])
+    token = first_token[data.items[owner]] + offset
+    codes = np.zeros(len(owner), dtype=np.int64)
+    row_start = np.cumsum(per_item[data.items]) - per_item[data.items]
+    cell = row_start[labelled.rows] + labelled.tokens - first_token[data.items[labelled.rows]]
+    codes[cell] = labelled.codes
+    result = dawid_skene(
+        token,
+        data.annotators[owner],
+        codes,
+        n_items=tokens.count,
+        n_annotators=data.n_annotators,
+        n_classes=len(data.labels) + 1,
+    )
+    return np.nan_to_num(result.posteriors)
