@@ -15,9 +15,7 @@ from labeling.models import Annotation, Item, Project
 class AgreementSnapshot(models.Model):
     """The project's full agreement report at one moment (pages read this, not live math)."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="agreement_snapshots"
-    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="agreement_snapshots")
     report = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,9 +88,7 @@ class ReviewDecision(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="review_decisions")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_decisions")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=16, choices=DecisionAction.choices)
     cause = models.CharField(max_length=16, choices=Cause.choices, blank=True)
     value = models.JSONField(null=True, blank=True)
@@ -116,9 +112,7 @@ class AnnotationReview(models.Model):
     """A reviewer's verdict on one annotation; annotators see it in their history."""
 
     annotation = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="review")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -37,9 +37,7 @@ def project(db):
 
 @pytest.fixture
 def lead(project):
-    return MembershipFactory(
-        project=project, user=UserFactory(username="lead"), role=Role.LEAD
-    ).user
+    return MembershipFactory(project=project, user=UserFactory(username="lead"), role=Role.LEAD).user
 
 
 @pytest.fixture

@@ -19,7 +19,5 @@ def item_line(external_id: str, text: str = "some text", **annotations: str) -> 
     return {
         "id": external_id,
         "data": {"text": text},
-        "annotations": [
-            {"annotator": name, "value": {"label": label}} for name, label in annotations.items()
-        ],
+        "annotations": [{"annotator": name, "value": {"label": label}} for name, label in annotations.items()],
     }

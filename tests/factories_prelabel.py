@@ -7,12 +7,7 @@ import factory
 from labeling.models import ModelVersion
 from tests.factories import ItemFactory, ProjectFactory
 
-POSITIVE = [
-    "great product, love it",
-    "wonderful and great",
-    "love this, excellent",
-    "excellent value",
-]
+POSITIVE = ["great product, love it", "wonderful and great", "love this, excellent", "excellent value"]
 NEGATIVE = ["terrible, broke at once", "awful and bad", "bad quality, terrible", "hate it, awful"]
 
 

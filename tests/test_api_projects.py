@@ -42,12 +42,8 @@ def test_creating_a_project_with_a_bad_schema_explains_why(api_as, outsider):
     assert "schema.kind must be one of" in response.json()["detail"]
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"), [("annotator", 403), ("reviewer", 403), ("lead", 201)]
-)
-def test_only_a_lead_adds_members(
-    request, api_as, project, lead, reviewer, annotator, outsider, persona, status
-):
+@pytest.mark.parametrize(("persona", "status"), [("annotator", 403), ("reviewer", 403), ("lead", 201)])
+def test_only_a_lead_adds_members(request, api_as, project, lead, reviewer, annotator, outsider, persona, status):
     user = request.getfixturevalue(persona)
     response = api_as(user).post(
         reverse("api-members", args=[project.pk]), {"username": "outsider", "role": "annotator"}

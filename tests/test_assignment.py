@@ -105,9 +105,7 @@ def test_expired_leases_stop_counting_and_are_marked_lazily(project, annotators)
 
 def test_an_annotator_whose_lease_expired_can_claim_the_item_again(project, annotator):
     (item,) = items_for(project, 1)
-    AssignmentFactory(
-        item=item, annotator=annotator, expires_at=timezone.now() - timedelta(seconds=1)
-    )
+    AssignmentFactory(item=item, annotator=annotator, expires_at=timezone.now() - timedelta(seconds=1))
     assignment = engine.next_item(project, annotator)
     assert assignment.item == item
     assert assignment.status == AssignmentStatus.ACTIVE
@@ -271,9 +269,7 @@ def test_ahead_holds_one_more_lease_for_prefetching_and_no_more(project, annotat
     assert (first.item, ahead.item) == (first_item, second_item)
     assert engine.next_item(project, annotator, ahead=True).pk == ahead.pk
     assert engine.next_item(project, annotator).pk == first.pk
-    assert (
-        Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.ACTIVE).count() == 2
-    )
+    assert Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.ACTIVE).count() == 2
 
 
 def test_submit_after_an_annotation_of_the_same_item_was_imported_is_refused_and_stores_nothing(
@@ -293,9 +289,7 @@ def test_submit_after_an_annotation_of_the_same_item_was_imported_is_refused_and
     assert item.annotations.count() == 1
 
 
-def test_candidate_ids_list_the_pool_in_claim_order_and_the_claim_takes_the_first(
-    project, annotators
-):
+def test_candidate_ids_list_the_pool_in_claim_order_and_the_claim_takes_the_first(project, annotators):
     project.overlap = 2
     project.save(update_fields=["overlap"])
     fresh, started, full = items_for(project, 3)

@@ -118,9 +118,7 @@ def test_annotators_looping_next_and_submit_fill_every_item_exactly_to_overlap(l
             if status == 204:
                 return stored
             submit = f"/api/assignments/{body['assignment']['id']}/submit"
-            status, _body, _s = call(
-                live_server.url, token, submit, {"value": {"label": "positive"}}
-            )
+            status, _body, _s = call(live_server.url, token, submit, {"value": {"label": "positive"}})
             stored += status == 200
 
     stored = run_threads(loop, tokens)
@@ -128,6 +126,4 @@ def test_annotators_looping_next_and_submit_fill_every_item_exactly_to_overlap(l
     assert sum(stored) == 12 * 3 == Annotation.objects.filter(project=project).count()
     per_item = Counter(Annotation.objects.filter(project=project).values_list("item_id", flat=True))
     assert per_item == {item.pk: 3 for item in items}
-    assert set(Item.objects.filter(project=project).values_list("annotation_count", flat=True)) == {
-        3
-    }
+    assert set(Item.objects.filter(project=project).values_list("annotation_count", flat=True)) == {3}

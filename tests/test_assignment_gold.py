@@ -49,9 +49,7 @@ def test_gold_share_of_claims_follows_the_rate(project):
 
 
 @pytest.mark.parametrize(("share", "shown"), [(1.0, True), (0.0, False)])
-def test_prelabel_is_shown_on_the_project_share_with_the_latest_prediction(
-    project, annotator, share, shown
-):
+def test_prelabel_is_shown_on_the_project_share_with_the_latest_prediction(project, annotator, share, shown):
     project.show_prelabels = True
     project.prelabel_share = share
     project.save()
@@ -61,9 +59,7 @@ def test_prelabel_is_shown_on_the_project_share_with_the_latest_prediction(
     assignment = engine.next_item(project, annotator)
     assert assignment.prelabel_shown is shown
     suggestion = engine.suggestion_for(assignment)
-    assert (suggestion["value"] if suggestion else None) == (
-        {"label": "neutral"} if shown else None
-    )
+    assert (suggestion["value"] if suggestion else None) == ({"label": "neutral"} if shown else None)
 
 
 def test_no_prelabel_without_a_prediction(project, annotator):

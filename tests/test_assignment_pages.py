@@ -43,15 +43,11 @@ def test_home_page_links_to_the_labeling_screen_for_every_role(project, annotato
 
 def test_history_shows_outcomes_and_escapes_item_text(project, annotators, reviewer):
     hostile = ItemFactory(project=project, data={"text": "<script>alert(1)</script>"})
-    corrected = ItemFactory(
-        project=project, final_value={"label": "negative"}, final_reviewer=reviewer
-    )
+    corrected = ItemFactory(project=project, final_value={"label": "negative"}, final_reviewer=reviewer)
     pending = AnnotationFactory(item=hostile, annotator=annotators[0])
     fixed = AnnotationFactory(item=corrected, annotator=annotators[0], value={"label": "positive"})
     AnnotationFactory(item=corrected, annotator=annotators[1], comment="peer secret")
-    AnnotationReview.objects.create(
-        annotation=fixed, reviewer=reviewer, verdict="rejected", comment="See rule 4"
-    )
+    AnnotationReview.objects.create(annotation=fixed, reviewer=reviewer, verdict="rejected", comment="See rule 4")
     body = client_for(annotators[0]).get(f"/projects/{project.pk}/history/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<script>alert(1)" not in body
@@ -70,9 +66,7 @@ def test_edit_page_changes_my_annotation_and_refuses_settled_ones(project, annot
     assert response.status_code == 302
     annotation.refresh_from_db()
     assert (annotation.value, annotation.comment) == ({"label": "neutral"}, "second look")
-    Item.objects.filter(pk=annotation.item_id).update(
-        final_value={"label": "neutral"}, final_reviewer=reviewer
-    )
+    Item.objects.filter(pk=annotation.item_id).update(final_value={"label": "neutral"}, final_reviewer=reviewer)
     refused = client.post(url, {"label": "positive"})
     assert refused.status_code == 400
     annotation.refresh_from_db()

@@ -18,7 +18,6 @@ def fast_passwords(settings):
     """The persona fixtures hash passwords; a fast hasher keeps these tests quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
 NO_FILTER = BrowseFilters()
 
 
@@ -76,9 +75,7 @@ def test_status_filter_separates_unlabeled_in_progress_complete_and_settled(proj
     full = ItemFactory(project=project, annotation_count=3)
     escalated = ItemFactory(project=project, annotation_count=3, target_overlap=5)
     settled = ItemFactory(
-        project=project,
-        annotation_count=3,
-        final_value={"label": "negative"},
+        project=project, annotation_count=3, final_value={"label": "negative"},
         final_decided_at=timezone.now(),
     )
     expected = {
@@ -158,9 +155,7 @@ def test_label_filter_on_multi_label_and_rating_projects(lead, project):
     project.schema = {"kind": "rating", "data": "text", "scale": {"min": 1, "max": 5}}
     project.save()
     four = ItemFactory(project=project, final_value={"rating": 4})
-    assert [i.pk for i in item_browse(lead, project.pk, BrowseFilters(label="4")).items] == [
-        four.pk
-    ]
+    assert [i.pk for i in item_browse(lead, project.pk, BrowseFilters(label="4")).items] == [four.pk]
     assert item_browse(lead, project.pk, BrowseFilters(label="four")).items == []
 
 

@@ -26,3 +26,4 @@ def test_eager_mode_runs_a_task_registered_by_name(monkeypatch):
 
     events.enqueue("tests.record_event", [7])
     assert seen == [7]
+

@@ -35,7 +35,7 @@ def labelled(project):
     first = ItemFactory(
         project=project,
         external_id="e1",
-        data={"text": 'tab\there, "quotes", newline\nand ünïcode', "source": "web"},
+        data={"text": "tab\there, \"quotes\", newline\nand ünïcode", "source": "web"},
         agreement=0.5,
         aggregate_value={"label": "positive"},
         aggregate_confidence=0.75,
@@ -45,22 +45,8 @@ def labelled(project):
         final_decided_at=WHEN,
         annotation_count=2,
     )
-    AnnotationFactory(
-        item=first,
-        annotator=alice,
-        value={"label": "positive"},
-        created_at=WHEN,
-        guideline_version=2,
-        lead_time_ms=1500,
-    )
-    AnnotationFactory(
-        item=first,
-        annotator=bob,
-        value={"label": "negative"},
-        created_at=WHEN,
-        unsure=True,
-        comment="not sure",
-    )
+    AnnotationFactory(item=first, annotator=alice, value={"label": "positive"}, created_at=WHEN, guideline_version=2, lead_time_ms=1500)
+    AnnotationFactory(item=first, annotator=bob, value={"label": "negative"}, created_at=WHEN, unsure=True, comment="not sure")
     PredictionFactory(item=first, model_version="m1", value={"label": "positive"}, score=0.8)
     ItemFactory(project=project, external_id="e2", data={"text": "plain"})
     return project
@@ -72,18 +58,9 @@ def text_of(project, fmt="jsonl", include="all"):
 
 def snapshot(project):
     """Items and annotations of a project in a comparable form."""
-    items = {
-        i.external_id: (i.data, i.annotation_count) for i in Item.objects.filter(project=project)
-    }
+    items = {i.external_id: (i.data, i.annotation_count) for i in Item.objects.filter(project=project)}
     annotations = {
-        (a.item.external_id, a.annotator.username): (
-            a.value,
-            a.created_at,
-            a.guideline_version,
-            a.lead_time_ms,
-            a.unsure,
-            a.comment,
-        )
+        (a.item.external_id, a.annotator.username): (a.value, a.created_at, a.guideline_version, a.lead_time_ms, a.unsure, a.comment)
         for a in Annotation.objects.filter(project=project).select_related("item", "annotator")
     }
     return items, annotations
@@ -103,17 +80,9 @@ def test_jsonl_export_has_annotations_predictions_aggregate_and_final(labelled):
     }
     assert first["annotations"][1]["unsure"] is True
     assert first["predictions"] == [{"model": "m1", "value": {"label": "positive"}, "score": 0.8}]
-    assert first["aggregate"] == {
-        "value": {"label": "positive"},
-        "confidence": 0.75,
-        "method": "majority",
-    }
+    assert first["aggregate"] == {"value": {"label": "positive"}, "confidence": 0.75, "method": "majority"}
     assert first["agreement"] == 0.5
-    assert first["final"] == {
-        "value": {"label": "negative"},
-        "reviewer": "rev",
-        "decided_at": "2024-05-01T12:30:00+00:00",
-    }
+    assert first["final"] == {"value": {"label": "negative"}, "reviewer": "rev", "decided_at": "2024-05-01T12:30:00+00:00"}
     assert second == {"id": "e2", "data": {"text": "plain"}, "annotations": []}
 
 
@@ -173,9 +142,7 @@ def test_export_then_import_into_a_new_project_gives_the_same_items(labelled, tm
 def test_rating_project_round_trips_through_csv(tmp_path):
     project = ProjectFactory(schema=RATING_SCHEMA)
     item = ItemFactory(project=project, external_id="r1")
-    AnnotationFactory(
-        item=item, annotator=UserFactory(username="ann"), value={"rating": 5}, created_at=WHEN
-    )
+    AnnotationFactory(item=item, annotator=UserFactory(username="ann"), value={"rating": 5}, created_at=WHEN)
     path = tmp_path / "r.csv"
     path.write_text(text_of(project, fmt="csv"), encoding="utf-8")
     copy = ProjectFactory(schema=RATING_SCHEMA)
@@ -199,10 +166,7 @@ def test_export_command_writes_the_file(labelled, tmp_path):
 
     call_command("export", str(labelled.pk), "--output", str(out), "--format", "jsonl")
 
-    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == [
-        "e1",
-        "e2",
-    ]
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["e1", "e2"]
 
 
 def test_export_command_prints_to_stdout(labelled, capsys):

@@ -16,9 +16,7 @@ from tests.conftest import require_service
 @pytest.fixture(autouse=True)
 def fork_and_proc():
     """Skipped on a machine without os.fork or /proc (not Linux); CI has both, so there it fails."""
-    require_service(
-        os.path.isdir("/proc") and hasattr(os, "fork"), "needs os.fork and /proc (Linux)"
-    )
+    require_service(os.path.isdir("/proc") and hasattr(os, "fork"), "needs os.fork and /proc (Linux)")
 
 
 def numbered(count):

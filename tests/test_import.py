@@ -106,7 +106,7 @@ def test_csv_long_form_merges_rows_of_one_item(project, tmp_path):
     path.write_text(
         "id,text,annotator,label\n"
         "c1,first text,alice,positive\n"
-        'c2,"second, quoted",alice,negative\n'
+        "c2,\"second, quoted\",alice,negative\n"
         "c1,first text,bob,neutral\n"
         "c3,no labels yet,,\n",
         encoding="utf-8",
@@ -129,9 +129,7 @@ def test_csv_rating_labels_become_ratings(db, tmp_path):
     assert Annotation.objects.get().value == {"rating": 4}
 
 
-def test_import_is_audited_and_triggers_agreement_recompute(
-    project, tmp_path, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_import_is_audited_and_triggers_agreement_recompute(project, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
     monkeypatch.setattr("labeling.events.enqueue", lambda name, args: sent.append((name, args)))
     path = jsonl_write(tmp_path / "i.jsonl", [item_line("a1", alice="positive")])

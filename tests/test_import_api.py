@@ -33,9 +33,7 @@ def imports_url(project):
     return f"/api/projects/{project.pk}/imports"
 
 
-def test_lead_upload_runs_the_job_and_imports(
-    project, lead, api_as, django_capture_on_commit_callbacks
-):
+def test_lead_upload_runs_the_job_and_imports(project, lead, api_as, django_capture_on_commit_callbacks):
     upload = jsonl_upload([item_line("a1", alice="positive"), item_line("a2")])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -52,53 +50,30 @@ def test_lead_upload_runs_the_job_and_imports(
     assert Item.objects.filter(project=project).count() == 2
 
 
-def test_failed_job_keeps_its_errors_and_imports_nothing(
-    project, lead, api_as, django_capture_on_commit_callbacks
-):
+def test_failed_job_keeps_its_errors_and_imports_nothing(project, lead, api_as, django_capture_on_commit_callbacks):
     upload = jsonl_upload([item_line("a1"), item_line("a1", alice="nope")])
 
     with django_capture_on_commit_callbacks(execute=True):
-        job_id = (
-            api_as(lead)
-            .post(imports_url(project), {"file": upload}, format="multipart")
-            .json()["id"]
-        )
+        job_id = api_as(lead).post(imports_url(project), {"file": upload}, format="multipart").json()["id"]
 
     polled = api_as(lead).get(f"{imports_url(project)}/{job_id}").json()
     assert polled["status"] == "failed"
-    assert {"line": 2, "message": "duplicate id a1 (it appears earlier in the file)"} in polled[
-        "errors"
-    ]
+    assert {"line": 2, "message": "duplicate id a1 (it appears earlier in the file)"} in polled["errors"]
     assert Item.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    ("who", "code"), [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 403)]
-)
-def test_only_leads_may_upload(
-    project, lead, reviewer, annotator, outsider, api, api_as, who, code
-):
-    client = (
-        api
-        if who == "anonymous"
-        else api_as({"outsider": outsider, "annotator": annotator, "reviewer": reviewer}[who])
-    )
+@pytest.mark.parametrize(("who", "code"), [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 403)])
+def test_only_leads_may_upload(project, lead, reviewer, annotator, outsider, api, api_as, who, code):
+    client = api if who == "anonymous" else api_as({"outsider": outsider, "annotator": annotator, "reviewer": reviewer}[who])
 
-    response = client.post(
-        imports_url(project), {"file": jsonl_upload([item_line("a1")])}, format="multipart"
-    )
+    response = client.post(imports_url(project), {"file": jsonl_upload([item_line("a1")])}, format="multipart")
 
     assert response.status_code == code
     assert ImportJob.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    ("who", "code"),
-    [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 403), ("lead", 200)],
-)
-def test_only_leads_may_read_a_job(
-    project, lead, reviewer, annotator, outsider, api, api_as, who, code
-):
+@pytest.mark.parametrize(("who", "code"), [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 403), ("lead", 200)])
+def test_only_leads_may_read_a_job(project, lead, reviewer, annotator, outsider, api, api_as, who, code):
     job = ImportJob.objects.create(project=project, original_name="x.jsonl", file="imports/x.jsonl")
     users = {"outsider": outsider, "annotator": annotator, "reviewer": reviewer, "lead": lead}
     client = api if who == "anonymous" else api_as(users[who])
@@ -109,9 +84,7 @@ def test_only_leads_may_read_a_job(
 
 
 def test_a_job_of_another_project_is_not_found(project, lead, api_as):
-    other = ImportJob.objects.create(
-        project=ItemFactory().project, original_name="x.jsonl", file="imports/x.jsonl"
-    )
+    other = ImportJob.objects.create(project=ItemFactory().project, original_name="x.jsonl", file="imports/x.jsonl")
 
     assert api_as(lead).get(f"{imports_url(project)}/{other.pk}").status_code == 404
 
@@ -126,9 +99,7 @@ def test_upload_without_a_file_is_a_clear_400(project, lead, api_as):
 def test_upload_over_the_size_limit_is_refused(project, lead, api_as, settings):
     settings.ACCORD_MAX_UPLOAD_BYTES = 10
 
-    response = api_as(lead).post(
-        imports_url(project), {"file": jsonl_upload([item_line("a1")])}, format="multipart"
-    )
+    response = api_as(lead).post(imports_url(project), {"file": jsonl_upload([item_line("a1")])}, format="multipart")
 
     assert response.status_code == 400
     assert "the limit is 10 bytes" in response.json()["detail"]
@@ -137,11 +108,7 @@ def test_upload_over_the_size_limit_is_refused(project, lead, api_as, settings):
 
 @pytest.mark.parametrize(
     ("name", "body", "message"),
-    [
-        ("items.exe", b"MZ...", "upload a .jsonl"),
-        ("items.zip", b"not a zip", "does not match"),
-        ("items.jsonl", b"PK\x03\x04..", "does not match"),
-    ],
+    [("items.exe", b"MZ...", "upload a .jsonl"), ("items.zip", b"not a zip", "does not match"), ("items.jsonl", b"PK\x03\x04..", "does not match")],
 )
 def test_upload_of_the_wrong_type_is_refused(project, lead, name, body, message):
     with pytest.raises(ImportFailed, match=message):
@@ -189,9 +156,7 @@ def test_job_progress_is_visible_to_pollers_while_the_job_runs(project, lead, mo
         polled.append(_read_elsewhere(progress.job_id))
 
     monkeypatch.setattr(JobProgress, "__call__", report_then_poll)
-    job = import_job_create(
-        project=project, upload=jsonl_upload([item_line(f"a{i}") for i in range(4)]), user=lead
-    )
+    job = import_job_create(project=project, upload=jsonl_upload([item_line(f"a{i}") for i in range(4)]), user=lead)
 
     import_job_run(job_id=job.pk)
 
@@ -203,9 +168,7 @@ def test_job_progress_is_visible_to_pollers_while_the_job_runs(project, lead, mo
     assert job.bytes_done == job.bytes_total
 
 
-def test_job_task_arguments_survive_json(
-    project, lead, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_job_task_arguments_survive_json(project, lead, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
     monkeypatch.setattr("labeling.events.enqueue", lambda name, args: sent.append((name, args)))
 
@@ -226,13 +189,8 @@ def exported(project):
     return project
 
 
-@pytest.mark.parametrize(
-    ("who", "code"),
-    [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 200), ("lead", 200)],
-)
-def test_export_is_for_leads_and_reviewers(
-    exported, lead, reviewer, annotator, outsider, api, api_as, who, code
-):
+@pytest.mark.parametrize(("who", "code"), [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 200), ("lead", 200)])
+def test_export_is_for_leads_and_reviewers(exported, lead, reviewer, annotator, outsider, api, api_as, who, code):
     users = {"outsider": outsider, "annotator": annotator, "reviewer": reviewer, "lead": lead}
     client = api if who == "anonymous" else api_as(users[who])
 
@@ -241,10 +199,7 @@ def test_export_is_for_leads_and_reviewers(
     assert response.status_code == code
 
 
-@pytest.mark.parametrize(
-    ("fmt", "content_type"),
-    [("jsonl", "application/x-ndjson"), ("json", "application/json"), ("csv", "text/csv")],
-)
+@pytest.mark.parametrize(("fmt", "content_type"), [("jsonl", "application/x-ndjson"), ("json", "application/json"), ("csv", "text/csv")])
 def test_export_streams_a_named_file(exported, lead, api_as, fmt, content_type):
     response = api_as(lead).get(f"/api/projects/{exported.pk}/export?format={fmt}&include=all")
 
@@ -290,9 +245,7 @@ def test_a_job_whose_progress_cannot_be_written_still_imports(project, lead, mon
     monkeypatch.setattr(import_progress, "ImportJob", NoProgress)
     monkeypatch.setattr("labeling.importers.check.PROGRESS_EVERY", 1)
     monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 1)
-    job = import_job_create(
-        project=project, upload=jsonl_upload([item_line(f"p{i}") for i in range(3)]), user=lead
-    )
+    job = import_job_create(project=project, upload=jsonl_upload([item_line(f"p{i}") for i in range(3)]), user=lead)
 
     import_job_run(job_id=job.pk)
 

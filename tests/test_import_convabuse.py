@@ -19,13 +19,7 @@ from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
-DATASET = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "datasets"
-    / "convabuse"
-    / "ConvAbuseEMNLPfull.csv"
-)
+DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "convabuse" / "ConvAbuseEMNLPfull.csv"
 SEVERITIES = ("1", "0", "-1", "-2", "-3")
 SCHEMA = {"kind": "single", "data": "text", "labels": [{"value": s} for s in SEVERITIES]}
 
@@ -48,9 +42,7 @@ def convabuse_jsonl(tmp_path_factory):
                 },
             )
             label = next(s for s in SEVERITIES if row[f"is_abuse.{s}"] == "1")
-            item["annotations"].append(
-                {"annotator": row["annotator_id"], "value": {"label": label}}
-            )
+            item["annotations"].append({"annotator": row["annotator_id"], "value": {"label": label}})
     path = tmp_path_factory.mktemp("convabuse") / "convabuse.jsonl"
     path.write_text("".join(json.dumps(item) + "\n" for item in items.values()), encoding="utf-8")
     return path

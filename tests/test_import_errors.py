@@ -27,9 +27,7 @@ def failed_import(project, path, **options):
 
 
 def test_malformed_json_line_is_reported_with_its_line_number(project, tmp_path):
-    path = jsonl_write(
-        tmp_path / "i.jsonl", [item_line("a1"), '{"id": "a2", "data": {', item_line("a3")]
-    )
+    path = jsonl_write(tmp_path / "i.jsonl", [item_line("a1"), '{"id": "a2", "data": {', item_line("a3")])
 
     details = failed_import(project, path)
 
@@ -48,10 +46,7 @@ def test_every_bad_line_is_reported_not_just_the_first(project, tmp_path):
 
 def test_wrong_encoding_names_the_byte_and_line(project, tmp_path):
     good = json.dumps(item_line("a1")).encode() + b"\n"
-    bad = (
-        json.dumps(item_line("a2", "caf\u00e9")).encode("utf-8").replace(b"\\u00e9", b"\xe9")
-        + b"\n"
-    )
+    bad = json.dumps(item_line("a2", "caf\u00e9")).encode("utf-8").replace(b"\\u00e9", b"\xe9") + b"\n"
     path = tmp_path / "latin1.jsonl"
     path.write_bytes(good + bad)
 
@@ -105,9 +100,7 @@ def test_csv_row_with_annotator_but_no_label_is_reported(project, tmp_path):
 
     details = failed_import(project, path)
 
-    assert details == [
-        {"line": 2, "message": "annotator alice has no label (column 'label' or 'value')"}
-    ]
+    assert details == [{"line": 2, "message": "annotator alice has no label (column 'label' or 'value')"}]
 
 
 def test_duplicate_ids_within_the_file_are_reported(project, tmp_path):
@@ -134,9 +127,7 @@ def test_value_outside_the_schema_names_item_and_line(project, tmp_path):
     details = failed_import(project, path)
 
     assert details[0]["line"] == 2
-    assert details[0]["message"].startswith(
-        "item a2: annotation by alice: label 'sarcastic' is not in the schema"
-    )
+    assert details[0]["message"].startswith("item a2: annotation by alice: label 'sarcastic' is not in the schema")
 
 
 def test_prediction_outside_the_schema_is_reported(project, tmp_path):
@@ -168,9 +159,7 @@ def test_repeated_annotator_on_one_item_is_an_error_by_default(project, tmp_path
 
 def test_dedupe_keeps_the_first_of_repeated_annotations(project, tmp_path):
     path = tmp_path / "i.csv"
-    path.write_text(
-        "id,text,annotator,label\nc1,t,alice,positive\nc1,t,alice,negative\n", encoding="utf-8"
-    )
+    path.write_text("id,text,annotator,label\nc1,t,alice,positive\nc1,t,alice,negative\n", encoding="utf-8")
 
     counts = import_file(project=project, path=path, dedupe=True)
 
@@ -190,10 +179,7 @@ def test_errors_stop_at_fifty(project, tmp_path):
 
 def test_json_array_syntax_error_is_reported_with_its_line(project, tmp_path):
     path = tmp_path / "i.json"
-    path.write_text(
-        '[\n{"id": "a", "data": {"text": "x"}},\n{"id": "b", "data": {"text": }}\n]',
-        encoding="utf-8",
-    )
+    path.write_text('[\n{"id": "a", "data": {"text": "x"}},\n{"id": "b", "data": {"text": }}\n]', encoding="utf-8")
 
     details = failed_import(project, path)
 
@@ -238,26 +224,13 @@ def test_ids_added_by_someone_else_during_the_import_fail_cleanly(project, tmp_p
 
     details = failed_import(project, path)
 
-    assert details == [
-        {"line": 0, "message": "ids clash with items added meanwhile; retry the import"}
-    ]
+    assert details == [{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}]
     assert list(project.items.values_list("external_id", flat=True)) == ["a2"]
 
 
 @pytest.mark.parametrize(
     "text",
-    [
-        '{"id": 1}\n',
-        '{"id": 1}',
-        '  {"id": 1}\n',
-        '{"id": 1} \r\n',
-        '{"id": 1} x\n',
-        '{"id": 1}{"id": 2}\n',
-        "{oops\n",
-        "\n",
-        "[1, 2]\n",
-        '"s"\n',
-    ],
+    ['{"id": 1}\n', '{"id": 1}', '  {"id": 1}\n', '{"id": 1} \r\n', '{"id": 1} x\n', '{"id": 1}{"id": 2}\n', "{oops\n", "\n", "[1, 2]\n", '"s"\n'],
 )
 def test_the_jsonl_line_decoder_agrees_with_json_loads(text):
     from labeling.importers.jsonl import json_line

@@ -48,17 +48,10 @@ def bomb_png(width=100_000, height=100_000):
     """A tiny PNG whose header declares huge dimensions (a decompression bomb)."""
 
     def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
 
 
 def make_zip(path, files):
@@ -82,11 +75,7 @@ def test_zip_with_items_file_imports_images_with_their_size(image_project, tmp_p
         tmp_path / "batch.zip",
         {
             "items.jsonl": manifest(
-                {
-                    "id": "img-7",
-                    "data": {"image": "photos/7.png"},
-                    "annotations": [{"annotator": "ann", "value": box}],
-                }
+                {"id": "img-7", "data": {"image": "photos/7.png"}, "annotations": [{"annotator": "ann", "value": box}]}
             ),
             "photos/7.png": png_bytes(4, 3),
         },
@@ -129,9 +118,7 @@ def test_a_file_that_is_not_an_image_is_reported(image_project, tmp_path, media)
     with pytest.raises(ImportFailed) as failure:
         import_file(project=image_project, path=path)
 
-    assert failure.value.details == [
-        {"line": 2, "message": "item notes.png: notes.png is not an image Pillow can read"}
-    ]
+    assert failure.value.details == [{"line": 2, "message": "item notes.png: notes.png is not an image Pillow can read"}]
     assert counts() == (0, 0)
     assert list(media.rglob("*.png")) == []
 
@@ -148,18 +135,13 @@ def test_an_image_bomb_gets_its_own_message(image_project, tmp_path):
 
 def test_the_pixel_limit_comes_from_settings(image_project, tmp_path, settings):
     settings.ACCORD_MAX_IMAGE_PIXELS = 20
-    path = make_zip(
-        tmp_path / "pics.zip", {"big.png": png_bytes(5, 5), "small.png": png_bytes(4, 4)}
-    )
+    path = make_zip(tmp_path / "pics.zip", {"big.png": png_bytes(5, 5), "small.png": png_bytes(4, 4)})
 
     with pytest.raises(ImportFailed) as failure:
         import_file(project=image_project, path=path)
 
     assert failure.value.details == [
-        {
-            "line": 1,
-            "message": "item big.png: image big.png is a possible decompression bomb (25 pixels; the limit is 20 pixels)",
-        },
+        {"line": 1, "message": "item big.png: image big.png is a possible decompression bomb (25 pixels; the limit is 20 pixels)"},
     ]
     assert counts() == (0, 0)
 
@@ -176,17 +158,12 @@ def test_an_image_over_the_byte_limit_is_reported(image_project, tmp_path, setti
 
 
 def test_a_missing_image_is_reported(image_project, tmp_path):
-    path = make_zip(
-        tmp_path / "batch.zip",
-        {"items.jsonl": manifest({"id": "x", "data": {"image": "nope.png"}})},
-    )
+    path = make_zip(tmp_path / "batch.zip", {"items.jsonl": manifest({"id": "x", "data": {"image": "nope.png"}})})
 
     with pytest.raises(ImportFailed) as failure:
         import_file(project=image_project, path=path)
 
-    assert failure.value.details == [
-        {"line": 1, "message": "item x: image nope.png is not in the zip"}
-    ]
+    assert failure.value.details == [{"line": 1, "message": "item x: image nope.png is not in the zip"}]
 
 
 def test_image_paths_cannot_leave_the_folder(image_project, tmp_path):

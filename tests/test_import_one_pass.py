@@ -31,9 +31,7 @@ pytestmark = pytest.mark.django_db
 def tiny_batches(request, monkeypatch):
     """Tiny batches, parsed in a forked child (as large files are) or in this process."""
     monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 3)
-    monkeypatch.setattr(
-        "labeling.importers.one_pass.FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40
-    )
+    monkeypatch.setattr("labeling.importers.one_pass.FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40)
 
 
 def postgres_only():
@@ -53,10 +51,7 @@ def test_a_bad_line_after_many_written_batches_leaves_nothing_behind(project, tm
         import_file(project=project, path=path)
 
     assert failure.value.details == [
-        {
-            "line": 38,
-            "message": "item i37: annotation by newcomer: label 'not-a-label' is not in the schema (negative, neutral, positive)",
-        }
+        {"line": 38, "message": "item i37: annotation by newcomer: label 'not-a-label' is not in the schema (negative, neutral, positive)"}
     ]
     assert (Item.objects.count(), Annotation.objects.count()) == (0, 0)
     assert not get_user_model().objects.filter(username="newcomer").exists()
@@ -86,11 +81,7 @@ def test_a_clean_import_in_many_batches_writes_every_row_once(project, tmp_path)
     assert (counts.items, counts.annotations, counts.annotators) == (10, 20, 2)
     items = dict(Item.objects.values_list("external_id", "annotation_count"))
     assert items == {f"i{n}": 2 for n in range(10)}
-    assert sorted(
-        Annotation.objects.filter(annotator__username="bob").values_list(
-            "item__external_id", flat=True
-        )
-    ) == sorted(items)
+    assert sorted(Annotation.objects.filter(annotator__username="bob").values_list("item__external_id", flat=True)) == sorted(items)
 
 
 def test_import_without_the_trigger_privilege_checks_keys_per_row(project, tmp_path, monkeypatch):
@@ -113,22 +104,13 @@ def test_a_refused_setting_leaves_the_transaction_usable(db):
 
 def test_reference_check_refuses_annotators_that_do_not_exist(project):
     postgres_only()
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        pytest.raises(DatabaseError, match="deleted during the import"),
-    ):
+    with transaction.atomic(), connection.cursor() as cursor, pytest.raises(DatabaseError, match="deleted during the import"):
         fk_checks.references_check(cursor, user_ids={987654321})
 
 
 @pytest.mark.parametrize(
     "value",
-    [
-        {"text": 'tab\there\nnew\rline \\N back\\slash "q" ü \u2028 \x01'},
-        {"a": [1, 2.5, None, True]},
-        {"nested": {"k": "v"}},
-        "plain",
-    ],
+    [{"text": "tab\there\nnew\rline \\N back\\slash \"q\" ü \u2028 \x01"}, {"a": [1, 2.5, None, True]}, {"nested": {"k": "v"}}, "plain"],
 )
 def test_json_copy_text_is_the_compact_json_escaped_for_copy(value):
     expected = copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
@@ -136,46 +118,19 @@ def test_json_copy_text_is_the_compact_json_escaped_for_copy(value):
     assert json_text(value) == expected
 
 
-def test_columns_an_import_leaves_to_the_database_get_the_orms_defaults(
-    project, tmp_path, annotator
-):
+def test_columns_an_import_leaves_to_the_database_get_the_orms_defaults(project, tmp_path, annotator):
     """COPY leaves out columns with a db_default or a NULL default; they must match what the ORM writes."""
     path = jsonl_write(tmp_path / "i.jsonl", [item_line("copied", "text", alice="positive")])
     import_file(project=project, path=path)
     copied = Item.objects.get(external_id="copied")
-    made = Item.objects.create(
-        project=project, external_id="made", data={"text": "text"}, annotation_count=1
-    )
+    made = Item.objects.create(project=project, external_id="made", data={"text": "text"}, annotation_count=1)
     label = Annotation.objects.get(item=copied)
-    written = Annotation.objects.create(
-        project=project,
-        item=made,
-        annotator=annotator,
-        value=label.value,
-        created_at=label.created_at,
-    )
+    written = Annotation.objects.create(project=project, item=made, annotator=annotator, value=label.value, created_at=label.created_at)
 
-    varying = {
-        "id",
-        "external_id",
-        "image",
-        "width",
-        "height",
-        "created_at",
-        "updated_at",
-        "item",
-        "annotator",
-        "lead_time_ms",
-    }
+    varying = {"id", "external_id", "image", "width", "height", "created_at", "updated_at", "item", "annotator", "lead_time_ms"}
     for first, second in ((copied, made), (label, written)):
-        fields = [
-            field.attname
-            for field in type(first)._meta.concrete_fields
-            if field.name not in varying
-        ]
-        assert [getattr(first, name) for name in fields] == [
-            getattr(second, name) for name in fields
-        ], type(first).__name__
+        fields = [field.attname for field in type(first)._meta.concrete_fields if field.name not in varying]
+        assert [getattr(first, name) for name in fields] == [getattr(second, name) for name in fields], type(first).__name__
     assert copied.created_at is not None
     assert label.updated_at is not None
 

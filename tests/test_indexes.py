@@ -44,11 +44,7 @@ def foreign_keys() -> list[tuple[str, str]]:
 def leading_columns(table: str) -> set[str]:
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    return {
-        c["columns"][0]
-        for c in constraints.values()
-        if (c["index"] or c["unique"]) and c["columns"]
-    }
+    return {c["columns"][0] for c in constraints.values() if (c["index"] or c["unique"]) and c["columns"]}
 
 
 def test_every_foreign_key_leads_some_index():
@@ -108,10 +104,6 @@ def test_mostly_null_foreign_keys_have_only_partial_indexes_on_postgres():
         cursor.execute(_PG_INDEXES, [["labeling_item", "labeling_annotation"]])
         indexes = cursor.fetchall()
     # when listing the indexes that start with them
-    leading = {
-        (name, partial)
-        for table, name, _, partial, columns in indexes
-        if (table, columns[0]) in wanted
-    }
+    leading = {(name, partial) for table, name, _, partial, columns in indexes if (table, columns[0]) in wanted}
     # then each has one, and it is partial (the NULLs are not indexed)
     assert leading == {("item_final_reviewer_idx", True), ("annotation_assignment_idx", True)}

@@ -32,17 +32,10 @@ def _url(name, project, **extra):
 def test_members_page_adds_by_email_changes_and_removes_roles(project, lead):
     newcomer = UserFactory(username="bob", email="bob@example.org")
     client = _client(lead)
-    assert (
-        client.post(
-            _url("lead-members", project), {"who": "BOB@example.org", "role": "annotator"}
-        ).status_code
-        == 302
-    )
+    assert client.post(_url("lead-members", project), {"who": "BOB@example.org", "role": "annotator"}).status_code == 302
     membership = Membership.objects.get(project=project, user=newcomer)
     assert membership.role == Role.ANNOTATOR
-    client.post(
-        _url("lead-member-change", project, membership_id=membership.pk), {"role": "reviewer"}
-    )
+    client.post(_url("lead-member-change", project, membership_id=membership.pk), {"role": "reviewer"})
     assert Membership.objects.get(pk=membership.pk).role == Role.REVIEWER
     client.post(_url("lead-member-change", project, membership_id=membership.pk), {"remove": "1"})
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -71,10 +64,7 @@ def test_members_page_shows_per_member_figures(project, lead, reviewer, annotato
         project=project,
         report={"per_annotator": [{"annotator": first.username, "agreement_with_others": 0.75}]},
     )
-    rows = {
-        row["membership"].user_id: row
-        for row in _client(lead).get(_url("lead-members", project)).context["rows"]
-    }
+    rows = {row["membership"].user_id: row for row in _client(lead).get(_url("lead-members", project)).context["rows"]}
     figures = rows[first.pk]["figures"]
     assert figures["annotations"] == 3
     assert figures["median_seconds"] == 3.0

@@ -20,7 +20,6 @@ def fast_passwords(settings):
     """The persona fixtures hash passwords; a fast hasher keeps these tests quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
 LEAD_PAGES = ("lead-settings", "lead-data", "lead-members", "lead-export")
 
 
@@ -37,29 +36,13 @@ def _url(name, project, **extra):
 
 def _settings_post(**overrides):
     data = {
-        "name": "Reviews",
-        "description": "",
-        "kind": "single",
-        "data_type": "text",
-        "scale_min": "1",
-        "scale_max": "5",
-        "level": "ordinal",
-        "overlap": "3",
-        "aggregation": "majority",
-        "ordering": "in_progress_first",
-        "gold_rate": "0.05",
-        "lease_minutes": "30",
-        "low_agreement": "0.6",
-        "rare_label": "",
-        "model_disagrees": "",
-        "labels-TOTAL_FORMS": "2",
-        "labels-INITIAL_FORMS": "0",
-        "labels-0-value": "good",
-        "labels-0-hotkey": "g",
-        "labels-0-ORDER": "1",
-        "labels-1-value": "bad",
-        "labels-1-hotkey": "b",
-        "labels-1-ORDER": "2",
+        "name": "Reviews", "description": "", "kind": "single", "data_type": "text",
+        "scale_min": "1", "scale_max": "5", "level": "ordinal", "overlap": "3",
+        "aggregation": "majority", "ordering": "in_progress_first", "gold_rate": "0.05",
+        "lease_minutes": "30", "low_agreement": "0.6", "rare_label": "", "model_disagrees": "",
+        "labels-TOTAL_FORMS": "2", "labels-INITIAL_FORMS": "0",
+        "labels-0-value": "good", "labels-0-hotkey": "g", "labels-0-ORDER": "1",
+        "labels-1-value": "bad", "labels-1-hotkey": "b", "labels-1-ORDER": "2",
     }
     data.update(overrides)
     return data
@@ -163,20 +146,14 @@ def test_taken_project_name_is_reported_beside_the_name(project):
     assert 'id="error-name"' in response.content.decode()
 
 
-def test_renaming_a_label_on_the_settings_page_keeps_annotations_consistent(
-    project, lead, annotators
-):
+def test_renaming_a_label_on_the_settings_page_keeps_annotations_consistent(project, lead, annotators):
     item = ItemFactory(project=project, aggregate_value={"label": "positive"})
     annotation = AnnotationFactory(item=item, annotator=annotators[0], value={"label": "positive"})
     rows = {"labels-TOTAL_FORMS": "3", "labels-INITIAL_FORMS": "3"}
     for index, (value, hotkey) in enumerate([("upbeat", "1"), ("negative", "2"), ("neutral", "3")]):
         original = ["positive", "negative", "neutral"][index]
-        rows |= {
-            f"labels-{index}-value": value,
-            f"labels-{index}-hotkey": hotkey,
-            f"labels-{index}-original": original,
-            f"labels-{index}-ORDER": str(index + 1),
-        }
+        rows |= {f"labels-{index}-value": value, f"labels-{index}-hotkey": hotkey,
+                 f"labels-{index}-original": original, f"labels-{index}-ORDER": str(index + 1)}
     data = _settings_post(name=project.name, **rows)
     response = _client(lead).post(_url("lead-settings", project), data)
     assert response.status_code == 302
@@ -190,11 +167,8 @@ def test_removing_a_label_in_use_is_refused_beside_the_labels(project, lead):
     AnnotationFactory(item=ItemFactory(project=project), value={"label": "neutral"})
     rows = {"labels-TOTAL_FORMS": "3", "labels-INITIAL_FORMS": "3", "labels-2-DELETE": "on"}
     for index, value in enumerate(["positive", "negative", "neutral"]):
-        rows |= {
-            f"labels-{index}-value": value,
-            f"labels-{index}-original": value,
-            f"labels-{index}-hotkey": str(index + 1),
-        }
+        rows |= {f"labels-{index}-value": value, f"labels-{index}-original": value,
+                 f"labels-{index}-hotkey": str(index + 1)}
     response = _client(lead).post(_url("lead-settings", project), _settings_post(**rows))
     assert response.status_code == 400
     assert "in use and cannot be removed" in response.content.decode()
@@ -273,18 +247,12 @@ def test_the_export_form_downloads_a_stream_with_the_session(project, lead):
 
 
 def test_import_status_fragment_polls_until_the_job_ends(project, lead):
-    job = ImportJob.objects.create(
-        project=project, original_name="a.jsonl", bytes_total=100, bytes_done=40
-    )
+    job = ImportJob.objects.create(project=project, original_name="a.jsonl", bytes_total=100, bytes_done=40)
     url = _url("lead-import-status", project, job_id=job.pk)
     running = _client(lead).get(url).content.decode()
     assert 'hx-trigger="every 1s"' in running
     assert 'aria-valuenow="40"' in running
-    job.status, job.errors, job.finished_at = (
-        "failed",
-        [{"line": 3, "message": "bad JSON"}],
-        timezone.now(),
-    )
+    job.status, job.errors, job.finished_at = "failed", [{"line": 3, "message": "bad JSON"}], timezone.now()
     job.save()
     failed = _client(lead).get(url).content.decode()
     assert "hx-trigger" not in failed
@@ -292,9 +260,7 @@ def test_import_status_fragment_polls_until_the_job_ends(project, lead):
     assert Annotation.objects.count() == 0
 
 
-def test_uploading_a_file_starts_an_import_job_and_shows_its_status(
-    project, lead, tmp_path, settings
-):
+def test_uploading_a_file_starts_an_import_job_and_shows_its_status(project, lead, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     lines = b'{"id": "a", "data": {"text": "one"}}\n{"id": "b", "data": {"text": "two"}}\n'
     upload = SimpleUploadedFile("items.jsonl", lines, content_type="application/x-ndjson")

@@ -23,11 +23,8 @@ def fast_passwords(settings):
 
 def _update(project, schema, actor=None, renames=None, **overrides):
     fields = {
-        "name": project.name,
-        "description": project.description,
-        "ordering": project.ordering,
-        "lease_minutes": project.lease_minutes,
-        "gold_rate": project.gold_rate,
+        "name": project.name, "description": project.description, "ordering": project.ordering,
+        "lease_minutes": project.lease_minutes, "gold_rate": project.gold_rate,
     }
     fields.update(overrides)
     return project_settings_update(
@@ -47,11 +44,8 @@ def test_renaming_a_label_rewrites_annotations_predictions_aggregates_finals_and
     project, lead, annotators
 ):
     item = ItemFactory(
-        project=project,
-        aggregate_value={"label": "positive"},
-        final_value={"label": "positive"},
-        is_gold=True,
-        gold_value={"label": "positive"},
+        project=project, aggregate_value={"label": "positive"}, final_value={"label": "positive"},
+        is_gold=True, gold_value={"label": "positive"},
     )
     kept = AnnotationFactory(item=item, annotator=annotators[0], value={"label": "negative"})
     renamed = AnnotationFactory(item=item, annotator=annotators[1], value={"label": "positive"})
@@ -66,11 +60,7 @@ def test_renaming_a_label_rewrites_annotations_predictions_aggregates_finals_and
     assert prediction.value == {"label": "favourable"}
     assert item.aggregate_value == item.final_value == item.gold_value == {"label": "favourable"}
     project.refresh_from_db()
-    assert [label["value"] for label in project.schema["labels"]] == [
-        "favourable",
-        "negative",
-        "neutral",
-    ]
+    assert [label["value"] for label in project.schema["labels"]] == ["favourable", "negative", "neutral"]
     entry = AuditEntry.objects.get(action="project.settings_update")
     assert entry.after["renames"] == {"positive": "favourable"}
 

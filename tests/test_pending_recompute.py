@@ -47,9 +47,7 @@ def test_a_second_drain_finds_nothing_and_changes_nothing(project, annotators):
     assert Item.objects.filter(pk=item.pk).values().get() == first
 
 
-def test_drain_schedules_the_project_snapshot(
-    project, annotators, django_capture_on_commit_callbacks
-):
+def test_drain_schedules_the_project_snapshot(project, annotators, django_capture_on_commit_callbacks):
     labeled(project, annotators, ["negative", "negative"])
     with django_capture_on_commit_callbacks(execute=True):
         process_pending_items_task(project.pk)
@@ -60,9 +58,7 @@ def test_drain_stops_at_its_limit_and_sends_itself_again(project, annotators, mo
     for _ in range(3):
         labeled(project, annotators, ["neutral"])
     sent = []
-    monkeypatch.setattr(
-        "review.tasks.agreement.enqueue", lambda name, args: sent.append((name, args))
-    )
+    monkeypatch.setattr("review.tasks.agreement.enqueue", lambda name, args: sent.append((name, args)))
     assert process_pending_items_task(project.pk, limit=2) == 2
     assert Item.objects.filter(project=project, recompute_pending=True).count() == 1
     assert sent == [(events.ITEMS_PENDING, [project.pk])]
@@ -77,17 +73,11 @@ def test_drain_leaves_other_projects_flags(project, annotators):
 def test_sends_are_debounced_per_project_and_delayed_past_the_window(monkeypatch):
     sent = []
     monkeypatch.setitem(events.app.conf, "task_always_eager", False)
-    monkeypatch.setattr(
-        events, "enqueue", lambda name, args, countdown=None: sent.append((args, countdown))
-    )
+    monkeypatch.setattr(events, "enqueue", lambda name, args, countdown=None: sent.append((args, countdown)))
     monkeypatch.setattr(events, "_drains_sent", {})
     clock = iter([100.0, 100.4, 100.9, 101.2, 101.3])
     monkeypatch.setattr(events, "monotonic", lambda: next(clock))
     for project_id in (7, 7, 7, 7, 8):
         events._drain_soon(project_id)
-    assert sent == [
-        ([7], events.DRAIN_DELAY_S),
-        ([7], events.DRAIN_DELAY_S),
-        ([8], events.DRAIN_DELAY_S),
-    ]
+    assert sent == [([7], events.DRAIN_DELAY_S), ([7], events.DRAIN_DELAY_S), ([8], events.DRAIN_DELAY_S)]
     assert events.DRAIN_DELAY_S > events.DRAIN_EVERY_S

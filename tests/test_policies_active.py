@@ -10,10 +10,7 @@ from labeling.policies import rare, uncertainty
 from tests.factories import ItemFactory, PredictionFactory
 from tests.factories_prelabel import ModelVersionFactory
 
-POLICY_NAMES = {
-    uncertainty.candidates: OrderingPolicy.UNCERTAINTY_FIRST,
-    rare.candidates: OrderingPolicy.RARE_FIRST,
-}
+POLICY_NAMES = {uncertainty.candidates: OrderingPolicy.UNCERTAINTY_FIRST, rare.candidates: OrderingPolicy.RARE_FIRST}
 
 
 def order(policy, project, user):
@@ -29,24 +26,15 @@ def predicted(project):
     items = [ItemFactory(project=project) for _ in range(4)]
     ModelVersionFactory(project=project, version="tfidf-v1")
     ModelVersionFactory(project=project, version="tfidf-v2")
-    for item, margin, label in zip(
-        items[:3], (0.9, 0.1, 0.5), ("positive", "negative", "positive"), strict=True
-    ):
-        PredictionFactory(
-            item=item, model_version="tfidf-v2", margin=margin, value={"label": label}
-        )
+    for item, margin, label in zip(items[:3], (0.9, 0.1, 0.5), ("positive", "negative", "positive"), strict=True):
+        PredictionFactory(item=item, model_version="tfidf-v2", margin=margin, value={"label": label})
         PredictionFactory(item=item, model_version="tfidf-v1", margin=1 - margin)
     return items
 
 
-def test_uncertainty_first_orders_by_the_current_models_margin_then_the_rest(
-    project, annotator, predicted
-):
+def test_uncertainty_first_orders_by_the_current_models_margin_then_the_rest(project, annotator, predicted):
     assert order(uncertainty.candidates, project, annotator) == [
-        predicted[1].pk,
-        predicted[2].pk,
-        predicted[0].pk,
-        predicted[3].pk,
+        predicted[1].pk, predicted[2].pk, predicted[0].pk, predicted[3].pk,
     ]
 
 
@@ -61,9 +49,7 @@ def test_rare_first_serves_the_rarest_predicted_label_first(project, annotator, 
     assert predicted[3].pk in ranked[3:]
 
 
-def test_rare_first_ranks_a_label_people_never_gave_before_common_ones(
-    project, annotator, predicted
-):
+def test_rare_first_ranks_a_label_people_never_gave_before_common_ones(project, annotator, predicted):
     for _ in range(2):
         ItemFactory(project=project, aggregate_value={"label": "positive"}, annotation_count=3)
 
@@ -71,17 +57,13 @@ def test_rare_first_ranks_a_label_people_never_gave_before_common_ones(
 
 
 @pytest.mark.parametrize("policy", [uncertainty.candidates, rare.candidates])
-def test_without_predictions_the_active_policies_fall_back_to_in_progress_order(
-    project, annotator, policy
-):
+def test_without_predictions_the_active_policies_fall_back_to_in_progress_order(project, annotator, policy):
     fresh, started = ItemFactory(project=project), ItemFactory(project=project, annotation_count=1)
 
     assert order(policy, project, annotator) == [started.pk, fresh.pk]
 
 
-def test_the_assignment_engine_hands_out_the_most_uncertain_item_first(
-    project, annotators, predicted
-):
+def test_the_assignment_engine_hands_out_the_most_uncertain_item_first(project, annotators, predicted):
     project.ordering = OrderingPolicy.UNCERTAINTY_FIRST
     project.save()
 

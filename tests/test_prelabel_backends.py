@@ -20,12 +20,7 @@ from labeling.prelabel.tfidf import TfidfBackend
 from labeling.schema import schema_validate
 from tests.factories import SINGLE_SCHEMA
 
-POSITIVE = [
-    "great product, love it",
-    "wonderful and great",
-    "love this, excellent",
-    "excellent value",
-]
+POSITIVE = ["great product, love it", "wonderful and great", "love this, excellent", "excellent value"]
 NEGATIVE = ["terrible, broke at once", "awful and bad", "bad quality, terrible", "hate it, awful"]
 
 
@@ -118,9 +113,7 @@ class FakeLabelStudioBackend(BaseHTTPRequestHandler):
         for task in body["tasks"]:
             label = "negative" if "bad" in task["data"]["text"] else "positive"
             region = {
-                "from_name": "label",
-                "to_name": "text",
-                "type": "choices",
+                "from_name": "label", "to_name": "text", "type": "choices",
                 "value": {"choices": [label]},
             }
             results.append({"result": [region], "score": 0.75, "model_version": "fake-1"})
@@ -213,14 +206,7 @@ def test_embeddings_backend_refuses_cleanly_when_the_extra_is_missing(monkeypatc
 
 def test_tfidf_backend_suggests_label_sets_one_vs_rest_for_multi():
     backend = TfidfBackend(kind="multi")
-    train = [
-        "fast delivery",
-        "cheap price",
-        "fast and cheap",
-        "slow delivery",
-        "pricey item",
-        "fast cheap deal",
-    ]
+    train = ["fast delivery", "cheap price", "fast and cheap", "slow delivery", "pricey item", "fast cheap deal"]
     sets = ["speed", "price", "price|speed", "", "", "price|speed"]
     backend.fit(texts(train), sets)
 

@@ -56,16 +56,12 @@ def test_rerunning_a_job_updates_predictions_without_duplicating_them(
     run_job(project, lead, django_capture_on_commit_callbacks)
     first = dict(Prediction.objects.values_list("item_id", "score"))
 
-    second = run_job(
-        project, lead, django_capture_on_commit_callbacks, item_filter={"scope": "all"}
-    )
+    second = run_job(project, lead, django_capture_on_commit_callbacks, item_filter={"scope": "all"})
 
     assert second.status == JobStatus.DONE
     assert second.done == second.total == 14
     assert Prediction.objects.count() == 14
-    assert (
-        dict(Prediction.objects.filter(item_id__in=first).values_list("item_id", "score")) == first
-    )
+    assert dict(Prediction.objects.filter(item_id__in=first).values_list("item_id", "score")) == first
 
 
 def test_a_redelivered_batch_writes_the_same_rows_and_does_not_count_twice(
@@ -93,15 +89,10 @@ def test_a_cancelled_job_stops_between_batches(
     unlabeled_items(project, 12)
     job = service.prelabel_job_create(project=project, user=lead)
     batches = service.prelabel_job_run(job_id=job.pk)
-    service.prelabel_batch_run(
-        job_id=job.pk, start_id=batches[0][0], end_id=batches[0][1], expected=4
-    )
+    service.prelabel_batch_run(job_id=job.pk, start_id=batches[0][0], end_id=batches[0][1], expected=4)
 
     service.prelabel_job_cancel(job=job, user=lead)
-    written = [
-        service.prelabel_batch_run(job_id=job.pk, start_id=s, end_id=e, expected=n)
-        for s, e, n in batches[1:]
-    ]
+    written = [service.prelabel_batch_run(job_id=job.pk, start_id=s, end_id=e, expected=n) for s, e, n in batches[1:]]
 
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
@@ -131,10 +122,7 @@ def test_retrain_records_a_version_with_cross_validated_accuracy(project):
     items = labeled_items(project)
     items[-1].aggregate_value = None
     items[-1].save()
-    project.schema = {
-        **project.schema,
-        "settings": {**project.settings, "prelabel": {"retrain_every": 1}},
-    }
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 1}}}
     project.save()
     assert tasks.retrain_model_task.apply(args=[project.pk]).get() == ""  # no model yet
     tasks.retrain_model_task.apply(args=[project.pk, True]).get()
@@ -168,10 +156,7 @@ def test_retrain_waits_for_retrain_every_new_labels(project):
 def test_the_next_job_uses_a_retrained_model_once_enough_labels_arrived(
     project, lead, django_capture_on_commit_callbacks
 ):
-    project.schema = {
-        **project.schema,
-        "settings": {**project.settings, "prelabel": {"retrain_every": 2}},
-    }
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 2}}}
     project.save()
     labeled_items(project)
     fresh = unlabeled_items(project, 4)
@@ -180,9 +165,7 @@ def test_the_next_job_uses_a_retrained_model_once_enough_labels_arrived(
         item.aggregate_value = {"label": "positive"}
         item.save()
 
-    second = run_job(
-        project, lead, django_capture_on_commit_callbacks, item_filter={"scope": "all"}
-    )
+    second = run_job(project, lead, django_capture_on_commit_callbacks, item_filter={"scope": "all"})
 
     assert second.model_version == "tfidf-v2"
     assert ModelVersion.objects.get(version="tfidf-v2").trained_on == 10
@@ -227,9 +210,7 @@ def test_job_status_cancel_and_versions_api(project, lead, reviewer, annotator, 
 
 
 def test_unknown_backend_is_a_400_with_a_reason(project, lead, api_as):
-    response = api_as(lead).post(
-        f"/api/projects/{project.pk}/prelabel", {"backend": "gpt"}, format="json"
-    )
+    response = api_as(lead).post(f"/api/projects/{project.pk}/prelabel", {"backend": "gpt"}, format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "prelabel_unavailable"
@@ -244,9 +225,7 @@ def test_prelabel_command_waits_and_draws_a_progress_bar(project):
     labeled_items(project)
     unlabeled_items(project, 3)
     out = StringIO()
-    call_command(
-        "prelabel", project.name, "--backend", "tfidf", "--wait", "--timeout", "20", stdout=out
-    )
+    call_command("prelabel", project.name, "--backend", "tfidf", "--wait", "--timeout", "20", stdout=out)
 
     text = out.getvalue()
     assert "[##############################] 100%  3/3 done" in text
@@ -264,10 +243,7 @@ def test_prelabel_command_reports_why_it_cannot_start(project):
 def test_the_project_agreement_recompute_triggers_a_due_retrain(project):
     from review.tasks.agreement import recompute_project_agreement_task
 
-    project.schema = {
-        **project.schema,
-        "settings": {**project.settings, "prelabel": {"retrain_every": 1}},
-    }
+    project.schema = {**project.schema, "settings": {**project.settings, "prelabel": {"retrain_every": 1}}}
     project.save()
     items = labeled_items(project)
     tasks.retrain_model_task.apply(args=[project.pk, True])
@@ -280,9 +256,7 @@ def test_the_project_agreement_recompute_triggers_a_due_retrain(project):
     assert ModelVersion.objects.filter(project=project).count() == 2
 
 
-def test_a_permanent_batch_error_fails_the_job_instead_of_leaving_it_running(
-    project, lead, monkeypatch
-):
+def test_a_permanent_batch_error_fails_the_job_instead_of_leaving_it_running(project, lead, monkeypatch):
     labeled_items(project)
     unlabeled_items(project, 2)
     job = service.prelabel_job_create(project=project, user=lead)

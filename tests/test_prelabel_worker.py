@@ -87,11 +87,7 @@ def start_worker(tmp_path: Path, name: str) -> subprocess.Popen:
     log = (tmp_path / f"{name}.log").open("w")
     return subprocess.Popen(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", WORKER_MAIN],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
 
 

@@ -45,9 +45,7 @@ def test_fetch_reads_the_same_rows_as_the_orm(project):
 
 
 def test_built_instances_equal_the_orms_field_by_field_and_save_like_them(project):
-    item = ItemFactory(
-        project=project, data={"text": "ä <b>"}, image="projects/1/images/a.png", width=3
-    )
+    item = ItemFactory(project=project, data={"text": "ä <b>"}, image="projects/1/images/a.png", width=3)
     fetched = rows.fetch_one(items_sql("ORDER BY i.id"), [project.pk], [Item])[0]
     orm = Item.objects.get(pk=item.pk)
     for field in Item._meta.concrete_fields:
@@ -67,12 +65,7 @@ def test_a_statement_is_prepared_once_per_connection(project):
     for _ in range(3):
         assert rows.fetch_one(sql, [project.pk, 0], [Item]) is not None
     texts = prepared_texts()
-    assert (
-        texts.count(
-            f"PREPARE {rows._prepared[connection.connection][sql]} AS {rows._numbered(sql)}"
-        )
-        == 1
-    )
+    assert texts.count(f"PREPARE {rows._prepared[connection.connection][sql]} AS {rows._numbered(sql)}") == 1
 
 
 def test_the_setting_turns_preparing_off(project, settings):

@@ -57,9 +57,7 @@ def test_multi_value_is_normalised_to_schema_order_and_refuses_repeats():
 
 def test_spans_past_the_end_of_the_text_are_refused():
     schema = schema_validate({"kind": "spans", "labels": ["PER"]})
-    ok = value_validate(
-        schema, {"spans": [{"start": 0, "end": 5, "label": "PER"}]}, text="Alice went"
-    )
+    ok = value_validate(schema, {"spans": [{"start": 0, "end": 5, "label": "PER"}]}, text="Alice went")
     assert ok["spans"][0]["end"] == 5
     with pytest.raises(ValueInvalid, match="past the text"):
         value_validate(schema, {"spans": [{"start": 0, "end": 50, "label": "PER"}]}, text="Alice")

@@ -8,10 +8,4 @@ from review.services.agreement import (
     project_snapshot_create,
 )
 
-__all__ = [
-    "item_pending_take",
-    "item_recompute",
-    "project_report",
-    "project_resolve",
-    "project_snapshot_create",
-]
+__all__ = ["item_pending_take", "item_recompute", "project_report", "project_resolve", "project_snapshot_create"]

@@ -38,9 +38,7 @@ def _media(settings, tmp_path):
 
 
 def labeling_project(schema, *, texts=("A fine day.",), **fields):
-    project = Project.objects.create(
-        name=f"Browser {schema['kind']} {schema['data']}", schema=schema, **fields
-    )
+    project = Project.objects.create(name=f"Browser {schema['kind']} {schema['data']}", schema=schema, **fields)
     user = UserFactory(username="ann")
     MembershipFactory(project=project, user=user)
     items = [ItemFactory(project=project, data={"text": text}) for text in texts]
@@ -69,20 +67,13 @@ def test_annotator_labels_five_items_by_keyboard_and_changes_one_from_history(pa
         page.keyboard.press("u" if step == 0 else "Shift")
         page.keyboard.press("Enter")
         page.wait_for_function(
-            "(before) => document.getElementById('item-external-id').textContent !== before",
-            arg=before,
+            "(before) => document.getElementById('item-external-id').textContent !== before", arg=before
         )
 
     page.wait_for_function("document.getElementById('progress-done').textContent === '5'")
     assert page.text_content("#progress-remaining") == "1"
     stored = Annotation.objects.filter(annotator=user).order_by("id")
-    assert [a.value["label"] for a in stored] == [
-        "positive",
-        "negative",
-        "positive",
-        "negative",
-        "positive",
-    ]
+    assert [a.value["label"] for a in stored] == ["positive", "negative", "positive", "negative", "positive"]
     assert stored[0].unsure is True
     assert all(a.lead_time_ms is not None for a in stored)
 
@@ -92,19 +83,13 @@ def test_annotator_labels_five_items_by_keyboard_and_changes_one_from_history(pa
     page.check("input[name=label][value=neutral]")
     page.click("#edit-form button[type=submit]")
     page.wait_for_selector(f"tr[data-annotation='{first.pk}']")
-    assert (
-        page.text_content(f"tr[data-annotation='{first.pk}'] .history-label")
-        .strip()
-        .startswith("neutral")
-    )
+    assert page.text_content(f"tr[data-annotation='{first.pk}'] .history-label").strip().startswith("neutral")
     first.refresh_from_db()
     assert first.value == {"label": "neutral"}
 
 
 def test_item_text_with_html_is_shown_as_text(page, login):
-    hostile = (
-        '<script>window.__xss = 1</script><b id="bold">bold</b><img src=x onerror="window.__xss=2">'
-    )
+    hostile = '<script>window.__xss = 1</script><b id="bold">bold</b><img src=x onerror="window.__xss=2">'
     project, _user, _items = labeling_project(SINGLE_SCHEMA, texts=(hostile,))
     open_screen(page, login, project)
     assert page.text_content("#item-text") == hostile
@@ -122,9 +107,7 @@ def test_skip_and_help_keys(page, login):
     assert user.assignments.filter(status="active").count() == 2
     first = current_id(page)
     page.keyboard.press("s")
-    page.wait_for_function(
-        "(b) => document.getElementById('item-external-id').textContent !== b", arg=first
-    )
+    page.wait_for_function("(b) => document.getElementById('item-external-id').textContent !== b", arg=first)
     page.keyboard.press("?")
     assert page.is_visible("#keys-help")
     assert "positive" in page.text_content("#keys-list")

@@ -21,7 +21,6 @@ def eager_celery_in_the_server_thread():
     assert "labeling.run_import_job" in celery_app.tasks
     celery_app.set_default()
 
-
 GOOD_LINES = [
     {"id": "r1", "data": {"text": "Loved every minute."}},
     {"id": "r2", "data": {"text": "Dull and far too long."}},
@@ -34,9 +33,7 @@ def _jsonl(lines: list[str]) -> bytes:
 
 
 def _upload(page, name: str, content: bytes) -> None:
-    page.set_input_files(
-        "#id_file", files=[{"name": name, "mimeType": "application/x-ndjson", "buffer": content}]
-    )
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": "application/x-ndjson", "buffer": content}])
     page.click("#upload-button")
 
 
@@ -44,10 +41,7 @@ def test_new_lead_creates_a_project_imports_adds_members_and_reads_the_dashboard
     page, login, screenshot
 ):
     UserFactory(username="newlead")
-    annotators = (
-        UserFactory(username="ann1", email="ann1@example.org"),
-        UserFactory(username="ann2"),
-    )
+    annotators = (UserFactory(username="ann1", email="ann1@example.org"), UserFactory(username="ann2"))
     login(page, "newlead")
     project = _create_project(page)
     _import_fixing_a_broken_line(page, project, screenshot)
@@ -77,11 +71,7 @@ def _create_project(page) -> Project:
     project = Project.objects.get(name="Film reviews")
     page.wait_for_url(f"{page.base}/projects/{project.pk}/data/")
     assert Membership.objects.get(project=project, role=Role.LEAD).user.username == "newlead"
-    assert [label["value"] for label in project.schema["labels"]] == [
-        "positive",
-        "negative",
-        "mixed",
-    ]
+    assert [label["value"] for label in project.schema["labels"]] == ["positive", "negative", "mixed"]
     assert [label["color"] for label in project.schema["labels"]][:2] == ["#0072b2", "#e69f00"]
     assert project.overlap == 2
     return project
@@ -89,11 +79,7 @@ def _create_project(page) -> Project:
 
 def _import_fixing_a_broken_line(page, project: Project, screenshot) -> None:
     """A broken second line: its number is shown and nothing is written; the fixed file imports."""
-    broken = [
-        json.dumps(GOOD_LINES[0]),
-        '{"id": "r2", "data": {"text": "Dull',
-        json.dumps(GOOD_LINES[2]),
-    ]
+    broken = [json.dumps(GOOD_LINES[0]), '{"id": "r2", "data": {"text": "Dull', json.dumps(GOOD_LINES[2])]
     _upload(page, "reviews.jsonl", _jsonl(broken))
     errors = page.locator(".import-errors")
     errors.wait_for()
@@ -121,9 +107,7 @@ def _add_two_annotators(page, project: Project) -> None:
 def _annotate(project: Project, annotators) -> None:
     """Two of the three items get both annotations (as if submitted)."""
     items = list(Item.objects.filter(project=project).order_by("id"))
-    for item, labels in zip(
-        items[:2], [("positive", "positive"), ("negative", "mixed")], strict=True
-    ):
+    for item, labels in zip(items[:2], [("positive", "positive"), ("negative", "mixed")], strict=True):
         for user, label in zip(annotators, labels, strict=True):
             AnnotationFactory(item=item, annotator=user, value={"label": label}, lead_time_ms=4000)
         Item.objects.filter(pk=item.pk).update(annotation_count=2)

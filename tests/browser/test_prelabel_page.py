@@ -19,9 +19,7 @@ class QueuedTask:
         return None
 
 
-def test_lead_starts_pre_labeling_and_watches_it_finish(
-    page, login, screenshot, settings, tmp_path, monkeypatch
-):
+def test_lead_starts_pre_labeling_and_watches_it_finish(page, login, screenshot, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(service, "BATCH_SIZE", 3)
     monkeypatch.setattr(service, "_run_task", QueuedTask)
