@@ -15,4 +15,7 @@ Modules:
 - risk, calibration, review_budget: p_wrong per item, Platt scaling and ECE, the budgeted queue
 - inputs, sections, report: the `agreement --json` object
 - results: Metric, a value or None with the reason it is undefined
+- spans/, boxes/: matching, agreement, aggregation and the report for span and box annotations
+- layout, long_form, patterns, json_figures: within-item pairs, annotation rows from a mapping,
+  count-table figures over distinct rows, report rounding and pair matrices
 """
