@@ -24,7 +24,7 @@ from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-HELPERS = {"pg_setup.py"}  # shared start-up, not a bench
+HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py"}  # imported by benches
 TIMEOUT_S = 240
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
@@ -48,6 +48,17 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
          "--warm-up", "1", "--workers", "1", "--threads", "2", "--clean"],
         r"submits/s [\d.]+ \([1-9]\d* stored\)",
         {"postgres"},
+    ),
+    "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", set()),
+    "quality_sim": (
+        ["bench/quality_sim.py", "--items", "100", "--seeds", "1", "--through-db"],
+        r"read back unchanged",
+        set(),
+    ),
+    "spans_boxes": (
+        ["bench/spans_boxes_bench.py", "--items", "300", "--repeat", "1"],
+        r"spans \+ boxes: [\d.]+ s",
+        set(),
     ),
     "prelabel": (
         ["bench/prelabel_bench.py", "--items", "300", "--workers", "1"],
