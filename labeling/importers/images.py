@@ -51,14 +51,19 @@ class ImageSource:
             self.zip.close()
 
     def names(self) -> list[str]:
-        """Every file's relative path, sorted; hidden files and folders are left out."""
+        """Every file's relative path, sorted; hidden files and folders are left out.
+
+        Unsafe names (../x.png, /x.png) are kept, so that checking them reports them.
+        """
         if self.zip is not None:
             found = [info.filename for info in self.zip.infolist() if not info.is_dir()]
         else:
             found = [p.relative_to(self.location).as_posix() for p in self.location.rglob("*") if p.is_file()]
-        return sorted(n for n in found if not any(part.startswith((".", "__")) for part in n.split("/")))
+        return sorted(n for n in found if _unsafe(n) or not any(part.startswith((".", "__")) for part in n.split("/")))
 
     def size(self, name: str) -> int:
+        if _unsafe(name):
+            raise ImageProblem(f"image path {name} must stay inside the {'zip' if self.zip else 'folder'} (no .. and no leading /)")
         if self.zip is not None:
             try:
                 info = self.zip.getinfo(name)
@@ -78,10 +83,9 @@ class ImageSource:
         return self._path(name).open("rb")
 
     def _path(self, name: str) -> Path:
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts:
+        if _unsafe(name):
             raise ImageProblem(f"image path {name} must stay inside the folder")
-        path = self.location.joinpath(*relative.parts)
+        path = self.location.joinpath(*PurePosixPath(name).parts)
         if not path.resolve().is_relative_to(self.location.resolve()):
             raise ImageProblem(f"image {name} is a link to a file outside the folder")
         return path
@@ -90,6 +94,12 @@ class ImageSource:
         """The one items file at the top level (jsonl, json or csv), if there is exactly one."""
         top = [n for n in self.names() if "/" not in n and n.lower().endswith(MANIFEST_SUFFIXES)]
         return top[0] if len(top) == 1 else None
+
+
+def _unsafe(name: str) -> bool:
+    """An absolute path or one with a .. part (either slash), which could leave the folder."""
+    relative = PurePosixPath(name.replace("\\", "/"))
+    return relative.is_absolute() or ".." in relative.parts
 
 
 def _zip_open(path: Path) -> zipfile.ZipFile:
