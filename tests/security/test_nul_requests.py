@@ -58,6 +58,7 @@ def test_a_form_field_holding_a_nul_gets_a_400(lead, project):
     response = page(lead).post(reverse("lead-members", kwargs={"project_id": project.pk}), {"username": "a\x00"})
 
     assert response.status_code == 400
+    assert response.content.decode() == MESSAGE
 
 
 def test_an_escaped_backslash_before_u0000_is_text_and_passes(api_as, outsider):
