@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from labeling.exporters.csv_cells import csv_writer
+from labeling.csv_formulas import csv_writer
 from labeling.exporters.encode import decoded, encode
 from labeling.exporters.rows import row_chunks
 from labeling.models import Project

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 
+from labeling.csv_formulas import cell_restore
 from labeling.importers.decoding import LineDecoder, item_too_large_message, nul_message
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.validate import ShapeError, annotation_from_object, external_id_of
@@ -80,7 +81,8 @@ def _read(rows: _Rows, kind: str) -> Iterator[ItemRecord | RowError]:
         yield from decoder.errors
         decoder.errors.clear()
         if any(cell.strip() for cell in row):
-            error = _add_row(items, dict(zip(header, row, strict=False)), start, kind)
+            cells = [cell_restore(cell) for cell in row]  # our export's formula quotes
+            error = _add_row(items, dict(zip(header, cells, strict=False)), start, kind)
             if error is not None:
                 yield error
         start = reader.line_num + 1

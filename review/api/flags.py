@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from labeling.exporters.csv_cells import csv_writer
+from labeling.csv_formulas import csv_writer
 from labeling.models import AuditEntry
 from review import selectors_queue as queue
 from review.models import Flag

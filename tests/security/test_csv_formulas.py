@@ -7,9 +7,11 @@ import io
 
 import pytest
 
-from labeling.exporters.csv_cells import cell_neutralise
+from labeling.csv_formulas import cell_neutralise, cell_restore
+from labeling.models import Annotation, Item
 from labeling.services.exports import export_stream
-from tests.factories import AnnotationFactory, ItemFactory, UserFactory
+from labeling.services.imports import import_file
+from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,23 @@ def test_the_audit_csv_neutralises_formula_cells(api_as, lead, project, annotato
     assert rows, text
     assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values()), text
     assert any(row["actor"] == "'=lead" for row in rows), text
+
+
+def test_export_then_import_of_formula_cells_gives_the_same_items(hostile, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("".join(export_stream(project=hostile, fmt="csv")), encoding="utf-8")
+    copy = ProjectFactory(schema=hostile.schema)
+
+    import_file(project=copy, path=path)
+
+    item = Item.objects.get(project=copy)
+    annotation = Annotation.objects.get(project=copy)
+    assert (item.external_id, item.data["text"]) == ("=1+1", "=cmd|' /C calc'!A0")
+    assert (annotation.annotator.username, annotation.comment) == ("@mallory", "=HYPERLINK(\"x\")")
+
+
+@pytest.mark.parametrize("cell", ["'=1", "'@x", "'-a"])
+def test_the_importer_drops_only_the_quote_the_exporter_added(cell):
+    assert cell_restore(cell) == cell[1:]
+    assert cell_restore("'quoted") == "'quoted"
+    assert cell_restore("'-3") == "'-3"

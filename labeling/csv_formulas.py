@@ -6,6 +6,7 @@ and Google Sheets; annotators write comments and labels that a lead opens in one
 OWASP's rule: prefix such a cell with a single quote, which the spreadsheet shows as text.
 Plain numbers ("-3", "+1.5") are left alone: they are no formula and stay numbers.
 settings.ACCORD_CSV_NEUTRALISE_FORMULAS = False writes every cell as it is (machine consumers).
+The CSV importer undoes the quote (`cell_restore`), so export -> import gives the same items.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ def cell_neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def cell_restore(cell: str) -> str:
+    """Undo `cell_neutralise`: a quote followed by what would be a formula is dropped."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell[1:]):
+        return cell[1:]
+    return cell
 
 
 class _NeutralisingWriter:
