@@ -56,6 +56,21 @@ def zipped(*members):
     return buffer.getvalue()
 
 
+def zipped_damaged(name, data):
+    """A stored (uncompressed) zip member whose last content byte was changed: its CRC fails."""
+    raw = bytearray(zipped_stored(name, data))
+    at = raw.index(data) + len(data) - 2
+    raw[at] ^= 0x01
+    return bytes(raw)
+
+
+def zipped_stored(name, data):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def symlink(name, target):
     info = zipfile.ZipInfo(name)
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
@@ -112,6 +127,10 @@ CASES = {
     "PNG decompression bomb": Case("b.zip", lambda: zipped(("bomb.png", png_bomb())), "possible decompression bomb", True),
     "HTML named x.png": Case("h.zip", lambda: zipped(("x.png", HTML)), "is not an image Pillow can read", True),
     "truncated PNG": Case("p.zip", lambda: zipped(("cut.png", png()[:60])), "image cut.png is damaged", True),
+    "zipped items file with a bad CRC": Case(
+        "c.zip", lambda: zipped_damaged("items.jsonl", jsonl({"id": "i1", "data": {"image": "x.png"}})), "in the zip is damaged", True
+    ),
+    "zipped image with a bad CRC": Case("c.zip", lambda: zipped_damaged("x.png", png()), "image x.png is damaged", True),
     "not a zip behind the zip magic": Case("z.zip", lambda: b"PK\x03\x04" + b"\0" * 200, "is not a valid zip file", True),
     # NUL characters
     "NUL in a JSON string": Case("n.jsonl", lambda: jsonl(line("a\u0000b")), "holds a NUL character"),
