@@ -100,6 +100,13 @@ ACCORD_MAX_IMAGE_BYTES = env_int("ACCORD_MAX_IMAGE_BYTES", default=50 * 1024**2,
 # Pillow's decompression-bomb guard; images over this many pixels are refused.
 ACCORD_MAX_IMAGE_PIXELS = env_int("ACCORD_MAX_IMAGE_PIXELS", default=89_478_485, minimum=1)
 
+# Hostile input (issue 21): the largest item an import accepts (its JSON line, array element
+# or CSV row, in bytes); formula cells neutralised in every CSV written (0 for machine
+# consumers); requests holding a NUL character refused with a 400 before any view.
+ACCORD_MAX_ITEM_BYTES = env_int("ACCORD_MAX_ITEM_BYTES", default=1024**2, minimum=1)
+ACCORD_CSV_NEUTRALISE_FORMULAS = env_bool("ACCORD_CSV_NEUTRALISE_FORMULAS", default=True)
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "config.nul_guard.NulGuardMiddleware")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an unauthenticated request gets 401 with WWW-Authenticate.

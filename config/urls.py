@@ -1,7 +1,5 @@
 """Top-level URLs: health probes, admin, the REST API under /api/, its schema and docs, the pages."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -20,5 +18,5 @@ urlpatterns = [
     path("api/", include("guidelines.api.urls")),
     path("", include("frontend.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served by file name, not even with DEBUG: item images go through
+# /api/projects/{p}/items/{i}/image, which checks membership and sets the type (issue 21).

@@ -15,6 +15,7 @@ from labeling.api.serializers import (
     PredictionSerializer,
     StaffItemSerializer,
 )
+from labeling.image_types import image_type_detect
 from labeling.models import Project
 
 
@@ -29,13 +30,26 @@ class ItemListApi(generics.ListAPIView):
 
 
 class ItemImageApi(APIView):
-    """The item's image file, served only to members who may see the item."""
+    """The item's image file, served only to members who may see the item.
+
+    Served as what Pillow says it is, never by the stored name, under a name Accord chooses,
+    with nosniff and a sandbox CSP: even a file that is also HTML cannot run as a page of
+    Accord's origin (issue 21).
+    """
 
     def get(self, request: Request, project_id: int, item_id: int) -> FileResponse:
         item = get_object_or_404(selectors.item_list(user=request.user, project_id=project_id), pk=item_id)
         if not item.image:
             raise Http404("This item has no image")
-        return FileResponse(item.image.open("rb"))
+        handle = item.image.open("rb")
+        detected = image_type_detect(handle)
+        if detected is None:
+            handle.close()
+            raise Http404("This item's file is not an image")
+        response = FileResponse(handle, content_type=detected.mime, filename=f"item-{item.pk}.{detected.extension}")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response
 
 
 class AnnotationListApi(generics.ListAPIView):

@@ -7,11 +7,11 @@ aggregate, agreement and final (JSON) repeated on each of its rows. Predictions 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from typing import Any
 
+from labeling.csv_formulas import csv_writer
 from labeling.exporters.encode import decoded, encode
 from labeling.exporters.rows import row_chunks
 from labeling.models import Project
@@ -37,7 +37,7 @@ COLUMNS = (
 def export_csv_long(project: Project, *, include: str = "all") -> Iterator[str]:
     """Yield text chunks of the CSV (header first), one chunk per CHUNK_ITEMS items."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for rows in row_chunks(project, include=include):
         for row in rows:

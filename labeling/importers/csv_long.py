@@ -14,21 +14,60 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.decoding import LineDecoder
+from django.conf import settings
+
+from labeling.csv_formulas import cell_restore
+from labeling.importers.decoding import LineDecoder, item_too_large_message, nul_message
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.validate import ShapeError, annotation_from_object, external_id_of
+from labeling.nul_characters import JSON_NUL_ESCAPE, NUL, nul_found, text_may_hold_nul
 
 TRUE_WORDS = {"1", "true", "yes", "t", "y"}
+JSON_COLUMNS = ("data", "value")
 
 
 def read_csv_long(stream: BinaryIO, *, kind: str) -> Iterator[ItemRecord | RowError]:
-    """Yield RowErrors as they are found, then one ItemRecord per distinct id, in file order."""
-    decoder = LineDecoder(stream)
-    lines = (text for _, text in decoder)
-    reader = csv.reader(lines)
+    """Yield RowErrors as they are found, then one ItemRecord per distinct id, in file order.
+
+    A CSV syntax error (such as a cell over the csv module's field limit) ends the read.
+    """
+    reader = _Rows(LineDecoder(stream))
+    try:
+        yield from _read(reader, kind)
+    except csv.Error as error:
+        yield RowError(reader.line, _csv_error_message(error, reader.line))
+
+
+class _Rows:
+    """csv.reader over the decoder's lines, with the number of the line it reached."""
+
+    def __init__(self, decoder: LineDecoder) -> None:
+        self.decoder = decoder
+        self.reader = csv.reader(text for _, text in decoder)
+
+    @property
+    def line(self) -> int:
+        """The line being read (the csv module counts the lines it took in)."""
+        return max(self.reader.line_num, 1)
+
+
+def _csv_error_message(error: csv.Error, line: int) -> str:
+    if "field limit" in str(error):
+        return (
+            f"a cell at line {line} is longer than {csv.field_size_limit():,} characters, the most "
+            "a CSV cell may hold; import large items as JSON Lines"
+        )
+    return f"CSV syntax error at line {line}: {error}"
+
+
+def _read(rows: _Rows, kind: str) -> Iterator[ItemRecord | RowError]:
+    decoder, reader = rows.decoder, rows.reader
     header = [name.strip().lower() for name in next(reader, [])]
+    unreadable = not header and bool(decoder.errors)  # UTF-16, or a first line over the limit
     yield from decoder.errors
     decoder.errors.clear()
+    if unreadable:
+        return
     missing = [name for name in ("id",) if name not in header]
     if not {"text", "data", "image"} & set(header):
         missing.append("text")
@@ -42,7 +81,8 @@ def read_csv_long(stream: BinaryIO, *, kind: str) -> Iterator[ItemRecord | RowEr
         yield from decoder.errors
         decoder.errors.clear()
         if any(cell.strip() for cell in row):
-            error = _add_row(items, dict(zip(header, row, strict=False)), start, kind)
+            cells = [cell_restore(cell) for cell in row]  # our export's formula quotes
+            error = _add_row(items, dict(zip(header, cells, strict=False)), start, kind)
             if error is not None:
                 yield error
         start = reader.line_num + 1
@@ -50,6 +90,9 @@ def read_csv_long(stream: BinaryIO, *, kind: str) -> Iterator[ItemRecord | RowEr
 
 
 def _add_row(items: dict[str, ItemRecord], row: dict[str, str], line: int, kind: str) -> RowError | None:
+    problem = _row_problem(row, line)
+    if problem is not None:
+        return problem
     try:
         external_id = external_id_of(row.get("id", ""))
         record = items.get(external_id)
@@ -97,3 +140,30 @@ def _json(raw: str, column: str) -> object:
 
 def _flag(raw: str | None) -> bool:
     return (raw or "").strip().lower() in TRUE_WORDS
+
+
+def _row_problem(row: dict[str, str], line: int) -> RowError | None:
+    """The row's size over the item limit, or a NUL in a cell or in its JSON columns' values."""
+    limit = settings.ACCORD_MAX_ITEM_BYTES
+    size = sum(len(cell) for cell in row.values())
+    if size * 4 > limit:  # only then can the UTF-8 size be over the limit
+        size = sum(len(cell.encode("utf-8", errors="replace")) for cell in row.values())
+        if size > limit:
+            return RowError(line, item_too_large_message(size, limit, line))
+    if any(text_may_hold_nul(cell) for cell in row.values()) and _row_holds_nul(row):
+        return RowError(line, nul_message(line))
+    return None
+
+
+def _row_holds_nul(row: dict[str, str]) -> bool:
+    if any(NUL in cell for cell in row.values()):
+        return True
+    for column in JSON_COLUMNS:
+        raw = row.get(column) or ""
+        if JSON_NUL_ESCAPE in raw:
+            try:
+                if nul_found(json.loads(raw)):
+                    return True
+            except json.JSONDecodeError:
+                continue  # reported as invalid JSON by the row's own check
+    return False

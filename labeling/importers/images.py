@@ -6,15 +6,17 @@ with no items file becomes one item per image, its path as the item id.
 
 from __future__ import annotations
 
+import stat
 import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from labeling.image_types import ImageType, image_type_of
 from labeling.importers.records import ItemRecord
 
 MANIFEST_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
@@ -24,12 +26,23 @@ class ImageProblem(Exception):
     """The image is missing, too large, not an image, or a decompression bomb."""
 
 
+class ImageFacts(NamedTuple):
+    width: int
+    height: int
+    type: ImageType  # from the content, as Pillow detected it
+
+
 class ImageSource:
-    """Read-only access to the files of a zip or a folder, by relative POSIX path."""
+    """Read-only access to the files of a zip or a folder, by relative POSIX path.
+
+    Nothing is extracted: zip members are read in memory, so names like ../../x.png or
+    /etc/x.png never become paths; folder paths must resolve inside the folder (symbolic
+    links out of it are refused), and zip members that are symbolic links are refused.
+    """
 
     def __init__(self, location: str | Path) -> None:
         self.location = Path(location)
-        self.zip = zipfile.ZipFile(self.location) if self.location.is_file() else None
+        self.zip = _zip_open(self.location) if self.location.is_file() else None
         if self.zip is None and not self.location.is_dir():
             raise ImageProblem(f"{location} is neither a zip file nor a folder")
 
@@ -38,19 +51,27 @@ class ImageSource:
             self.zip.close()
 
     def names(self) -> list[str]:
-        """Every file's relative path, sorted; hidden files and folders are left out."""
+        """Every file's relative path, sorted; hidden files and folders are left out.
+
+        Unsafe names (../x.png, /x.png) are kept, so that checking them reports them.
+        """
         if self.zip is not None:
             found = [info.filename for info in self.zip.infolist() if not info.is_dir()]
         else:
             found = [p.relative_to(self.location).as_posix() for p in self.location.rglob("*") if p.is_file()]
-        return sorted(n for n in found if not any(part.startswith((".", "__")) for part in n.split("/")))
+        return sorted(n for n in found if _unsafe(n) or not any(part.startswith((".", "__")) for part in n.split("/")))
 
     def size(self, name: str) -> int:
+        if _unsafe(name):
+            raise ImageProblem(f"image path {name} must stay inside the {'zip' if self.zip else 'folder'} (no .. and no leading /)")
         if self.zip is not None:
             try:
-                return self.zip.getinfo(name).file_size
+                info = self.zip.getinfo(name)
             except KeyError:
                 raise ImageProblem(f"image {name} is not in the zip") from None
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise ImageProblem(f"{name} is a symbolic link; links in a zip are not followed")
+            return info.file_size
         path = self._path(name)
         if not path.is_file():
             raise ImageProblem(f"image {name} is not in the folder")
@@ -62,10 +83,12 @@ class ImageSource:
         return self._path(name).open("rb")
 
     def _path(self, name: str) -> Path:
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts:
+        if _unsafe(name):
             raise ImageProblem(f"image path {name} must stay inside the folder")
-        return self.location.joinpath(*relative.parts)
+        path = self.location.joinpath(*PurePosixPath(name).parts)
+        if not path.resolve().is_relative_to(self.location.resolve()):
+            raise ImageProblem(f"image {name} is a link to a file outside the folder")
+        return path
 
     def manifest(self) -> str | None:
         """The one items file at the top level (jsonl, json or csv), if there is exactly one."""
@@ -73,8 +96,30 @@ class ImageSource:
         return top[0] if len(top) == 1 else None
 
 
-def image_inspect(source: ImageSource, name: str) -> tuple[int, int]:
-    """Check one image and return (width, height); raise ImageProblem with a clear message.
+def _unsafe(name: str) -> bool:
+    """An absolute path or one with a .. part (either slash), which could leave the folder."""
+    relative = PurePosixPath(name.replace("\\", "/"))
+    return relative.is_absolute() or ".." in relative.parts
+
+
+def _zip_open(path: Path) -> zipfile.ZipFile:
+    """Open a zip; refuse a broken one, or one that unpacks to more than an upload may hold."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ImageProblem(f"{path.name} is not a valid zip file") from None
+    unpacked = sum(info.file_size for info in archive.infolist())
+    limit = settings.ACCORD_MAX_UPLOAD_BYTES
+    if unpacked > limit:
+        archive.close()
+        raise ImageProblem(
+            f"the zip unpacks to {unpacked} bytes; the limit is {limit} bytes (ACCORD_MAX_UPLOAD_BYTES)"
+        )
+    return archive
+
+
+def image_inspect(source: ImageSource, name: str) -> ImageFacts:
+    """Check one image and return its ImageFacts; raise ImageProblem with a clear message.
 
     Limits: settings.ACCORD_MAX_IMAGE_BYTES for the file and ACCORD_MAX_IMAGE_PIXELS for
     width x height (a small file declaring huge dimensions is a decompression bomb).
@@ -92,14 +137,15 @@ def image_inspect(source: ImageSource, name: str) -> tuple[int, int]:
                 width, height = image.size
                 if width * height > limit:
                     raise ImageProblem(_bomb_message(name, width * height, limit))
+                detected = image_type_of(image.format)
                 image.verify()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageProblem(_bomb_message(name, None, limit)) from None
         except UnidentifiedImageError:
             raise ImageProblem(f"{name} is not an image Pillow can read") from None
-        except (OSError, SyntaxError, ValueError) as error:
+        except (OSError, SyntaxError, ValueError, zipfile.BadZipFile) as error:
             raise ImageProblem(f"image {name} is damaged: {error}") from None
-    return width, height
+    return ImageFacts(width, height, detected)
 
 
 def _bomb_message(name: str, pixels: int | None, limit: int) -> str:

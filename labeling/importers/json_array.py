@@ -12,14 +12,16 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from labeling.importers.decoding import not_utf8_message
+from django.conf import settings
+
+from labeling.importers.decoding import item_too_large_message, not_utf8_message, nul_message
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.validate import ShapeError, record_from_object
+from labeling.nul_characters import JSON_NUL_ESCAPE, NUL, nul_found
 
 CHUNK_BYTES = 1 << 16
-# An object still incomplete after this many characters is treated as malformed.
-MAX_OBJECT_CHARS = 16 * 1024 * 1024
 WHITESPACE = " \t\r\n"
+UTF8_MAX_BYTES = 4  # per character
 
 
 class ArrayError(Exception):
@@ -75,18 +77,35 @@ class _Buffer:
         self.text = self.text[self.pos :]
         self.pos = 0
 
-    def decode_object(self, decoder: json.JSONDecoder) -> object:
-        """Decode the value at `pos`, reading more chunks while it may just be incomplete."""
+    def decode_object(self, decoder: json.JSONDecoder, limit: int) -> object:
+        """Decode the value at `pos`, reading more chunks while it may just be incomplete.
+
+        An object still incomplete after `limit` characters is over the item limit: the read
+        stops there (it is never held whole, and an array cannot be resynchronised).
+        """
         while True:
             try:
                 obj, end = decoder.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as error:
-                if len(self.text) - self.pos <= MAX_OBJECT_CHARS and self.fill():
+                if len(self.text) - self.pos <= limit and self.fill():
                     continue
+                if len(self.text) - self.pos > limit:
+                    line = self.line_at(self.pos)
+                    raise ArrayError(line, item_too_large_message(len(self.text) - self.pos, limit, line)) from None
                 line = self.line_at(error.pos)
                 raise ArrayError(line, f"invalid JSON: {error.msg}") from None
             self.pos = end
             return obj
+
+    def size_of(self, start: int, end: int) -> int:
+        """Bytes of the text between `start` and `end`, encoded only when it may matter."""
+        chars = end - start
+        if chars * UTF8_MAX_BYTES <= settings.ACCORD_MAX_ITEM_BYTES:
+            return chars
+        return len(self.text[start:end].encode("utf-8", errors="replace"))
+
+    def may_hold_nul(self, start: int, end: int) -> bool:
+        return self.text.find(NUL, start, end) >= 0 or self.text.find(JSON_NUL_ESCAPE, start, end) >= 0
 
 
 def read_json_array(stream: BinaryIO) -> Iterator[ItemRecord | RowError]:
@@ -100,6 +119,7 @@ def read_json_array(stream: BinaryIO) -> Iterator[ItemRecord | RowError]:
 
 def _elements(buffer: _Buffer) -> Iterator[ItemRecord | RowError]:
     decoder = json.JSONDecoder()
+    limit = settings.ACCORD_MAX_ITEM_BYTES
     if buffer.skip_space() != "[":
         raise ArrayError(buffer.line_at(buffer.pos), "a JSON import must be an array of item objects")
     buffer.pos += 1
@@ -108,12 +128,9 @@ def _elements(buffer: _Buffer) -> Iterator[ItemRecord | RowError]:
     else:
         while True:
             buffer.skip_space()
-            line = buffer.line_at(buffer.pos)
-            obj = buffer.decode_object(decoder)
-            try:
-                yield record_from_object(obj, line)
-            except ShapeError as error:
-                yield RowError(line, str(error))
+            line, start = buffer.line_at(buffer.pos), buffer.pos
+            obj = buffer.decode_object(decoder, limit)
+            yield _element(obj, line, buffer.size_of(start, buffer.pos), limit, buffer.may_hold_nul(start, buffer.pos))
             following = buffer.skip_space()
             buffer.pos += 1
             if following == "]":
@@ -123,3 +140,15 @@ def _elements(buffer: _Buffer) -> Iterator[ItemRecord | RowError]:
             buffer.trim()
     if buffer.skip_space() != "":
         raise ArrayError(buffer.line_at(buffer.pos), "unexpected text after the array")
+
+
+def _element(obj: object, line: int, size: int, limit: int, may_hold_nul: bool) -> ItemRecord | RowError:
+    """The record of one decoded element, or the RowError of its size, NUL or shape."""
+    if size > limit:
+        return RowError(line, item_too_large_message(size, limit, line))
+    if may_hold_nul and nul_found(obj):
+        return RowError(line, nul_message(line))
+    try:
+        return record_from_object(obj, line)
+    except ShapeError as error:
+        return RowError(line, str(error))

@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from labeling.importers.decoding import LineDecoder
+from labeling.importers.decoding import LineDecoder, nul_message
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.validate import ShapeError, record_from_object
+from labeling.nul_characters import NUL, nul_found, text_may_hold_nul
 
 _raw_decode = json.JSONDecoder().raw_decode
 
@@ -37,6 +38,9 @@ def read_jsonl(stream: BinaryIO) -> Iterator[ItemRecord | RowError]:
             continue
         if not text.strip():
             continue
+        if text_may_hold_nul(text) and _holds_nul(text):
+            yield RowError(number, nul_message(number))
+            continue
         try:
             obj = json_line(text)
         except json.JSONDecodeError as error:
@@ -46,3 +50,13 @@ def read_jsonl(stream: BinaryIO) -> Iterator[ItemRecord | RowError]:
             yield record_from_object(obj, number)
         except ShapeError as error:
             yield RowError(number, str(error))
+
+
+def _holds_nul(text: str) -> bool:
+    """A raw NUL, or a \\u0000 escape that decodes to one (invalid JSON: left to the parser)."""
+    if NUL in text:
+        return True
+    try:
+        return nul_found(json_line(text))
+    except json.JSONDecodeError:
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -96,7 +97,16 @@ def _open_images(path: Path, kind: str) -> RecordStream:
     stream = source.open(manifest)
     fmt = SUFFIX_FORMATS[Path(manifest).suffix.lower()]
     total = source.size(manifest)
-    return RecordStream(parse(stream, fmt, kind), total, stream.tell, source, [stream.close, source.close])
+    records = _zip_checked(parse(stream, fmt, kind), manifest)
+    return RecordStream(records, total, stream.tell, source, [stream.close, source.close])
+
+
+def _zip_checked(records: Records, name: str) -> Records:
+    """The records of a zipped items file; a damaged member (bad CRC, sizes that lie) ends them."""
+    try:
+        yield from records
+    except zipfile.BadZipFile as error:
+        yield RowError(0, f"{name} in the zip is damaged ({error}); nothing was imported")
 
 
 class _Counter:

@@ -9,16 +9,17 @@ next one. Only ids (ints) are kept, so memory does not grow with the file.
 from __future__ import annotations
 
 import queue
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from labeling.image_types import ImageType
 from labeling.importers.copy_rows import CopyTable, ids_reserve
 from labeling.importers.images import ImageSource, image_inspect
 from labeling.importers.records import ItemRecord
@@ -87,8 +88,8 @@ class BatchWriter:
     def _values(self, record: ItemRecord) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         image, width, height = None, None, None
         if self.images is not None and record.image_name:
-            width, height = image_inspect(self.images, record.image_name)
-            image = self._store_image(record.image_name)
+            width, height, detected = image_inspect(self.images, record.image_name)
+            image = self._store_image(record.image_name, detected)
         item = (record.external_id, record.data, len(record.annotations), image, width, height)
         ids = self.annotator_ids
         annotations = [
@@ -98,11 +99,16 @@ class BatchWriter:
         predictions = [(p.model, p.value, p.score) for p in record.predictions]
         return item, annotations, predictions
 
-    def _store_image(self, name: str) -> str:
-        """Copy one image into media storage; returns the stored name."""
-        target = f"projects/{self.project.pk}/images/{name.replace('/', '__')}"
+    def _store_image(self, name: str, detected: ImageType) -> str:
+        """Copy one image into media storage; returns the stored name.
+
+        The name is Accord's (random, with the extension of the detected format), never the
+        one in the file: a PNG named poly.html must not become an .html file (issue 21).
+        """
+        stored_name = f"{secrets.token_hex(16)}.{detected.extension}"
+        target = f"projects/{self.project.pk}/images/{stored_name}"
         with self.images.open(name) as handle:  # type: ignore[union-attr]
-            stored = default_storage.save(target, File(handle, name=PurePosixPath(name).name))
+            stored = default_storage.save(target, File(handle, name=stored_name))
         self.saved_files.append(stored)
         return stored
 

@@ -6,7 +6,6 @@ leads only (annotators 403, outsiders 404; anonymous requests 401 from DRF).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labeling.csv_formulas import csv_writer
 from labeling.models import AuditEntry
 from review import selectors_queue as queue
 from review.models import Flag
@@ -164,7 +164,7 @@ def _jsonl(entries: Iterator[AuditEntry]) -> Iterator[str]:
 
 def _csv(entries: Iterator[AuditEntry]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # neutralises formulas in comments and names (issue 21)
     writer.writerow(AUDIT_COLUMNS)
     for entry in entries:
         row = audit_json(entry)

@@ -1,0 +1,1 @@
+"""Security suites (issue 21): hostile uploads, served files, CSV formulas, NUL and size limits."""
