@@ -1,4 +1,4 @@
-"""REST routes for imports (leads) and exports (leads and reviewers). Exposes `urlpatterns`.
+"""REST routes for imports and exports (leads only, as on the pages). Exposes `urlpatterns`.
 
 POST /api/projects/{id}/imports           multipart `file` -> 202 with the import job
 GET  /api/projects/{id}/imports/{job_id}  -> the job: status, counts, progress %, errors
@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from labeling.exceptions import ImportFailed
 from labeling.models import ImportJob, Role
-from labeling.permissions import STAFF_ROLES, project_for_role
+from labeling.permissions import project_for_role
 from labeling.services.exports import (
     export_check,
     export_content_type,
@@ -98,8 +98,8 @@ class ExportApi(APIView):
         responses={(200, "application/x-ndjson"): str},
     )
     def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
-        """Stream the project's export. Leads and reviewers."""
-        project = project_for_role(request.user, project_id, STAFF_ROLES)
+        """Stream the project's export. Leads only, like the export page."""
+        project = project_for_role(request.user, project_id, [Role.LEAD])
         fmt = request.query_params.get("format", "jsonl")
         include = request.query_params.get("include", "all")
         export_check(fmt=fmt, include=include)
