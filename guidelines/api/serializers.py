@@ -40,10 +40,14 @@ class DraftSerializer(serializers.ModelSerializer):
         fields = ["markdown", "changelog", "updated_at"]
 
 
+# The largest id a database integer column holds; a larger one is a 400, not an overflow (500).
+MAX_ID = 2**63 - 1
+
+
 class PublishSerializer(serializers.Serializer):
     changelog = serializers.CharField(allow_blank=True, required=False, max_length=300, default="")
     example_item_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=500
     )
 
 
