@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from guidelines.markdown import render_markdown
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
+from labeling.ids import MAX_ID
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -38,10 +39,6 @@ class DraftSerializer(serializers.ModelSerializer):
     class Meta:
         model = Guideline
         fields = ["markdown", "changelog", "updated_at"]
-
-
-# The largest id a database integer column holds; a larger one is a 400, not an overflow (500).
-MAX_ID = 2**63 - 1
 
 
 class PublishSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from guidelines.api.serializers import (
 )
 from guidelines.models import GuidelineVersion
 from labeling.api.errors import error_responses
+from labeling.ids import column_int
 
 
 @extend_schema_view(
@@ -48,10 +49,8 @@ class VersionDetailApi(APIView):
 
 
 def _query_int(request: Request, name: str, default: int) -> int:
-    try:
-        return int(request.query_params.get(name, default))
-    except (TypeError, ValueError):
-        return -1  # never a version number: answered with 404
+    number = column_int(request.query_params.get(name, default))
+    return -1 if number is None else number  # -1: never a version number, answered with 404
 
 
 class VersionDiffApi(APIView):

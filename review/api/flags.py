@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
+from labeling.ids import column_int
 from labeling.models import AuditEntry
 from review import selectors_queue as queue
 from review.models import Flag
@@ -216,7 +217,7 @@ class AuditLogApi(APIView):
         """
         item = request.query_params.get("item", "")
         entries = queue.audit_list(
-            user=request.user, project_id=project_id, item_id=int(item) if item.isdigit() else None
+            user=request.user, project_id=project_id, item_id=column_int(item)
         )
         fmt = request.query_params.get("format", "json")
         if fmt in ("jsonl", "csv"):
