@@ -12,6 +12,10 @@ in the project), "staff" (reviewer or lead), "lead".
 
 from __future__ import annotations
 
+import copy
+import json
+from http.cookies import SimpleCookie
+
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -129,10 +133,20 @@ PEER_NAME_OK = {"projects_members_list"}
 PAGE_METHODS = ("GET", "POST")
 
 
-def _page_client(world: World, persona: str) -> Client:
+def _page_sessions(world: World) -> dict[str, SimpleCookie]:
+    """Each persona's session cookie, logged in once (a fresh client per case copies it)."""
+    cookies = {}
+    for persona, user in world.users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        cookies[persona] = client.cookies
+    return cookies
+
+
+def _page_client(sessions: dict[str, SimpleCookie], persona: str) -> Client:
     client = Client(raise_request_exception=False)
-    if world.users[persona] is not None:
-        client.force_login(world.users[persona])
+    client.cookies = copy.deepcopy(sessions[persona])  # logging out clears only this copy
     return client
 
 
@@ -143,11 +157,12 @@ def _api_client(world: World, persona: str) -> APIClient:
     return client
 
 
-def _request(client: Client, method: str, url: str, *, api: bool):  # type: ignore[no-untyped-def]
-    """One request in a savepoint that is rolled back afterwards."""
+def _request(client: Client, method: str, url: str, *, api: bool, body: object = None):  # type: ignore[no-untyped-def]
+    """One request in a savepoint that is rolled back afterwards (body: JSON, API only)."""
     with transaction.atomic():
         if api:
-            response = client.generic(method, url, "{}" if method != "GET" else "", "application/json")
+            content = "" if method == "GET" else json.dumps(body or {})
+            response = client.generic(method, url, content, "application/json")
         else:
             response = client.generic(method, url, "", "application/x-www-form-urlencoded")
         transaction.set_rollback(True)
@@ -228,11 +243,12 @@ def world(db) -> World:
 
 def test_pages_answer_each_persona_as_the_table_says(world, record_property):
     problems, cases = [], 0
+    sessions = _page_sessions(world)
     for route in (route for route in url_routes() if not route.is_api):
         served = False
         for method in PAGE_METHODS:
             for persona in PERSONAS:
-                client = _page_client(world, persona)
+                client = _page_client(sessions, persona)
                 response = _request(client, method, route.url(world, persona), api=False)
                 cases += 1
                 served |= persona == "lead" and response.status_code != 405
@@ -255,3 +271,19 @@ def test_api_operations_answer_each_persona_as_the_table_says(world, record_prop
     record_property("cases", cases)
     failures = [problem for problem in problems if problem]
     assert not failures, f"{len(failures)} of {cases} cases:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", ["annotator", "reviewer", "lead"])
+def test_no_member_can_use_a_peers_assignment_or_annotation(world, persona):
+    api, page = _api_client(world, persona), _page_client(_page_sessions(world), persona)
+    assignment, annotation = world.ids["peer_assignment"], world.ids["annotation_id"]
+    body = {"value": {"label": "positive"}, "comment": "taken over"}
+    answers = [
+        _request(api, "POST", f"/api/assignments/{assignment}/{action}", api=True, body=body)
+        for action in ("submit", "skip", "release")
+    ]
+    answers.append(_request(api, "PATCH", f"/api/annotations/{annotation}", api=True, body=body))
+    edit = reverse("annotate_edit", args=[world.project.pk, annotation])
+    answers += [_request(page, method, edit, api=False) for method in ("GET", "POST")]
+
+    assert [response.status_code for response in answers] == [404] * len(answers)

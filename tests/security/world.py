@@ -89,13 +89,14 @@ def seed_world() -> World:
     own = {p: _personal_objects(project, users[p], f"{p} note") for p in PERSONAS[2:]}
     AnnotationFactory(item=shared, annotator=users["annotator"], comment="my own note")
     AnnotationFactory(item=shared, annotator=peer, comment=PEER_MARK, lead_time_ms=PEER_LEAD_TIME)
-    AssignmentFactory(item=shared, annotator=peer)
+    peer_assignment = AssignmentFactory(item=shared, annotator=peer)
     publish(project, users["lead"], "# Guideline\n\nLabel the tone.")
     ModelVersionFactory(project=project)
     ids = {
         "project_id": project.pk,
         "item_id": shared.pk,
         "annotation_id": shared.annotations.get(annotator=peer).pk,
+        "peer_assignment": peer_assignment.pk,
         "flag_id": Flag.objects.create(project=project, item=shared, reason="low_agreement").pk,
         "membership_id": Membership.objects.get(project=project, user=spare).pk,
         "number": 1,
