@@ -103,7 +103,7 @@ class ProjectNextApi(APIView):
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description='{"assignment", "item"}'),
             204: OpenApiResponse(description="Nothing left for me to label"),
-            **error_responses(401, 404, 409),
+            **error_responses(400, 401, 404, 409),
         },
     )
     def post(self, request: Request, project_id: int) -> Response:

@@ -17,6 +17,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -28,6 +29,8 @@ from tests.security.routes import openapi_schema
 from tests.security.world import World, seed_world
 
 MAX_EXAMPLES = 5
+# Valid data reaches the code behind the checks; invalid data tests that it is refused (4xx).
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -55,13 +58,17 @@ def api_schema(live_server, world):  # type: ignore[no-untyped-def]
 def lead_session(world) -> requests.Session:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {world.token('lead')}"
+    session.sent = []  # type: ignore[attr-defined]  # every response, counted for the report
+    session.hooks["response"].append(lambda response, **_: session.sent.append(response.status_code))  # type: ignore[attr-defined]
     return session
 
 
-def _fuzz(operation, world: World, session: requests.Session) -> str | None:  # type: ignore[no-untyped-def]
-    """Run one operation's examples; the first failure's message, or None."""
+def _fuzz(operation, mode, world: World, session: requests.Session) -> str | None:  # type: ignore[no-untyped-def]
+    """Run one operation's examples in one generation mode; the first failure's message, or None."""
+    names = [parameter.name for parameter in operation.path_parameters]
+    seeded = {name: world.param(name, "lead", operation.path) for name in names}
 
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(mode, path_parameters=seeded or None))
     @settings(
         max_examples=MAX_EXAMPLES,
         deadline=None,
@@ -71,20 +78,31 @@ def _fuzz(operation, world: World, session: requests.Session) -> str | None:  # 
         suppress_health_check=list(HealthCheck),
     )
     def run(case) -> None:  # type: ignore[no-untyped-def]
-        for name in case.path_parameters or {}:
-            case.path_parameters[name] = world.param(name, "lead", operation.path)
         case.call_and_validate(session=session, checks=CHECKS)
 
     try:
         run()
     except (Exception, BaseExceptionGroup) as failure:  # every failure is reported, not raised
-        return f"{operation.label}: {failure}"
+        return f"{operation.label} ({mode.value} data): {failure}"
     return None
 
 
-def test_every_operation_answers_the_lead_as_documented_and_without_5xx(api_schema, world, lead_session):
+def _has_input(operation) -> bool:  # type: ignore[no-untyped-def]
+    """Whether anything but the (seeded) path can be made invalid: a query or a body."""
+    return bool(list(operation.query) or list(operation.body))
+
+
+def test_every_operation_answers_the_lead_as_documented_and_without_5xx(
+    api_schema, world, lead_session, record_property
+):
     # schemathesis' own pytest loader (from_fixture) does not run on pytest 9: one loop instead.
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    failures = [_fuzz(operation, world, lead_session) for operation in operations]
+    failures = [
+        _fuzz(operation, mode, world, lead_session)
+        for operation in operations
+        for mode in MODES
+        if mode is GenerationMode.POSITIVE or _has_input(operation)
+    ]
     failures = [failure for failure in failures if failure]
+    record_property("requests", len(lead_session.sent))
     assert not failures, f"{len(failures)} of {len(operations)} operations:\n" + "\n\n".join(failures)
