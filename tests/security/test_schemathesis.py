@@ -12,6 +12,7 @@ NUL characters are left out of generated strings: rejecting them is the NUL midd
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -55,12 +56,15 @@ def api_schema(live_server, world):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def lead_session(world) -> requests.Session:
+def lead_session(world) -> Iterator[requests.Session]:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {world.token('lead')}"
     session.sent = []  # type: ignore[attr-defined]  # every response, counted for the report
     session.hooks["response"].append(lambda response, **_: session.sent.append(response.status_code))  # type: ignore[attr-defined]
-    return session
+    yield session
+    # Close the kept-alive connection now: its server thread must not outlive the live server's
+    # shared SQLite connection (a "DatabaseWrapper objects created in a thread" error).
+    session.close()
 
 
 def _fuzz(operation, mode, world: World, session: requests.Session) -> str | None:  # type: ignore[no-untyped-def]
