@@ -87,7 +87,9 @@ def seed_world() -> World:
     spare = _member(project, "annotator3", Role.ANNOTATOR)
     shared = ItemFactory(project=project)
     own = {p: _personal_objects(project, users[p], f"{p} note") for p in PERSONAS[2:]}
-    AnnotationFactory(item=shared, annotator=users["annotator"], comment="my own note")
+    # annotator1 labeled the shared item too (so it is in their lists), beside the peer.
+    mine = AssignmentFactory(item=shared, annotator=users["annotator"], status="submitted")
+    AnnotationFactory(item=shared, annotator=users["annotator"], assignment=mine, comment="my own note")
     AnnotationFactory(item=shared, annotator=peer, comment=PEER_MARK, lead_time_ms=PEER_LEAD_TIME)
     peer_assignment = AssignmentFactory(item=shared, annotator=peer)
     publish(project, users["lead"], "# Guideline\n\nLabel the tone.")
