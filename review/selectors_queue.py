@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from labeling.exceptions import NotFound
+from labeling.ids import column_int
 from labeling.models import Annotation, AuditEntry, Item, Prediction, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
 from review.models import (
@@ -74,8 +75,7 @@ def queue_filters_parse(params: Any) -> QueueFilters:
     """QueueFilters from query parameters (a QueryDict or dict); bad numbers are ignored."""
 
     def number(key: str) -> int | None:
-        raw = str(params.get(key) or "")
-        return int(raw) if raw.isdigit() else None
+        return column_int(params.get(key))
 
     reason = str(params.get("reason") or "")
     status = str(params.get("status") or FlagStatus.OPEN)

@@ -166,3 +166,12 @@ def test_next_item_waits_for_acknowledgement_and_labels_carry_the_version(
     submit = reverse("api-assignment-submit", kwargs={"assignment_id": assignment_id})
     assert client.post(submit, {"value": {"label": "negative"}}, format="json").status_code < 300
     assert Annotation.objects.get(annotator=annotator).guideline_version == 2
+
+
+def test_publishing_an_example_id_no_database_integer_holds_is_a_400(project, lead, api_as):
+    # Found by schemathesis: the id reached the query and overflowed (500).
+    publish(project, lead, V1)
+    body = {"example_item_ids": [2**115]}
+    response = api_as(lead).post(api_url("api-guideline-publish", project), body, format="json")
+    assert response.status_code == 400
+    assert "example_item_ids" in response.json()

@@ -189,8 +189,8 @@ def exported(project):
     return project
 
 
-@pytest.mark.parametrize(("who", "code"), [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 200), ("lead", 200)])
-def test_export_is_for_leads_and_reviewers(exported, lead, reviewer, annotator, outsider, api, api_as, who, code):
+@pytest.mark.parametrize(("who", "code"), [("anonymous", 401), ("outsider", 404), ("annotator", 403), ("reviewer", 403), ("lead", 200)])
+def test_export_is_for_leads_only(exported, lead, reviewer, annotator, outsider, api, api_as, who, code):
     users = {"outsider": outsider, "annotator": annotator, "reviewer": reviewer, "lead": lead}
     client = api if who == "anonymous" else api_as(users[who])
 

@@ -205,7 +205,8 @@ def test_job_status_cancel_and_versions_api(project, lead, reviewer, annotator, 
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
     assert PrelabelJob.objects.get(pk=job.pk).cancel_requested
-    assert versions.status_code == 200
+    assert versions.status_code == 403  # model versions are the lead's, as on the pre-label page
+    assert api_as(lead).get(f"/api/projects/{project.pk}/model-versions").status_code == 200
     assert api_as(annotator).get(f"/api/projects/{project.pk}/model-versions").status_code == 403
 
 

@@ -20,6 +20,7 @@ from guidelines import selectors, services
 from guidelines.markdown import render_markdown
 from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound
+from labeling.ids import column_int
 from labeling.models import Item
 from labeling.permissions import role_of
 from review.choices import Cause
@@ -101,10 +102,8 @@ def guideline_versions(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 def _int_param(request: HttpRequest, name: str, default: int) -> int:
-    try:
-        return int(request.GET.get(name, default))
-    except (TypeError, ValueError):
-        return default
+    number = column_int(request.GET.get(name, default))
+    return default if number is None else number
 
 
 @require_GET

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from guidelines.markdown import render_markdown
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
+from labeling.ids import MAX_ID
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -43,7 +44,7 @@ class DraftSerializer(serializers.ModelSerializer):
 class PublishSerializer(serializers.Serializer):
     changelog = serializers.CharField(allow_blank=True, required=False, max_length=300, default="")
     example_item_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=500
     )
 
 

@@ -6,7 +6,7 @@ through labeling.api.errors.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,8 +22,13 @@ from guidelines.api.serializers import (
     VersionSerializer,
 )
 from guidelines.models import GuidelineVersion
+from labeling.api.errors import error_responses
+from labeling.ids import column_int
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: VersionSerializer(many=True), **error_responses(401, 404)})
+)
 class VersionListApi(generics.ListAPIView):
     """Published versions, newest first (any member)."""
 
@@ -36,7 +41,7 @@ class VersionListApi(generics.ListAPIView):
 
 
 class VersionDetailApi(APIView):
-    @extend_schema(responses=VersionDetailSerializer)
+    @extend_schema(responses={200: VersionDetailSerializer, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int, number: int) -> Response:
         """One version with its Markdown, sanitised HTML and examples (any member)."""
         version = selectors.version_get(user=request.user, project_id=project_id, number=number)
@@ -44,16 +49,14 @@ class VersionDetailApi(APIView):
 
 
 def _query_int(request: Request, name: str, default: int) -> int:
-    try:
-        return int(request.query_params.get(name, default))
-    except (TypeError, ValueError):
-        return -1  # never a version number: answered with 404
+    number = column_int(request.query_params.get(name, default))
+    return -1 if number is None else number  # -1: never a version number, answered with 404
 
 
 class VersionDiffApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("old", int), OpenApiParameter("new", int)],
-        responses=DiffSerializer,
+        responses={200: DiffSerializer, **error_responses(401, 404)},
     )
     def get(self, request: Request, project_id: int) -> Response:
         """Word diff (HTML with <ins>/<del>) and changed label sections; old=0 is the empty text."""
@@ -65,13 +68,15 @@ class VersionDiffApi(APIView):
 
 
 class DraftApi(APIView):
-    @extend_schema(responses=DraftSerializer)
+    @extend_schema(responses={200: DraftSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """The draft (leads only); before the first save, the text of the version in force."""
         draft = selectors.draft_get(user=request.user, project_id=project_id)
         return Response(DraftSerializer(draft).data)
 
-    @extend_schema(request=DraftSerializer, responses=DraftSerializer)
+    @extend_schema(
+        request=DraftSerializer, responses={200: DraftSerializer, **error_responses(400, 401, 403, 404)}
+    )
     def put(self, request: Request, project_id: int) -> Response:
         """Create or replace the draft (leads only)."""
         project = selectors.guideline_project(
@@ -91,7 +96,10 @@ class DraftApi(APIView):
 
 
 class PublishApi(APIView):
-    @extend_schema(request=PublishSerializer, responses={201: VersionDetailSerializer})
+    @extend_schema(
+        request=PublishSerializer,
+        responses={201: VersionDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def post(self, request: Request, project_id: int) -> Response:
         """Publish the draft as the next version and put it in force (leads only)."""
         project = selectors.guideline_project(
@@ -106,7 +114,9 @@ class PublishApi(APIView):
 
 
 class AcknowledgeApi(APIView):
-    @extend_schema(request=None, responses=AcknowledgementSerializer)
+    @extend_schema(
+        request=None, responses={200: AcknowledgementSerializer, **error_responses(401, 404, 409)}
+    )
     def post(self, request: Request, project_id: int) -> Response:
         """Acknowledge the version in force (any member); lifts the next-item gate."""
         project = selectors.guideline_project(user=request.user, project_id=project_id)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling import assignment as engine
+from labeling.api.errors import error_responses
 from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
 from labeling.services.annotations import (
@@ -85,12 +88,24 @@ class MyAnnotationSerializer(serializers.ModelSerializer):
         return annotation.item.final_value is None
 
 
+class NextSerializer(serializers.Serializer):
+    ahead = serializers.BooleanField(required=False, default=False)
+
+
 class ProjectNextApi(APIView):
     """POST: my live assignment or a newly claimed one (200), or 204 when I am done.
 
     {"ahead": true} asks for a second lease to prefetch (see labeling.assignment.next_item).
     """
 
+    @extend_schema(
+        request=NextSerializer,
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description='{"assignment", "item"}'),
+            204: OpenApiResponse(description="Nothing left for me to label"),
+            **error_responses(400, 401, 404, 409),
+        },
+    )
     def post(self, request: Request, project_id: int) -> Response:
         ahead = request.data.get("ahead") is True if isinstance(request.data, dict) else False
         # next_item reads the project with the membership (NotFound for outsiders).
@@ -101,7 +116,11 @@ class ProjectNextApi(APIView):
         return Response(body)
 
 
+CLOSE_RESPONSES = {200: OpenApiTypes.OBJECT, **error_responses(401, 404, 409)}
+
+
 class AssignmentSubmitApi(APIView):
+    @extend_schema(request=SubmitSerializer, responses={**CLOSE_RESPONSES, **error_responses(400)})
     def post(self, request: Request, assignment_id: int) -> Response:
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -110,12 +129,14 @@ class AssignmentSubmitApi(APIView):
 
 
 class AssignmentSkipApi(APIView):
+    @extend_schema(request=None, responses=CLOSE_RESPONSES)
     def post(self, request: Request, assignment_id: int) -> Response:
         assignment = assignment_skip(assignment_id=assignment_id, user=request.user)
         return Response({"assignment": assignment_payload(assignment)})
 
 
 class AssignmentReleaseApi(APIView):
+    @extend_schema(request=None, responses=CLOSE_RESPONSES)
     def post(self, request: Request, assignment_id: int) -> Response:
         assignment = assignment_release(assignment_id=assignment_id, user=request.user)
         return Response({"assignment": assignment_payload(assignment)})
@@ -124,6 +145,7 @@ class AssignmentReleaseApi(APIView):
 class ProjectProgressApi(APIView):
     """GET: {"done", "remaining"} for me in the project (what the progress bar shows)."""
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for_role(request.user, project_id)
         done = Annotation.objects.filter(project=project, annotator_id=request.user.pk).count()
@@ -131,10 +153,14 @@ class ProjectProgressApi(APIView):
         return Response({"done": done, "remaining": remaining})
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: MyAnnotationSerializer(many=True), **error_responses(401, 404)})
+)
 class ProjectHistoryApi(generics.ListAPIView):
     """GET: my own annotations in the project, newest first (paginated)."""
 
     serializer_class = MyAnnotationSerializer
+    queryset = Annotation.objects.none()  # for the schema; get_queryset checks the caller
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         project = project_for_role(self.request.user, self.kwargs["project_id"])
@@ -148,6 +174,10 @@ class ProjectHistoryApi(generics.ListAPIView):
 class AnnotationEditApi(APIView):
     """PATCH: change my own annotation while its item is unsettled."""
 
+    @extend_schema(
+        request=EditSerializer,
+        responses={200: MyAnnotationSerializer, **error_responses(400, 401, 404, 409)},
+    )
     def patch(self, request: Request, annotation_id: int) -> Response:
         data = EditSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,4 +1,4 @@
-"""REST routes for imports (leads) and exports (leads and reviewers). Exposes `urlpatterns`.
+"""REST routes for imports and exports (leads only, as on the pages). Exposes `urlpatterns`.
 
 POST /api/projects/{id}/imports           multipart `file` -> 202 with the import job
 GET  /api/projects/{id}/imports/{job_id}  -> the job: status, counts, progress %, errors
@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -18,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labeling.api.errors import error_responses
 from labeling.exceptions import ImportFailed
 from labeling.models import ImportJob, Role
-from labeling.permissions import STAFF_ROLES, project_for_role
+from labeling.permissions import project_for_role
 from labeling.services.exports import (
     export_check,
     export_content_type,
@@ -64,7 +66,10 @@ class ImportUploadSerializer(serializers.Serializer):
 class ImportCreateApi(APIView):
     parser_classes = (MultiPartParser, FormParser)
 
-    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: ImportJobSerializer})
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={202: ImportJobSerializer, **error_responses(400, 401, 403, 404)},
+    )
     def post(self, request: Request, project_id: int) -> Response:
         """Upload a file to import; it runs as a background job (poll its URL). Leads only."""
         project = project_for_role(request.user, project_id, [Role.LEAD])
@@ -77,7 +82,7 @@ class ImportCreateApi(APIView):
 
 
 class ImportDetailApi(APIView):
-    @extend_schema(responses=ImportJobSerializer)
+    @extend_schema(responses={200: ImportJobSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, job_id: int) -> Response:
         """An import job's status, counts, progress and errors. Leads only."""
         project = project_for_role(request.user, project_id, [Role.LEAD])
@@ -95,11 +100,18 @@ class ExportApi(APIView):
             OpenApiParameter("format", str, enum=["jsonl", "json", "csv"]),
             OpenApiParameter("include", str, enum=["all", "aggregate", "final"]),
         ],
-        responses={(200, "application/x-ndjson"): str},
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="format=jsonl"),
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.ANY, description="format=json: one JSON array of item objects"
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="format=csv"),
+            **error_responses(400, 401, 403, 404),
+        },
     )
     def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
-        """Stream the project's export. Leads and reviewers."""
-        project = project_for_role(request.user, project_id, STAFF_ROLES)
+        """Stream the project's export. Leads only, like the export page."""
+        project = project_for_role(request.user, project_id, [Role.LEAD])
         fmt = request.query_params.get("format", "jsonl")
         include = request.query_params.get("include", "all")
         export_check(fmt=fmt, include=include)

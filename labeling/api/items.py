@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from labeling import selectors
+from labeling.api.errors import error_responses
 from labeling.api.serializers import (
     AnnotationSerializer,
     ItemSerializer,
@@ -16,14 +19,25 @@ from labeling.api.serializers import (
     StaffItemSerializer,
 )
 from labeling.image_types import image_type_detect
-from labeling.models import Project
+from labeling.models import Annotation, Item, Prediction, Project
 
 
+@extend_schema_view(
+    get=extend_schema(
+        description="Items of the project. Reviewers and leads also get the aggregate, agreement, "
+        "p_wrong and final fields (StaffItem); annotators get what Item lists.",
+        responses={200: ItemSerializer(many=True), **error_responses(401, 404)},
+    )
+)
 class ItemListApi(generics.ListAPIView):
+    queryset = Item.objects.none()  # for the schema; get_queryset checks the caller
+
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.item_list(user=self.request.user, project_id=self.kwargs["project_id"])
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no project
+            return ItemSerializer
         project = get_object_or_404(Project, pk=self.kwargs["project_id"])
         staff = selectors.is_staff_of(self.request.user, project)
         return StaffItemSerializer if staff else ItemSerializer
@@ -37,6 +51,7 @@ class ItemImageApi(APIView):
     Accord's origin (issue 21).
     """
 
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int, item_id: int) -> FileResponse:
         item = get_object_or_404(selectors.item_list(user=request.user, project_id=project_id), pk=item_id)
         if not item.image:
@@ -52,16 +67,30 @@ class ItemImageApi(APIView):
         return response
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: AnnotationSerializer(many=True), **error_responses(400, 401, 404)}
+    )
+)
 class AnnotationListApi(generics.ListAPIView):
+    """Annotators get their own annotations only; reviewers and leads get all of them."""
+
     serializer_class = AnnotationSerializer
+    queryset = Annotation.objects.none()  # for the schema; get_queryset checks the caller
     filterset_fields = ("item",)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.annotation_list(user=self.request.user, project_id=self.kwargs["project_id"])
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: PredictionSerializer(many=True), **error_responses(400, 401, 403, 404)}
+    )
+)
 class PredictionListApi(generics.ListAPIView):
     serializer_class = PredictionSerializer
+    queryset = Prediction.objects.none()  # for the schema; get_queryset checks the caller
     filterset_fields = ("item", "model_version")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]

@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labeling.api.errors import error_responses
 from labeling.models import PrelabelJob, Role
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, selectors
@@ -44,7 +46,10 @@ class PrelabelJobSerializer(serializers.ModelSerializer):
 
 
 class PrelabelStartApi(APIView):
-    @extend_schema(request=PrelabelStartSerializer, responses=PrelabelJobSerializer)
+    @extend_schema(
+        request=PrelabelStartSerializer,
+        responses={201: PrelabelJobSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def post(self, request: Request, project_id: int) -> Response:
         """Start pre-labeling the project's unlabeled items (or a filter); leads only."""
         project = project_for_role(request.user, project_id, [Role.LEAD])
@@ -60,28 +65,32 @@ class PrelabelStartApi(APIView):
 
 
 class PrelabelJobListApi(APIView):
-    @extend_schema(responses=PrelabelJobSerializer(many=True))
+    @extend_schema(
+        responses={200: PrelabelJobSerializer(many=True), **error_responses(401, 403, 404)}
+    )
     def get(self, request: Request, project_id: int) -> Response:
         jobs = selectors.prelabel_job_list(user=request.user, project_id=project_id)[:50]
         return Response(PrelabelJobSerializer(jobs, many=True).data)
 
 
 class PrelabelJobApi(APIView):
-    @extend_schema(responses=PrelabelJobSerializer)
+    @extend_schema(responses={200: PrelabelJobSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, job_id: int) -> Response:
         job = selectors.prelabel_job_get(user=request.user, project_id=project_id, job_id=job_id)
         return Response(PrelabelJobSerializer(job).data)
 
 
 class PrelabelJobCancelApi(APIView):
-    @extend_schema(request=None, responses=PrelabelJobSerializer)
+    @extend_schema(
+        request=None, responses={200: PrelabelJobSerializer, **error_responses(401, 403, 404, 409)}
+    )
     def post(self, request: Request, project_id: int, job_id: int) -> Response:
         job = selectors.prelabel_job_get(user=request.user, project_id=project_id, job_id=job_id)
         return Response(PrelabelJobSerializer(prelabel_job_cancel(job=job, user=request.user)).data)
 
 
 class ModelVersionListApi(APIView):
-    @extend_schema(responses=dict)
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """Model versions with cv accuracy, accuracy on settled items and acceptance rate."""
         rows = measures.model_version_measures(user=request.user, project_id=project_id)

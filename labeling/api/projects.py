@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling import selectors, services
+from labeling.api.errors import error_responses
 from labeling.api.serializers import (
     MemberAddSerializer,
     MembershipSerializer,
@@ -18,17 +19,21 @@ from labeling.api.serializers import (
     ProjectSerializer,
 )
 from labeling.exceptions import NotFound
-from labeling.models import Role
+from labeling.models import Membership, Project, Role
 from labeling.permissions import project_for_role
 
 
+@extend_schema_view(get=extend_schema(responses={200: ProjectSerializer(many=True), **error_responses(401, 404)}))
 class ProjectListApi(generics.ListAPIView):
     serializer_class = ProjectSerializer
+    queryset = Project.objects.none()  # for the schema; get_queryset reads the caller's
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.project_list_for_user(self.request.user)
 
-    @extend_schema(request=ProjectCreateSerializer, responses=ProjectSerializer)
+    @extend_schema(
+        request=ProjectCreateSerializer, responses={201: ProjectSerializer, **error_responses(400, 401, 409)}
+    )
     def post(self, request: Request) -> Response:
         """Create a project; the caller becomes its lead."""
         payload = ProjectCreateSerializer(data=request.data)
@@ -38,19 +43,26 @@ class ProjectListApi(generics.ListAPIView):
 
 
 class ProjectDetailApi(APIView):
-    @extend_schema(responses=ProjectSerializer)
+    @extend_schema(responses={200: ProjectSerializer, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for_role(request.user, project_id)
         return Response(ProjectSerializer(project).data)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: MembershipSerializer(many=True), **error_responses(401, 404)})
+)
 class MemberListApi(generics.ListAPIView):
     serializer_class = MembershipSerializer
+    queryset = Membership.objects.none()  # for the schema; get_queryset checks the caller
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.member_list(user=self.request.user, project_id=self.kwargs["project_id"])
 
-    @extend_schema(request=MemberAddSerializer, responses=MembershipSerializer)
+    @extend_schema(
+        request=MemberAddSerializer,
+        responses={201: MembershipSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def post(self, request: Request, project_id: int) -> Response:
         """Add a user by username (or change their role); leads only."""
         project = project_for_role(request.user, project_id, [Role.LEAD])
@@ -66,6 +78,7 @@ class MemberListApi(generics.ListAPIView):
 
 
 class MemberDetailApi(APIView):
+    @extend_schema(request=None, responses={204: None, **error_responses(401, 403, 404, 409)})
     def delete(self, request: Request, project_id: int, membership_id: int) -> Response:
         """Remove a member; leads only."""
         project = project_for_role(request.user, project_id, [Role.LEAD])

@@ -16,8 +16,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count
 
-from labeling.models import Annotation, ModelVersion, Prediction, Project
-from labeling.permissions import STAFF_ROLES, project_for_role
+from labeling.models import Annotation, ModelVersion, Prediction, Project, Role
+from labeling.permissions import project_for_role
 from labeling.prelabel.labels import same_value
 
 
@@ -64,7 +64,7 @@ def _acceptance_by_version(project: Project) -> dict[str, tuple[int, int]]:
 
 def model_version_measures(*, user: AbstractBaseUser, project_id: int) -> list[dict[str, Any]]:
     """Every model version of the project, newest first, with its accuracy and acceptance."""
-    project = project_for_role(user, project_id, STAFF_ROLES)
+    project = project_for_role(user, project_id, [Role.LEAD])
     accuracy = _accuracy_by_version(project)
     acceptance = _acceptance_by_version(project)
     predicted = dict(
@@ -102,7 +102,7 @@ def anchoring_comparison(*, user: AbstractBaseUser, project_id: int) -> dict[str
     Only items that have a prediction count (elsewhere nothing could have been shown).
     Returns {"shown": {"annotations", "agree"}, "hidden": {...}, "difference", "share"}.
     """
-    project = project_for_role(user, project_id, STAFF_ROLES)
+    project = project_for_role(user, project_id, [Role.LEAD])
     rows = Annotation.objects.filter(
         project=project,
         item__aggregate_value__isnull=False,

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labeling.api.errors import error_responses
 from labeling.exceptions import NotFound
 from labeling.models import Annotation, Item, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
@@ -63,6 +64,9 @@ def _item(request: Request, project_id: int, item_id: int) -> Item:
     return item
 
 
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
 def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     payload = serializer_class(data=request.data)
     payload.is_valid(raise_exception=True)
@@ -83,7 +87,10 @@ def decision_json(decision: ReviewDecision) -> dict[str, Any]:
 
 
 class FinalLabelApi(APIView):
-    @extend_schema(request=FinalSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=FinalSerializer,
+        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+    )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Set the item's final label (any valid value) with an optional cause and note."""
         item = _item(request, project_id, item_id)
@@ -99,7 +106,10 @@ class FinalLabelApi(APIView):
 
 
 class VerdictApi(APIView):
-    @extend_schema(request=VerdictSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=VerdictSerializer,
+        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+    )
     def post(self, request: Request, project_id: int, annotation_id: int) -> Response:
         """Accept or reject one annotation."""
         project = _staff_project(request, project_id)
@@ -120,7 +130,10 @@ class VerdictApi(APIView):
 
 
 class SendBackApi(APIView):
-    @extend_schema(request=SendBackSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=SendBackSerializer,
+        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+    )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Open a new round for the item, optionally only for chosen annotators (user ids)."""
         item = _item(request, project_id, item_id)
@@ -135,7 +148,10 @@ class SendBackApi(APIView):
 
 
 class FlagDismissApi(APIView):
-    @extend_schema(request=DismissSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=DismissSerializer,
+        responses={200: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+    )
     def post(self, request: Request, project_id: int, flag_id: int) -> Response:
         """Dismiss a flag with a reason."""
         project = _staff_project(request, project_id)
@@ -150,7 +166,10 @@ class FlagDismissApi(APIView):
 
 
 class CommentApi(APIView):
-    @extend_schema(request=CommentSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=CommentSerializer,
+        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+    )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Add a comment to the item's review thread."""
         item = _item(request, project_id, item_id)
@@ -160,7 +179,10 @@ class CommentApi(APIView):
 
 
 class ExampleApi(APIView):
-    @extend_schema(request=ExampleSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=ExampleSerializer,
+        responses={200: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+    )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Mark (or unmark with is_example=false) the item as a guideline example."""
         item = _item(request, project_id, item_id)

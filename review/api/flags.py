@@ -15,12 +15,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labeling.api.errors import error_responses
 from labeling.csv_formulas import csv_writer
+from labeling.ids import column_int
 from labeling.models import AuditEntry
 from review import selectors_queue as queue
 from review.models import Flag
@@ -73,7 +76,7 @@ class FlagListApi(APIView):
             OpenApiParameter(name, str)
             for name in ("reason", "label", "annotator", "version", "status", "cursor")
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request, project_id: int) -> Response:
         """Flags, most severe first: {"results": [...], "next": cursor or null}."""
@@ -89,7 +92,7 @@ class FlagListApi(APIView):
 
 
 class ReviewSummaryApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """Open flags per reason, settled items per cause, and the guideline-gap items."""
         counts = queue.queue_counts(user=request.user, project_id=project_id)
@@ -109,7 +112,7 @@ class ReviewSummaryApi(APIView):
 
 
 class ItemReviewApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, item_id: int) -> Response:
         """Every annotation of the item side by side, with flags, decisions, comments, audit."""
         view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
@@ -176,14 +179,37 @@ def _csv(entries: Iterator[AuditEntry]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+class AuditEntrySerializer(serializers.Serializer):
+    """One audit entry as the JSON list and the JSON Lines download carry it."""
+
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    target_type = serializers.CharField()
+    target_id = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
 class AuditLogApi(APIView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # ?format=csv|jsonl picks our own streaming output, not a DRF renderer.
         return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str), OpenApiParameter("item", int)],
-        responses=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "jsonl", "csv"]),
+            OpenApiParameter("item", int),
+        ],
+        responses={
+            (200, "application/json"): AuditEntrySerializer(many=True),
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.STR, description="format=jsonl: one AuditEntry per line"
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="format=csv"),
+            **error_responses(401, 403, 404),
+        },
     )
     def get(self, request: Request, project_id: int) -> Any:
         """The audit log, oldest first: ?format=jsonl|csv streams all of it as a download;
@@ -191,7 +217,7 @@ class AuditLogApi(APIView):
         """
         item = request.query_params.get("item", "")
         entries = queue.audit_list(
-            user=request.user, project_id=project_id, item_id=int(item) if item.isdigit() else None
+            user=request.user, project_id=project_id, item_id=column_int(item)
         )
         fmt = request.query_params.get("format", "json")
         if fmt in ("jsonl", "csv"):

@@ -8,11 +8,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labeling.api.errors import error_responses
 from review import selectors, services
 
 
 class ProjectAgreementApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """The `agreement --json` object of the project's latest snapshot (reviewers and leads).
 

@@ -1,0 +1,62 @@
+"""The OpenAPI document says what the API answers: error statuses, media types, list shapes."""
+
+from __future__ import annotations
+
+from drf_spectacular.drainage import GENERATOR_STATS, reset_generator_stats
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+from tests.security.routes import api_operations, openapi_schema
+
+# Without a login or a project these answer nothing else: the list of my projects, a new one.
+NO_PROJECT = {"projects_list", "projects_create"}
+
+
+def _operation(operation_id: str) -> dict:
+    for path_item in openapi_schema()["paths"].values():
+        for operation in path_item.values():
+            if operation["operationId"] == operation_id:
+                return operation
+    raise AssertionError(f"no operation {operation_id}")
+
+
+def test_the_document_generates_without_errors_or_warnings_and_validates():
+    reset_generator_stats()
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    assert not GENERATOR_STATS, "drf-spectacular reported errors or warnings (see stderr)"
+    validate_schema(schema)
+
+
+def test_every_operation_documents_401_and_404_and_every_body_400():
+    missing = []
+    for operation in api_operations():
+        described = _operation(operation.operation_id)
+        expected = {"401"} | (set() if operation.operation_id in NO_PROJECT else {"404"})
+        expected |= {"400"} if "requestBody" in described and operation.method != "DELETE" else set()
+        missing += [f"{operation.operation_id} {code}" for code in expected - set(described["responses"])]
+    assert missing == []
+
+
+def test_the_audit_log_is_a_list_in_json_and_a_download_in_jsonl_and_csv():
+    content = _operation("projects_audit_list")["responses"]["200"]["content"]
+
+    assert set(content) == {"application/json", "application/x-ndjson", "text/csv"}
+    assert content["application/json"]["schema"]["type"] == "array"
+
+
+def test_the_export_documents_its_three_formats_and_its_errors():
+    responses = _operation("projects_export_retrieve")["responses"]
+
+    assert set(responses["200"]["content"]) == {"application/x-ndjson", "application/json", "text/csv"}
+    assert {"400", "401", "403", "404"} <= set(responses)
+
+
+def test_writes_that_create_document_201():
+    created = ["projects_create", "projects_members_create", "projects_prelabel_create",
+               "projects_review_items_final_create", "projects_review_annotations_verdict_create",
+               "projects_review_items_send_back_create", "projects_review_items_comments_create",
+               "projects_guideline_publish_create"]
+
+    assert [name for name in created if "201" not in _operation(name)["responses"]] == []
