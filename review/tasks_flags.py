@@ -7,10 +7,16 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 
-from review.services_flags import item_flags_refresh, project_flags_refresh
+from review.services_flags import (
+    flags_hold_for_new_round,
+    item_flags_refresh,
+    project_flags_refresh,
+)
 
 __all__ = [
+    "hold_reopened_flags_task",
     "project_flags_refresh_schedule",
     "refresh_item_flags_task",
     "refresh_project_flags_task",
@@ -39,6 +45,16 @@ def refresh_project_flags_task(project_id: int, after_id: int = 0) -> None:
     last = project_flags_refresh(project_id=project_id, after_id=after_id)
     if last is not None:
         refresh_project_flags_task.apply_async(args=[project_id, last])
+
+
+@shared_task(name="review.hold_reopened_flags", acks_late=True)
+def hold_reopened_flags_task(item_ids: list[int], reopened_at: str) -> int:
+    """Hold the open flags of items reopened at `reopened_at` (ISO 8601) for their new labels.
+
+    Sent by labeling.services.items_reopen after commit. Idempotent: flags already held, or
+    refreshed since the reopen, are left alone. Returns how many flags moved.
+    """
+    return flags_hold_for_new_round(item_ids=item_ids, reopened_at=parse_datetime(reopened_at))
 
 
 def project_flags_refresh_schedule(project_id: int) -> bool:

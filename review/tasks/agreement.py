@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from labeling.events import ITEMS_PENDING, enqueue
+from labeling.services.items import item_pending_take
 from review import services
 from review.services_flags import item_flags_refresh
 from review.tasks_flags import project_flags_refresh_schedule
@@ -72,7 +73,7 @@ def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int
     done = 0
     while done < limit:
         with transaction.atomic():
-            item_id = services.item_pending_take(project_id=project_id)
+            item_id = item_pending_take(project_id=project_id)
             if item_id is None:
                 break
             services.item_recompute(item_id=item_id)
