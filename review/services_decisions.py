@@ -2,6 +2,8 @@
 
 Each function runs in one transaction, locks the item row, refuses reviewers who annotated
 the item (OwnItemReview) and writes labeling's audit log with the state before and after.
+Every decision (not comments) records its reviewer through labeling's items service, and the
+claim never serves that reviewer the item to annotate.
 Role checks (reviewer or lead of the project) belong to the caller's selector/permission step.
 """
 
@@ -20,6 +22,7 @@ from labeling.services import (
     ReopenReason,
     audit_record,
     item_example_mark,
+    item_reviewer_record,
     item_settle,
     items_reopen,
 )
@@ -136,6 +139,7 @@ def annotation_verdict_set(
     _refuse_own(item, reviewer)
     if verdict not in Verdict.values:
         raise ValueInvalid(f"verdict must be one of {', '.join(Verdict.values)}")
+    item_reviewer_record(item_ids=[item.pk], user=reviewer)
     current = AnnotationReview.objects.filter(annotation=annotation).first()
     before = {"verdict": current.verdict, "comment": current.comment} if current else None
     review, _ = AnnotationReview.objects.update_or_create(
@@ -212,6 +216,7 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
     before = {"status": flag.status, "dismiss_reason": flag.dismiss_reason}
     flag.status, flag.dismiss_reason = FlagStatus.DISMISSED, reason
     flag.save(update_fields=["status", "dismiss_reason", "updated_at"])
+    item_reviewer_record(item_ids=[item.pk], user=reviewer)
     ReviewDecision.objects.create(
         project=item.project,
         item=item,

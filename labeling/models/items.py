@@ -88,6 +88,26 @@ class Item(models.Model):
         return self.final_value is not None
 
 
+class ItemReviewer(models.Model):
+    """A user who made a review decision on the item (final label, send-back, verdict, dismissal,
+    example mark). Kept when a send-back clears the final label: the claim keeps these users out
+    of the item's annotation pool, since a reviewer never labels what they reviewed."""
+
+    # Indexed through item_reviewer_unique (item first: the claim probes (item, user)).
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reviewers", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+
+    class Meta:
+        ordering = ["item_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="item_reviewer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reviewer {self.user_id} of {self.item_id}"
+
+
 class Prediction(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="predictions")
     # Indexed through prediction_unique_model.

@@ -3,7 +3,9 @@
 review and guidelines never write labeling's tables; they call these functions inside their own
 transaction (each function also opens one, so it works alone too):
 - `items_aggregates_set`, `item_pending_take`: the recompute of aggregates and agreement;
-- `item_settle`, `items_reopen`, `item_example_mark`: review decisions;
+- `item_settle`, `items_reopen`, `item_example_mark`, `item_reviewer_record`: review decisions,
+  each of which records its reviewer (ItemReviewer), whom the claim keeps out of the item's
+  annotation pool for good;
 - `item_escalate`: one more annotator for a contested item.
 
 One reopen rule (`items_reopen`), whoever asks: round + 1, `reopened_for`, final label cleared,
@@ -24,7 +26,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from labeling import events
-from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, Project
+from labeling.exceptions import ReviewerCannotAnnotate
+from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
 from labeling.services.audit import audit_record
 from labeling.services.item_aggregates import AGGREGATE_FIELDS, aggregates_write
 
@@ -34,6 +37,7 @@ __all__ = [
     "item_escalate",
     "item_example_mark",
     "item_pending_take",
+    "item_reviewer_record",
     "item_settle",
     "items_aggregates_set",
     "items_reopen",
@@ -79,6 +83,16 @@ def item_pending_take(*, project_id: int) -> int | None:
     return item_id
 
 
+def item_reviewer_record(*, item_ids: Sequence[int], user: AbstractBaseUser) -> None:
+    """Record that `user` made a review decision on these items (idempotent: one row per pair).
+
+    From then on the claim never serves them these items (labeling.policies.pool).
+    """
+    ItemReviewer.objects.bulk_create(
+        [ItemReviewer(item_id=pk, user_id=user.pk) for pk in item_ids], ignore_conflicts=True
+    )
+
+
 @transaction.atomic
 def item_settle(*, item: Item, reviewer: AbstractBaseUser, value: Any) -> Item:
     """Set the item's final label to `value` (validated by the caller) by `reviewer`, now.
@@ -88,6 +102,7 @@ def item_settle(*, item: Item, reviewer: AbstractBaseUser, value: Any) -> Item:
     item.final_value, item.final_reviewer = value, reviewer
     item.final_decided_at = timezone.now()
     item.save(update_fields=["final_value", "final_reviewer", "final_decided_at"])
+    item_reviewer_record(item_ids=[item.pk], user=reviewer)
     return item
 
 
@@ -99,6 +114,7 @@ def item_example_mark(
     item.is_example = is_example
     item.example_note = note if is_example else ""
     item.save(update_fields=["is_example", "example_note"])
+    item_reviewer_record(item_ids=[item.pk], user=reviewer)
     return item
 
 
@@ -140,9 +156,12 @@ def items_reopen(
     the state before and after, plus `audit_extra`). Rows are locked in pk order in batches of
     REOPEN_BATCH; ids of other projects are ignored. After commit, review holds the items'
     open flags for the new labels (events.ITEMS_REOPENED, one message per batch).
+    A send-back records `actor` as a reviewer of the items; ReviewerCannotAnnotate (409) when
+    `reopened_for` names the actor or anyone else who reviewed one of the items.
     """
     wanted = sorted({int(pk) for pk in item_ids})
     chosen = sorted({int(pk) for pk in reopened_for})
+    _refuse_reviewers(wanted, chosen, actor)
     now = timezone.now()
     reopened: list[int] = []
     for start in range(0, len(wanted), REOPEN_BATCH):
@@ -151,6 +170,23 @@ def items_reopen(
             _reopen_batch(project, batch, actor, reason, chosen, dict(audit_extra or {}), now)
         )
     return reopened
+
+
+def _refuse_reviewers(item_ids: list[int], chosen: list[int], actor: AbstractBaseUser) -> None:
+    """Refuse to reopen items for a user who reviewed them (they could never claim them)."""
+    if not chosen:
+        return
+    if actor.pk in chosen:
+        raise ReviewerCannotAnnotate(
+            "You cannot send an item back to yourself: a reviewer never annotates an item "
+            "they reviewed. Choose other annotators."
+        )
+    reviewers = ItemReviewer.objects.filter(item_id__in=item_ids, user_id__in=chosen)
+    if reviewers.exists():
+        raise ReviewerCannotAnnotate(
+            "Items cannot be sent back to someone who reviewed them; choose other annotators.",
+            details={"user_ids": sorted(set(reviewers.values_list("user_id", flat=True)))},
+        )
 
 
 def _reopen_batch(
@@ -201,5 +237,7 @@ def _reopen_batch(
         )
         for pk, round_, was_for, final, reviewer_id, decided in rows
     )
+    if reason == ReopenReason.SEND_BACK:
+        item_reviewer_record(item_ids=found, user=actor)
     events.enqueue_on_commit(events.ITEMS_REOPENED, [found, now.isoformat()])
     return found
