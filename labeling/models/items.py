@@ -31,6 +31,9 @@ class Item(models.Model):
     # Set by each submit or edit in its own write; the review app recomputes flagged items in
     # batches (review.process_pending_items) and clears the flag with that recompute.
     recompute_pending = models.BooleanField(default=False, db_default=False)
+    # When the flag was first set (cleared with it): a periodic sweep sends a drain for items
+    # flagged over a minute ago, whose drain message was lost (broker down at commit).
+    recompute_pending_since = models.DateTimeField(null=True, blank=True)
     agreement = models.FloatField(null=True, blank=True)
     aggregate_value = models.JSONField(null=True, blank=True)
     aggregate_confidence = models.FloatField(null=True, blank=True)

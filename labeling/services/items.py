@@ -2,7 +2,8 @@
 
 review and guidelines never write labeling's tables; they call these functions inside their own
 transaction (each function also opens one, so it works alone too):
-- `items_aggregates_set`, `item_pending_take`: the recompute of aggregates and agreement;
+- `items_aggregates_set`, `pending_flag`, `item_pending_take`, `items_pending_sweep`: the
+  recompute of aggregates and agreement (flag, take, catch up on lost drains);
 - `item_settle`, `items_reopen`, `item_example_mark`, `item_reviewer_record`: review decisions,
   each of which records its reviewer (ItemReviewer), whom the claim keeps out of the item's
   annotation pool for good;
@@ -22,7 +23,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from labeling import events
@@ -40,7 +42,9 @@ __all__ = [
     "item_reviewer_record",
     "item_settle",
     "items_aggregates_set",
+    "items_pending_sweep",
     "items_reopen",
+    "pending_flag",
 ]
 
 REOPEN_BATCH = 500  # items locked, updated and audited per statement when reopening many
@@ -79,8 +83,28 @@ def item_pending_take(*, project_id: int) -> int | None:
         .first()
     )
     if item_id is not None:
-        Item.objects.filter(pk=item_id).update(recompute_pending=False)
+        Item.objects.filter(pk=item_id).update(recompute_pending=False, recompute_pending_since=None)
     return item_id
+
+
+def pending_flag(now: datetime) -> dict[str, Any]:
+    """The update() keywords that flag an item for recompute at `now` (the first time counts)."""
+    since = Coalesce(F("recompute_pending_since"), Value(now, output_field=DateTimeField()))
+    return {"recompute_pending": True, "recompute_pending_since": since}
+
+
+def items_pending_sweep(*, before: datetime) -> list[int]:
+    """Send a drain (events.ITEMS_PENDING) for each project with items flagged before `before`.
+
+    The catch-up for drains whose message was lost (broker down when the submit committed);
+    items flagged before the timestamp existed count as old. Returns the project ids.
+    """
+    stale = Q(recompute_pending_since__lt=before) | Q(recompute_pending_since__isnull=True)
+    pending = Item.objects.filter(stale, recompute_pending=True).order_by("project_id")
+    project_ids = list(pending.values_list("project_id", flat=True).distinct())
+    for project_id in project_ids:
+        events.enqueue(events.ITEMS_PENDING, [project_id])
+    return project_ids
 
 
 def item_reviewer_record(*, item_ids: Sequence[int], user: AbstractBaseUser) -> None:
