@@ -255,7 +255,7 @@ def example_mark(
     item = _locked(item)
     _refuse_own(item, reviewer)
     before = {"is_example": item.is_example, "example_note": item.example_note}
-    note = _text(note, field="note", required=False)
+    note = _text(note, field="note", required=False) if is_example else ""
     item_example_mark(item=item, reviewer=reviewer, is_example=is_example, note=note)
     _audit(
         item,

@@ -1,7 +1,7 @@
 """The Item lifecycle: every write to an item row after import and submit.
 
 review and guidelines never write labeling's tables; they call these functions inside their own
-transaction (each function also opens one, so it works alone too):
+transaction (the decision functions also open one, so they work alone too):
 - `items_aggregates_set`, `pending_flag`, `item_pending_take`, `items_pending_sweep`: the
   recompute of aggregates and agreement (flag, take, catch up on lost drains);
 - `item_settle`, `items_reopen`, `item_example_mark`, `item_reviewer_record`: review decisions,
