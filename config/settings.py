@@ -154,6 +154,12 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=1800, minimum
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=1700, minimum=1)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks (run by `celery beat`: the worker's -B in `make run`, its own service in
+# docker-compose.yml). Every minute, send drains again for items whose recompute message was lost.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-items": {"task": "labeling.sweep_pending_items", "schedule": 60.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Cache: shared by web and worker (debounce keys), so it cannot be per-process memory.
 if REDIS_URL or CELERY_BROKER_URL.startswith("redis"):

@@ -10,17 +10,15 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from guidelines.exceptions import InvalidExamples, NothingToAcknowledge, NothingToPublish
 from guidelines.labels import value_labels
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
-from labeling.models import AuditEntry, Item, Membership, Project
-from labeling.services import audit_record
+from labeling.models import Item, Membership, Project
+from labeling.services import ReopenReason, audit_record, items_reopen
 
 EXAMPLE_TEXT_CHARS = 500  # how much of an example item's text a version keeps
-SEND_BACK_BATCH = 500  # items locked and updated per statement when sending stale labels back
 
 
 def draft_save(
@@ -147,44 +145,16 @@ def send_back_stale(
 ) -> list[int]:
     """Open a new round for items labeled under an older guideline version.
 
-    For each item of the project: round + 1, reopened_for = [] (all earlier annotators),
-    final label cleared, one audit entry. Works in batches of SEND_BACK_BATCH ids, locking
-    rows in pk order; ids of other projects are ignored. Returns the ids sent back.
+    Each item of the project is reopened for all its earlier annotators by labeling's one
+    reopen rule (labeling.services.items_reopen: round + 1, final label cleared, live leases
+    released, one audit entry "guideline.send_back_stale" with the version in force, and its
+    open flags held for the new labels). Ids of other projects are ignored. Returns the ids
+    sent back.
     """
-    wanted = sorted({int(item_id) for item_id in item_ids})
-    sent: list[int] = []
-    with transaction.atomic():
-        for start in range(0, len(wanted), SEND_BACK_BATCH):
-            sent.extend(_send_back_batch(project, lead, wanted[start : start + SEND_BACK_BATCH]))
-    return sent
-
-
-def _send_back_batch(project: Project, lead: AbstractBaseUser, ids: list[int]) -> list[int]:
-    rows = list(
-        Item.objects.select_for_update()
-        .filter(project=project, pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", "round", "final_value")
+    return items_reopen(
+        project=project,
+        item_ids=item_ids,
+        actor=lead,
+        reason=ReopenReason.STALE_GUIDELINE,
+        audit_extra={"guideline_version": project.guideline_version},
     )
-    found = [pk for pk, _, _ in rows]
-    Item.objects.filter(pk__in=found).update(
-        round=F("round") + 1,
-        reopened_for=[],
-        final_value=None,
-        final_reviewer=None,
-        final_decided_at=None,
-    )
-    # The same entries audit_record writes, inserted together: one per item sent back.
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            project=project,
-            actor=lead,
-            action="guideline.send_back_stale",
-            target_type="item",
-            target_id=str(pk),
-            before={"round": round_, "final_value": final},
-            after={"round": round_ + 1, "guideline_version": project.guideline_version},
-        )
-        for pk, round_, final in rows
-    )
-    return found

@@ -2,7 +2,8 @@
 
 An Assignment is a lease. `next_item` returns the annotator's live lease if they have one;
 otherwise it claims an item. Which items are claimable (see `claimable_items`):
-- not settled, and not settled by this user (a reviewer never labels what they reviewed);
+- not settled, and never reviewed by this user (labeling.models.ItemReviewer: a reviewer
+  never labels what they reviewed, also after sending it back);
 - the user has no annotation on it, or it was sent back to a new round and the user is asked
   again (listed in `reopened_for`, or `reopened_for` is empty and they annotated it before);
 - live leases + annotations of the current round < the item's target

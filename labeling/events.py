@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from time import monotonic
+from typing import Any
 
 from django.db import transaction
 
@@ -26,13 +27,14 @@ logger = logging.getLogger(__name__)
 ANNOTATION_SUBMITTED = "review.process_submitted_annotation"  # args: [item_id]
 PROJECT_CHANGED = "review.recompute_project_agreement"  # args: [project_id]
 ITEMS_PENDING = "review.process_pending_items"  # args: [project_id]
+ITEMS_REOPENED = "review.hold_reopened_flags"  # args: [[item_id, ...], reopened_at (ISO 8601)]
 
 DRAIN_EVERY_S = 1.0
 DRAIN_DELAY_S = 2.0  # > DRAIN_EVERY_S: the drain starts after every commit it was skipped for
 _drains_sent: dict[int, float] = {}  # project id -> monotonic time of this process's last drain
 
 
-def enqueue(name: str, args: list[int | str], *, countdown: float | None = None) -> None:
+def enqueue(name: str, args: list[Any], *, countdown: float | None = None) -> None:
     """Send task `name`. In eager mode (tests, CELERY_TASK_ALWAYS_EAGER) run it in-process.
 
     `send_task` ignores eager mode, so eager runs look the task up in the registry instead;
@@ -56,7 +58,7 @@ def enqueue(name: str, args: list[int | str], *, countdown: float | None = None)
         logger.exception("could not enqueue %s%s", name, args)
 
 
-def enqueue_on_commit(name: str, args: list[int | str]) -> None:
+def enqueue_on_commit(name: str, args: list[Any]) -> None:
     """Enqueue `name` once the current transaction commits (never for rolled-back writes)."""
     transaction.on_commit(lambda: enqueue(name, args))
 

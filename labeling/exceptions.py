@@ -61,3 +61,11 @@ class AnnotationSettled(AccordError):
 
     status_code = 409
     code = "annotation_settled"
+
+
+class ReviewerCannotAnnotate(AccordError):
+    """An item was to be reopened for someone who reviewed it (a reviewer never labels what
+    they reviewed), e.g. a reviewer sending an item back to themselves."""
+
+    status_code = 409
+    code = "reviewer_cannot_annotate"

@@ -2,6 +2,8 @@
 
 Each function runs in one transaction, locks the item row, refuses reviewers who annotated
 the item (OwnItemReview) and writes labeling's audit log with the state before and after.
+Every decision (not comments) records its reviewer through labeling's items service, and the
+claim never serves that reviewer the item to annotate.
 Role checks (reviewer or lead of the project) belong to the caller's selector/permission step.
 """
 
@@ -16,7 +18,14 @@ from django.utils import timezone
 from labeling.exceptions import ValueInvalid
 from labeling.models import Annotation, Item, Membership
 from labeling.schema import value_validate
-from labeling.services import audit_record
+from labeling.services import (
+    ReopenReason,
+    audit_record,
+    item_example_mark,
+    item_reviewer_record,
+    item_settle,
+    items_reopen,
+)
 from review.exceptions import OwnItemReview
 from review.models import (
     AnnotationReview,
@@ -28,6 +37,7 @@ from review.models import (
     ReviewDecision,
     Verdict,
 )
+from review.services_flags import flags_hold_for_new_round
 
 LIVE_FLAGS = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
 MAX_TEXT = 5000
@@ -97,9 +107,7 @@ def final_label_set(
     text = item.data.get("text") if isinstance(item.data, dict) else None
     clean = value_validate(item.project.schema, value, text=text)
     before = _final_state(item)
-    item.final_value, item.final_reviewer = clean, reviewer
-    item.final_decided_at = timezone.now()
-    item.save(update_fields=["final_value", "final_reviewer", "final_decided_at"])
+    item_settle(item=item, reviewer=reviewer, value=clean)
     Flag.objects.filter(item=item, status__in=LIVE_FLAGS).update(
         status=FlagStatus.RESOLVED, updated_at=timezone.now()
     )
@@ -131,6 +139,7 @@ def annotation_verdict_set(
     _refuse_own(item, reviewer)
     if verdict not in Verdict.values:
         raise ValueInvalid(f"verdict must be one of {', '.join(Verdict.values)}")
+    item_reviewer_record(item_ids=[item.pk], user=reviewer)
     current = AnnotationReview.objects.filter(annotation=annotation).first()
     before = {"verdict": current.verdict, "comment": current.comment} if current else None
     review, _ = AnnotationReview.objects.update_or_create(
@@ -163,7 +172,8 @@ def item_send_back(
 ) -> ReviewDecision:
     """Open a new round: round + 1, reopened for `annotator_ids` (empty = earlier annotators).
 
-    Clears any final label; live flags wait "in review" for the new labels. Chosen
+    labeling's one reopen rule (labeling.services.items_reopen) clears any final label,
+    releases live leases and audits; open flags wait "in review" for the new labels. Chosen
     annotators must be members of the project (ValueInvalid otherwise).
     """
     item = _locked(item)
@@ -176,31 +186,24 @@ def item_send_back(
     )
     if set(ids) - members:
         raise ValueInvalid("Items can only be sent back to members of the project")
-    before = {**_final_state(item), "reopened_for": item.reopened_for}
-    item.round += 1
-    item.reopened_for = ids
-    item.final_value, item.final_reviewer, item.final_decided_at = None, None, None
-    item.save(
-        update_fields=["round", "reopened_for", "final_value", "final_reviewer", "final_decided_at"]
+    note = _text(note, field="note", required=False)
+    items_reopen(
+        project=item.project,
+        item_ids=[item.pk],
+        actor=reviewer,
+        reason=ReopenReason.SEND_BACK,
+        reopened_for=ids,
+        audit_extra={"note": note},
     )
-    Flag.objects.filter(item=item, status=FlagStatus.OPEN).update(
-        status=FlagStatus.IN_REVIEW, updated_at=timezone.now()
-    )
-    decision = ReviewDecision.objects.create(
+    # The same hold the ITEMS_REOPENED task applies after commit, at once for this page.
+    flags_hold_for_new_round(item_ids=[item.pk])
+    return ReviewDecision.objects.create(
         project=item.project,
         item=item,
         reviewer=reviewer,
         action=DecisionAction.SEND_BACK,
-        note=_text(note, field="note", required=False),
+        note=note,
     )
-    _audit(
-        item,
-        reviewer,
-        "review.send_back",
-        before,
-        {**_final_state(item), "reopened_for": ids, "note": decision.note},
-    )
-    return decision
 
 
 @transaction.atomic
@@ -213,6 +216,7 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
     before = {"status": flag.status, "dismiss_reason": flag.dismiss_reason}
     flag.status, flag.dismiss_reason = FlagStatus.DISMISSED, reason
     flag.save(update_fields=["status", "dismiss_reason", "updated_at"])
+    item_reviewer_record(item_ids=[item.pk], user=reviewer)
     ReviewDecision.objects.create(
         project=item.project,
         item=item,
@@ -251,9 +255,8 @@ def example_mark(
     item = _locked(item)
     _refuse_own(item, reviewer)
     before = {"is_example": item.is_example, "example_note": item.example_note}
-    item.is_example = is_example
-    item.example_note = _text(note, field="note", required=False) if is_example else ""
-    item.save(update_fields=["is_example", "example_note"])
+    note = _text(note, field="note", required=False) if is_example else ""
+    item_example_mark(item=item, reviewer=reviewer, is_example=is_example, note=note)
     _audit(
         item,
         reviewer,

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from labeling.models import Item, Prediction, Project
-from labeling.services import audit_record
+from labeling.services import item_escalate
 from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
 from review.flags.likely_error import class_thresholds
 from review.flags.values import value_labels
@@ -138,17 +141,24 @@ def _escalate(item: Item, facts: ItemFacts) -> int | None:
     target = facts.target_overlap
     if item.project.max_overlap <= target:
         return None
-    Item.objects.filter(pk=item.pk).update(target_overlap=target + 1)
-    audit_record(
-        project=item.project,
-        actor=None,
-        action="item.escalate",
-        target_type="item",
-        target_id=item.pk,
-        before={"target_overlap": target},
-        after={"target_overlap": target + 1, "agreement": facts.agreement},
-    )
+    item_escalate(item=item, target_overlap=target + 1, agreement=facts.agreement)
     return target + 1
+
+
+def flags_hold_for_new_round(
+    *, item_ids: Sequence[int], reopened_at: datetime | None = None
+) -> int:
+    """Move the items' open flags to "in review": they wait for the new round's labels.
+
+    The one review-side consequence of reopening an item (labeling.services.items_reopen, which
+    asks for it by task name after commit; review's send-back also calls it at once). With
+    `reopened_at`, flags updated since then are left alone: a refresh after new labels already
+    judged them. Idempotent; returns how many flags moved.
+    """
+    flags = Flag.objects.filter(item_id__in=list(item_ids), status=FlagStatus.OPEN)
+    if reopened_at is not None:
+        flags = flags.filter(updated_at__lte=reopened_at)
+    return flags.update(status=FlagStatus.IN_REVIEW, updated_at=timezone.now())
 
 
 def _apply(item: Item, found: dict[str, tuple[float, dict[str, Any]]]) -> FlagRefresh:

@@ -7,10 +7,17 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 
-from review.services_flags import item_flags_refresh, project_flags_refresh
+from labeling.task_retry import TRANSIENT_DB_RETRY
+from review.services_flags import (
+    flags_hold_for_new_round,
+    item_flags_refresh,
+    project_flags_refresh,
+)
 
 __all__ = [
+    "hold_reopened_flags_task",
     "project_flags_refresh_schedule",
     "refresh_item_flags_task",
     "refresh_project_flags_task",
@@ -23,14 +30,14 @@ PROJECT_REFRESH_THROTTLE_SECONDS = 300
 THROTTLE_KEY = "review:flags-refresh:{project_id}"
 
 
-@shared_task(name="review.refresh_item_flags", acks_late=True)
+@shared_task(name="review.refresh_item_flags", acks_late=True, **TRANSIENT_DB_RETRY)
 def refresh_item_flags_task(item_id: int) -> None:
     """Bring one item's flags in line with its labels (idempotent: same labels, same flags)."""
     if item_flags_refresh(item_id=item_id) is None:
         logger.info("item %s is gone; no flags to refresh", item_id)
 
 
-@shared_task(name="review.refresh_project_flags", acks_late=True)
+@shared_task(name="review.refresh_project_flags", acks_late=True, **TRANSIENT_DB_RETRY)
 def refresh_project_flags_task(project_id: int, after_id: int = 0) -> None:
     """Refresh one batch of a project's items, then enqueue the next batch.
 
@@ -39,6 +46,16 @@ def refresh_project_flags_task(project_id: int, after_id: int = 0) -> None:
     last = project_flags_refresh(project_id=project_id, after_id=after_id)
     if last is not None:
         refresh_project_flags_task.apply_async(args=[project_id, last])
+
+
+@shared_task(name="review.hold_reopened_flags", acks_late=True, **TRANSIENT_DB_RETRY)
+def hold_reopened_flags_task(item_ids: list[int], reopened_at: str) -> int:
+    """Hold the open flags of items reopened at `reopened_at` (ISO 8601) for their new labels.
+
+    Sent by labeling.services.items_reopen after commit. Idempotent: flags already held, or
+    refreshed since the reopen, are left alone. Returns how many flags moved.
+    """
+    return flags_hold_for_new_round(item_ids=item_ids, reopened_at=parse_datetime(reopened_at))
 
 
 def project_flags_refresh_schedule(project_id: int) -> bool:

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from labeling.models import Membership, Role
+from labeling.assignment import next_item
+from labeling.models import AssignmentStatus, Membership, Role
 from tests.factories import SINGLE_SCHEMA, AnnotationFactory, ItemFactory, PredictionFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,21 @@ def test_the_last_lead_cannot_be_removed(api_as, project, lead):
     response = api_as(lead).delete(reverse("api-member", args=[project.pk, membership.pk]))
     assert response.status_code == 409
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_removing_a_member_releases_their_live_leases_to_the_pool(api_as, project, lead, annotators):
+    project.overlap = 1
+    project.save(update_fields=["overlap"])
+    item = ItemFactory(project=project)
+    leaving, staying = annotators[0], annotators[1]
+    lease = next_item(project, leaving)
+    assert next_item(project, staying) is None  # the one slot is held
+    membership = Membership.objects.get(project=project, user=leaving)
+    response = api_as(lead).delete(reverse("api-member", args=[project.pk, membership.pk]))
+    assert response.status_code == 204
+    lease.refresh_from_db()
+    assert (lease.status, lease.finished_at is not None) == (AssignmentStatus.RELEASED, True)
+    assert next_item(project, staying).item == item
 
 
 def test_annotator_never_reads_a_peers_annotations(api_as, project, annotators, reviewer):

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from labeling import assignment as engine
 from labeling.exceptions import AssignmentClosed, GuidelineAckRequired, NotFound
-from labeling.models import Assignment, AssignmentStatus, Membership, OrderingPolicy, Role
+from labeling.models import (
+    Assignment,
+    AssignmentStatus,
+    ItemReviewer,
+    Membership,
+    OrderingPolicy,
+    Role,
+)
 from labeling.services.annotations import annotation_submit, assignment_release, assignment_skip
 from tests.factories import (
     AnnotationFactory,
@@ -216,11 +223,10 @@ def test_settled_items_are_not_handed_out(project, annotator, reviewer):
 
 
 def test_a_reviewer_is_not_given_an_item_they_reviewed(project, reviewer):
-    (item,) = items_for(project, 1, final_reviewer=reviewer)
-    assert engine.next_item(project, reviewer) is None
-    item.final_reviewer = None
-    item.save()
-    assert engine.next_item(project, reviewer).item == item
+    reviewed, other = items_for(project, 2)
+    ItemReviewer.objects.create(item=reviewed, user=reviewer)
+    assert engine.next_item(project, reviewer).item == other
+    assert engine.next_item(project, reviewer, ahead=True) is None
 
 
 def test_guideline_gate_requires_the_version_in_force_to_be_acknowledged(project, annotator):

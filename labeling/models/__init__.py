@@ -7,7 +7,7 @@ One module per job; everything is importable from labeling.models (migrations na
 labeling.models.item_image_path).
 """
 
-from labeling.models.items import Item, Prediction, item_image_path
+from labeling.models.items import Item, ItemReviewer, Prediction, item_image_path
 from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
 from labeling.models.project import Membership, OrderingPolicy, Project, Role
 from labeling.models.work import Annotation, Assignment, AssignmentStatus
@@ -19,6 +19,7 @@ __all__ = [
     "AuditEntry",
     "ImportJob",
     "Item",
+    "ItemReviewer",
     "JobStatus",
     "Membership",
     "ModelVersion",

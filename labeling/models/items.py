@@ -31,6 +31,9 @@ class Item(models.Model):
     # Set by each submit or edit in its own write; the review app recomputes flagged items in
     # batches (review.process_pending_items) and clears the flag with that recompute.
     recompute_pending = models.BooleanField(default=False, db_default=False)
+    # When the flag was first set (cleared with it): a periodic sweep sends a drain for items
+    # flagged over a minute ago, whose drain message was lost (broker down at commit).
+    recompute_pending_since = models.DateTimeField(null=True, blank=True)
     agreement = models.FloatField(null=True, blank=True)
     aggregate_value = models.JSONField(null=True, blank=True)
     aggregate_confidence = models.FloatField(null=True, blank=True)
@@ -86,6 +89,26 @@ class Item(models.Model):
     @property
     def is_settled(self) -> bool:
         return self.final_value is not None
+
+
+class ItemReviewer(models.Model):
+    """A user who made a review decision on the item (final label, send-back, verdict, dismissal,
+    example mark). Kept when a send-back clears the final label: the claim keeps these users out
+    of the item's annotation pool, since a reviewer never labels what they reviewed."""
+
+    # Indexed through item_reviewer_unique (item first: the claim probes (item, user)).
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reviewers", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+
+    class Meta:
+        ordering = ["item_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="item_reviewer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reviewer {self.user_id} of {self.item_id}"
 
 
 class Prediction(models.Model):

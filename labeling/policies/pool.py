@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
+from labeling.models import Annotation, Assignment, AssignmentStatus, Item, ItemReviewer, Project
 from labeling.rows import execute
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
@@ -26,6 +26,7 @@ SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its
 ITEM = Item._meta.db_table
 ASSIGNMENT = Assignment._meta.db_table
 ANNOTATION = Annotation._meta.db_table
+REVIEWER = ItemReviewer._meta.db_table
 ACTIVE = AssignmentStatus.ACTIVE.value
 
 
@@ -78,12 +79,15 @@ def pool_sql(
 ) -> tuple[str, list[object]]:
     """(condition on the item table, params): the items `user_id` may claim in `project` at `now`.
 
-    - not settled, and not settled by this user (a reviewer never labels what they reviewed);
+    - not settled;
     - the user has no annotation on it, or it was sent back to a later round and they are asked
       again (`reopened_for` empty or listing them). Written as one NOT EXISTS (a user has at
       most one annotation per item), which PostgreSQL runs as an anti-join probing the
       (item, annotator) index row by row (see _PROBE_PER_ROW); the OR of two EXISTS made it
       hash all of the user's annotations on every claim;
+    - the user never made a review decision on it (ItemReviewer: a reviewer never labels what
+      they reviewed, also after a send-back cleared the final label); one NOT EXISTS probing
+      the (item, user) unique index, row by row like the one above;
     - live leases plus annotations of the current round are below its target (`target_overlap`,
       else the project's overlap); the annotation_count test comes first because it is a column
       read that rules out full round-1 items before any subquery runs;
@@ -92,21 +96,22 @@ def pool_sql(
     reopened, reopened_params = _reopened_for_sql(user_id)
     not_skipped, skipped_params = id_list_sql(f"{ITEM}.id", skipped)
     mine = f"SELECT 1 FROM {ANNOTATION} mine WHERE mine.item_id = {ITEM}.id AND mine.annotator_id = %s"
+    reviewed = f"SELECT 1 FROM {REVIEWER} rev WHERE rev.item_id = {ITEM}.id AND rev.user_id = %s"
     mine_end = _PROBE_PER_ROW if connection.vendor == "postgresql" else ""
     target = f"COALESCE({ITEM}.target_overlap, %s)"
     sql = f"""
         {ITEM}.project_id = %s
         AND {ITEM}.final_value IS NULL
         AND ({ITEM}.round > 1 OR {ITEM}.annotation_count < {target})
-        AND ({ITEM}.final_reviewer_id IS NULL OR {ITEM}.final_reviewer_id <> %s)
         AND NOT EXISTS ({mine} AND NOT (mine.round < {ITEM}.round AND {reopened}){mine_end})
+        AND NOT EXISTS ({reviewed}{mine_end})
         AND {not_skipped}
         AND (SELECT COUNT(*) FROM {ASSIGNMENT} lease
              WHERE lease.item_id = {ITEM}.id AND lease.status = %s AND lease.expires_at > %s)
           + (SELECT COUNT(*) FROM {ANNOTATION} done
              WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target}"""
     params: list[object] = [
-        project.pk, project.overlap, user_id, user_id, *reopened_params,
+        project.pk, project.overlap, user_id, *reopened_params, user_id,
         *skipped_params, ACTIVE, db_time(now), project.overlap,
     ]
     return sql, params

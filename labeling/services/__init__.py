@@ -8,6 +8,16 @@ from labeling.services.annotations import (
 )
 from labeling.services.audit import audit_record
 from labeling.services.gold import gold_clear, gold_set
+from labeling.services.items import (
+    ReopenReason,
+    item_escalate,
+    item_example_mark,
+    item_pending_take,
+    item_reviewer_record,
+    item_settle,
+    items_aggregates_set,
+    items_reopen,
+)
 from labeling.services.projects import (
     membership_remove,
     membership_set,
@@ -22,6 +32,7 @@ from labeling.services.schema_edit import (
 )
 
 __all__ = [
+    "ReopenReason",
     "annotation_edit",
     "annotation_submit",
     "assignment_release",
@@ -29,6 +40,13 @@ __all__ = [
     "audit_record",
     "gold_clear",
     "gold_set",
+    "item_escalate",
+    "item_example_mark",
+    "item_pending_take",
+    "item_reviewer_record",
+    "item_settle",
+    "items_aggregates_set",
+    "items_reopen",
     "labels_rename",
     "membership_remove",
     "membership_set",

@@ -22,6 +22,7 @@ from labeling.policies.pool import db_time
 from labeling.rows import columns, fetch_one, insert
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
+from labeling.services.items import pending_flag
 
 MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab, not work
 
@@ -95,8 +96,9 @@ def _store(
     if annotation is None:
         count = (
             f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1,"
-            " recompute_pending = %s WHERE id = %s",
-            [True, assignment.item_id],
+            " recompute_pending = %s,"
+            " recompute_pending_since = COALESCE(recompute_pending_since, %s) WHERE id = %s",
+            [True, db_time(now), assignment.item_id],
         )
         values = {
             "project_id": assignment.project_id,
@@ -110,7 +112,7 @@ def _store(
     for name, field_value in fields.items():
         setattr(annotation, name, field_value)
     annotation.save(update_fields=[*fields, "updated_at"])
-    Item.objects.filter(pk=assignment.item_id).update(recompute_pending=True)
+    Item.objects.filter(pk=assignment.item_id).update(**pending_flag(now))
     with connection.cursor() as cursor:
         cursor.execute(*close)
     return annotation
@@ -238,6 +240,6 @@ def annotation_edit(
         after = {"value": annotation.value, "unsure": annotation.unsure, "comment": annotation.comment}
         audit_record(project=project, actor=user, action="annotation.edit",
                      target_type="annotation", target_id=annotation.pk, before=before, after=after)
-        Item.objects.filter(pk=annotation.item_id).update(recompute_pending=True)
+        Item.objects.filter(pk=annotation.item_id).update(**pending_flag(timezone.now()))
         events.drain_pending_on_commit(project.pk)
     return annotation

@@ -7,9 +7,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from labeling.exceptions import Conflict, SchemaError
-from labeling.models import Membership, Project, Role
+from labeling.models import Assignment, AssignmentStatus, Membership, Project, Role
 from labeling.schema import schema_validate
 
 
@@ -75,13 +76,20 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
 
 @transaction.atomic
 def membership_remove(*, project: Project, user: AbstractBaseUser) -> None:
-    """Remove the user from the project; refuses to remove the last lead."""
+    """Remove the user from the project; refuses to remove the last lead.
+
+    Their live leases in the project are released at once, so the items go back to the pool
+    instead of holding overlap slots until the leases expire.
+    """
     membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
     if membership is None:
         return
     if membership.role == Role.LEAD:
         _keep_a_lead(project, membership)
     membership.delete()
+    Assignment.objects.filter(
+        project=project, annotator_id=user.pk, status=AssignmentStatus.ACTIVE
+    ).update(status=AssignmentStatus.RELEASED, finished_at=timezone.now())
 
 
 def _keep_a_lead(project: Project, leaving: Membership) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from labeling.models import Item, Project
+from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
 from review.exceptions import ProjectNotFound
 from review.loaders import ProjectData, project_data, schema_spec
 from review.metrics.aggregation import majority_vote
@@ -23,7 +24,6 @@ from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
 from review.services.aggregate_values import aggregate_value
 from review.services.item_votes import item_vote_table
-from review.services.item_writes import ITEM_FIELDS, items_update
 
 DIGITS = 6
 # First key of the advisory lock that serialises a project's agreement runs.
@@ -78,27 +78,9 @@ def item_recompute(*, item_id: int) -> Item | None:
         fields["aggregate_confidence"] = _rounded(result.confidence[0])
         fields["agreement"] = _rounded(votes.counts[code] / total) if total >= 2 else None
     fields["aggregate_method"] = "majority" if fields["aggregate_value"] is not None else ""
-    Item.objects.filter(pk=item.pk).update(**fields)
+    items_aggregates_set(rows=[(item.pk, tuple(fields[name] for name in AGGREGATE_FIELDS))])
     item.refresh_from_db()
     return item
-
-
-def item_pending_take(*, project_id: int) -> int | None:
-    """Take one of the project's items flagged `recompute_pending`: lock it, clear the flag, and
-    return its id (None when none is left). Call inside the transaction that recomputes it.
-
-    Rivals skip the locked row; a submit to the item waits for the commit and flags it again.
-    """
-    item_id = (
-        Item.objects.select_for_update(skip_locked=True)
-        .filter(project_id=project_id, recompute_pending=True)
-        .order_by("id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    if item_id is not None:
-        Item.objects.filter(pk=item_id).update(recompute_pending=False)
-    return item_id
 
 
 def _latest_report(project_id: int) -> dict[str, Any] | None:
@@ -116,7 +98,7 @@ def _rounded(value: float) -> float | None:
 
 
 def _item_columns(spec: SchemaSpec, items: ItemResults, index: int, method: str) -> tuple[Any, ...]:
-    """The values of ITEM_FIELDS for one item index."""
+    """The values of AGGREGATE_FIELDS for one item index."""
     code = int(items.labels[index])
     agreement = _rounded(items.agreement[index])
     if code < 0:
@@ -133,14 +115,14 @@ def _write_items(project: Project, data: ProjectData, items: ItemResults, method
     """
     current = {
         row[0]: tuple(row[1:])
-        for row in Item.objects.filter(project=project).values_list("id", *ITEM_FIELDS)
+        for row in Item.objects.filter(project=project).values_list("id", *AGGREGATE_FIELDS)
     }
     changed = []
     for index, item_id in enumerate(data.item_ids.tolist()):
         columns = _item_columns(data.schema, items, index, method)
         if current.get(item_id) != columns:
             changed.append((item_id, columns))
-    items_update(changed)
+    items_aggregates_set(rows=changed)
     return len(changed)
 
 

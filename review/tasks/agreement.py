@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from labeling.events import ITEMS_PENDING, enqueue
+from labeling.services.items import item_pending_take
+from labeling.task_retry import TRANSIENT_DB_RETRY
 from review import services
 from review.services_flags import item_flags_refresh
 from review.tasks_flags import project_flags_refresh_schedule
@@ -46,7 +48,7 @@ def project_recompute_schedule(project_id: int) -> bool:
     return True
 
 
-@shared_task(name="review.process_submitted_annotation", acks_late=True)
+@shared_task(name="review.process_submitted_annotation", acks_late=True, **TRANSIENT_DB_RETRY)
 def process_submitted_annotation_task(item_id: int) -> None:
     """Recompute an item's aggregate and agreement, refresh its flags, schedule the snapshot.
 
@@ -60,7 +62,7 @@ def process_submitted_annotation_task(item_id: int) -> None:
     project_recompute_schedule(item.project_id)
 
 
-@shared_task(name="review.process_pending_items", acks_late=True)
+@shared_task(name="review.process_pending_items", acks_late=True, **TRANSIENT_DB_RETRY)
 def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int:
     """Recompute each item of the project flagged `recompute_pending` and refresh its flags,
     then schedule one project snapshot. Returns how many items it recomputed.
@@ -72,7 +74,7 @@ def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int
     done = 0
     while done < limit:
         with transaction.atomic():
-            item_id = services.item_pending_take(project_id=project_id)
+            item_id = item_pending_take(project_id=project_id)
             if item_id is None:
                 break
             services.item_recompute(item_id=item_id)
@@ -85,7 +87,7 @@ def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int
     return done
 
 
-@shared_task(name="review.recompute_project_agreement", acks_late=True)
+@shared_task(name="review.recompute_project_agreement", acks_late=True, **TRANSIENT_DB_RETRY)
 def recompute_project_agreement_task(project_id: int) -> None:
     """Store a fresh agreement snapshot and refresh every item's aggregate.
 

@@ -1,4 +1,4 @@
-"""Write many items' aggregate columns at once.
+"""Write many items' aggregate columns at once (the mechanics behind items_aggregates_set).
 
 Django's bulk_update builds one CASE per column per batch, which PostgreSQL
 plans slowly for JSON columns (about 6 minutes for 250,000 items). There we
@@ -15,7 +15,7 @@ from django.db import connection
 
 from labeling.models import Item
 
-ITEM_FIELDS = ("aggregate_value", "aggregate_confidence", "aggregate_method", "agreement")
+AGGREGATE_FIELDS = ("aggregate_value", "aggregate_confidence", "aggregate_method", "agreement")
 PAGE_SIZE = 5000
 
 
@@ -24,7 +24,7 @@ def _postgres_update(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
     from psycopg2.extras import execute_values
 
     meta = Item._meta
-    columns = [meta.get_field(name).column for name in ITEM_FIELDS]
+    columns = [meta.get_field(name).column for name in AGGREGATE_FIELDS]
     assignments = ", ".join(f"{c} = v.{c}" for c in columns)
     # Identifiers come from the model's metadata, every value is a bound parameter.
     statement = (
@@ -46,17 +46,23 @@ def _postgres_update(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
             execute_values(cursor.cursor, statement, page, template=template, page_size=PAGE_SIZE)
 
 
-def items_update(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
-    """Set ITEM_FIELDS for each (item id, values) pair; call inside a transaction.
+def aggregates_write(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
+    """Set AGGREGATE_FIELDS for each (item id, values) pair; call inside a transaction.
 
-    Rows are written (and locked) in ascending pk order, like every other
-    multi-row lock in Accord, so concurrent runs cannot deadlock.
+    Rows are written (and locked) in ascending pk order, like every other multi-row lock in
+    Accord, so concurrent runs cannot deadlock. One row is one plain UPDATE (the per-submit
+    recompute path).
     """
     if not rows:
+        return
+    if len(rows) == 1:
+        pk, values = rows[0]
+        Item.objects.filter(pk=pk).update(**dict(zip(AGGREGATE_FIELDS, values, strict=True)))
         return
     rows = sorted(rows, key=lambda row: row[0])
     if connection.vendor == "postgresql":
         _postgres_update(rows)
         return
-    objects = [Item(pk=pk, **dict(zip(ITEM_FIELDS, values, strict=True))) for pk, values in rows]
-    Item.objects.bulk_update(objects, ITEM_FIELDS, batch_size=PAGE_SIZE)
+    fields = AGGREGATE_FIELDS
+    objects = [Item(pk=pk, **dict(zip(fields, values, strict=True))) for pk, values in rows]
+    Item.objects.bulk_update(objects, fields, batch_size=PAGE_SIZE)
