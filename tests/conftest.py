@@ -87,3 +87,13 @@ def api_as():
 def _fast_password_hasher(settings):
     """PBKDF2 is slow on purpose (~0.5 s per user); tests need logins, not strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off(settings):
+    """The suite logs in and calls the API far faster than a person; the limits' own tests
+    (tests/test_login_throttle.py) turn them back on with low values."""
+    settings.ACCORD_API_RATE_USER = ""
+    settings.ACCORD_API_RATE_ANON = ""
+    settings.ACCORD_LOGIN_MAX_FAILURES_PER_USER = 0
+    settings.ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS = 0

@@ -1,0 +1,85 @@
+"""Failed-login limiter shared by the login page and POST /api/auth/token.
+
+Counts failed attempts per username and per client address in the shared cache (Redis in
+production, so every gunicorn worker sees the same counts). Once either count reaches its
+limit, every attempt for that username or from that address is refused, the right password
+included, until the window that started with the first failure runs out. A successful login
+clears its username's count (not the address's: one attacker can try many usernames).
+
+Limits come from settings: ACCORD_LOGIN_MAX_FAILURES_PER_USER, ..._PER_ADDRESS and
+ACCORD_LOGIN_WINDOW_SECONDS; a limit of 0 turns that counter off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+_PREFIX = "accord:login-fail"
+
+
+def _keys(kind: str, value: str) -> tuple[str, str]:
+    # Hash so that any username (spaces, unicode) is a valid cache key of fixed length.
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+    return f"{_PREFIX}:{kind}:{digest}", f"{_PREFIX}:{kind}:{digest}:until"
+
+
+def _counters(username: str, address: str) -> list[tuple[tuple[str, str], int]]:
+    """((count key, until key), limit) for each counter of this attempt; a limit of 0 is off."""
+    pairs = [
+        (_keys("user", username.strip().casefold()), settings.ACCORD_LOGIN_MAX_FAILURES_PER_USER),
+        (_keys("addr", address), settings.ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS),
+    ]
+    return [(keys, limit) for keys, limit in pairs if limit > 0]
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address counted for a request: REMOTE_ADDR (the proxy must pass the client's)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def blocked_for(username: str, address: str) -> int:
+    """Seconds until this username and address may try again; 0 when they may try now."""
+    now = time.time()
+    wait = 0.0
+    for (count_key, until_key), limit in _counters(username, address):
+        if (cache.get(count_key) or 0) >= limit:
+            wait = max(wait, float(cache.get(until_key) or now) - now, 1.0)
+    return math.ceil(wait)
+
+
+def record_failure(username: str, address: str) -> None:
+    """Count one failed attempt against the username and the address."""
+    window = settings.ACCORD_LOGIN_WINDOW_SECONDS
+    for (count_key, until_key), _limit in _counters(username, address):
+        # add() only starts a window; incr() is atomic on Redis, so concurrent guesses all count.
+        if cache.add(count_key, 0, timeout=window):
+            cache.set(until_key, time.time() + window, timeout=window)
+        try:
+            cache.incr(count_key)
+        except ValueError:  # expired between add() and incr(): start again
+            cache.set(count_key, 1, timeout=window)
+            cache.set(until_key, time.time() + window, timeout=window)
+
+
+def record_success(username: str) -> None:
+    """Clear the username's failures after a successful login."""
+    count_key, until_key = _keys("user", username.strip().casefold())
+    cache.delete_many([count_key, until_key])
+
+
+def reset(username: str, address: str) -> None:
+    """Forget every failure of this username and address (tests and admins)."""
+    for kind, value in (("user", username.strip().casefold()), ("addr", address)):
+        cache.delete_many(list(_keys(kind, value)))
+
+
+def blocked_message(seconds: int) -> str:
+    """The message shown to a refused client, in whole minutes (at least 1)."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"Too many attempts, try again in {minutes} minute{'s' if minutes != 1 else ''}."
