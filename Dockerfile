@@ -5,7 +5,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only-collectstatic-not-a-real-secret python manage.py collectstatic --noinput
 RUN useradd --create-home accord && mkdir -p /app/var && chown -R accord /app/var
 USER accord
 EXPOSE 8000
