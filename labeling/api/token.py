@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -28,6 +31,14 @@ class TokenObtainApi(ObtainAuthToken):
     permission_classes = ()
     throttle_classes = (AnonApiThrottle,)
 
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Wrong username or password"),
+            429: OpenApiResponse(description="Too many attempts; Retry-After gives the seconds"),
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = str(request.data.get("username", ""))
         address = login_limiter.client_address(request)
