@@ -163,7 +163,7 @@ def open_pages(browser, base: str, user, pages: list[str], ids: dict[str, int]) 
     client = Client()
     client.force_login(user)
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # the first page also loads the URL conf and templates
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
     )
