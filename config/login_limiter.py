@@ -39,8 +39,16 @@ def _counters(username: str, address: str) -> list[tuple[tuple[str, str], int]]:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address counted for a request: REMOTE_ADDR (the proxy must pass the client's)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The client's address: REMOTE_ADDR, or with ACCORD_NUM_PROXIES = n > 0 the n-th address
+    from the right of X-Forwarded-For (the one our own nearest proxy saw); the same rule DRF's
+    throttles use with NUM_PROXIES. Addresses further left are the client's to forge."""
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    proxies = settings.ACCORD_NUM_PROXIES
+    if not proxies or not forwarded:
+        return remote
+    addresses = [part.strip() for part in forwarded.split(",")]
+    return addresses[-min(proxies, len(addresses))] or remote
 
 
 def blocked_for(username: str, address: str) -> int:

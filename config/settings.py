@@ -136,6 +136,10 @@ ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
     "ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS", default=100, minimum=0
 )
 ACCORD_LOGIN_WINDOW_SECONDS = env_int("ACCORD_LOGIN_WINDOW_SECONDS", default=900, minimum=1)
+# Proxies in front of Accord that append to X-Forwarded-For; 0 counts REMOTE_ADDR (a client
+# could otherwise pick its own address with the header).
+ACCORD_NUM_PROXIES = env_int("ACCORD_NUM_PROXIES", default=0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = ACCORD_NUM_PROXIES
 # DRF rates, "N/second|minute|hour|day"; empty turns the throttle off.
 ACCORD_API_RATE_USER = env_rate("ACCORD_API_RATE_USER", "1200/minute")
 ACCORD_API_RATE_ANON = env_rate("ACCORD_API_RATE_ANON", "120/minute")

@@ -132,3 +132,20 @@ def test_the_api_throttles_anonymous_clients_by_address(settings):
     ]
     cache.delete(f"throttle_anon_{ADDRESS}")
     assert statuses == [400, 400, 429]
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_limit(limits):
+    UserFactory(username="other")
+    client = Client()
+    for n in range(8):
+        client.post("/login/", {"username": f"x{n}", "password": "g"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    assert page_login(client, "other", PASSWORD).status_code == 429
+
+
+def test_behind_one_proxy_the_address_it_saw_is_counted(settings, rf):
+    settings.ACCORD_NUM_PROXIES = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
+    assert login_limiter.client_address(request) == "203.0.113.9"
+    settings.ACCORD_NUM_PROXIES = 0
+    assert login_limiter.client_address(request) == "10.0.0.1"
