@@ -15,10 +15,13 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 _PREFIX = "accord:login-fail"
 
@@ -91,3 +94,27 @@ def blocked_message(seconds: int) -> str:
     """The message shown to a refused client, in whole minutes (at least 1)."""
     minutes = max(1, math.ceil(seconds / 60))
     return f"Too many attempts, try again in {minutes} minute{'s' if minutes != 1 else ''}."
+
+
+def limit_login_attempts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a login view that redirects on success (the admin's): refuse with 429 while blocked,
+    count a POST that does not redirect as a failure and one that does as a success."""
+
+    @wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        username, address = request.POST.get("username", ""), client_address(request)
+        wait = blocked_for(username, address)
+        if wait:
+            response = HttpResponse(blocked_message(wait), status=429, content_type="text/plain")
+            response["Retry-After"] = str(wait)
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code in (301, 302, 303):
+            record_success(username)
+        else:
+            record_failure(username, address)
+        return response
+
+    return limited

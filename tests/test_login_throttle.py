@@ -149,3 +149,25 @@ def test_behind_one_proxy_the_address_it_saw_is_counted(settings, rf):
     assert login_limiter.client_address(request) == "203.0.113.9"
     settings.ACCORD_NUM_PROXIES = 0
     assert login_limiter.client_address(request) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+def test_the_admin_login_counts_against_the_same_limits(limits):
+    UserFactory(username="victim", is_staff=True, is_superuser=True)
+    client = Client()
+    for n in range(5):
+        assert client.post("/admin/login/", {"username": "victim", "password": f"g{n}"}).status_code == 200
+    response = client.post("/admin/login/", {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts, try again in 15 minutes" in response.content.decode()
+    assert page_login(client, "victim", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_admin_login_still_logs_staff_in(limits):
+    UserFactory(username="victim", is_staff=True)
+    client = Client()
+    response = client.post("/admin/login/", {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
