@@ -1,10 +1,11 @@
 """Failed-login limiter shared by the login page and POST /api/auth/token.
 
-Counts failed attempts per username and per client address in the shared cache (Redis in
-production, so every gunicorn worker sees the same counts). Once either count reaches its
+Counts login attempts per username and per client address in the shared cache (Redis in
+production, so every gunicorn worker sees the same counts). Once either count passes its
 limit, every attempt for that username or from that address is refused, the right password
-included, until the window that started with the first failure runs out. A successful login
-clears its username's count (not the address's: one attacker can try many usernames).
+included, until the window that started with the first attempt runs out. A successful login
+clears its username's count and takes itself off the address's, so what is left counted is
+failures (one attacker can try many usernames from one address).
 
 Limits come from settings: ACCORD_LOGIN_MAX_FAILURES_PER_USER, ..._PER_ADDRESS and
 ACCORD_LOGIN_WINDOW_SECONDS; a limit of 0 turns that counter off.
@@ -12,6 +13,7 @@ ACCORD_LOGIN_WINDOW_SECONDS; a limit of 0 turns that counter off.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -54,34 +56,38 @@ def client_address(request: HttpRequest) -> str:
     return addresses[-min(proxies, len(addresses))] or remote
 
 
-def blocked_for(username: str, address: str) -> int:
-    """Seconds until this username and address may try again; 0 when they may try now."""
+def attempt(username: str, address: str) -> int:
+    """Count a login attempt before its password is checked; the seconds to wait when it is
+    over a limit (refuse it), else 0. Counting first means a burst of parallel guesses is held
+    to the limit too, not only guesses made one after another."""
     now = time.time()
     wait = 0.0
     for (count_key, until_key), limit in _counters(username, address):
-        if (cache.get(count_key) or 0) >= limit:
+        if _increment(count_key, until_key) > limit:
             wait = max(wait, float(cache.get(until_key) or now) - now, 1.0)
     return math.ceil(wait)
 
 
-def record_failure(username: str, address: str) -> None:
-    """Count one failed attempt against the username and the address."""
+def _increment(count_key: str, until_key: str) -> int:
     window = settings.ACCORD_LOGIN_WINDOW_SECONDS
-    for (count_key, until_key), _limit in _counters(username, address):
-        # add() only starts a window; incr() is atomic on Redis, so concurrent guesses all count.
-        if cache.add(count_key, 0, timeout=window):
-            cache.set(until_key, time.time() + window, timeout=window)
-        try:
-            cache.incr(count_key)
-        except ValueError:  # expired between add() and incr(): start again
-            cache.set(count_key, 1, timeout=window)
-            cache.set(until_key, time.time() + window, timeout=window)
+    # add() only starts a window; incr() is atomic on Redis, so concurrent attempts all count.
+    if cache.add(count_key, 0, timeout=window):
+        cache.set(until_key, time.time() + window, timeout=window)
+    try:
+        return int(cache.incr(count_key))
+    except ValueError:  # expired between add() and incr(): start again
+        cache.set(count_key, 1, timeout=window)
+        cache.set(until_key, time.time() + window, timeout=window)
+        return 1
 
 
-def record_success(username: str) -> None:
-    """Clear the username's failures after a successful login."""
+def record_success(username: str, address: str) -> None:
+    """A login succeeded: clear the username's count and take this attempt off the address's."""
     count_key, until_key = _keys("user", username.strip().casefold())
     cache.delete_many([count_key, until_key])
+    if settings.ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS > 0:
+        with contextlib.suppress(ValueError):  # the address window ended meanwhile
+            cache.decr(_keys("addr", address)[0])
 
 
 def reset(username: str, address: str) -> None:
@@ -97,24 +103,22 @@ def blocked_message(seconds: int) -> str:
 
 
 def limit_login_attempts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap a login view that redirects on success (the admin's): refuse with 429 while blocked,
-    count a POST that does not redirect as a failure and one that does as a success."""
+    """Wrap a login view that redirects on success (the admin's): count each POST, refuse it
+    with 429 over a limit, and clear the username's count when the view redirects."""
 
     @wraps(view)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             return view(request, *args, **kwargs)
         username, address = request.POST.get("username", ""), client_address(request)
-        wait = blocked_for(username, address)
+        wait = attempt(username, address)
         if wait:
             response = HttpResponse(blocked_message(wait), status=429, content_type="text/plain")
             response["Retry-After"] = str(wait)
             return response
         response = view(request, *args, **kwargs)
         if response.status_code in (301, 302, 303):
-            record_success(username)
-        else:
-            record_failure(username, address)
+            record_success(username, address)
         return response
 
     return limited

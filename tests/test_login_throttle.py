@@ -171,3 +171,11 @@ def test_the_admin_login_still_logs_staff_in(limits):
     response = client.post("/admin/login/", {"username": "victim", "password": PASSWORD})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_attempts_count_before_the_password_is_checked(limits):
+    """A burst of parallel guesses is held to the limit: each is counted before it is checked."""
+    waits = [login_limiter.attempt("victim", "198.51.100.7") for _ in range(6)]
+    login_limiter.reset("victim", "198.51.100.7")
+    assert waits[:5] == [0] * 5
+    assert waits[5] > 800

@@ -11,7 +11,7 @@ from config import login_limiter
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's LoginView that refuses (429) a username or address over its failure limit.
+    """Django's LoginView that counts each attempt and refuses (429) one over a limit.
 
     A refused attempt never reaches the password check, so the right password is refused too
     until the window ends; that is what stops a guess-then-succeed run.
@@ -19,7 +19,7 @@ class ThrottledLoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
-        wait = login_limiter.blocked_for(username, login_limiter.client_address(request))
+        wait = login_limiter.attempt(username, login_limiter.client_address(request))
         if wait:
             # An unbound form: a bound one would check the password when its errors are read.
             form = self.get_form_class()(request=request)
@@ -32,11 +32,7 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        login_limiter.record_success(form.get_user().get_username())
-        return super().form_valid(form)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        login_limiter.record_failure(
+        login_limiter.record_success(
             self.request.POST.get("username", ""), login_limiter.client_address(self.request)
         )
-        return super().form_invalid(form)
+        return super().form_valid(form)

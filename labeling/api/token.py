@@ -23,8 +23,8 @@ from labeling.api.throttles import AnonApiThrottle
 class TokenObtainApi(ObtainAuthToken):
     """{"username", "password"} -> {"token": KEY}; 400 on a wrong pair.
 
-    Failed attempts count against the username and the address (config.login_limiter); over
-    the limit every attempt gets 429 with Retry-After, the right password included.
+    Attempts count against the username and the address (config.login_limiter); over the
+    limit every attempt gets 429 with Retry-After, the right password included.
     """
 
     authentication_classes = ()
@@ -42,15 +42,14 @@ class TokenObtainApi(ObtainAuthToken):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = str(request.data.get("username", ""))
         address = login_limiter.client_address(request)
-        wait = login_limiter.blocked_for(username, address)
+        wait = login_limiter.attempt(username, address)
         if wait:
             body = {"detail": login_limiter.blocked_message(wait), "code": "throttled"}
             return Response(body, status=429, headers={"Retry-After": str(wait)})
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
-            login_limiter.record_failure(username, address)
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
-        login_limiter.record_success(user.get_username())
+        login_limiter.record_success(username, address)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
