@@ -12,36 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_service
+# The session's one Chromium lives in tests/conftest.py so tests/security shares it.
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - re-exported
 
 # Playwright's sync API runs an event loop in this thread; Django's async-safety check would
 # otherwise refuse the ORM calls that tests make between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require_service(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 # Content-Security-Policy violations: the page reports each one as a securitypolicyviolation

@@ -23,7 +23,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from guidelines import services as guideline_services
 from labeling.models import ImportJob, Membership, Project, Role
 from review.models import AnnotationReview, Flag, FlagStatus, ItemComment, ReviewDecision
-from tests.browser.conftest import CHROMIUM_ARGS, browser  # noqa: F401 - the session fixture
 from tests.factories import AnnotationFactory, ItemFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -158,7 +157,7 @@ def guidelines(project, lead, item, payload: str) -> None:
     )
 
 
-def open_pages(browser, base: str, user, pages: list[str], ids: dict[str, int]) -> list[str]:  # noqa: F811
+def open_pages(browser, base: str, user, pages: list[str], ids: dict[str, int]) -> list[str]:
     """Open each page as `user` (CSP bypassed); the problems seen, one line each."""
     client = Client()
     client.force_login(user)
@@ -197,7 +196,7 @@ def settle(page) -> None:
 
 
 @pytest.mark.parametrize("index", range(len(PAYLOADS)), ids=lambda i: f"payload{i + 1}")
-def test_no_stored_payload_runs_or_becomes_markup_on_any_page(browser, live_server, index):  # noqa: F811
+def test_no_stored_payload_runs_or_becomes_markup_on_any_page(browser, live_server, index):
     world = build_world(index, PAYLOADS[index])
     ids = {"p": f"/projects/{world['project'].pk}", "item": world["item"].pk,
            "annotation": world["annotation"].pk}  # fmt: skip
