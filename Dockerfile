@@ -5,7 +5,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only-collectstatic-not-a-real-secret python manage.py collectstatic --noinput
 # var/media exists in the image, owned by the app user: a named volume mounted there starts
 # as a copy of it (same owner), so uploads are writable without running as root.
 RUN useradd --create-home accord && mkdir -p /app/var/media && chown -R accord:accord /app/var

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -50,6 +51,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate, "N/second|minute|hour|day" (s/m/h/d suffice); empty means off."""
+    value = os.environ.get(name, default).strip()
+    if value and not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 100/minute (or be empty), got {value!r}")
+    return value
 
 
 def database_from_url(url: str, base_dir: Path) -> dict[str, object]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ACCORD_VAR_DIR", str(BASE_DIR / "var")))
@@ -15,6 +15,15 @@ DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DEBUG is off")
+# --- sec-web: secret key length (issue #21) ---
+# An empty key booted and then answered 500 to everything; a short one is guessable.
+MIN_SECRET_KEY_LENGTH = 32
+if not DEBUG and len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters when DEBUG is off "
+        f"(got {len(SECRET_KEY)}); e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+# --- end sec-web ---
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -46,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",  # sec-web: CSP on every response
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,7 +129,35 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "labeling.api.errors.exception_handler",
+    # sec-web: per-user and anonymous API rates (labeling.api.throttles reads the rates below).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "labeling.api.throttles.AnonApiThrottle",
+        "labeling.api.throttles.UserApiThrottle",
+    ],
 }
+
+# --- sec-web: login limits, API rates, browsable API, CSP (issue #21) ---
+# Failed logins (page and POST /api/auth/token) per username and per address within a
+# window; over either limit every attempt is refused until the window ends. 0 turns one off.
+ACCORD_LOGIN_MAX_FAILURES_PER_USER = env_int("ACCORD_LOGIN_MAX_FAILURES_PER_USER", default=10, minimum=0)
+ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS", default=100, minimum=0
+)
+ACCORD_LOGIN_WINDOW_SECONDS = env_int("ACCORD_LOGIN_WINDOW_SECONDS", default=900, minimum=1)
+# Proxies in front of Accord that append to X-Forwarded-For; 0 counts REMOTE_ADDR (a client
+# could otherwise pick its own address with the header).
+ACCORD_NUM_PROXIES = env_int("ACCORD_NUM_PROXIES", default=0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = ACCORD_NUM_PROXIES
+# DRF rates, "N/second|minute|hour|day"; empty turns the throttle off.
+ACCORD_API_RATE_USER = env_rate("ACCORD_API_RATE_USER", "1200/minute")
+ACCORD_API_RATE_ANON = env_rate("ACCORD_API_RATE_ANON", "120/minute")
+# The browsable API (HTML forms at /api/...) only with DEBUG on, unless asked for.
+ACCORD_BROWSABLE_API = env_bool("ACCORD_BROWSABLE_API", default=DEBUG)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "rest_framework.renderers.JSONRenderer",
+    *(["rest_framework.renderers.BrowsableAPIRenderer"] if ACCORD_BROWSABLE_API else []),
+]
+# --- end sec-web ---
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
     "DESCRIPTION": "Multi-annotator labeling: projects, items, assignments, agreement, review.",

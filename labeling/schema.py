@@ -7,6 +7,7 @@ Both are used by the API, the importer, the admin and the services, so one rule 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from labeling.exceptions import SchemaError, ValueInvalid
@@ -16,6 +17,9 @@ KINDS = ("single", "multi", "rating", "spans", "boxes")
 DATA_TYPES = ("text", "image")
 LEVELS = ("ordinal", "interval", "ratio")
 AGGREGATIONS = ("majority", "dawid_skene")
+# A DNS name: dot-separated labels of letters, digits and inner hyphens (no scheme, port, path).
+_DNS_LABEL = r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+HOST_NAME = re.compile(rf"(?=.{{1,253}}$)({_DNS_LABEL}\.)*{_DNS_LABEL}")
 DEFAULT_SETTINGS: dict[str, Any] = {"overlap": 3, "aggregation": "majority"}
 
 
@@ -100,7 +104,22 @@ def _settings(raw: object) -> dict[str, Any]:
         raise SchemaError("settings.overlap must be an integer from 1 to 50")
     if merged["aggregation"] not in AGGREGATIONS:
         raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
+    if "guideline_image_hosts" in merged:
+        merged["guideline_image_hosts"] = image_hosts_validate(merged["guideline_image_hosts"])
     return merged
+
+
+def image_hosts_validate(raw: object) -> list[str]:
+    """settings.guideline_image_hosts: a list of bare host names ("img.example.org"), lowercased."""
+    message = "settings.guideline_image_hosts must be a list of host names like img.example.org"
+    if not isinstance(raw, list) or len(raw) > 50:
+        raise SchemaError(message)
+    hosts = []
+    for host in raw:
+        if not isinstance(host, str) or not HOST_NAME.fullmatch(host.strip()):
+            raise SchemaError(f"{message}; got {host!r}")
+        hosts.append(host.strip().lower())
+    return hosts
 
 
 def _is_int(value: object) -> bool:

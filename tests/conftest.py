@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -28,6 +29,34 @@ def require_service(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: this test must run, not skip)")
     pytest.skip(reason)
+
+
+CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one Chromium (Playwright allows one sync instance per thread), shared by
+    tests/browser and tests/security; skips without Chromium, fails under CI=true."""
+    require_service(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's async-safety check
+    # would otherwise refuse the ORM calls that tests make between browser steps.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
 
 
 @pytest.fixture
@@ -87,3 +116,13 @@ def api_as():
 def _fast_password_hasher(settings):
     """PBKDF2 is slow on purpose (~0.5 s per user); tests need logins, not strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off(settings):
+    """The suite logs in and calls the API far faster than a person; the limits' own tests
+    (tests/test_login_throttle.py) turn them back on with low values."""
+    settings.ACCORD_API_RATE_USER = ""
+    settings.ACCORD_API_RATE_ANON = ""
+    settings.ACCORD_LOGIN_MAX_FAILURES_PER_USER = 0
+    settings.ACCORD_LOGIN_MAX_FAILURES_PER_ADDRESS = 0

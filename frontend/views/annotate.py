@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from config.csp import allow_images_from
+from guidelines.markdown import project_image_hosts
 from labeling.exceptions import AccordError, NotFound
 from labeling.models import Annotation, Membership, Project
 from labeling.permissions import project_for_role
@@ -67,6 +69,7 @@ def annotate_page(request: HttpRequest, project_id: int) -> HttpResponse:
         return redirect(f"/projects/{project.pk}/guideline/ack/")
     if project.kind not in SCREEN_KINDS:
         return render(request, "annotate/unsupported.html", {"project": project})
+    allow_images_from(request, project_image_hosts(project))  # the guideline side panel
     context = {
         "project": project,
         "config": _screen_config(project),

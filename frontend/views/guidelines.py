@@ -15,9 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.csp import allow_images_from
 from frontend.views.access import member_page
 from guidelines import selectors, services
-from guidelines.markdown import render_markdown
+from guidelines.markdown import project_image_hosts, render_markdown
 from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound
 from labeling.ids import column_int
@@ -44,6 +45,7 @@ def _annotate_url(project_id: int) -> str:
 def _base(request: HttpRequest, project_id: int, roles: tuple[str, ...] = selectors.ANY_ROLE):
     project = selectors.guideline_project(user=request.user, project_id=project_id, roles=roles)
     role = role_of(request.user, project)
+    allow_images_from(request, project_image_hosts(project))
     return {"project": project, "role": role, "is_lead": role == Role.LEAD}
 
 
@@ -66,7 +68,9 @@ def _version_context(version: Any, project: Any, role: str | None) -> dict[str, 
             ]
     return {
         "version": version,
-        "html": mark_safe(render_markdown(version.markdown)),  # noqa: S308 - sanitised by nh3
+        "html": mark_safe(  # noqa: S308 - sanitised by nh3
+            render_markdown(version.markdown, image_hosts=project_image_hosts(project))
+        ),
         "groups": groups,
     }
 
@@ -163,7 +167,9 @@ def guideline_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     context.update(
         {
             "draft": draft,
-            "preview": mark_safe(render_markdown(draft.draft_markdown)),  # noqa: S308
+            "preview": mark_safe(  # noqa: S308 - sanitised by nh3
+                render_markdown(draft.draft_markdown, image_hosts=project_image_hosts(project))
+            ),
             "examples": Item.objects.filter(project=project, is_example=True).order_by("id")[:200],
         }
     )
@@ -190,8 +196,10 @@ def _publish(request: HttpRequest, project: Any) -> HttpResponse:
 @_http_errors
 def guideline_preview(request: HttpRequest, project_id: int) -> HttpResponse:
     """htmx: the posted Markdown rendered and sanitised exactly as a published version would be."""
-    _base(request, project_id, roles=selectors.LEAD_ONLY)
-    html = render_markdown(request.POST.get("markdown", ""))
+    project = _base(request, project_id, roles=selectors.LEAD_ONLY)["project"]
+    html = render_markdown(
+        request.POST.get("markdown", ""), image_hosts=project_image_hosts(project)
+    )
     return HttpResponse(html or '<p class="muted">Nothing to preview.</p>')
 
 

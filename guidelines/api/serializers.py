@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from guidelines.markdown import render_markdown
+from guidelines.markdown import project_image_hosts, render_markdown
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
 from labeling.ids import MAX_ID
 
@@ -24,7 +24,7 @@ class VersionDetailSerializer(VersionSerializer):
         fields = [*VersionSerializer.Meta.fields, "markdown", "html", "examples"]
 
     def get_html(self, version: GuidelineVersion) -> str:
-        return render_markdown(version.markdown)
+        return render_markdown(version.markdown, image_hosts=project_image_hosts(version.project))
 
 
 class DraftSerializer(serializers.ModelSerializer):

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects
+from labeling.api import assignments, imports, items, prelabel, projects, token
 
 urlpatterns = [
+    path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
     path("projects", projects.ProjectListApi.as_view(), name="api-projects"),
     path("projects/<int:project_id>", projects.ProjectDetailApi.as_view(), name="api-project"),
     path("projects/<int:project_id>/members", projects.MemberListApi.as_view(), name="api-members"),

@@ -7,51 +7,72 @@ Screenshots go to var/screenshots/ (kept as CI artifacts).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_service
+# The session's one Chromium lives in tests/conftest.py so tests/security shares it.
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - re-exported
 
 # Playwright's sync API runs an event loop in this thread; Django's async-safety check would
 # otherwise refuse the ORM calls that tests make between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
-def browser():
-    require_service(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
+# Content-Security-Policy violations: the page reports each one as a securitypolicyviolation
+# event (logged with this marker) and Chromium logs its own "Refused to ..." console error.
+CSP_MARKER = "CSP violation:"
+CSP_LISTENER = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  console.error("{CSP_MARKER} " + event.violatedDirective + " blocked " + event.blockedURI
+    + " at " + event.sourceFile + ":" + event.lineNumber);
+}});
+"""
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+
+def is_csp_violation(text: str) -> bool:
+    """True for a console message that reports a Content-Security-Policy violation."""
+    return CSP_MARKER in text or "Content Security Policy" in text
 
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context at 1280x800; `page.base` is the live server's URL."""
+    """A fresh browser context at 1280x800; `page.base` is the live server's URL.
+
+    Any CSP violation on any page the test opens fails the test (at teardown), so a template
+    that gains an inline script or handler is caught by whichever browser test renders it.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(10_000)
+    context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
     tab.base = live_server.url
+    tab.csp_violations = []
+    tab.on(
+        "console",
+        lambda message: is_csp_violation(message.text) and tab.csp_violations.append(message.text),
+    )
     yield tab
+    violations = list(tab.csp_violations)
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+def wait_until(page, function: str, arg=None, timeout: float = 10.0) -> None:
+    """Poll a JS function until it returns truthy. Playwright's wait_for_function evaluates
+    its predicate with eval() inside the page, which the page's CSP (no 'unsafe-eval') blocks;
+    page.evaluate goes through the DevTools protocol, which the CSP does not govern."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(function, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {function}")
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture

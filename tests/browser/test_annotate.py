@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from labeling.models import Annotation, Item, Project
+from tests.browser.conftest import wait_until
 from tests.factories import (
     RATING_SCHEMA,
     SINGLE_SCHEMA,
@@ -59,18 +60,19 @@ def test_annotator_labels_five_items_by_keyboard_and_changes_one_from_history(pa
     texts = [f"Review number {n}: it was fine." for n in range(6)]
     project, user, _items = labeling_project(SINGLE_SCHEMA, texts=texts)
     open_screen(page, login, project)
-    page.wait_for_function("document.getElementById('progress-remaining').textContent === '6'")
+    wait_until(page, "() => document.getElementById('progress-remaining').textContent === '6'")
 
     for step in range(5):
         before = current_id(page)
         page.keyboard.press("1" if step % 2 == 0 else "2")
         page.keyboard.press("u" if step == 0 else "Shift")
         page.keyboard.press("Enter")
-        page.wait_for_function(
-            "(before) => document.getElementById('item-external-id').textContent !== before", arg=before
+        wait_until(
+            page,
+            "(before) => document.getElementById('item-external-id').textContent !== before", before
         )
 
-    page.wait_for_function("document.getElementById('progress-done').textContent === '5'")
+    wait_until(page, "() => document.getElementById('progress-done').textContent === '5'")
     assert page.text_content("#progress-remaining") == "1"
     stored = Annotation.objects.filter(annotator=user).order_by("id")
     assert [a.value["label"] for a in stored] == ["positive", "negative", "positive", "negative", "positive"]
@@ -107,7 +109,7 @@ def test_skip_and_help_keys(page, login):
     assert user.assignments.filter(status="active").count() == 2
     first = current_id(page)
     page.keyboard.press("s")
-    page.wait_for_function("(b) => document.getElementById('item-external-id').textContent !== b", arg=first)
+    wait_until(page, "(b) => document.getElementById('item-external-id').textContent !== b", first)
     page.keyboard.press("?")
     assert page.is_visible("#keys-help")
     assert "positive" in page.text_content("#keys-list")
@@ -157,7 +159,7 @@ def test_an_image_item_is_scaled_to_fit_and_zooms_on_click(page, login, screensh
     item.width, item.height = 2400, 1600
     item.save()
     open_screen(page, login, project)
-    page.wait_for_function("document.getElementById('item-image').naturalWidth === 2400")
+    wait_until(page, "() => document.getElementById('item-image').naturalWidth === 2400")
     fitted = page.evaluate("document.getElementById('item-image').getBoundingClientRect().width")
     assert fitted < 1280
     screenshot(page, "annotate_image")

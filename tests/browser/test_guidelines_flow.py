@@ -7,6 +7,7 @@ import pytest
 
 from guidelines.models import Acknowledgement, GuidelineVersion
 from labeling.models import Annotation, Membership, Role
+from tests.browser.conftest import wait_until
 from tests.factories import ItemFactory, MembershipFactory, ProjectFactory, UserFactory
 from tests.factories_guidelines import publish
 
@@ -62,7 +63,7 @@ def test_lead_publishes_and_annotator_acknowledges_before_labeling(
     screenshot(tab, "guideline-panel-on-labeling-screen")
     tab.keyboard.press("2")  # the second label: negative
     tab.keyboard.press("Enter")
-    tab.wait_for_function("document.getElementById('progress-done').textContent === '1'")
+    wait_until(tab, "() => document.getElementById('progress-done').textContent === '1'")
     assert Annotation.objects.get(annotator=annotator).guideline_version == 2
     context.close()
 

@@ -13,6 +13,7 @@ from labeling.schema import AGGREGATIONS, DATA_TYPES, KINDS, LEVELS, schema_vali
 
 # Which form field a schema_validate message is about (first match wins).
 MESSAGE_FIELDS = (
+    ("guideline_image_hosts", "guideline_image_hosts"),
     ("labels", "labels"),
     ("hotkey", "labels"),
     ("overlap", "overlap"),
@@ -73,6 +74,13 @@ class ProjectForm(forms.Form):
         label="Flag model disagreement at score above",
     )
 
+    guideline_image_hosts = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Guideline image hosts",
+        help_text="Host names guideline images may load from, comma-separated; empty: only Accord",
+    )
+
     def __init__(self, *args: Any, labels: list[dict[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.labels = labels or []
@@ -125,6 +133,8 @@ def schema_from_form(data: dict[str, Any], labels: list[dict[str, Any]]) -> dict
     if data.get("model_disagrees") is not None:
         flags["model_disagrees"] = {"score": data["model_disagrees"]}
     schema["settings"] = {"overlap": data["overlap"], "aggregation": data["aggregation"]}
+    hosts = (data.get("guideline_image_hosts") or "").replace(",", " ").split()
+    schema["settings"]["guideline_image_hosts"] = hosts
     if flags:
         schema["settings"]["flags"] = flags
     return schema
@@ -172,6 +182,7 @@ def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "low_agreement": (flags.get("low_agreement") or {}).get("threshold"),
         "rare_label": (flags.get("rare_label") or {}).get("cut"),
         "model_disagrees": (flags.get("model_disagrees") or {}).get("score"),
+        "guideline_image_hosts": ", ".join(settings.get("guideline_image_hosts") or []),
     }
     rows = [
         {"color": palette_colour(index), **label, "original": label["value"], "ORDER": index + 1}

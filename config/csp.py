@@ -1,0 +1,66 @@
+"""Content-Security-Policy on every response, from one small middleware.
+
+Pages run only Accord's own scripts (script-src 'self'; templates hold no inline script or
+event-handler attribute), connect and submit only to Accord, and cannot be framed. Styles
+allow 'unsafe-inline' because progress bars and severity meters set their width in a style
+attribute and htmx adds its indicator <style>; scripts are the part that matters for XSS.
+
+Images load from Accord and data: URLs; a page that shows a guideline adds the hosts its
+project allows (allow_images_from). A response that sets its own policy (the image endpoint's
+sandbox) keeps it. The Swagger page at /api/docs/ loads its bundle from jsdelivr with an
+inline bootstrap, so it gets a looser policy of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.http import HttpRequest, HttpResponse
+
+HEADER = "Content-Security-Policy"
+POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+SWAGGER_PREFIX = "/api/docs/"
+SWAGGER_POLICY = {
+    **POLICY,
+    "script-src": ["'self'", "'unsafe-inline'", SWAGGER_CDN],
+    "style-src": ["'self'", "'unsafe-inline'", SWAGGER_CDN],
+    "img-src": ["'self'", "data:", SWAGGER_CDN],
+}
+_REQUEST_ATTRIBUTE = "accord_csp_image_hosts"
+
+
+def allow_images_from(request: HttpRequest, hosts: Iterable[str]) -> None:
+    """Let this request's page load images from `hosts` (validated bare host names)."""
+    setattr(request, _REQUEST_ATTRIBUTE, list(hosts))
+
+
+def policy_for(request: HttpRequest) -> str:
+    """The header value for a request: the page policy plus any image hosts it was given."""
+    base = SWAGGER_POLICY if request.path.startswith(SWAGGER_PREFIX) else POLICY
+    directives = {**base, "img-src": [*base["img-src"], *getattr(request, _REQUEST_ATTRIBUTE, [])]}
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Add the Content-Security-Policy header unless the view set one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if HEADER not in response:
+            response[HEADER] = policy_for(request)
+        return response

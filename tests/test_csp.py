@@ -1,0 +1,54 @@
+"""Every response carries a Content-Security-Policy; templates hold no inline script (#21)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+
+from config.csp import ContentSecurityPolicyMiddleware
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "frontend" / "templates"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:", re.IGNORECASE)
+
+
+def directives(header: str) -> dict[str, list[str]]:
+    return {
+        part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/login/", "/api/projects", "/no-such-page/"])
+def test_every_response_carries_a_policy_that_runs_only_accords_scripts(path):
+    response = Client().get(path)
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["img-src"] == ["'self'", "data:"]
+
+
+def test_a_view_that_sets_its_own_policy_keeps_it():
+    def view(request):
+        response = HttpResponse(b"img")
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
+    response = ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/x"))
+    assert response["Content-Security-Policy"] == "sandbox"
+
+
+@pytest.mark.parametrize(
+    "template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES))
+)
+def test_templates_hold_no_inline_script_or_event_handler(template):
+    text = template.read_text()
+    assert not INLINE_SCRIPT.search(text)
+    assert not EVENT_HANDLER.search(text)
+    assert not JS_URL.search(text)
