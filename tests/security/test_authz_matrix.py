@@ -38,6 +38,8 @@ PAGE_RULES = {
     "api-schema": "public",
     "api-docs": "public",
     "login": "public",
+    "healthz": "public",
+    "readyz": "public",
     "logout": "public",
     "home": "any user",
     "lead-project-new": "any user",
@@ -73,6 +75,7 @@ PAGE_RULES = {
 }
 
 API_RULES = {
+    "auth_token_create": "public",
     "projects_list": "any user",
     "projects_create": "any user",
     "projects_retrieve": "member",
