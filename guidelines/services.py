@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from guidelines.exceptions import InvalidExamples, NothingToAcknowledge, NothingToPublish
-from guidelines.labels import value_labels
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
 from labeling.models import Item, Membership, Project
 from labeling.services import ReopenReason, audit_record, items_reopen
+from labeling.values import value_labels
 
 EXAMPLE_TEXT_CHARS = 500  # how much of an example item's text a version keeps
 

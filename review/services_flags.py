@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from labeling.models import Item, Prediction, Project
 from labeling.services import item_escalate
+from labeling.values import value_labels
 from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
 from review.flags.likely_error import class_thresholds
-from review.flags.values import value_labels
 from review.models import Flag, FlagStatus
 
 logger = logging.getLogger(__name__)

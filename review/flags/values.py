@@ -13,10 +13,7 @@ from collections import Counter
 from collections.abc import Hashable
 from typing import Any
 
-from labeling.values import class_key, value_labels
-
-# review/services_flags.py imports value_labels from here; new code imports labeling.values.
-__all__ = ["majority_share", "value_key", "value_labels", "values_match"]
+from labeling.values import class_key
 
 
 def value_key(value: dict[str, Any] | None) -> Hashable:
