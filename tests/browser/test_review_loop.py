@@ -67,7 +67,7 @@ def settle_by_keyboard(page, annotation, screenshot):
 
 
 def test_a_reviewer_settles_a_disagreement_by_keyboard(
-    page, login, screenshot, project, reviewer, annotators
+    page, login, screenshot, project, lead, reviewer, annotators
 ):
     item = disagree(project, annotators)
     assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()
@@ -85,7 +85,7 @@ def test_a_reviewer_settles_a_disagreement_by_keyboard(
     assert item.review_decisions.get().cause == "ambiguous"
     assert not Flag.objects.filter(item=item, status=FlagStatus.OPEN).exists()
 
-    exported = next(line for line in export_lines(project, reviewer) if line["id"] == "ext-loop")
+    exported = next(line for line in export_lines(project, lead) if line["id"] == "ext-loop")
     assert exported["final"]["value"] == {"label": "negative"}
 
     outcome = annotation_outcomes(user=annotators[0], annotation_ids=[mine.pk])[mine.pk]
