@@ -19,7 +19,7 @@ from labeling.api.serializers import (
 )
 from labeling.exceptions import NotFound
 from labeling.models import Role
-from labeling.permissions import project_for_role
+from labeling.permissions import project_for_role, require_project_creator
 
 
 class ProjectListApi(generics.ListAPIView):
@@ -30,7 +30,8 @@ class ProjectListApi(generics.ListAPIView):
 
     @extend_schema(request=ProjectCreateSerializer, responses=ProjectSerializer)
     def post(self, request: Request) -> Response:
-        """Create a project; the caller becomes its lead."""
+        """Create a project; the caller becomes its lead. Needs the site permission (403)."""
+        require_project_creator(request.user)
         payload = ProjectCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         project = services.project_create(created_by=request.user, **payload.validated_data)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects
+from labeling.api import assignments, imports, items, prelabel, projects, tokens
 
 urlpatterns = [
     path("projects", projects.ProjectListApi.as_view(), name="api-projects"),
@@ -32,4 +32,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *assignments.urlpatterns,
     *prelabel.urlpatterns,
+    *tokens.urlpatterns,
 ]
