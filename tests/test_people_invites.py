@@ -1,0 +1,268 @@
+"""Invite links: signed, expiring, single-use, revocable; created by leads, accepted by anyone."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from labeling.exceptions import Conflict, SchemaError
+from labeling.models import Invite, Membership, Role
+from labeling.services.invites import (
+    InviteInvalid,
+    invite_accept,
+    invite_accept_new_user,
+    invite_create,
+    invite_revoke,
+)
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _logged_in(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _accept_url(token: str) -> str:
+    return reverse("invite-accept", args=[token])
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def test_an_accepted_invite_adds_the_user_with_its_role(project, lead, outsider):
+    invite, token = invite_create(project=project, actor=lead, role=Role.REVIEWER)
+    membership = invite_accept(token=token, user=outsider)
+    invite.refresh_from_db()
+    assert (membership.project, membership.role) == (project, Role.REVIEWER)
+    assert (invite.accepted_by, invite.accepted_at is not None) == (outsider, True)
+
+
+def test_an_invite_works_once(project, lead, outsider):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    invite_accept(token=token, user=outsider)
+    with pytest.raises(InviteInvalid, match="used already"):
+        invite_accept(token=token, user=UserFactory(username="second"))
+    assert not Membership.objects.filter(user__username="second").exists()
+
+
+def test_a_revoked_invite_is_refused(project, lead, outsider):
+    invite, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    invite_revoke(project=project, invite_id=invite.pk)
+    with pytest.raises(InviteInvalid, match="withdrawn"):
+        invite_accept(token=token, user=outsider)
+
+
+def test_an_invite_past_its_expiry_row_is_refused(project, lead, outsider):
+    invite, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    Invite.objects.filter(pk=invite.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(InviteInvalid, match="expired"):
+        invite_accept(token=token, user=outsider)
+
+
+def test_a_signature_older_than_the_max_age_is_refused(project, lead, outsider, settings):
+    settings.ACCORD_INVITE_MAX_AGE = 3600
+    with mock.patch("time.time", return_value=time.time() - 7200):
+        _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    with pytest.raises(InviteInvalid, match="expired"):
+        invite_accept(token=token, user=outsider)
+
+
+def test_the_lifetime_setting_sets_the_expiry(project, lead, settings):
+    settings.ACCORD_INVITE_MAX_AGE = 2 * 86400
+    invite, _ = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    lifetime = invite.expires_at - invite.created_at
+    assert timedelta(days=2) - timedelta(seconds=5) < lifetime <= timedelta(days=2)
+
+
+def test_a_tampered_token_is_refused(project, lead, outsider):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    with pytest.raises(InviteInvalid, match="not valid"):
+        invite_accept(token=token[:-2] + ("aa" if not token.endswith("aa") else "bb"), user=outsider)
+
+
+def test_an_existing_member_keeps_their_role_and_the_invite_stays_open(project, lead, annotator):
+    invite, token = invite_create(project=project, actor=lead, role=Role.LEAD)
+    with pytest.raises(Conflict):
+        invite_accept(token=token, user=annotator)
+    invite.refresh_from_db()
+    assert Membership.objects.get(project=project, user=annotator).role == Role.ANNOTATOR
+    assert invite.accepted_at is None
+
+
+def test_an_unknown_role_is_refused(project, lead):
+    with pytest.raises(SchemaError):
+        invite_create(project=project, actor=lead, role="owner")
+
+
+def test_a_new_account_from_an_invite_can_log_in(project, lead):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    membership = invite_accept_new_user(token=token, username="dana", password="long-enough-pw")
+    assert membership.user.check_password("long-enough-pw")
+    assert membership.role == Role.ANNOTATOR
+
+
+def test_a_bad_invite_creates_no_account(project, lead):
+    invite, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    invite_revoke(project=project, invite_id=invite.pk)
+    with pytest.raises(InviteInvalid):
+        invite_accept_new_user(token=token, username="dana", password="long-enough-pw")
+    assert not get_user_model().objects.filter(username="dana").exists()
+
+
+# --- lead actions on the members page -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("anonymous", 302), ("outsider", 404), ("annotator", 403), ("reviewer", 403), ("lead", 302)],
+)
+def test_only_leads_create_invites(persona, status, project, lead, reviewer, annotator, outsider):
+    users = {"outsider": outsider, "annotator": annotator, "reviewer": reviewer, "lead": lead}
+    client = _logged_in(users.get(persona))
+    response = client.post(reverse("lead-invite-new", args=[project.pk]), {"role": "annotator"})
+    assert response.status_code == status
+    assert Invite.objects.exists() is (persona == "lead")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("outsider", 404), ("annotator", 403), ("reviewer", 403), ("lead", 302)]
+)
+def test_only_leads_revoke_invites(persona, status, project, lead, reviewer, annotator, outsider):
+    invite, _ = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    users = {"outsider": outsider, "annotator": annotator, "reviewer": reviewer, "lead": lead}
+    response = _logged_in(users[persona]).post(
+        reverse("lead-invite-revoke", args=[project.pk, invite.pk])
+    )
+    invite.refresh_from_db()
+    assert response.status_code == status
+    assert (invite.revoked_at is not None) is (persona == "lead")
+
+
+def test_a_lead_cannot_revoke_another_projects_invite(project, lead):
+    other = ProjectFactory()
+    MembershipFactory(project=other, user=UserFactory(username="other-lead"), role=Role.LEAD)
+    invite, _ = invite_create(project=other, actor=lead, role=Role.ANNOTATOR)
+    _logged_in(lead).post(reverse("lead-invite-revoke", args=[project.pk, invite.pk]))
+    invite.refresh_from_db()
+    assert invite.revoked_at is None
+
+
+def test_the_members_page_lists_open_invites_with_expiry_link_and_revoke(project, lead):
+    invite, _ = invite_create(project=project, actor=lead, role=Role.REVIEWER, note="for <Dana>")
+    used, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    invite_accept(token=token, user=UserFactory(username="joined"))
+    page = _logged_in(lead).get(reverse("lead-members", args=[project.pk])).content.decode()
+    assert f'data-invite="{invite.pk}"' in page
+    assert f'data-invite="{used.pk}"' not in page
+    assert "for &lt;Dana&gt;" in page
+    assert "http://testserver/invite/" in page
+    assert reverse("lead-invite-revoke", args=[project.pk, invite.pk]) in page
+    assert invite.expires_at.strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_a_link_from_the_members_page_works(project, lead, outsider):
+    _logged_in(lead).post(reverse("lead-invite-new", args=[project.pk]), {"role": "reviewer"})
+    page = _logged_in(lead).get(reverse("lead-members", args=[project.pk])).content.decode()
+    url = page.split('class="invite-url" readonly value="http://testserver', 1)[1].split('"', 1)[0]
+    _logged_in(outsider).post(url)
+    assert Membership.objects.get(project=project, user=outsider).role == Role.REVIEWER
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("outsider", 404), ("annotator", 403), ("reviewer", 403), ("lead", 302)]
+)
+def test_only_leads_create_accounts_for_their_project(
+    persona, status, project, lead, reviewer, annotator, outsider
+):
+    users = {"outsider": outsider, "annotator": annotator, "reviewer": reviewer, "lead": lead}
+    response = _logged_in(users[persona]).post(
+        reverse("lead-member-new-account", args=[project.pk]),
+        {"username": "newbie", "password": "long-enough-pw", "role": "annotator"},
+    )
+    assert response.status_code == status
+    created = Membership.objects.filter(project=project, user__username="newbie").exists()
+    assert created is (persona == "lead")
+
+
+def test_a_taken_username_is_reported_and_nothing_changes(project, lead, annotator):
+    response = _logged_in(lead).post(
+        reverse("lead-member-new-account", args=[project.pk]),
+        {"username": annotator.username, "password": "long-enough-pw", "role": "lead"},
+        follow=True,
+    )
+    assert "is taken" in response.content.decode()
+    assert Membership.objects.get(project=project, user=annotator).role == Role.ANNOTATOR
+
+
+# --- the invite page ----------------------------------------------------------------------
+
+
+def test_the_invite_page_names_project_and_role(project, lead):
+    _, token = invite_create(project=project, actor=lead, role=Role.REVIEWER)
+    response = _logged_in().get(_accept_url(token))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert project.name in page
+    assert "reviewer" in page
+
+
+def test_a_new_user_signs_up_from_the_link_and_is_logged_in(project, lead):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    client = _logged_in()
+    response = client.post(
+        _accept_url(token),
+        {"username": "dana", "password": "long-enough-pw", "password2": "long-enough-pw"},
+    )
+    assert response.status_code == 302
+    home = client.get("/").content.decode()
+    assert project.name in home
+    assert Membership.objects.get(user__username="dana").role == Role.ANNOTATOR
+
+
+def test_mismatched_passwords_create_nobody(project, lead):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    response = _logged_in().post(
+        _accept_url(token), {"username": "dana", "password": "long-enough-pw", "password2": "x"}
+    )
+    assert response.status_code == 400
+    assert not get_user_model().objects.filter(username="dana").exists()
+
+
+def test_a_short_password_is_explained(project, lead):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    response = _logged_in().post(
+        _accept_url(token), {"username": "dana", "password": "short", "password2": "short"}
+    )
+    assert response.status_code == 400
+    assert "too short" in response.content.decode()
+
+
+def test_a_logged_in_user_joins_with_their_account(project, lead, outsider):
+    _, token = invite_create(project=project, actor=lead, role=Role.REVIEWER)
+    response = _logged_in(outsider).post(_accept_url(token))
+    assert response.status_code == 302
+    assert Membership.objects.get(project=project, user=outsider).role == Role.REVIEWER
+
+
+def test_a_used_link_shows_why_with_410(project, lead, outsider):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    invite_accept(token=token, user=outsider)
+    response = _logged_in().get(_accept_url(token))
+    assert response.status_code == 410
+    assert "used already" in response.content.decode()
+
+
+def test_a_forged_link_shows_410(db):
+    response = _logged_in().get(_accept_url("not-a-real-token"))
+    assert response.status_code == 410
