@@ -16,6 +16,11 @@ from labeling.services.invites import invite_create, invite_revoke, invite_token
 from labeling.services.people import member_create
 
 
+def _a(role: str) -> str:
+    """'an annotator', 'a reviewer', 'a lead'."""
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+
+
 def invite_rows(request: HttpRequest, project: Project) -> list[dict[str, object]]:
     """Open invites of the project with their absolute links, for the members page."""
     invites = selectors.invite_list_open(user=request.user, project_id=project.pk)  # type: ignore[arg-type]
@@ -43,7 +48,7 @@ def invite_new(request: HttpRequest, project: Project) -> HttpResponse:
         messages.error(request, problem.message)
     else:
         expires = invite.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-        messages.success(request, f"Invite link for a {invite.role} created; valid until {expires}.")
+        messages.success(request, f"Invite link for {_a(invite.role)} created; valid until {expires}.")
     return redirect(reverse("lead-members", args=[project.pk]) + "#invites")
 
 
@@ -75,5 +80,5 @@ def member_new_account(request: HttpRequest, project: Project) -> HttpResponse:
         messages.error(request, f"Account not created: {problem.message}")
     else:
         name = membership.user.get_username()
-        messages.success(request, f"Account {name} created and added as {membership.role}.")
+        messages.success(request, f"Account {name} created and added as {_a(membership.role)}.")
     return redirect("lead-members", project_id=project.pk)
