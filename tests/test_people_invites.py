@@ -266,3 +266,16 @@ def test_a_used_link_shows_why_with_410(project, lead, outsider):
 def test_a_forged_link_shows_410(db):
     response = _logged_in().get(_accept_url("not-a-real-token"))
     assert response.status_code == 410
+
+
+def test_someone_with_an_account_logs_in_from_the_link_and_comes_back_to_join(project, lead, outsider):
+    _, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    client = _logged_in()
+    page = client.get(_accept_url(token)).content.decode()
+    assert f"{reverse('login')}?next=/invite/" in page
+    response = client.post(
+        reverse("login"),
+        {"username": outsider.username, "password": "pw-secret-123", "next": _accept_url(token)},
+    )
+    assert response.url == _accept_url(token)
+    assert f"Join as {outsider.username}" in client.get(_accept_url(token)).content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,14 @@ def test_the_header_menu_links_the_tokens_page(annotator):
     page = _logged_in(annotator).get("/").content.decode()
     assert reverse("account-tokens") in page
     assert reverse("password_change") in page
+
+
+def test_keys_of_drf_tokens_made_before_the_upgrade_keep_working(project, annotator):
+    from django.apps import apps
+    from rest_framework.authtoken.models import Token
+
+    migration = importlib.import_module("labeling.migrations.0010_copy_authtoken_keys")
+    old = Token.objects.create(user=annotator)
+    migration.copy_keys(apps, None)
+    assert _progress(_token_client(old.key), project).status_code == 200
+    assert ApiToken.objects.get(user=annotator).prefix == old.key[:8]
