@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("invite/<str:token>/", invites.invite_accept_page, name="invite-accept"),
     path("site/people/", site_people.site_people_page, name="site-people"),
+    path("site/people/invite/", site_people.site_invite, name="site-people-invite"),
     path(
         "site/people/<int:user_id>/creator/",
         site_people.project_creator_toggle,

@@ -88,3 +88,10 @@ def user_list_for_site(*, user: AbstractBaseUser) -> QuerySet[AbstractBaseUser]:
         .prefetch_related("user_permissions__content_type")
         .order_by("username")
     )
+
+
+def project_list_for_site(*, user: AbstractBaseUser) -> QuerySet[Project]:
+    """Every project, by name, for site administrators (is_staff) only."""
+    if not (user.is_active and getattr(user, "is_staff", False)):
+        raise PermissionDenied("This needs a site administrator")
+    return Project.objects.order_by("name")

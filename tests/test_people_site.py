@@ -153,3 +153,24 @@ def test_home_and_the_projects_api_show_only_my_projects(api_as, project, annota
     assert project.name in home
     assert hidden.name not in home
     assert listed == [project.name]
+
+
+def test_a_site_administrator_invites_to_a_project_they_are_not_in(admin_user, project, outsider):
+    client = _logged_in(admin_user)
+    response = client.post(reverse("site-people-invite"), {"project": project.pk, "role": "reviewer"})
+    assert response.status_code == 302
+    page = client.get(reverse("site-people")).content.decode()
+    url = page.split('id="site-invite-url">http://testserver', 1)[1].split("<", 1)[0]
+    _logged_in(outsider).post(url)
+    assert project.memberships.get(user=outsider).role == "reviewer"
+    assert 'id="site-invite-url"' not in client.get(reverse("site-people")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["annotator", "lead"])
+def test_only_site_administrators_invite_from_the_people_page(persona, request, project):
+    user = request.getfixturevalue(persona)
+    response = _logged_in(user).post(
+        reverse("site-people-invite"), {"project": project.pk, "role": "lead"}
+    )
+    assert response.status_code == 403
+    assert not project.invites.exists()

@@ -7,13 +7,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from frontend.views.access import member_page
 from labeling import selectors
+from labeling.choices import Role
 from labeling.exceptions import AccordError, PermissionDenied
 from labeling.permissions import PROJECT_CREATOR_PERMISSION
+from labeling.services.invites import invite_create
 from labeling.services.people import project_creator_set, user_create
+
+NEW_INVITE = "accord.site_invite"  # session slot: the link just made, shown once on the page
 
 
 @member_page
@@ -37,7 +42,15 @@ def site_people_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Account {user.get_username()} created.")
             return redirect("site-people")
     rows = [{"user": user, "creator": _is_creator(user)} for user in users]
-    context = {"rows": rows, "error": error, "field": field, "form": request.POST if error else {}}
+    context = {
+        "rows": rows,
+        "error": error,
+        "field": field,
+        "form": request.POST if error else {},
+        "projects": selectors.project_list_for_site(user=request.user),  # type: ignore[arg-type]
+        "roles": Role.choices,
+        "new_invite": request.session.pop(NEW_INVITE, None),
+    }
     return render(request, "people/site.html", context, status=400 if error else 200)
 
 
@@ -63,4 +76,26 @@ def project_creator_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
     project_creator_set(user=user, allowed=allowed)
     verb = "may now" if allowed else "may no longer"
     messages.success(request, f"{user.get_username()} {verb} create projects.")
+    return redirect("site-people")
+
+
+@require_POST
+@member_page
+def site_invite(request: HttpRequest) -> HttpResponse:
+    """A site administrator makes an invite link to any project (staff only)."""
+    projects = selectors.project_list_for_site(user=request.user)  # type: ignore[arg-type]
+    project = get_object_or_404(projects, pk=request.POST.get("project") or 0)
+    try:
+        invite, token = invite_create(
+            project=project, actor=request.user, role=request.POST.get("role", "")  # type: ignore[arg-type]
+        )
+    except AccordError as problem:
+        messages.error(request, problem.message)
+        return redirect("site-people")
+    request.session[NEW_INVITE] = {
+        "url": request.build_absolute_uri(reverse("invite-accept", args=[token])),
+        "project": project.name,
+        "role": invite.role,
+        "expires": invite.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }
     return redirect("site-people")
