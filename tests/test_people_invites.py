@@ -279,3 +279,23 @@ def test_someone_with_an_account_logs_in_from_the_link_and_comes_back_to_join(pr
     )
     assert response.url == _accept_url(token)
     assert f"Join as {outsider.username}" in client.get(_accept_url(token)).content.decode()
+
+
+def test_invites_leave_an_audit_trail(project, lead, outsider):
+    from labeling.models import AuditEntry
+
+    first, token = invite_create(project=project, actor=lead, role=Role.ANNOTATOR)
+    invite_accept(token=token, user=outsider)
+    second, _ = invite_create(project=project, actor=lead, role=Role.LEAD)
+    invite_revoke(project=project, invite_id=second.pk, actor=lead)
+    trail = list(
+        AuditEntry.objects.filter(project=project, target_type="invite")
+        .order_by("id")
+        .values_list("action", "actor__username", "target_id")
+    )
+    assert trail == [
+        ("invite.create", "lead", str(first.pk)),
+        ("invite.accept", "outsider", str(first.pk)),
+        ("invite.create", "lead", str(second.pk)),
+        ("invite.revoke", "lead", str(second.pk)),
+    ]

@@ -174,3 +174,15 @@ def test_only_site_administrators_invite_from_the_people_page(persona, request, 
     )
     assert response.status_code == 403
     assert not project.invites.exists()
+
+
+def test_granting_the_permission_is_audited_with_the_administrator(admin_user, lead):
+    from labeling.models import AuditEntry
+
+    _logged_in(admin_user).post(reverse("site-people-creator", args=[lead.pk]), {"allowed": "1"})
+    entry = AuditEntry.objects.get(action="site.project_creator")
+    assert (entry.actor, entry.target_id, entry.after) == (
+        admin_user,
+        str(lead.pk),
+        {"user": "lead", "allowed": True},
+    )

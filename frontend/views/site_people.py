@@ -34,7 +34,7 @@ def site_people_page(request: HttpRequest) -> HttpResponse:
                 email=request.POST.get("email", ""),
             )
             if request.POST.get("creator"):
-                project_creator_set(user=user, allowed=True)
+                project_creator_set(user=user, allowed=True, actor=request.user)  # type: ignore[arg-type]
         except AccordError as problem:
             error = problem.message
             field = (problem.details or {}).get("field", "") if isinstance(problem.details, dict) else ""
@@ -73,7 +73,7 @@ def project_creator_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
         raise PermissionDenied("This needs a site administrator")
     user = get_object_or_404(get_user_model(), pk=user_id)
     allowed = request.POST.get("allowed") == "1"
-    project_creator_set(user=user, allowed=allowed)
+    project_creator_set(user=user, allowed=allowed, actor=request.user)  # type: ignore[arg-type]
     verb = "may now" if allowed else "may no longer"
     messages.success(request, f"{user.get_username()} {verb} create projects.")
     return redirect("site-people")

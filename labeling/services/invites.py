@@ -15,6 +15,7 @@ from django.utils import timezone
 from labeling.choices import Role
 from labeling.exceptions import AccordError, Conflict, NotFound, SchemaError
 from labeling.models import Invite, Membership, Project
+from labeling.services.audit import audit_record
 from labeling.services.people import user_create
 from labeling.services.projects import membership_set
 
@@ -40,13 +41,24 @@ def invite_create(
     """A new invite and its signed token (put it in the accept URL). The caller checks that
     `actor` leads the project. Raises SchemaError for an unknown role."""
     if role not in Role.values:
-        raise SchemaError(f"role must be one of {', '.join(Role.values)}", details={"field": "role"})
+        raise SchemaError(
+            f"role must be one of {', '.join(Role.values)}", details={"field": "role"}
+        )
     invite = Invite.objects.create(
         project=project,
         role=role,
         note=note.strip()[:200],
         created_by=actor,
         expires_at=timezone.now() + invite_lifetime(),
+    )
+    after = {"role": role, "expires_at": invite.expires_at.isoformat()}
+    audit_record(
+        project=project,
+        actor=actor,
+        action="invite.create",
+        target_type="invite",
+        target_id=invite.pk,
+        after=after,
     )
     return invite, invite_token(invite)
 
@@ -62,13 +74,17 @@ def invite_for_token(token: str, *, lock: bool = False) -> Invite:
     try:
         payload = signing.loads(token, salt=SALT, max_age=invite_lifetime())
     except signing.SignatureExpired as error:
-        raise InviteInvalid("This invite link has expired. Ask the project lead for a new one.") from error
+        raise InviteInvalid(
+            "This invite link has expired. Ask the project lead for a new one."
+        ) from error
     except signing.BadSignature as error:
         raise InviteInvalid("This invite link is not valid.") from error
     invites = Invite.objects.select_related("project")
     if lock:
         invites = invites.select_for_update(of=("self",))
-    invite = invites.filter(pk=payload.get("i"), project_id=payload.get("p"), role=payload.get("r")).first()
+    invite = invites.filter(
+        pk=payload.get("i"), project_id=payload.get("p"), role=payload.get("r")
+    ).first()
     if invite is None or invite.revoked_at is not None:
         raise InviteInvalid("This invite link was withdrawn. Ask the project lead for a new one.")
     if invite.accepted_at is not None:
@@ -91,6 +107,14 @@ def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
     membership = membership_set(project=invite.project, user=user, role=invite.role)
     invite.accepted_by, invite.accepted_at = user, timezone.now()  # type: ignore[assignment]
     invite.save(update_fields=["accepted_by", "accepted_at"])
+    audit_record(
+        project=invite.project,
+        actor=user,
+        action="invite.accept",
+        target_type="invite",
+        target_id=invite.pk,
+        after={"user": user.get_username(), "role": invite.role},
+    )
     return membership
 
 
@@ -103,7 +127,9 @@ def invite_accept_new_user(*, token: str, username: str, password: str) -> Membe
 
 
 @transaction.atomic
-def invite_revoke(*, project: Project, invite_id: int) -> Invite:
+def invite_revoke(
+    *, project: Project, invite_id: int, actor: AbstractBaseUser | None = None
+) -> Invite:
     """Withdraw an open invite of the project; NotFound for another project's or a used one."""
     invite = Invite.objects.select_for_update().filter(project=project, pk=invite_id).first()
     if invite is None or invite.accepted_at is not None:
@@ -111,4 +137,11 @@ def invite_revoke(*, project: Project, invite_id: int) -> Invite:
     if invite.revoked_at is None:
         invite.revoked_at = timezone.now()
         invite.save(update_fields=["revoked_at"])
+        audit_record(
+            project=project,
+            actor=actor,
+            action="invite.revoke",
+            target_type="invite",
+            target_id=invite.pk,
+        )
     return invite

@@ -11,6 +11,7 @@ from django.db import transaction
 from labeling.exceptions import Conflict, SchemaError
 from labeling.models import Membership, Project
 from labeling.permissions import PROJECT_CREATOR_PERMISSION
+from labeling.services.audit import audit_record
 from labeling.services.projects import membership_set
 
 
@@ -49,14 +50,25 @@ def member_create(
 
 
 @transaction.atomic
-def project_creator_set(*, user: AbstractBaseUser, allowed: bool) -> AbstractBaseUser:
-    """Grant or withdraw the site permission to create projects (labeling.add_project)."""
+def project_creator_set(
+    *, user: AbstractBaseUser, allowed: bool, actor: AbstractBaseUser | None = None
+) -> AbstractBaseUser:
+    """Grant or withdraw the site permission to create projects (labeling.add_project);
+    written to the audit log (without a project)."""
     app_label, codename = PROJECT_CREATOR_PERMISSION.split(".")
     permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
     if allowed:
         user.user_permissions.add(permission)  # type: ignore[attr-defined]
     else:
         user.user_permissions.remove(permission)  # type: ignore[attr-defined]
+    audit_record(
+        project=None,
+        actor=actor,
+        action="site.project_creator",
+        target_type="user",
+        target_id=user.pk,
+        after={"user": user.get_username(), "allowed": allowed},
+    )
     # has_perm caches per instance; the caller may keep using this object.
     for cache in ("_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(cache, None)

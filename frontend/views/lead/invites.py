@@ -57,7 +57,7 @@ def invite_new(request: HttpRequest, project: Project) -> HttpResponse:
 def invite_withdraw(request: HttpRequest, project: Project, invite_id: int) -> HttpResponse:
     """Revoke an open invite: its link stops working at once."""
     try:
-        invite_revoke(project=project, invite_id=invite_id)
+        invite_revoke(project=project, invite_id=invite_id, actor=request.user)  # type: ignore[arg-type]
     except AccordError as problem:
         messages.error(request, problem.message)
     else:
