@@ -16,7 +16,7 @@ from labeling.choices import Role
 from labeling.exceptions import AccordError, PermissionDenied
 from labeling.permissions import PROJECT_CREATOR_PERMISSION
 from labeling.services.invites import invite_create
-from labeling.services.people import project_creator_set, user_create
+from labeling.services.people import account_create, project_creator_set
 
 NEW_INVITE = "accord.site_invite"  # session slot: the link just made, shown once on the page
 
@@ -28,13 +28,13 @@ def site_people_page(request: HttpRequest) -> HttpResponse:
     error, field = "", ""
     if request.method == "POST":
         try:
-            user = user_create(
+            user = account_create(
+                actor=request.user,  # type: ignore[arg-type]
                 username=request.POST.get("username", ""),
                 password=request.POST.get("password", ""),
                 email=request.POST.get("email", ""),
+                may_create_projects=bool(request.POST.get("creator")),
             )
-            if request.POST.get("creator"):
-                project_creator_set(user=user, allowed=True, actor=request.user)  # type: ignore[arg-type]
         except AccordError as problem:
             error = problem.message
             field = (problem.details or {}).get("field", "") if isinstance(problem.details, dict) else ""

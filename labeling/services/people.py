@@ -73,3 +73,19 @@ def project_creator_set(
     for cache in ("_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(cache, None)
     return user
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: AbstractBaseUser,
+    username: str,
+    password: str,
+    email: str = "",
+    may_create_projects: bool = False,
+) -> AbstractBaseUser:
+    """A site administrator's new account, in one transaction with its project-creator grant."""
+    user = user_create(username=username, password=password, email=email)
+    if may_create_projects:
+        project_creator_set(user=user, allowed=True, actor=actor)
+    return user
