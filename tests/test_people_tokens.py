@@ -17,6 +17,7 @@ from labeling.api.auth import FastTokenAuthentication
 from labeling.exceptions import NotFound, SchemaError
 from labeling.models import ApiToken
 from labeling.services.tokens import api_token_create, api_token_revoke, key_digest
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,14 @@ def test_keys_of_drf_tokens_made_before_the_upgrade_keep_working(project, annota
     migration.copy_keys(apps, None)
     assert _progress(_token_client(old.key), project).status_code == 200
     assert ApiToken.objects.get(user=annotator).prefix == old.key[:8]
+
+
+def test_the_admin_lists_tokens_without_their_digests(annotator):
+    api_token_create(user=annotator, name="listed-in-admin")
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = _logged_in(admin)
+    page = client.get("/admin/labeling/apitoken/").content.decode()
+    token = ApiToken.objects.get()
+    assert "listed-in-admin" in page
+    assert token.key_hash not in page
+    assert token.key_hash not in client.get(f"/admin/labeling/apitoken/{token.pk}/change/").content.decode()
