@@ -71,15 +71,18 @@ def arguments() -> argparse.Namespace:
 def seed(args: argparse.Namespace) -> tuple[int, list[str]]:
     """A fresh project with items and annotators; returns (project id, tokens)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
     from labeling.models import Item, Membership, Project
+    from labeling.services.tokens import api_token_create
+
+    def key_for(user) -> str:  # a fresh named token per run: keys are not stored in clear
+        return api_token_create(user=user, name="assign-bench")[1]
 
     if args.reuse:
         project = Project.objects.filter(name__startswith="assign-bench").order_by("-id").first()
         if project is not None:
             members = project.memberships.select_related("user").order_by("id")[: args.annotators]
-            return project.pk, [Token.objects.get_or_create(user=m.user)[0].key for m in members]
+            return project.pk, [key_for(m.user) for m in members]
     if args.clean:
         Project.objects.filter(name__startswith="assign-bench").delete()
     project = Project.objects.create(
@@ -99,7 +102,7 @@ def seed(args: argparse.Namespace) -> tuple[int, list[str]]:
             username=f"bench-annotator-{n}", defaults={"is_active": True}
         )
         Membership.objects.create(project=project, user=user)  # one project per run
-        tokens.append(Token.objects.get_or_create(user=user)[0].key)
+        tokens.append(key_for(user))
     return project.pk, tokens
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("frontend.urls_home")),
+    path("", include("frontend.urls_account")),
     path("", include("frontend.urls_annotate")),
     path("", include("frontend.urls_agreement")),
     path("", include("frontend.urls_review")),

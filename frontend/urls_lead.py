@@ -3,7 +3,7 @@
 from django.urls import path
 
 from frontend.nav import register_project_link
-from frontend.views.lead import dashboard, data, export, members, projects, uploads
+from frontend.views.lead import dashboard, data, export, invites, members, projects, uploads
 
 urlpatterns = [
     path("projects/new/", projects.project_new, name="lead-project-new"),
@@ -25,6 +25,17 @@ urlpatterns = [
         "projects/<int:project_id>/members/<int:membership_id>/",
         members.member_change,
         name="lead-member-change",
+    ),
+    path("projects/<int:project_id>/invites/", invites.invite_new, name="lead-invite-new"),
+    path(
+        "projects/<int:project_id>/invites/<int:invite_id>/revoke/",
+        invites.invite_withdraw,
+        name="lead-invite-revoke",
+    ),
+    path(
+        "projects/<int:project_id>/members/new-account/",
+        invites.member_new_account,
+        name="lead-member-new-account",
     ),
     path("projects/<int:project_id>/dashboard/", dashboard.dashboard_page, name="lead-dashboard"),
     path("projects/<int:project_id>/export/", export.export_page, name="lead-export"),

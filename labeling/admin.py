@@ -2,12 +2,15 @@
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from labeling.exceptions import SchemaError
 from labeling.models import (
     Annotation,
+    ApiToken,
     Assignment,
     ImportJob,
+    Invite,
     Item,
     Membership,
     Prediction,
@@ -67,3 +70,26 @@ class PredictionAdmin(admin.ModelAdmin):
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("id", "project", "original_name", "status", "items_created")
+
+
+class ReadAndDeleteAdmin(admin.ModelAdmin):
+    """Tokens exist only as digests, and invites are made on the members page: read, delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadAndDeleteAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at")
+    search_fields = ("user__username", "name", "prefix")
+    exclude = ("key_hash",)
+
+
+@admin.register(Invite)
+class InviteAdmin(ReadAndDeleteAdmin):
+    list_display = ("project", "role", "note", "created_by", "expires_at", "accepted_by", "revoked_at")
+    list_filter = ("role",)

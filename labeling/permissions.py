@@ -40,3 +40,19 @@ def project_for_role(
     if role not in set(roles):
         raise PermissionDenied(f"This needs the role {' or '.join(sorted(set(roles)))}")
     return project
+
+
+# Django's own "add project" permission marks who may create projects (a site permission:
+# being a lead of one project does not grant it). Superusers hold every permission.
+PROJECT_CREATOR_PERMISSION = "labeling.add_project"
+
+
+def can_create_projects(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """True when the user may create projects (page and API)."""
+    return bool(user.is_active and user.has_perm(PROJECT_CREATOR_PERMISSION))
+
+
+def require_project_creator(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Raise PermissionDenied unless the user may create projects."""
+    if not can_create_projects(user):
+        raise PermissionDenied("Creating projects needs the site permission to create projects")

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from labeling.models import Annotation, Item, Membership, Prediction, Project, Role
+from labeling.exceptions import PermissionDenied
+from labeling.models import (
+    Annotation,
+    ApiToken,
+    Invite,
+    Item,
+    Membership,
+    Prediction,
+    Project,
+    Role,
+)
 from labeling.permissions import STAFF_ROLES, project_for_role, role_of
 
 
@@ -51,3 +63,35 @@ def is_staff_of(user: AbstractBaseUser, project: Project) -> bool:
 
 def is_lead_of(user: AbstractBaseUser, project: Project) -> bool:
     return role_of(user, project) == Role.LEAD
+
+
+def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (nobody sees another user's tokens)."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def invite_list_open(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Invite]:
+    """The project's invites that can still be used (not accepted, revoked or expired); leads only."""
+    project = project_for_role(user, project_id, [Role.LEAD])
+    return project.invites.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("expires_at", "id")
+
+
+def user_list_for_site(*, user: AbstractBaseUser) -> QuerySet[AbstractBaseUser]:
+    """Every account with its project count, for site administrators (is_staff) only."""
+    if not (user.is_active and getattr(user, "is_staff", False)):
+        raise PermissionDenied("This needs a site administrator")
+    return (
+        get_user_model()
+        .objects.annotate(project_count=Count("memberships", distinct=True))
+        .prefetch_related("user_permissions__content_type")
+        .order_by("username")
+    )
+
+
+def project_list_for_site(*, user: AbstractBaseUser) -> QuerySet[Project]:
+    """Every project, by name, for site administrators (is_staff) only."""
+    if not (user.is_active and getattr(user, "is_staff", False)):
+        raise PermissionDenied("This needs a site administrator")
+    return Project.objects.order_by("name")

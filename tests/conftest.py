@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from labeling.models import Role
+from labeling.services.tokens import api_token_create
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 # Unit tests run tasks eagerly; tests that need a real worker start one themselves.
@@ -105,8 +105,8 @@ def api_as():
 
     def make(user):
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = api_token_create(user=user, name="tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

@@ -93,3 +93,10 @@ class PredictionFactory(factory.django.DjangoModelFactory):
     model_version = "m1"
     value = factory.LazyFunction(lambda: {"label": "positive"})
     score = 0.9
+
+
+def project_creator(username: str):
+    """A user holding the site permission to create projects."""
+    from labeling.services.people import project_creator_set
+
+    return project_creator_set(user=UserFactory(username=username), allowed=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from labeling.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -36,5 +37,5 @@ def test_a_deactivated_users_token_stops_working(api_as, project, annotator):
 
 def test_a_deleted_token_stops_working(api_as, project, annotator):
     client = api_as(annotator)
-    Token.objects.filter(user=annotator).delete()
+    ApiToken.objects.filter(user=annotator).delete()
     assert progress(client, project).status_code == 401

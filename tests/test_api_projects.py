@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from labeling.assignment import next_item
 from labeling.models import AssignmentStatus, Membership, Role
+from labeling.services.people import project_creator_set
 from tests.factories import SINGLE_SCHEMA, AnnotationFactory, ItemFactory, PredictionFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ def test_project_list_shows_only_my_projects(api_as, project, annotator, outside
 
 
 def test_creating_a_project_makes_the_creator_its_lead(api_as, outsider):
+    project_creator_set(user=outsider, allowed=True)
     response = api_as(outsider).post(
         reverse("api-projects"), {"name": "New", "schema": SINGLE_SCHEMA}, format="json"
     )
@@ -36,6 +38,7 @@ def test_creating_a_project_makes_the_creator_its_lead(api_as, outsider):
 
 
 def test_creating_a_project_with_a_bad_schema_explains_why(api_as, outsider):
+    project_creator_set(user=outsider, allowed=True)
     response = api_as(outsider).post(
         reverse("api-projects"), {"name": "Bad", "schema": {"kind": "poll"}}, format="json"
     )

@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Role
+from labeling.services.tokens import api_token_create
 from tests.conftest import require_service
 from tests.factories import ItemFactory, MembershipFactory, ProjectFactory, UserFactory
 
@@ -57,7 +57,7 @@ def crowd(n: int):
     for index in range(n):
         user = UserFactory(username=f"crowd{index}")
         MembershipFactory(project=project, user=user, role=Role.ANNOTATOR)
-        tokens.append(Token.objects.create(user=user).key)
+        tokens.append(api_token_create(user=user, name="concurrency")[1])
     return project, tokens
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from labeling.models import Annotation, ImportJob, Item, Membership, Project, Role
 from review.models import Flag, FlagReason
-from tests.factories import AnnotationFactory, ItemFactory, UserFactory
+from tests.factories import AnnotationFactory, ItemFactory, project_creator
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_post_endpoints_refuse_annotators_and_outsiders(project, lead, annotator
 
 
 def test_new_project_page_creates_a_project_and_makes_me_lead(db):
-    user = UserFactory(username="newlead")
+    user = project_creator("newlead")
     response = _client(user).post(reverse("lead-project-new"), _settings_post())
     project = Project.objects.get(name="Reviews")
     assert response.status_code == 302
@@ -109,13 +109,14 @@ def test_new_project_page_creates_a_project_and_makes_me_lead(db):
     assert project.settings["flags"]["low_agreement"]["threshold"] == 0.6
 
 
-def test_home_page_offers_new_project_to_everyone_logged_in(outsider):
-    page = _client(outsider).get("/").content.decode()
-    assert reverse("lead-project-new") in page
+def test_home_page_offers_new_project_only_to_project_creators(outsider, lead, annotator):
+    assert reverse("lead-project-new") in _client(project_creator("maker")).get("/").content.decode()
+    for user in (outsider, lead, annotator):  # leading a project is not the site permission
+        assert reverse("lead-project-new") not in _client(user).get("/").content.decode()
 
 
 def test_invalid_settings_show_the_message_beside_the_field(db):
-    user = UserFactory(username="newlead")
+    user = project_creator("newlead")
     response = _client(user).post(
         reverse("lead-project-new"), _settings_post(overlap="0", lease_minutes="0")
     )
@@ -128,7 +129,7 @@ def test_invalid_settings_show_the_message_beside_the_field(db):
 
 
 def test_duplicate_hotkeys_are_reported_at_the_labels(db):
-    user = UserFactory(username="newlead")
+    user = project_creator("newlead")
     response = _client(user).post(
         reverse("lead-project-new"), _settings_post(overlap="99", **{"labels-1-hotkey": "g"})
     )
@@ -140,7 +141,7 @@ def test_duplicate_hotkeys_are_reported_at_the_labels(db):
 
 
 def test_taken_project_name_is_reported_beside_the_name(project):
-    user = UserFactory(username="newlead")
+    user = project_creator("newlead")
     response = _client(user).post(reverse("lead-project-new"), _settings_post(name=project.name))
     assert response.status_code == 400
     assert 'id="error-name"' in response.content.decode()
@@ -280,7 +281,7 @@ def test_a_refused_upload_is_reported_as_a_message(project, lead, tmp_path, sett
 
 
 def test_a_rating_project_needs_no_labels_and_its_scale_is_checked(db):
-    user = UserFactory(username="newlead")
+    user = project_creator("newlead")
     rating = {"kind": "rating", "labels-TOTAL_FORMS": "0", "scale_min": "5", "scale_max": "1"}
     response = _client(user).post(reverse("lead-project-new"), _settings_post(**rating))
     assert response.status_code == 400

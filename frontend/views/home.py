@@ -10,6 +10,7 @@ from django.shortcuts import render
 from frontend.nav import project_links
 from labeling import assignment
 from labeling.models import Membership
+from labeling.permissions import can_create_projects
 
 
 @login_required
@@ -40,4 +41,5 @@ def home(request: HttpRequest) -> HttpResponse:
                 "links": project_links(project_id=project.pk, role=membership.role),
             }
         )
-    return render(request, "frontend/home.html", {"rows": rows})
+    context = {"rows": rows, "can_create_projects": can_create_projects(request.user)}
+    return render(request, "frontend/home.html", context)

@@ -20,7 +20,7 @@ from labeling.api.serializers import (
 )
 from labeling.exceptions import NotFound
 from labeling.models import Membership, Project, Role
-from labeling.permissions import project_for_role
+from labeling.permissions import project_for_role, require_project_creator
 
 
 @extend_schema_view(get=extend_schema(responses={200: ProjectSerializer(many=True), **error_responses(401, 404)}))
@@ -32,10 +32,11 @@ class ProjectListApi(generics.ListAPIView):
         return selectors.project_list_for_user(self.request.user)
 
     @extend_schema(
-        request=ProjectCreateSerializer, responses={201: ProjectSerializer, **error_responses(400, 401, 409)}
+        request=ProjectCreateSerializer, responses={201: ProjectSerializer, **error_responses(400, 401, 403, 409)}
     )
     def post(self, request: Request) -> Response:
-        """Create a project; the caller becomes its lead."""
+        """Create a project; the caller becomes its lead. Needs the site permission (403)."""
+        require_project_creator(request.user)
         payload = ProjectCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         project = services.project_create(created_by=request.user, **payload.validated_data)

@@ -9,7 +9,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from config import login_limiter
 from labeling.api.throttles import AnonApiThrottle
+from labeling.services.tokens import api_token_create
 
 
 class TokenObtainApi(ObtainAuthToken):
@@ -51,5 +51,5 @@ class TokenObtainApi(ObtainAuthToken):
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         login_limiter.record_success(username, address)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        _token, key = api_token_create(user=user, name="POST /api/auth/token")
+        return Response({"token": key})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects, token
+from labeling.api import assignments, imports, items, prelabel, projects, token, tokens
 
 urlpatterns = [
     path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
@@ -33,4 +33,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *assignments.urlpatterns,
     *prelabel.urlpatterns,
+    *tokens.urlpatterns,
 ]

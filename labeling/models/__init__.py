@@ -7,6 +7,7 @@ One module per job; everything is importable from labeling.models (migrations na
 labeling.models.item_image_path).
 """
 
+from labeling.models.access import ApiToken, Invite
 from labeling.models.items import Item, ItemReviewer, Prediction, item_image_path
 from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
 from labeling.models.project import Membership, OrderingPolicy, Project, Role
@@ -14,10 +15,12 @@ from labeling.models.work import Annotation, Assignment, AssignmentStatus
 
 __all__ = [
     "Annotation",
+    "ApiToken",
     "Assignment",
     "AssignmentStatus",
     "AuditEntry",
     "ImportJob",
+    "Invite",
     "Item",
     "ItemReviewer",
     "JobStatus",

@@ -9,7 +9,7 @@ import pytest
 import labeling.tasks  # noqa: F401 - registers the import task for eager runs by name
 from config.celery import app as celery_app
 from labeling.models import Item, Membership, Project, Role
-from tests.factories import AnnotationFactory, UserFactory
+from tests.factories import AnnotationFactory, UserFactory, project_creator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def _upload(page, name: str, content: bytes) -> None:
 def test_new_lead_creates_a_project_imports_adds_members_and_reads_the_dashboard(
     page, login, screenshot
 ):
-    UserFactory(username="newlead")
+    project_creator("newlead")  # the site permission to create projects
     annotators = (UserFactory(username="ann1", email="ann1@example.org"), UserFactory(username="ann2"))
     login(page, "newlead")
     project = _create_project(page)

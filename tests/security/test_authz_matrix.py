@@ -7,7 +7,8 @@ no body: an allowed role may then get 400 or 409 on a write (the body is invalid
 state does not allow it), and a page that does not serve the method answers 405 for everyone.
 
 Rules: "public" (anyone, no login), "any user" (logged in, member or not), "member" (any role
-in the project), "staff" (reviewer or lead), "lead".
+in the project), "staff" (reviewer or lead), "lead", "creator" (holds the site permission to
+create projects: the lead here), "site staff" (is_staff: no persona, so everyone is denied).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ ALLOWED = {
     "member": {"annotator", "reviewer", "lead"},
     "staff": {"reviewer", "lead"},
     "lead": {"lead"},
+    "creator": {"lead"},
+    "site staff": set(),
 }
 
 PAGE_RULES = {
@@ -42,7 +45,22 @@ PAGE_RULES = {
     "readyz": "public",
     "logout": "public",
     "home": "any user",
-    "lead-project-new": "any user",
+    "lead-project-new": "creator",
+    "account-tokens": "any user",
+    "account-token-revoke": "any user",
+    "password_change": "any user",
+    "password_change_done": "any user",
+    "password_reset": "public",
+    "password_reset_done": "public",
+    "password_reset_confirm": "public",
+    "password_reset_complete": "public",
+    "invite-accept": "public",
+    "site-people": "site staff",
+    "site-people-creator": "site staff",
+    "site-people-invite": "site staff",
+    "lead-invite-new": "lead",
+    "lead-invite-revoke": "lead",
+    "lead-member-new-account": "lead",
     "annotate": "member",
     "annotate_history": "member",
     "annotate_edit": "member",
@@ -77,7 +95,10 @@ PAGE_RULES = {
 API_RULES = {
     "auth_token_create": "public",
     "projects_list": "any user",
-    "projects_create": "any user",
+    "projects_create": "creator",
+    "auth_tokens_list": "any user",
+    "auth_tokens_create": "any user",
+    "auth_tokens_destroy": "any user",
     "projects_retrieve": "member",
     "projects_members_list": "member",
     "projects_members_create": "lead",

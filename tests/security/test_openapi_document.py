@@ -9,7 +9,9 @@ from drf_spectacular.validation import validate_schema
 from tests.security.routes import api_operations, openapi_schema
 
 # Without a login or a project these answer nothing else: the list of my projects, a new one.
-NO_PROJECT = {"projects_list", "projects_create", "auth_token_create"}
+NO_PROJECT = {
+    "projects_list", "projects_create", "auth_token_create", "auth_tokens_list", "auth_tokens_create"
+}
 # Open to anyone: logging in is what they are for, so they never answer 401.
 PUBLIC = {"auth_token_create"}
 

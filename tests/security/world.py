@@ -13,9 +13,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from labeling.models import ImportJob, Membership, PrelabelJob, Project, Role
+from labeling.models import ApiToken, ImportJob, Membership, PrelabelJob, Project, Role
+from labeling.services.invites import invite_create
+from labeling.services.people import project_creator_set
+from labeling.services.tokens import api_token_create
 from review.models import Flag
 from tests.factories import (
     AnnotationFactory,
@@ -42,16 +44,22 @@ class World:
     users: dict[str, AbstractBaseUser | None]
     ids: dict[str, Any]
     own: dict[str, dict[str, int]] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def token(self, persona: str) -> str:
         """The persona's API token (created on first use)."""
-        return Token.objects.get_or_create(user=self.users[persona])[0].key
+        if persona not in self.tokens:
+            self.tokens[persona] = api_token_create(user=self.users[persona], name="matrix")[1]
+        return self.tokens[persona]
 
     def param(self, name: str, persona: str, path: str) -> Any:
         """The value of path parameter `name` for `persona` on `path` (a route or a template)."""
         if _is_personal(name, path):
             # Outsiders and anonymous users try annotator1's.
             return self.own.get(persona, self.own["annotator"])[name]
+        if name == "token_id":  # each user's own token; anonymous tries annotator1's
+            owner = self.users[persona] or self.users["annotator"]
+            return ApiToken.objects.filter(user=owner).order_by("id").first().pk
         if name == "job_id":
             return self.ids["prelabel_job" if "prelabel" in path else "import_job"]
         return self.ids[name]
@@ -94,7 +102,14 @@ def seed_world() -> World:
     peer_assignment = AssignmentFactory(item=shared, annotator=peer)
     publish(project, users["lead"], "# Guideline\n\nLabel the tone.")
     ModelVersionFactory(project=project)
+    project_creator_set(user=users["lead"], allowed=True)
+    tokens = {p: api_token_create(user=users[p], name="matrix")[1] for p in PERSONAS[1:]}
+    invite, invite_key = invite_create(project=project, actor=users["lead"], role=Role.ANNOTATOR)
     ids = {
+        "token": invite_key,
+        "invite_id": invite.pk,
+        "user_id": spare.pk,
+        "uidb64": "MQ",
         "project_id": project.pk,
         "item_id": shared.pk,
         "annotation_id": shared.annotations.get(annotator=peer).pk,
@@ -110,4 +125,4 @@ def seed_world() -> World:
             project=project, backend="tfidf", created_by=users["lead"], finished_at=timezone.now()
         ).pk,
     }
-    return World(project=project, users=users, ids=ids, own=own)
+    return World(project=project, users=users, ids=ids, own=own, tokens=tokens)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.views.lead.access import project_page
 from frontend.views.lead.figures import agreement_by_username, member_figures
+from frontend.views.lead.invites import invite_rows
 from labeling.choices import Role
 from labeling.exceptions import AccordError
 from labeling.models import Membership, Project
@@ -42,6 +43,7 @@ def members_page(request: HttpRequest, project: Project) -> HttpResponse:
         "project": project,
         "rows": rows,
         "roles": Role.choices,
+        "invites": invite_rows(request, project),
         "error": error,
         "who": request.POST.get("who", "") if error else "",
     }

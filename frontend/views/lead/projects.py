@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from frontend.views.access import member_page
 from frontend.views.lead.access import project_page
 from frontend.views.lead.forms import (
     LabelFormSet,
@@ -20,14 +20,16 @@ from frontend.views.lead.forms import (
 )
 from labeling.exceptions import AccordError, Conflict
 from labeling.models import Annotation, Project
+from labeling.permissions import require_project_creator
 from labeling.services import project_create_configured, project_settings_update
 
 NEW_PROJECT_INITIAL = {"kind": "single", "data_type": "text", "aggregation": "majority"}
 
 
-@login_required
+@member_page
 def project_new(request: HttpRequest) -> HttpResponse:
-    """Any logged-in user may create a project; they become its lead."""
+    """Users with the site permission to create projects (403 otherwise) become the lead."""
+    require_project_creator(request.user)
     blank_rows = [{"color": palette_colour(index)} for index in range(2)]
     form, formset = _bound(request, NEW_PROJECT_INITIAL, blank_rows)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.db import transaction
 from labeling import demo
 from labeling.models import Item, Project
 from labeling.services import membership_set, project_create
+from labeling.services.people import project_creator_set
 
 
 class Command(BaseCommand):
@@ -19,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             users = {name: self._user(name) for name, _ in demo.DEMO_USERS}
+            # The demo lead may create projects; the others may not (a site permission).
+            project_creator_set(user=users["lead"], allowed=True)
             project = Project.objects.filter(name=demo.DEMO_PROJECT).first()
             if project is None:
                 project = project_create(
