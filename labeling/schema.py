@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from labeling.exceptions import SchemaError, ValueInvalid
+from labeling.image_urls import image_hosts_validate
 from labeling.values import declared_labels
 
 KINDS = ("single", "multi", "rating", "spans", "boxes")
@@ -100,6 +101,8 @@ def _settings(raw: object) -> dict[str, Any]:
         raise SchemaError("settings.overlap must be an integer from 1 to 50")
     if merged["aggregation"] not in AGGREGATIONS:
         raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
+    if "image_hosts" in merged:
+        merged["image_hosts"] = image_hosts_validate(merged["image_hosts"])
     return merged
 
 

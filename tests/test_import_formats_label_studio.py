@@ -8,7 +8,13 @@ from labeling.exceptions import ImportFailed
 from labeling.models import Item
 from labeling.services.imports import import_file
 from tests.factories import ProjectFactory
-from tests.factories_formats import schema, stored_annotations, stored_items, stored_predictions, write_json
+from tests.factories_formats import (
+    schema,
+    stored_annotations,
+    stored_items,
+    stored_predictions,
+    write_json,
+)
 
 pytestmark = pytest.mark.django_db
 

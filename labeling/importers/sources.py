@@ -48,11 +48,11 @@ def format_detect(path: str | Path, fmt: str = "auto") -> str:
         return "images"
     suffix = path.suffix.lower()
     detected = "conll" if suffix in CONLL_SUFFIXES else SUFFIX_FORMATS.get(suffix, "txt" if suffix == ".txt" else None)
-    if detected is None:
-        raise ImportFailed(f"Cannot tell the format of {path.name}; name it .jsonl, .json, .csv, .conll or .zip, or choose a format")
-    if detected in SNIFFED:
+    if detected in SNIFFED and path.is_file():
         with path.open("rb") as stream:
-            return format_sniff(stream.read(HEAD_BYTES), detected)
+            detected = format_sniff(stream.read(HEAD_BYTES), detected)
+    if detected in (None, "txt"):
+        raise ImportFailed(f"Cannot tell the format of {path.name}; name it .jsonl, .json, .csv, .conll or .zip, or choose a format")
     return detected
 
 
@@ -104,8 +104,9 @@ def _open_images(path: Path, kind: str) -> RecordStream:
         counter = _Counter(read_image_folder(source))
         return RecordStream(iter(counter), len(names), counter.count, source, [source.close])
     stream = source.open(manifest)
+    by_name = SUFFIX_FORMATS[Path(manifest).suffix.lower()]
     with source.open(manifest) as head:
-        fmt = format_sniff(head.read(HEAD_BYTES), SUFFIX_FORMATS[Path(manifest).suffix.lower()])
+        fmt = format_sniff(head.read(HEAD_BYTES), by_name) or by_name
     total = source.size(manifest)
     records = _zip_checked(parse(stream, fmt, kind), manifest)
     return RecordStream(records, total, stream.tell, source, [stream.close, source.close])

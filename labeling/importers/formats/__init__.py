@@ -37,6 +37,13 @@ FOREIGN_FORMATS: dict[str, ForeignFormat] = {
     "coco": ForeignFormat("COCO JSON", read_coco),
 }
 
+ACCORD_FORMATS = {"auto": "Detect from the file", "jsonl": "Accord JSON Lines", "json": "Accord JSON array", "csv": "Accord CSV (long form)"}
+
+
+def format_choices() -> list[tuple[str, str]]:
+    """(name, title) of every format an upload may choose, for the upload page."""
+    return [*ACCORD_FORMATS.items(), *((name, found.title) for name, found in FOREIGN_FORMATS.items())]
+
 
 def foreign_records(stream: BinaryIO, fmt: str, kind: str) -> Records:
     """The records of a file in one of FOREIGN_FORMATS; a file-level problem is one RowError."""

@@ -13,13 +13,17 @@ from typing import Any
 
 HEAD_BYTES = 1 << 16
 _FIRST_OBJECT = re.compile(r"\[\s*(\{)")
+_CONLL_TAG = re.compile(r"^(O|[BIES]-\S+)$")
 CONLL_SUFFIXES = (".conll", ".conll2003", ".bio", ".iob")
 # Keys Label Studio writes on every exported task and Accord's import lines never carry.
 LABEL_STUDIO_TASK_KEYS = frozenset({"inner_id", "total_annotations", "cancelled_annotations", "total_predictions", "file_upload", "drafts"})
 
 
-def format_sniff(head: bytes, by_name: str) -> str:
-    """The format of a file whose name says `by_name` (jsonl, json, csv or txt) and which starts with `head`."""
+def format_sniff(head: bytes, by_name: str) -> str | None:
+    """The format of a file whose name says `by_name` (jsonl, json, csv or txt) and which starts with `head`.
+
+    None for a .txt file that is not CoNLL (its first lines are not "token ... TAG").
+    """
     text = head.decode("utf-8-sig", errors="replace")
     if by_name == "jsonl":
         return _jsonl_format(text)
@@ -27,7 +31,13 @@ def format_sniff(head: bytes, by_name: str) -> str:
         return _json_format(text)
     if by_name == "csv":
         return _csv_format(text)
-    return "conll"
+    return "conll" if _conll_like(text) else None
+
+
+def _conll_like(text: str) -> bool:
+    rows = [line.split() for line in text.splitlines()[:20] if line.strip()]
+    rows = [row for row in rows if row[0] != "-DOCSTART-"]
+    return bool(rows) and all(len(row) > 1 and _CONLL_TAG.match(row[-1]) for row in rows)
 
 
 def _jsonl_format(text: str) -> str:

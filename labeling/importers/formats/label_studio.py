@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.formats.base import FormatContext, FormatError, json_array_elements, record_of
+from labeling.importers.formats.base import (
+    FormatContext,
+    FormatError,
+    json_array_elements,
+    record_of,
+)
 from labeling.importers.formats.label_studio_results import value_from_results
 from labeling.importers.records import ItemRecord, RowError
 
