@@ -53,7 +53,7 @@ def test_a_text_file_that_is_not_conll_is_refused_at_detection(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("just some notes\n", encoding="utf-8")
 
-    with pytest.raises(ImportFailed, match="Cannot tell the format of notes.txt"):
+    with pytest.raises(ImportFailed, match=r"Cannot tell the format of notes\.txt"):
         format_detect(path)
 
 

@@ -55,8 +55,13 @@ def test_doccano_malformed_span_is_reported_with_its_line_and_nothing_is_importe
     assert not Item.objects.filter(project=project).exists()
 
 
+def input_hash(text):
+    """A stand-in for Prodigy's input hash: any stable integer per text."""
+    return sum(map(ord, text)) * 31 + len(text)
+
+
 def prodigy_line(text, session, answer, **fields):
-    return {"text": text, "_input_hash": hash(text) % 10**9, "_task_hash": 7, "_session_id": session, "_view_id": "choice", "answer": answer, **fields}
+    return {"text": text, "_input_hash": input_hash(text), "_task_hash": 7, "_session_id": session, "_view_id": "choice", "answer": answer, **fields}
 
 
 def test_prodigy_choice_answers_group_by_input_with_sessions_as_annotators_and_skip_rejects(tmp_path):
@@ -72,7 +77,7 @@ def test_prodigy_choice_answers_group_by_input_with_sessions_as_annotators_and_s
 
     import_file(project=project, path=write_lines(tmp_path / "news.jsonl", lines))
 
-    cup, vote = str(hash("Cup final tonight") % 10**9), str(hash("Vote on Sunday") % 10**9)
+    cup, vote = str(input_hash("Cup final tonight")), str(input_hash("Vote on Sunday"))
     assert stored_items(project) == {cup: {"text": "Cup final tonight"}, vote: {"text": "Vote on Sunday"}}
     assert stored_annotations(project) == {
         (cup, "news-alice"): {"label": "SPORTS"},
@@ -90,7 +95,7 @@ def test_prodigy_spans_and_binary_labels_import(tmp_path):
     import_file(project=spans, path=write_lines(tmp_path / "ner.jsonl", ner))
     import_file(project=binary, path=write_lines(tmp_path / "tox.jsonl", textcat))
 
-    apple, fool = str(hash("Apple hires.") % 10**9), str(hash("You fool") % 10**9)
+    apple, fool = str(input_hash("Apple hires.")), str(input_hash("You fool"))
     assert stored_annotations(spans) == {(apple, "ner-ann"): {"spans": [{"start": 0, "end": 5, "label": "ORG"}]}}
     assert stored_annotations(binary) == {(fool, "tox-ann"): {"label": "INSULT"}}
     assert Item.objects.filter(project=binary).count() == 2
@@ -103,5 +108,5 @@ def test_prodigy_answer_with_two_choices_in_a_single_label_project_is_refused(tm
     with pytest.raises(ImportFailed) as raised:
         import_file(project=project, path=write_lines(tmp_path / "p.jsonl", lines))
 
-    message = raised.value.details[0]["message"]
-    assert message.startswith("Prodigy JSONL, line 1: item ") and message.endswith("a single-label project takes one label; the file gives 2: ['A', 'B']")
+    assert raised.value.details == [{"line": 1, "message": (
+        f"Prodigy JSONL, line 1: item {input_hash('x')}: a single-label project takes one label; the file gives 2: ['A', 'B']")}]
