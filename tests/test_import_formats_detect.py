@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from labeling.exceptions import ImportFailed, SchemaError
 from labeling.importers.sources import format_detect
@@ -129,3 +130,26 @@ def test_label_studio_file_that_is_not_an_array_names_the_format(tmp_path):
         import_file(project=project, path=write_json(tmp_path / "x.json", {"tasks": []}), fmt="label_studio")
 
     assert raised.value.details == [{"line": 1, "message": "Label Studio JSON: the file must be a JSON array of tasks"}]
+
+
+def settings_form(**overrides):
+    return {
+        "name": "Photos", "description": "", "kind": "single", "data_type": "image", "scale_min": "1", "scale_max": "5",
+        "level": "ordinal", "overlap": "3", "aggregation": "majority", "ordering": "in_progress_first", "gold_rate": "0",
+        "lease_minutes": "30", "low_agreement": "", "rare_label": "", "model_disagrees": "",
+        "labels-TOTAL_FORMS": "1", "labels-INITIAL_FORMS": "0", "labels-0-value": "cat", "labels-0-ORDER": "1", **overrides,
+    }
+
+
+def test_settings_page_saves_image_hosts_and_refuses_a_url_in_their_place(project, lead, client):
+    client.force_login(lead)
+    url = reverse("lead-settings", kwargs={"project_id": project.pk})
+
+    saved = client.post(url, settings_form(image_hosts="Images.example.com, cdn.example.org"))
+    refused = client.post(url, settings_form(image_hosts="https://cdn.example.org/x"))
+
+    project.refresh_from_db()
+    assert saved.status_code == 302
+    assert project.settings["image_hosts"] == ["images.example.com", "cdn.example.org"]
+    assert refused.status_code == 400
+    assert "is not a host name" in refused.content.decode()
