@@ -104,12 +104,20 @@ def _open_images(path: Path, kind: str) -> RecordStream:
         counter = _Counter(read_image_folder(source))
         return RecordStream(iter(counter), len(names), counter.count, source, [source.close])
     stream = source.open(manifest)
-    by_name = SUFFIX_FORMATS[Path(manifest).suffix.lower()]
-    with source.open(manifest) as head:
-        fmt = format_sniff(head.read(HEAD_BYTES), by_name) or by_name
+    fmt = _manifest_format(source, manifest)
     total = source.size(manifest)
     records = _zip_checked(parse(stream, fmt, kind), manifest)
     return RecordStream(records, total, stream.tell, source, [stream.close, source.close])
+
+
+def _manifest_format(source: ImageSource, manifest: str) -> str:
+    """The zipped items file's format, from its name then its head (a damaged head: its name)."""
+    by_name = SUFFIX_FORMATS[Path(manifest).suffix.lower()]
+    try:
+        with source.open(manifest) as head:
+            return format_sniff(head.read(HEAD_BYTES), by_name) or by_name
+    except (zipfile.BadZipFile, OSError):
+        return by_name  # reading it again reports the damage with the usual message
 
 
 def _zip_checked(records: Records, name: str) -> Records:
