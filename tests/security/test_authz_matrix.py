@@ -41,6 +41,7 @@ PAGE_RULES = {
     "logout": "public",
     "home": "any user",
     "lead-project-new": "any user",
+    "lead-project-from-label-studio": "any user",
     "annotate": "member",
     "annotate_history": "member",
     "annotate_edit": "member",
