@@ -153,3 +153,17 @@ def test_settings_page_saves_image_hosts_and_refuses_a_url_in_their_place(projec
     assert project.settings["image_hosts"] == ["images.example.com", "cdn.example.org"]
     assert refused.status_code == 400
     assert "is not a host name" in refused.content.decode()
+
+
+def test_review_page_shows_an_allowed_image_url_and_hides_another_host(project, reviewer, client):
+    project.schema = {**project.schema, "data": "image", "settings": {**project.settings, "image_hosts": ["images.example.com"]}}
+    project.save()
+    allowed = ItemFactory(project=project, data={"image": "https://images.example.com/a.jpg"})
+    other = ItemFactory(project=project, data={"image": "https://elsewhere.example.org/b.jpg"})
+    client.force_login(reviewer)
+
+    pages = [client.get(reverse("review-item", kwargs={"project_id": project.pk, "item_id": item.pk})) for item in (allowed, other)]
+
+    assert '<img src="https://images.example.com/a.jpg" referrerpolicy="no-referrer"' in pages[0].content.decode()
+    assert "elsewhere.example.org/b.jpg\" " not in pages[1].content.decode()
+    assert "<img src=\"https://elsewhere" not in pages[1].content.decode()
