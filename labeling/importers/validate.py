@@ -178,7 +178,7 @@ def _data_errors(record: ItemRecord, schema: dict[str, Any]) -> list[RowError]:
     if not isinstance(record.data.get(key), str):
         return [RowError(record.line, f"item {record.external_id}: data.{key} must be a string")]
     image = record.data.get("image")
-    if is_image_url(image):
+    if key == "image" and is_image_url(image):  # in text projects data.image is only carried along
         problem = image_url_problem(image, schema.get("settings") or {})
         if problem is not None:
             return [RowError(record.line, f"item {record.external_id}: {problem}")]
