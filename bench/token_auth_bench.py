@@ -4,7 +4,8 @@ by the key's SHA-256; last_used_at written at most once a minute, so not in this
     .venv/bin/python bench/token_auth_bench.py [--calls 3000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord .venv/bin/python bench/token_auth_bench.py
 
-Migrate the database first; the script adds a user "bench-token-auth" and one token per run.
+The script creates (PostgreSQL) and migrates the database, then adds a user "bench-token-auth"
+and one token per run.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=3000)
     args = parser.parse_args()
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from pg_setup import database_create
+
+        database_create(os.environ["DATABASE_URL"])
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
     from django.db import connection
 

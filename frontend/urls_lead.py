@@ -3,10 +3,20 @@
 from django.urls import path
 
 from frontend.nav import register_project_link
-from frontend.views.lead import dashboard, data, export, invites, members, projects, uploads
+from frontend.views.lead import (
+    dashboard,
+    data,
+    export,
+    invites,
+    label_studio,
+    members,
+    projects,
+    uploads,
+)
 
 urlpatterns = [
     path("projects/new/", projects.project_new, name="lead-project-new"),
+    path("projects/new/label-studio/", label_studio.project_from_label_studio, name="lead-project-from-label-studio"),
     path("projects/<int:project_id>/settings/", projects.project_settings, name="lead-settings"),
     path("projects/<int:project_id>/data/", data.data_page, name="lead-data"),
     path("projects/<int:project_id>/data/import/", uploads.import_upload, name="lead-import"),

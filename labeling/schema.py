@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from labeling.exceptions import SchemaError, ValueInvalid
+from labeling.image_urls import image_hosts_validate
 from labeling.values import declared_labels
 
 KINDS = ("single", "multi", "rating", "spans", "boxes")
@@ -105,11 +106,13 @@ def _settings(raw: object) -> dict[str, Any]:
     if merged["aggregation"] not in AGGREGATIONS:
         raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
     if "guideline_image_hosts" in merged:
-        merged["guideline_image_hosts"] = image_hosts_validate(merged["guideline_image_hosts"])
+        merged["guideline_image_hosts"] = guideline_image_hosts_validate(merged["guideline_image_hosts"])
+    if "image_hosts" in merged:
+        merged["image_hosts"] = image_hosts_validate(merged["image_hosts"])
     return merged
 
 
-def image_hosts_validate(raw: object) -> list[str]:
+def guideline_image_hosts_validate(raw: object) -> list[str]:
     """settings.guideline_image_hosts: a list of bare host names ("img.example.org"), lowercased."""
     message = "settings.guideline_image_hosts must be a list of host names like img.example.org"
     if not isinstance(raw, list) or len(raw) > 50:

@@ -49,6 +49,7 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"submits/s [\d.]+ \([1-9]\d* stored\)",
         {"postgres"},
     ),
+    "token_auth": (["bench/token_auth_bench.py", "--calls", "50"], r"us per token check", set()),
     "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", set()),
     "quality_sim": (
         ["bench/quality_sim.py", "--items", "100", "--seeds", "1", "--through-db"],

@@ -276,7 +276,7 @@ def test_a_refused_upload_is_reported_as_a_message(project, lead, tmp_path, sett
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("items.exe", b"MZ", content_type="application/octet-stream")
     response = _client(lead).post(_url("lead-import", project), {"file": upload}, follow=True)
-    assert "upload a .jsonl, .json, .csv or .zip file" in response.content.decode()
+    assert "upload a .jsonl, .json, .csv, .conll, .txt or .zip file" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

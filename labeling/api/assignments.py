@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from labeling import assignment as engine
 from labeling.api.errors import error_responses
+from labeling.image_urls import image_url_allowed
 from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
 from labeling.services.annotations import (
@@ -31,7 +32,7 @@ from labeling.services.annotations import (
 def item_payload(assignment: Assignment) -> dict[str, Any]:
     """What an annotator sees of the item: its data, image link and any suggestion shown."""
     item = assignment.item
-    image_url = None
+    image_url = image_url_allowed(item.data, item.project.settings)
     if item.image:
         image_url = reverse(
             "api-item-image", kwargs={"project_id": item.project_id, "item_id": item.pk}

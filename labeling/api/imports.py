@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
 from labeling.exceptions import ImportFailed
+from labeling.importers.sources import FORMATS
 from labeling.models import ImportJob, Role
 from labeling.permissions import project_for_role
 from labeling.services.exports import (
@@ -41,6 +42,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id",
             "status",
             "original_name",
+            "format",
             "bytes_total",
             "bytes_done",
             "progress",
@@ -61,6 +63,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+    format = serializers.ChoiceField(choices=FORMATS, default="auto", required=False)
 
 
 class ImportCreateApi(APIView):
@@ -76,7 +79,8 @@ class ImportCreateApi(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise ImportFailed("Attach the file to import as the multipart field 'file'")
-        job = import_job_create(project=project, upload=upload, user=request.user)
+        fmt = request.data.get("format") or "auto"
+        job = import_job_create(project=project, upload=upload, user=request.user, fmt=fmt)
         job.refresh_from_db()  # an eager or fast worker may have finished it already
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

@@ -26,7 +26,7 @@ class ApiTokenCreateSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    get=extend_schema(responses={200: ApiTokenSerializer(many=True), **error_responses(401)})
+    get=extend_schema(responses={200: ApiTokenSerializer(many=True), **error_responses(401, 404)})
 )
 class ApiTokenListApi(generics.ListAPIView):
     """GET: my tokens (never their keys). POST {"name"}: a new token, its key shown once."""

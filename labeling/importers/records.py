@@ -51,5 +51,6 @@ class ItemRecord:
 
     @property
     def image_name(self) -> str | None:
+        """The image file the item names (None for none, or an http(s) URL shown from its host)."""
         image = self.data.get("image")
-        return image if isinstance(image, str) else None
+        return image if isinstance(image, str) and not image.lower().startswith(("http://", "https://")) else None

@@ -12,13 +12,16 @@ from typing import BinaryIO
 
 from labeling.exceptions import ImportFailed
 from labeling.importers.csv_long import read_csv_long
+from labeling.importers.formats import FOREIGN_FORMATS, foreign_records
+from labeling.importers.formats.detect import CONLL_SUFFIXES, HEAD_BYTES, format_sniff
 from labeling.importers.images import ImageProblem, ImageSource, read_image_folder
 from labeling.importers.json_array import read_json_array
 from labeling.importers.jsonl import read_jsonl
 from labeling.importers.records import ItemRecord, RowError
 
-FORMATS = ("auto", "jsonl", "json", "csv", "images")
+FORMATS = ("auto", "jsonl", "json", "csv", "images", *FOREIGN_FORMATS)
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".zip": "images"}
+SNIFFED = ("jsonl", "json", "csv", "txt")  # formats other tools share; the content decides
 
 Records = Iterator[ItemRecord | RowError]
 
@@ -43,14 +46,20 @@ def format_detect(path: str | Path, fmt: str = "auto") -> str:
     path = Path(path)
     if path.is_dir():
         return "images"
-    detected = SUFFIX_FORMATS.get(path.suffix.lower())
-    if detected is None:
-        raise ImportFailed(f"Cannot tell the format of {path.name}; name it .jsonl, .json, .csv or .zip")
+    suffix = path.suffix.lower()
+    detected = "conll" if suffix in CONLL_SUFFIXES else SUFFIX_FORMATS.get(suffix, "txt" if suffix == ".txt" else None)
+    if detected in SNIFFED and path.is_file():
+        with path.open("rb") as stream:
+            detected = format_sniff(stream.read(HEAD_BYTES), detected)
+    if detected in (None, "txt"):
+        raise ImportFailed(f"Cannot tell the format of {path.name}; name it .jsonl, .json, .csv, .conll or .zip, or choose a format")
     return detected
 
 
 def parse(stream: BinaryIO, fmt: str, kind: str) -> Records:
-    """The record iterator of one items file in `fmt` (jsonl, json or csv)."""
+    """The record iterator of one items file in `fmt` (jsonl, json, csv or a FOREIGN_FORMATS name)."""
+    if fmt in FOREIGN_FORMATS:
+        return foreign_records(stream, fmt, kind)
     if fmt == "jsonl":
         return read_jsonl(stream)
     if fmt == "json":
@@ -95,10 +104,20 @@ def _open_images(path: Path, kind: str) -> RecordStream:
         counter = _Counter(read_image_folder(source))
         return RecordStream(iter(counter), len(names), counter.count, source, [source.close])
     stream = source.open(manifest)
-    fmt = SUFFIX_FORMATS[Path(manifest).suffix.lower()]
+    fmt = _manifest_format(source, manifest)
     total = source.size(manifest)
     records = _zip_checked(parse(stream, fmt, kind), manifest)
     return RecordStream(records, total, stream.tell, source, [stream.close, source.close])
+
+
+def _manifest_format(source: ImageSource, manifest: str) -> str:
+    """The zipped items file's format, from its name then its head (a damaged head: its name)."""
+    by_name = SUFFIX_FORMATS[Path(manifest).suffix.lower()]
+    try:
+        with source.open(manifest) as head:
+            return format_sniff(head.read(HEAD_BYTES), by_name) or by_name
+    except (zipfile.BadZipFile, OSError):
+        return by_name  # reading it again reports the damage with the usual message
 
 
 def _zip_checked(records: Records, name: str) -> Records:

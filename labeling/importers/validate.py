@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from labeling.exceptions import ValueInvalid
+from labeling.image_urls import image_url_problem, is_image_url
 from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
 from labeling.schema import value_validate
 from labeling.values import declared_labels
@@ -176,6 +177,11 @@ def _data_errors(record: ItemRecord, schema: dict[str, Any]) -> list[RowError]:
     key = "image" if schema.get("data") == "image" else "text"
     if not isinstance(record.data.get(key), str):
         return [RowError(record.line, f"item {record.external_id}: data.{key} must be a string")]
+    image = record.data.get("image")
+    if key == "image" and is_image_url(image):  # in text projects data.image is only carried along
+        problem = image_url_problem(image, schema.get("settings") or {})
+        if problem is not None:
+            return [RowError(record.line, f"item {record.external_id}: {problem}")]
     return []
 
 

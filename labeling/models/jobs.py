@@ -18,6 +18,8 @@ class ImportJob(models.Model):
     )
     file = models.FileField(upload_to="imports/", max_length=500)
     original_name = models.CharField(max_length=255)
+    # An import format name (labeling.importers.sources.FORMATS); "auto" tells it from the file.
+    format = models.CharField(max_length=32, default="auto")
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
     bytes_total = models.BigIntegerField(default=0)
     bytes_done = models.BigIntegerField(default=0)

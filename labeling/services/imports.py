@@ -28,7 +28,7 @@ from labeling.exceptions import ImportFailed
 from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
 from labeling.importers.one_pass import records_copy
 from labeling.importers.records import RowError
-from labeling.importers.sources import RecordStream, format_detect, records_open
+from labeling.importers.sources import FORMATS, RecordStream, format_detect, records_open
 from labeling.importers.validate import record_check
 from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, JobStatus, Membership, Project, Role
@@ -196,17 +196,20 @@ def _annotators(project: Project, names: set[str]) -> dict[str, int]:
 
 
 RUN_TASK = "labeling.run_import_job"
-UPLOAD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".zip")
+UPLOAD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".zip", ".conll", ".txt")
 ZIP_MAGIC = b"PK\x03\x04"
 
 
 @transaction.atomic
-def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractBaseUser | None) -> ImportJob:
+def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractBaseUser | None, fmt: str = "auto") -> ImportJob:
     """Save the upload as a pending ImportJob and enqueue its run after commit.
 
     Refuses (ImportFailed) files over settings.ACCORD_MAX_UPLOAD_BYTES, other suffixes than
-    .jsonl/.ndjson/.json/.csv/.zip, and .zip files that are not zip archives.
+    .jsonl/.ndjson/.json/.csv/.zip/.conll/.txt, .zip files that are not zip archives, and
+    unknown formats. `fmt` is a FORMATS name; "auto" tells the format from the file.
     """
+    if fmt not in FORMATS:
+        raise ImportFailed(f"Unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
     name = Path(upload.name or "upload").name
     size = upload.size or 0
     if size > settings.ACCORD_MAX_UPLOAD_BYTES:
@@ -215,12 +218,12 @@ def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractB
         raise ImportFailed(f"{name} is empty")
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise ImportFailed(f"{name}: upload a .jsonl, .json, .csv or .zip file")
+        raise ImportFailed(f"{name}: upload a .jsonl, .json, .csv, .conll, .txt or .zip file")
     head = upload.read(4)
     upload.seek(0)
     if (suffix == ".zip") != (head == ZIP_MAGIC):
         raise ImportFailed(f"{name}: the content does not match the {suffix} name")
-    job = ImportJob(project=project, created_by=user, original_name=name, bytes_total=size)
+    job = ImportJob(project=project, created_by=user, original_name=name, bytes_total=size, format=fmt)
     job.file.save(get_valid_filename(name), upload, save=False)
     job.save()
     enqueue_on_commit(RUN_TASK, [job.pk])
@@ -243,7 +246,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             counts = import_file(
                 project=job.project,
                 path=job.file.path,
-                fmt="images" if job.original_name.lower().endswith(".zip") else _format(job.original_name),
+                fmt=_format(job),
                 actor=job.created_by,
                 progress=progress,
             )
@@ -257,8 +260,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _format(name: str) -> str:
-    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}.get(Path(name).suffix.lower(), "auto")
+def _format(job: ImportJob) -> str:
+    """The chosen format; a zip is images (with its items file, whose format its content tells)."""
+    if job.original_name.lower().endswith(".zip"):
+        return "images"
+    return job.format
 
 
 def _finish(job: ImportJob, status: str, *, errors: list[dict[str, object]] | None = None, counts: ImportCounts | None = None) -> None:

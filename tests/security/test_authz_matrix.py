@@ -61,6 +61,7 @@ PAGE_RULES = {
     "lead-invite-new": "lead",
     "lead-invite-revoke": "lead",
     "lead-member-new-account": "lead",
+    "lead-project-from-label-studio": "creator",
     "annotate": "member",
     "annotate_history": "member",
     "annotate_edit": "member",

@@ -163,7 +163,7 @@ CASES = {
 }
 
 REFUSED_AT_UPLOAD = {
-    "an HTML file": ("x.html", HTML, "upload a .jsonl, .json, .csv or .zip file"),
+    "an HTML file": ("x.html", HTML, "upload a .jsonl, .json, .csv, .conll, .txt or .zip file"),
     "a zip named .jsonl": ("x.jsonl", zipped(("a.png", b"1")), "the content does not match the .jsonl name"),
     "a .zip that is no zip": ("x.zip", b"<html>", "the content does not match the .zip name"),
     "an empty file": ("x.jsonl", b"", "x.jsonl is empty"),

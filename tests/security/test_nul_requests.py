@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from config.nul_guard import CODE, MESSAGE
+from tests.factories import project_creator
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,8 @@ def test_a_form_field_holding_a_nul_gets_a_400(lead, project):
     assert response.content.decode() == MESSAGE
 
 
-def test_an_escaped_backslash_before_u0000_is_text_and_passes(api_as, outsider):
-    response = api_as(outsider).post("/api/projects", body("code: \\\\u0000"), content_type="application/json")
+def test_an_escaped_backslash_before_u0000_is_text_and_passes(api_as, db):
+    response = api_as(project_creator("creator")).post("/api/projects", body("code: \\\\u0000"), content_type="application/json")
 
     assert response.status_code == 201, response.content
     assert response.json()["name"] == "code: \\u0000"

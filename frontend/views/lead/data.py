@@ -17,6 +17,7 @@ from frontend.views.lead.access import project_page
 from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse, item_status
 from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
+from labeling.importers.formats import format_choices
 from labeling.models import ImportJob, Item, Project
 from labeling.services import gold_clear, gold_set
 from labeling.values import schema_labels, value_text
@@ -57,6 +58,7 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
         "watch_job": _int(request.GET.get("job")),
         "search_window": f"{SEARCH_WINDOW:,}",
+        "import_formats": format_choices(),
     }
     return render(request, "lead/data.html", context)
 

@@ -14,6 +14,7 @@ from labeling.schema import AGGREGATIONS, DATA_TYPES, KINDS, LEVELS, schema_vali
 # Which form field a schema_validate message is about (first match wins).
 MESSAGE_FIELDS = (
     ("guideline_image_hosts", "guideline_image_hosts"),
+    ("image_hosts", "image_hosts"),
     ("labels", "labels"),
     ("hotkey", "labels"),
     ("overlap", "overlap"),
@@ -60,6 +61,12 @@ class ProjectForm(forms.Form):
     gold_rate = forms.FloatField(initial=0.0, min_value=0.0, max_value=1.0, help_text="Share 0-1")
     lease_minutes = forms.IntegerField(
         initial=30, min_value=1, max_value=1440, label="Lease (minutes)"
+    )
+    image_hosts = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Image hosts",
+        help_text="Hosts whose http(s) image URLs items may use, separated by spaces (default none)",
     )
     low_agreement = forms.FloatField(
         required=False, min_value=0.0, max_value=1.0, label="Flag items with agreement below"
@@ -135,6 +142,9 @@ def schema_from_form(data: dict[str, Any], labels: list[dict[str, Any]]) -> dict
     schema["settings"] = {"overlap": data["overlap"], "aggregation": data["aggregation"]}
     hosts = (data.get("guideline_image_hosts") or "").replace(",", " ").split()
     schema["settings"]["guideline_image_hosts"] = hosts
+    hosts = (data.get("image_hosts") or "").replace(",", " ").split()
+    if hosts or data.get("image_hosts") is not None:
+        schema["settings"]["image_hosts"] = hosts
     if flags:
         schema["settings"]["flags"] = flags
     return schema
@@ -179,6 +189,7 @@ def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "ordering": project.ordering,
         "gold_rate": project.gold_rate,
         "lease_minutes": project.lease_minutes,
+        "image_hosts": " ".join(settings.get("image_hosts") or []),
         "low_agreement": (flags.get("low_agreement") or {}).get("threshold"),
         "rare_label": (flags.get("rare_label") or {}).get("cut"),
         "model_disagrees": (flags.get("model_disagrees") or {}).get("score"),
