@@ -11,6 +11,7 @@ from django.urls import reverse
 from labeling.exceptions import SchemaError
 from labeling.label_studio_config import schema_from_label_studio
 from labeling.models import Membership, Project, Role
+from tests.factories import project_creator
 
 SENTIMENT = """<View>
   <Header value="How does the review feel?"/>
@@ -89,8 +90,8 @@ def test_create_project_from_a_refused_config_is_a_command_error(tmp_path):
 
 
 @pytest.mark.django_db
-def test_new_project_page_creates_a_project_from_an_uploaded_config_and_makes_the_user_lead(client, django_user_model):
-    user = django_user_model.objects.create_user("lee", password="pw")
+def test_new_project_page_creates_a_project_from_an_uploaded_config_and_makes_the_user_lead(client):
+    user = project_creator("lee")
     client.force_login(user)
     upload = SimpleUploadedFile("config.xml", SENTIMENT.encode(), content_type="text/xml")
 
@@ -102,10 +103,20 @@ def test_new_project_page_creates_a_project_from_an_uploaded_config_and_makes_th
 
 
 @pytest.mark.django_db
-def test_new_project_page_reports_a_refused_pasted_config(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("lee", password="pw"))
+def test_new_project_page_reports_a_refused_pasted_config(client):
+    client.force_login(project_creator("lee"))
 
     response = client.post(reverse("lead-project-from-label-studio"), {"name": "X", "config": "<View><Video name='v'/></View>"}, follow=True)
 
     assert "&lt;Video&gt; has no Accord equivalent" in response.content.decode()
     assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_user_without_the_create_permission_cannot_create_from_a_config(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("plain", password="pw"))
+
+    response = client.post(reverse("lead-project-from-label-studio"), {"name": "X", "config": SENTIMENT})
+
+    assert response.status_code == 403
+    assert not Project.objects.filter(name="X").exists()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from frontend.views.access import member_page
 from labeling.exceptions import AccordError
 from labeling.label_studio_config import MAX_CONFIG_CHARS, schema_from_label_studio
 from labeling.permissions import require_project_creator
@@ -15,7 +15,7 @@ from labeling.services import project_create
 
 
 @require_POST
-@login_required
+@member_page
 def project_from_label_studio(request: HttpRequest) -> HttpResponse:
     """Users allowed to create projects (403 otherwise) become the lead; errors go back to the form."""
     require_project_creator(request.user)
