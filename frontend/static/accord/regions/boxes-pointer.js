@@ -33,6 +33,7 @@ export function attachPointer({ viewport, svg, state, model, toImage, draw, norm
     const { width, height } = state.size;
     if (drag.mode === "pan") {
       state.view = { ...drag.view, x: drag.view.x + event.clientX - drag.x, y: drag.view.y + event.clientY - drag.y };
+      state.fitted = false;
       draw();
       return;
     }

@@ -53,6 +53,7 @@ export function mountBoxes(host, config) {
     const { width, height } = viewport.getBoundingClientRect();
     const scale = Math.min(width / state.size.width, height / state.size.height) || 1;
     state.view = { scale, x: (width - state.size.width * scale) / 2, y: (height - state.size.height * scale) / 2 };
+    state.fitted = true; // until the user zooms or pans, a resized viewport refits
     draw();
   }
 
@@ -64,6 +65,7 @@ export function mountBoxes(host, config) {
     const ix = (cx - state.view.x) / state.view.scale;
     const iy = (cy - state.view.y) / state.view.scale;
     state.view = { scale, x: cx - ix * scale, y: cy - iy * scale };
+    state.fitted = false;
     draw();
   }
 
@@ -127,7 +129,7 @@ export function mountBoxes(host, config) {
     zoom(event.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, event.clientX - rect.left, event.clientY - rect.top);
   }, { passive: false });
   attachPointer({ viewport, svg, state, model, toImage, draw, normalised, moved, resized });
-  new ResizeObserver(() => draw()).observe(viewport);
+  new ResizeObserver(() => (state.fitted ? fit() : draw())).observe(viewport);
 
   return {
     model,

@@ -67,7 +67,7 @@ export class RegionModel {
 
   select(kind, index) {
     this.selected = kind === null ? null : { kind, index };
-    this.draw();
+    this.draw("select"); // only the selection changed: screens may restyle instead of rebuild
   }
 
   // Tab order: the regions, then the suggestions; wraps around. False when there is nothing.

@@ -5,8 +5,9 @@
 
 import { buildLegend, hotkeyLabel, hotkeyMap, labelInfo } from "./palette.js";
 import { RegionModel } from "./model.js";
-import { drawList, drawText } from "./spans-view.js";
+import { drawList, drawText, listActions, markList } from "./spans-view.js";
 import { TextIndex } from "./text-offsets.js";
+import { TextMarks } from "./text-marks.js";
 
 const PRECISION_KEY = "accord.spans.characters";
 
@@ -25,6 +26,12 @@ export function mountSpans(host, config) {
   textBox.tabIndex = 0;
   textBox.setAttribute("aria-label", "Text to label: arrows move by word, shift+arrows select, a label key labels");
   const list = element("ol", "region-list", host);
+  const marks = new TextMarks(textBox);
+  listActions(list, {
+    select: (kind, i) => { model.select(kind, i); textBox.focus({ preventScroll: true }); },
+    remove: (kind, i) => { model.selected = { kind, index: i }; model.removeSelected(); },
+  });
+  textBox.addEventListener("scroll", () => marks.placeCaret(view.caret), { passive: true });
   const view = { text: "", items: [], suggestions: [], selected: null, range: [0, 0], caret: 0, toPy: (u) => u };
   let index = new TextIndex("");
   let anchor = 0;
@@ -38,21 +45,25 @@ export function mountSpans(host, config) {
   precision.appendChild(document.createTextNode(" Character precision"));
   toggle.addEventListener("change", () => localStorage.setItem(PRECISION_KEY, toggle.checked ? "1" : "0"));
 
-  function draw() {
+  function draw(reason) {
     Object.assign(view, { items: model.items, suggestions: model.suggestions, selected: model.selected });
     drawText(textBox, view, info);
-    drawList(list, view, info, {
-      select: (kind, i) => { model.select(kind, i); textBox.focus({ preventScroll: true }); },
-      remove: (kind, i) => { model.selected = { kind, index: i }; model.removeSelected(); },
-    });
+    if (reason === "select") markList(list, view); else drawList(list, view, info);
+    marks.draw(view.range, view.caret);
+  }
+
+  // Caret and selection moves redraw only the marks, unless a span was selected (its outline).
+  function drawMarks(hadSelection) {
+    if (hadSelection) draw(); else marks.draw(view.range, view.caret);
   }
 
   function setCaret(unit, extend) {
     view.caret = index.clamp(unit);
     if (!extend) anchor = view.caret;
     view.range = [Math.min(anchor, view.caret), Math.max(anchor, view.caret)];
+    const hadSelection = model.selected !== null;
     model.selected = null;
-    draw();
+    drawMarks(hadSelection);
   }
 
   function applyLabel(label) {
@@ -129,8 +140,9 @@ export function mountSpans(host, config) {
     anchor = start;
     view.caret = end;
     view.range = [start, end];
+    const hadSelection = model.selected !== null;
     model.selected = null;
-    draw();
+    drawMarks(hadSelection);
   });
 
   return {
@@ -138,6 +150,8 @@ export function mountSpans(host, config) {
     load(item, value, suggestion) {
       const text = item.data && typeof item.data.text === "string" ? item.data.text : "";
       index = new TextIndex(text);
+      textBox.replaceChildren(); // a new text: no segment or row of the last one is reused
+      list.replaceChildren();
       Object.assign(view, { text, range: [0, 0], caret: 0, toPy: (u) => index.toPy(u) });
       anchor = 0;
       const fromPy = (spans) => (Array.isArray(spans) ? spans : []).map((s) => ({ start: index.toJs(s.start), end: index.toJs(s.end), label: s.label }));
