@@ -145,6 +145,23 @@ def _posted_value(project: Project, request: HttpRequest) -> dict[str, Any]:
     return {"label": request.POST.get("label", "")}
 
 
+def _edit_context(project: Project, annotation: Annotation, *, error: str, shown: Any) -> dict[str, Any]:
+    """The edit page's context: the form's options, or the regions component's config and value."""
+    scale = project.schema.get("scale") or {}
+    return {
+        "project": project,
+        "annotation": annotation,
+        "labels": project.schema.get("labels", []),
+        "ratings": range(scale["min"], scale["max"] + 1) if scale else [],
+        "selected": set(value_labels(annotation.value)),
+        "error": error,
+        "editable": annotation.item.final_value is None,
+        "regions": project.kind in REGION_KINDS,
+        "config": {**_screen_config(project), "item": _item_payload(annotation.item)},
+        "value": shown,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: int) -> HttpResponse:
@@ -157,33 +174,24 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
     )
     if annotation is None:
         raise Http404("No such annotation")
-    error = ""
+    error, shown = "", annotation.value
     if request.method == "POST":
+        posted = _posted_value(project, request)
         try:
             annotation_edit(
                 annotation_id=annotation.pk,
                 user=request.user,
-                value=_posted_value(project, request),
+                value=posted,
                 unsure=request.POST.get("unsure") == "on",
                 comment=request.POST.get("comment", ""),
             )
         except AccordError as failure:
             error = failure.message
+            # Spans and boxes: redraw what was posted, so the mistake can be fixed in place.
+            shown = posted if isinstance(posted, dict) else shown
         else:
             messages.success(request, "Your annotation was updated.")
             return redirect("annotate_history", project_id=project.pk)
-    scale = project.schema.get("scale") or {}
-    context = {
-        "project": project,
-        "annotation": annotation,
-        "labels": project.schema.get("labels", []),
-        "ratings": range(scale["min"], scale["max"] + 1) if scale else [],
-        "selected": set(value_labels(annotation.value)),
-        "error": error,
-        "editable": annotation.item.final_value is None,
-        "regions": project.kind in REGION_KINDS,
-        "config": {**_screen_config(project), "item": _item_payload(annotation.item)},
-        "value": annotation.value,
-    }
+    context = _edit_context(project, annotation, error=error, shown=shown)
     return render(request, "annotate/edit.html", context, status=400 if error else 200)
 

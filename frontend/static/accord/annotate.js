@@ -288,10 +288,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
   }
 
   buildOptions();
-  if (component) {
-    $("label-form").querySelector("fieldset").hidden = true;
-    $("region-host").hidden = false;
-  }
+  if (component) [$("label-form").querySelector("fieldset").hidden, $("region-host").hidden] = [true, false];
   document.addEventListener("keydown", onKey);
   $("label-form").addEventListener("submit", (event) => { event.preventDefault(); submit(); });
   $("skip").addEventListener("click", () => act("skip"));

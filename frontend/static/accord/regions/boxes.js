@@ -116,7 +116,7 @@ export function mountBoxes(host, config) {
     if (event.key === "+" || event.key === "=") { zoom(ZOOM_STEP); return true; }
     if (event.key === "-") { zoom(1 / ZOOM_STEP); return true; }
     if (event.key === "0") { fit(); return true; }
-    if (event.key === " ") { state.panning = true; viewport.classList.add("panning"); return true; }
+    if (event.key === " " && !event.target.closest("button, a, input")) { state.panning = true; viewport.classList.add("panning"); return true; }
     return false;
   }
 
@@ -135,7 +135,7 @@ export function mountBoxes(host, config) {
     model,
     load(item, value, suggestion) {
       state.size = { width: item.width || 1, height: item.height || 1 };
-      const boxes = (found) => (Array.isArray(found) ? found : []).map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height, label: b.label }));
+      const boxes = (found) => (Array.isArray(found) ? found : []).filter((b) => b && ["x", "y", "width", "height"].every((k) => Number.isFinite(b[k]))).map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height, label: b.label }));
       model.reset(boxes(value && value.boxes), boxes(suggestion && suggestion.value && suggestion.value.boxes));
       if (!item.width || !item.height) {
         // No stored size: take the image's own once it loads.

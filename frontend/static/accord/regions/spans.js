@@ -154,7 +154,7 @@ export function mountSpans(host, config) {
       list.replaceChildren();
       Object.assign(view, { text, range: [0, 0], caret: 0, toPy: (u) => index.toPy(u) });
       anchor = 0;
-      const fromPy = (spans) => (Array.isArray(spans) ? spans : []).map((s) => ({ start: index.toJs(s.start), end: index.toJs(s.end), label: s.label }));
+      const fromPy = (spans) => (Array.isArray(spans) ? spans : []).filter((s) => s && Number.isInteger(s.start) && Number.isInteger(s.end)).map((s) => ({ start: index.toJs(s.start), end: index.toJs(s.end), label: s.label }));
       model.reset(fromPy(value && value.spans), fromPy(suggestion && suggestion.value && suggestion.value.spans));
       draw();
     },
