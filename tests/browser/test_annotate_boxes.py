@@ -40,6 +40,9 @@ def test_an_annotator_draws_moves_and_resizes_a_box_with_the_mouse(page, login, 
     project, user, _ = region_project(BOXES_SCHEMA, images=(SIZE,))
     open_screen(page, login, project)
     page.wait_for_function("document.querySelector('.boxes-image').complete")
+    page.click(".region-label[data-value=square]")  # draw squares from now on
+    page.click(".region-label[data-value=circle]")  # no: circles
+    assert page.locator(".boxes-overlay g.box").count() == 0
     start, end = screen_point(page, 100, 100), screen_point(page, 220, 220)
     drag(page, start, end)
     corners = [image_point(page, *start), image_point(page, *end)]

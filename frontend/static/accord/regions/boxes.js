@@ -32,7 +32,11 @@ export function mountBoxes(host, config) {
   svg.classList.add("boxes-overlay");
   viewport.appendChild(svg);
   const side = element("div", "boxes-side", layout);
-  buildLegend(side, info, (label) => { applyLabel(label); viewport.focus({ preventScroll: true }); });
+  // A legend click relabels the selected box, or chooses the label that drawing uses next.
+  const legend = buildLegend(side, info, (label) => {
+    if (model.current()) applyLabel(label); else drawWith(label);
+    viewport.focus({ preventScroll: true });
+  });
   const zoomNote = element("p", "muted boxes-zoom", side);
   const list = element("ol", "region-list", side);
   const state = { view: { scale: 1, x: 0, y: 0 }, size: { width: 1, height: 1 }, draft: null, panning: false, label: config.labels[0].value };
@@ -80,8 +84,13 @@ export function mountBoxes(host, config) {
     return [(width / 2 - state.view.x) / state.view.scale, (height / 2 - state.view.y) / state.view.scale, width / state.view.scale, height / state.view.scale];
   }
 
-  function applyLabel(label) {
+  function drawWith(label) {
     state.label = label;
+    for (const button of legend.children) button.setAttribute("aria-pressed", String(button.dataset.value === label));
+  }
+
+  function applyLabel(label) {
+    drawWith(label);
     if (model.current()) return model.labelSelected(label);
     const [cx, cy, vw, vh] = visibleCentre();
     return model.add({ ...centred(cx, cy, vw, vh, state.size.width, state.size.height), label });
@@ -150,6 +159,7 @@ export function mountBoxes(host, config) {
       image.style.setProperty("width", `${state.size.width}px`);
       image.style.setProperty("height", `${state.size.height}px`);
       fit();
+      drawWith(state.label);
     },
     value: () => ({ boxes: model.items.map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height, label: b.label })) }),
     handleKey,
