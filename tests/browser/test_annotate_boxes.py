@@ -83,7 +83,7 @@ def test_an_annotator_labels_boxes_by_keyboard_only(page, login, screenshot):
     page.keyboard.press("2")  # a second box, a square
     for key in ["Shift+ArrowLeft"] * 5:
         page.keyboard.press(key)
-    page.keyboard.press("Tab")  # back to the first box ...
+    page.keyboard.press("Shift+Tab")  # back to the first box ...
     page.keyboard.press("Delete")  # ... delete it,
     page.keyboard.press("Control+z")  # and undo that
     page.keyboard.press("+")  # zooming changes the view, never the pixels

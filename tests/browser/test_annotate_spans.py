@@ -62,7 +62,7 @@ def test_an_annotator_labels_spans_by_keyboard_only_with_python_offsets_after_an
         page.keyboard.press(key)
     for key in ["ArrowRight", "Shift+ArrowRight", "3"]:  # past "in", then " Oslo" trimmed: LOC
         page.keyboard.press(key)
-    for key in ["Tab", "3", "Tab", "Delete"]:  # relabel Ann to LOC, delete Bob ...
+    for key in ["Escape", "Tab", "3", "Tab", "Delete"]:  # Oslo stays selected: clear, Ann -> LOC, delete Bob ...
         page.keyboard.press(key)
     page.keyboard.press("Control+z")  # ... bring Bob back,
     page.keyboard.press("Control+Shift+z")  # delete him again (redo)
@@ -123,7 +123,7 @@ def test_the_history_edit_page_reuses_the_span_component(page, login, screenshot
     page.goto(f"{page.base}/projects/{project.pk}/history/{annotation.pk}/")
     page.wait_for_selector(".span-text span[data-start]")
     page.focus(".span-text")
-    for key in ["Tab", "Tab", "2", "Tab", "Delete"]:  # Bob -> ORG, then delete Ann Lee
+    for key in ["Tab", "Tab", "2", "Shift+Tab", "Delete"]:  # Bob -> ORG, then delete Ann Lee
         page.keyboard.press(key)
     screenshot(page, "annotate_spans_edit")
     page.click("#edit-form button[type=submit]")

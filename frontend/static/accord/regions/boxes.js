@@ -119,7 +119,9 @@ export function mountBoxes(host, config) {
     const label = hotkeyLabel(hotkeys, event);
     if (label !== undefined) { applyLabel(label); return true; }
     if (event.key === "Backspace" || event.key === "Delete") return model.removeSelected() || true;
-    if (event.key === "Tab" && !event.ctrlKey && !event.altKey) return model.cycle(event.shiftKey ? -1 : 1);
+    // Tab walks the regions only from inside the screen, so it still reaches the buttons.
+    const inside = host.contains(event.target) || event.target === document.body;
+    if (event.key === "Tab" && inside && !event.ctrlKey && !event.altKey) return model.cycle(event.shiftKey ? -1 : 1);
     if (event.key === "Escape" && model.selected) { model.select(null); return true; }
     if (event.ctrlKey || event.metaKey || event.altKey) return false;
     if (event.key === "+" || event.key === "=") { zoom(ZOOM_STEP); return true; }

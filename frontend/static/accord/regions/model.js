@@ -70,12 +70,16 @@ export class RegionModel {
     this.draw("select"); // only the selection changed: screens may restyle instead of rebuild
   }
 
-  // Tab order: the regions, then the suggestions; wraps around. False when there is nothing.
+  // Tab order: the regions, then the suggestions. Past either end it deselects and returns
+  // false, so the key moves focus on as usual (the screen never traps the keyboard).
   cycle(step) {
     const all = [...this.items.map((_, i) => ["item", i]), ...this.suggestions.map((_, i) => ["suggestion", i])];
-    if (!all.length) return false;
     const at = this.selected ? all.findIndex(([k, i]) => k === this.selected.kind && i === this.selected.index) : -1;
-    const next = at < 0 ? (step > 0 ? 0 : all.length - 1) : (at + step + all.length) % all.length;
+    const next = at < 0 ? (step > 0 ? 0 : all.length - 1) : at + step;
+    if (next < 0 || next >= all.length) {
+      if (this.selected) this.select(null);
+      return false;
+    }
     this.select(...all[next]);
     return true;
   }
