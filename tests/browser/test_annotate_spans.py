@@ -130,3 +130,20 @@ def test_the_history_edit_page_reuses_the_span_component(page, login, screenshot
     page.wait_for_url(f"**/projects/{project.pk}/history/")
     annotation.refresh_from_db()
     assert annotation.value == {"spans": [{"start": 12, "end": 15, "label": "ORG"}]}
+
+
+def test_the_caret_and_a_selected_span_stay_in_view_in_a_long_text(page, login):
+    text = " ".join(f"word{n}" for n in range(3000))  # far taller than the text box
+    project, _user, _ = region_project(SPANS_SCHEMA, texts=(text,))
+    open_screen(page, login, project)
+    page.keyboard.press("End")
+    assert page.evaluate("document.querySelector('.span-text').scrollTop") > 0
+    caret = page.evaluate("document.querySelector('.text-caret').getBoundingClientRect().bottom")
+    assert caret <= page.evaluate("document.querySelector('.span-text').getBoundingClientRect().bottom")
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("1")
+    page.keyboard.press("Home")
+    assert page.evaluate("document.querySelector('.span-text').scrollTop") < 20
+    page.keyboard.press("Tab")  # the span at the end: scrolled back into view
+    assert page.evaluate("document.querySelector('.span-text').scrollTop") > 1000
+    assert page.text_content(".region-row.selected strong") == "PER"

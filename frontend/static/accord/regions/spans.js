@@ -49,12 +49,17 @@ export function mountSpans(host, config) {
     Object.assign(view, { items: model.items, suggestions: model.suggestions, selected: model.selected });
     drawText(textBox, view, info);
     if (reason === "select") markList(list, view); else drawList(list, view, info);
+    if (reason === "select" && model.selected) {
+      const shown = textBox.querySelector(".selected");
+      if (shown) shown.scrollIntoView({ block: "nearest" });
+    }
     marks.draw(view.range, view.caret);
   }
 
   // Caret and selection moves redraw only the marks, unless a span was selected (its outline).
   function drawMarks(hadSelection) {
-    if (hadSelection) draw(); else marks.draw(view.range, view.caret);
+    if (hadSelection) draw();
+    marks.draw(view.range, view.caret, true);
   }
 
   function setCaret(unit, extend) {

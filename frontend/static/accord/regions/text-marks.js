@@ -33,8 +33,9 @@ export class TextMarks {
     return range;
   }
 
-  // Draw the selection [a, b) and the caret at `caret`; call after every redraw of the text.
-  draw([a, b], caret) {
+  // Draw the selection [a, b) and the caret at `caret` (scrolled into view with `reveal`);
+  // call after every redraw of the text.
+  draw([a, b], caret, reveal = false) {
     if (typeof Highlight === "function" && CSS.highlights) {
       if (a < b) CSS.highlights.set(HIGHLIGHT, new Highlight(this.rangeOf(a, b)));
       else CSS.highlights.delete(HIGHLIGHT);
@@ -42,13 +43,18 @@ export class TextMarks {
       const range = this.rangeOf(a, b);
       window.getSelection().setBaseAndExtent(range.startContainer, range.startOffset, range.endContainer, range.endOffset);
     }
-    this.placeCaret(caret);
+    this.placeCaret(caret, reveal);
   }
 
-  placeCaret(unit) {
+  placeCaret(unit, reveal = false) {
     const rects = this.rangeOf(unit, unit).getClientRects();
     const box = this.textBox.getBoundingClientRect();
     const rect = rects[rects.length - 1] || box;
+    if (reveal && (rect.top < box.top || rect.bottom > box.bottom)) {
+      // Keep a moving caret in view; the scroll event places it again.
+      this.textBox.scrollTop += rect.top < box.top ? rect.top - box.top - 8 : rect.bottom - box.bottom + 8;
+      return;
+    }
     if (this.caret.parentNode !== this.textBox.parentNode) this.textBox.after(this.caret);
     const host = this.caret.offsetParent ? this.caret.offsetParent.getBoundingClientRect() : box;
     this.caret.style.setProperty("left", `${rect.left - host.left}px`);
