@@ -64,3 +64,39 @@ DEMO_TEXTS = [
     "The manual is only in German; is there an English version?",
     "It works, I guess. Nothing special but nothing wrong either.",
 ]
+
+# A small named-entity project: made-up sentences, three labels with hotkeys.
+DEMO_SPANS_PROJECT = "Demo: names in news snippets"
+DEMO_SPANS_SCHEMA = {
+    "kind": "spans",
+    "data": "text",
+    "labels": [
+        {"value": "PER", "hotkey": "1", "description": "A person, real or fictional."},
+        {"value": "ORG", "hotkey": "2", "description": "A company, team, agency or institution."},
+        {"value": "LOC", "hotkey": "3", "description": "A city, country, region or landmark."},
+    ],
+    "settings": {"overlap": 3, "aggregation": "majority"},
+}
+DEMO_SPANS_TEXTS = [
+    "Marta Ruiz joined Northwind Labs in Lisbon after six years at the Harbor Trust.",
+    "The Oslo branch of Bluefin Analytics hired Tomas Berg as its new director.",
+    "Priya Natarajan told the Riverside Gazette that the bridge in Utrecht will reopen in May.",
+    "Greenleaf Cooperative opened a warehouse near Valencia, said spokesperson Jon Ellery.",
+    "After the match in Porto, coach Ada Lindqvist praised the Eastport Rovers defence.",
+    "Kenji Mori flew from Osaka to Nairobi to meet engineers from the Tessera Group.",
+    "The Alder Institute and city officials in Ghent signed the water agreement on Friday.",
+    "Lucia Ferrante, a lawyer at Bright & Vale, grew up in a village outside Turin.",
+]
+
+# A small bounding-box project: images drawn at seed time (labeling.demo_images).
+DEMO_BOXES_PROJECT = "Demo: shapes in pictures"
+DEMO_BOXES_SCHEMA = {
+    "kind": "boxes",
+    "data": "image",
+    "labels": [
+        {"value": "circle", "hotkey": "1", "description": "A round shape."},
+        {"value": "square", "hotkey": "2", "description": "A shape with four equal sides."},
+    ],
+    "settings": {"overlap": 3, "aggregation": "majority"},
+}
+DEMO_BOXES_IMAGES = 6

@@ -7,6 +7,7 @@ Both are used by the API, the importer, the admin and the services, so one rule 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -125,14 +126,26 @@ def guideline_image_hosts_validate(raw: object) -> list[str]:
     return hosts
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def value_validate(schema: dict[str, Any], value: object, *, text: str | None = None) -> dict[str, Any]:
+def value_validate(
+    schema: dict[str, Any],
+    value: object,
+    *,
+    text: str | None = None,
+    size: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     """Check one annotation value against the schema; return it normalised.
 
-    `text` (for spans) lets offsets be checked against the item's text length.
+    `text` (for spans) lets offsets be checked against the item's text length, counted in
+    Python str indices (code points, not UTF-16 units). `size` (for boxes: the image's width
+    and height in pixels) keeps every box inside the image.
     """
     if not isinstance(value, dict):
         raise ValueInvalid("An annotation value must be a JSON object")
@@ -158,7 +171,7 @@ def value_validate(schema: dict[str, Any], value: object, *, text: str | None = 
         return {"rating": rating}
     if kind == "spans":
         return {"spans": _spans(value.get("spans"), allowed, text)}
-    return {"boxes": _boxes(value.get("boxes"), allowed)}
+    return {"boxes": _boxes(value.get("boxes"), allowed, size)}
 
 
 def _spans(raw: object, allowed: set[str], text: str | None) -> list[dict[str, Any]]:
@@ -179,18 +192,25 @@ def _spans(raw: object, allowed: set[str], text: str | None) -> list[dict[str, A
     return sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))
 
 
-def _boxes(raw: object, allowed: set[str]) -> list[dict[str, Any]]:
+def _boxes(raw: object, allowed: set[str], size: tuple[int, int] | None) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         raise ValueInvalid("boxes must be a list of {x, y, width, height, label}")
-    boxes = []
-    for index, box in enumerate(raw):
-        if not isinstance(box, dict):
-            raise ValueInvalid(f"boxes[{index}] must be an object")
-        numbers = [box.get(key) for key in ("x", "y", "width", "height")]
-        if any(not isinstance(n, int | float) or isinstance(n, bool) or n < 0 for n in numbers):
-            raise ValueInvalid(f"boxes[{index}] needs non-negative numbers x, y, width, height")
-        if box.get("label") not in allowed:
-            raise ValueInvalid(f"boxes[{index}].label {box.get('label')!r} is not in the schema")
-        x, y, width, height = numbers
-        boxes.append({"x": x, "y": y, "width": width, "height": height, "label": box["label"]})
-    return boxes
+    return [_box(index, box, allowed, size) for index, box in enumerate(raw)]
+
+
+def _box(
+    index: int, box: object, allowed: set[str], size: tuple[int, int] | None
+) -> dict[str, Any]:
+    if not isinstance(box, dict):
+        raise ValueInvalid(f"boxes[{index}] must be an object")
+    numbers = [box.get(key) for key in ("x", "y", "width", "height")]
+    if any(not _is_number(n) or not math.isfinite(n) or n < 0 for n in numbers):  # type: ignore[arg-type]
+        raise ValueInvalid(f"boxes[{index}] needs non-negative numbers x, y, width, height")
+    x, y, width, height = numbers
+    if width <= 0 or height <= 0:  # type: ignore[operator]
+        raise ValueInvalid(f"boxes[{index}] needs a positive width and height")
+    if size is not None and (x + width > size[0] or y + height > size[1]):  # type: ignore[operator]
+        raise ValueInvalid(f"boxes[{index}] reaches past the image's {size[0]}x{size[1]} pixels")
+    if box.get("label") not in allowed:
+        raise ValueInvalid(f"boxes[{index}].label {box.get('label')!r} is not in the schema")
+    return {"x": x, "y": y, "width": width, "height": height, "label": box["label"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -80,10 +82,53 @@ def test_nobody_opens_someone_elses_annotation_for_editing(project, annotators):
     assert client_for(annotators[1]).post(url, {"label": "neutral"}).status_code == 404
 
 
-def test_kinds_without_a_screen_get_an_explanation(project, annotator):
-    project.schema = {"kind": "spans", "data": "text", "labels": [{"value": "PER"}]}
+SPANS = {"kind": "spans", "data": "text", "labels": [{"value": "PER", "hotkey": "1", "color": "#123456"}, {"value": "LOC"}]}
+BOXES = {"kind": "boxes", "data": "image", "labels": [{"value": "car", "hotkey": "1"}]}
+
+
+@pytest.mark.parametrize("schema", [SPANS, BOXES])
+def test_spans_and_boxes_projects_get_the_region_screen(project, annotator, schema):
+    project.schema = schema
     project.save()
     response = client_for(annotator).get(f"/projects/{project.pk}/annotate/")
     assert response.status_code == 200
-    assert b"needs its own screen" in response.content
-    assert b'id="annotate-config"' not in response.content
+    assert response.context["config"]["kind"] == schema["kind"]
+    assert response.context["config"]["labels"][0]["color"] == schema["labels"][0].get("color", "")
+    body = response.content.decode()
+    assert 'id="region-host"' in body
+    assert 'type="module" src="/static/accord/annotate.js"' in body
+    assert "not available yet" not in body
+
+
+def span_annotation(project, annotator):
+    project.schema = SPANS
+    project.save()
+    item = ItemFactory(project=project, data={"text": "\U0001f600 Ann went to Oslo"})
+    return AnnotationFactory(item=item, annotator=annotator, value={"spans": [{"start": 2, "end": 5, "label": "PER"}]})
+
+
+def test_the_edit_page_stores_the_spans_the_component_posts(project, annotator):
+    annotation = span_annotation(project, annotator)
+    url = f"/projects/{project.pk}/history/{annotation.pk}/"
+    page = client_for(annotator).get(url)
+    assert page.context["value"] == annotation.value
+    assert 'id="region-value"' in page.content.decode()
+    posted = {"spans": [{"start": 2, "end": 5, "label": "PER"}, {"start": 14, "end": 18, "label": "LOC"}]}
+    response = client_for(annotator).post(url, {"value": json.dumps(posted)})
+    assert response.status_code == 302
+    annotation.refresh_from_db()
+    assert annotation.value == posted
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["not json", json.dumps({"spans": [{"start": 14, "end": 19, "label": "LOC"}]}), json.dumps([1, 2])],
+)
+def test_the_edit_page_refuses_bad_or_out_of_range_spans_and_keeps_what_was_posted(project, annotator, raw):
+    annotation = span_annotation(project, annotator)
+    response = client_for(annotator).post(f"/projects/{project.pk}/history/{annotation.pk}/", {"value": raw})
+    assert response.status_code == 400
+    annotation.refresh_from_db()
+    assert annotation.value == {"spans": [{"start": 2, "end": 5, "label": "PER"}]}
+    shown = response.context["value"]
+    assert shown == (json.loads(raw) if raw.startswith("{") else annotation.value)

@@ -5,7 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from PIL import Image
 
+from labeling import demo
 from labeling.models import Item, Membership, Project
 from tests.factories import SINGLE_SCHEMA
 
@@ -31,13 +33,32 @@ def test_create_project_refuses_a_bad_schema_file(tmp_path):
     assert not Project.objects.exists()
 
 
-def test_seed_demo_is_idempotent_and_prints_logins():
+def test_seed_demo_is_idempotent_and_prints_logins(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     first, second = StringIO(), StringIO()
     call_command("seed_demo", stdout=first)
     call_command("seed_demo", stdout=second)
-    assert Project.objects.count() == 1
-    project = Project.objects.get()
+    assert Project.objects.count() == 3
+    project = Project.objects.get(name=demo.DEMO_PROJECT)
     assert Item.objects.filter(project=project).count() >= 30
     assert Membership.objects.filter(project=project).count() == 5
     assert "annotator1" in second.getvalue()
     assert "accord-demo" in second.getvalue()
+
+
+def test_seed_demo_adds_a_spans_project_and_a_boxes_project_with_drawn_pictures(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    spans = Project.objects.get(name=demo.DEMO_SPANS_PROJECT)
+    boxes = Project.objects.get(name=demo.DEMO_BOXES_PROJECT)
+    assert (spans.kind, boxes.kind) == ("spans", "boxes")
+    assert [label["hotkey"] for label in spans.schema["labels"]] == ["1", "2", "3"]
+    assert spans.items.count() == len(demo.DEMO_SPANS_TEXTS)
+    assert set(Membership.objects.filter(project=boxes).values_list("user__username", flat=True)) == {
+        name for name, _ in demo.DEMO_USERS
+    }
+    pictures = list(boxes.items.order_by("external_id"))
+    assert len(pictures) == demo.DEMO_BOXES_IMAGES
+    for item in pictures:
+        with Image.open(item.image.path) as picture:
+            assert picture.size == (item.width, item.height) == (640, 480)

@@ -69,3 +69,31 @@ def test_boxes_need_non_negative_numbers():
     assert value_validate(schema, {"boxes": [box]})["boxes"] == [box]
     with pytest.raises(ValueInvalid, match="non-negative"):
         value_validate(schema, {"boxes": [{**box, "width": -1}]})
+
+
+def test_span_offsets_count_python_code_points_not_utf16_units():
+    schema = schema_validate({"kind": "spans", "labels": ["PER"]})
+    text = "\U0001f600 Ann"  # the emoji is one Python character, two UTF-16 units
+    ok = value_validate(schema, {"spans": [{"start": 2, "end": 5, "label": "PER"}]}, text=text)
+    assert text[ok["spans"][0]["start"] : ok["spans"][0]["end"]] == "Ann"
+    with pytest.raises(ValueInvalid, match="past the text"):
+        value_validate(schema, {"spans": [{"start": 3, "end": 6, "label": "PER"}]}, text=text)
+
+
+def test_boxes_must_lie_inside_the_image():
+    schema = schema_validate({"kind": "boxes", "data": "image", "labels": ["car"]})
+    box = {"x": 600, "y": 400, "width": 40, "height": 80, "label": "car"}
+    assert value_validate(schema, {"boxes": [box]}, size=(640, 480))["boxes"] == [box]
+    with pytest.raises(ValueInvalid, match="past the image"):
+        value_validate(schema, {"boxes": [{**box, "width": 41}]}, size=(640, 480))
+    with pytest.raises(ValueInvalid, match="past the image"):
+        value_validate(schema, {"boxes": [{**box, "y": 400.5}]}, size=(640, 480))
+
+
+def test_boxes_need_a_positive_finite_size():
+    schema = schema_validate({"kind": "boxes", "data": "image", "labels": ["car"]})
+    box = {"x": 1, "y": 2, "width": 3, "height": 4, "label": "car"}
+    with pytest.raises(ValueInvalid, match="positive width"):
+        value_validate(schema, {"boxes": [{**box, "height": 0}]})
+    with pytest.raises(ValueInvalid, match="non-negative"):
+        value_validate(schema, {"boxes": [{**box, "x": float("nan")}]})

@@ -7,6 +7,7 @@ server-rendered pages that call the labeling services and review.selectors.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -20,14 +21,14 @@ from django.views.decorators.http import require_http_methods
 from config.csp import allow_images_from
 from guidelines.markdown import project_image_hosts
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Annotation, Membership, Project
+from labeling.models import Annotation, Item, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.services.annotations import annotation_edit
 from labeling.values import value_labels, value_text
 from review.selectors import annotation_outcomes
 
 HISTORY_PAGE_SIZE = 50
-SCREEN_KINDS = ("single", "multi", "rating")  # spans and boxes need their own screens
+REGION_KINDS = ("spans", "boxes")  # drawn with the regions component (static/accord/regions/)
 
 
 def _project(request: HttpRequest, project_id: int) -> Project:
@@ -47,7 +48,12 @@ def _screen_config(project: Project) -> dict[str, Any]:
         "kind": project.kind,
         "data": project.data_type,
         "labels": [
-            {"value": label["value"], "hotkey": label.get("hotkey", ""), "description": label.get("description", "")}
+            {
+                "value": label["value"],
+                "hotkey": label.get("hotkey", ""),
+                "description": label.get("description", ""),
+                "color": label.get("color", ""),
+            }
             for label in schema.get("labels", [])
         ],
         "scale": {"min": scale.get("min"), "max": scale.get("max")} if scale else None,
@@ -60,6 +66,14 @@ def _screen_config(project: Project) -> dict[str, Any]:
     }
 
 
+def _item_payload(item: Item) -> dict[str, Any]:
+    """The item as the regions component reads it on the edit page (the API's shape)."""
+    image_url = None
+    if item.image:
+        image_url = reverse("api-item-image", kwargs={"project_id": item.project_id, "item_id": item.pk})
+    return {"data": item.data, "image_url": image_url, "width": item.width, "height": item.height}
+
+
 @login_required
 def annotate_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """The labeling screen; members who must acknowledge a new guideline go to its ack page."""
@@ -67,8 +81,6 @@ def annotate_page(request: HttpRequest, project_id: int) -> HttpResponse:
     membership = Membership.objects.get(project=project, user=request.user)
     if membership.acknowledged_version < project.guideline_version:
         return redirect(f"/projects/{project.pk}/guideline/ack/")
-    if project.kind not in SCREEN_KINDS:
-        return render(request, "annotate/unsupported.html", {"project": project})
     allow_images_from(request, project_image_hosts(project))  # the guideline side panel
     context = {
         "project": project,
@@ -117,13 +129,40 @@ def history_page(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 def _posted_value(project: Project, request: HttpRequest) -> dict[str, Any]:
-    """The label value from the edit form, shaped for the schema's kind (validated later)."""
+    """The label value from the edit form, shaped for the schema's kind (validated later).
+
+    Spans and boxes come as the JSON the regions component writes into the form's `value`
+    field; text that is not JSON goes on as a string, which the validator refuses.
+    """
+    if project.kind in REGION_KINDS:
+        raw = request.POST.get("value", "")
+        try:
+            return json.loads(raw)  # type: ignore[no-any-return]
+        except ValueError:
+            return raw  # type: ignore[return-value]
     if project.kind == "multi":
         return {"labels": request.POST.getlist("labels")}
     if project.kind == "rating":
         raw = request.POST.get("rating", "")
         return {"rating": int(raw) if raw.lstrip("-").isdigit() else raw}
     return {"label": request.POST.get("label", "")}
+
+
+def _edit_context(project: Project, annotation: Annotation, *, error: str, shown: Any) -> dict[str, Any]:
+    """The edit page's context: the form's options, or the regions component's config and value."""
+    scale = project.schema.get("scale") or {}
+    return {
+        "project": project,
+        "annotation": annotation,
+        "labels": project.schema.get("labels", []),
+        "ratings": range(scale["min"], scale["max"] + 1) if scale else [],
+        "selected": set(value_labels(annotation.value)),
+        "error": error,
+        "editable": annotation.item.final_value is None,
+        "regions": project.kind in REGION_KINDS,
+        "config": {**_screen_config(project), "item": _item_payload(annotation.item)},
+        "value": shown,
+    }
 
 
 @login_required
@@ -138,30 +177,24 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
     )
     if annotation is None:
         raise Http404("No such annotation")
-    error = ""
+    error, shown = "", annotation.value
     if request.method == "POST":
+        posted = _posted_value(project, request)
         try:
             annotation_edit(
                 annotation_id=annotation.pk,
                 user=request.user,
-                value=_posted_value(project, request),
+                value=posted,
                 unsure=request.POST.get("unsure") == "on",
                 comment=request.POST.get("comment", ""),
             )
         except AccordError as failure:
             error = failure.message
+            # Spans and boxes: redraw what was posted, so the mistake can be fixed in place.
+            shown = posted if isinstance(posted, dict) else shown
         else:
             messages.success(request, "Your annotation was updated.")
             return redirect("annotate_history", project_id=project.pk)
-    scale = project.schema.get("scale") or {}
-    context = {
-        "project": project,
-        "annotation": annotation,
-        "labels": project.schema.get("labels", []),
-        "ratings": range(scale["min"], scale["max"] + 1) if scale else [],
-        "selected": set(value_labels(annotation.value)),
-        "error": error,
-        "editable": annotation.item.final_value is None,
-    }
+    context = _edit_context(project, annotation, error=error, shown=shown)
     return render(request, "annotate/edit.html", context, status=400 if error else 200)
 

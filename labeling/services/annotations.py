@@ -28,9 +28,13 @@ MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab
 
 
 def _validated(project: Project, item: Item, value: object) -> dict[str, Any]:
-    """The value checked against the project's schema (span offsets against the item's text)."""
+    """The value checked against the project's schema (span offsets against the item's text,
+    boxes against the image's size)."""
     text = item.data.get("text") if isinstance(item.data, dict) else None
-    return value_validate(project.schema, value, text=text if isinstance(text, str) else None)
+    size = (item.width, item.height) if item.width and item.height else None
+    return value_validate(
+        project.schema, value, text=text if isinstance(text, str) else None, size=size
+    )
 
 
 def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:

@@ -1,6 +1,8 @@
 // The labeling screen: fetch an item from the JSON API, render it with textContent (never
 // innerHTML for item data), take the label from keys or clicks, submit, and show the next one.
-"use strict";
+// Spans and boxes are drawn by the regions component (regions/), which owns their keys first;
+// the flow (unsure, comment, skip, timing, suggestion, prefetch) is the same for every kind.
+import { REGION_KINDS, mountRegions } from "./regions/mount.js";
 
 (function () {
   const root = document.getElementById("annotate");
@@ -8,6 +10,7 @@
   const config = JSON.parse(document.getElementById("annotate-config").textContent);
   const csrf = root.dataset.csrf;
   const $ = (id) => document.getElementById(id);
+  const component = REGION_KINDS.includes(config.kind) ? mountRegions($("region-host"), config) : null;
 
   const state = { current: null, ahead: null, selected: new Set(), busy: false, activeMs: 0, since: null };
 
@@ -79,7 +82,7 @@
       }
       if (option.description) button.title = option.description;
       button.addEventListener("click", () => pick(option.value));
-      box.appendChild(button);
+      if (!component) box.appendChild(button);
       if (option.hotkey) {
         const li = document.createElement("li");
         const key = document.createElement("kbd");
@@ -131,12 +134,13 @@
     const item = payload.item;
     $("item-external-id").textContent = item.external_id;
     const text = item.data && typeof item.data.text === "string" ? item.data.text : "";
-    $("item-text").textContent = text;
-    $("item-text").hidden = !text;
+    $("item-text").textContent = component ? "" : text;
+    $("item-text").hidden = !text || Boolean(component);
     const image = $("item-image");
-    $("item-figure").hidden = !item.image_url;
+    $("item-figure").hidden = !item.image_url || Boolean(component);
     image.classList.remove("zoomed");
-    if (item.image_url) image.src = item.image_url; else image.removeAttribute("src");
+    if (item.image_url && !component) image.src = item.image_url; else image.removeAttribute("src");
+    if (component) component.load(item, null, item.suggestion);
     const suggestion = item.suggestion;
     $("suggestion").hidden = !suggestion;
     if (suggestion) {
@@ -153,7 +157,7 @@
     $("done").hidden = true;
     say("");
     startClock();
-    $("item-text").focus({ preventScroll: true });
+    if (component) component.focus(); else $("item-text").focus({ preventScroll: true });
   }
 
   function showDone() {
@@ -222,12 +226,12 @@
   }
 
   function submit() {
-    if (state.selected.size === 0 && config.kind !== "multi") {
+    if (!component && state.selected.size === 0 && config.kind !== "multi") {
       fail("Pick a label first.");
       return;
     }
     act("submit", {
-      value: valueOf(state.selected),
+      value: component ? component.value() : valueOf(state.selected),
       lead_time_ms: activeTime(),
       unsure: $("unsure").checked,
       comment: $("comment").value,
@@ -237,6 +241,7 @@
   function acceptSuggestion() {
     const suggestion = state.current && state.current.item.suggestion;
     if (!suggestion) return;
+    if (component) { component.accept(); return; }
     const values = selectionOf(suggestion.value);
     state.selected = new Set(config.kind === "multi" ? values : values.slice(0, 1));
     paint();
@@ -248,11 +253,15 @@
     $("keys-button").setAttribute("aria-expanded", dialog.open ? "true" : "false");
   }
 
-  const hotkeys = new Map(options().filter((o) => o.hotkey).map((o) => [o.hotkey.toLowerCase(), o.value]));
+  const hotkeys = new Map(component ? [] : options().filter((o) => o.hotkey).map((o) => [o.hotkey.toLowerCase(), o.value]));
 
   function onKey(event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const typing = event.target.closest("textarea, input[type=text], select");
+    if (component && state.current && !typing && !$("keys-help").open && component.handleKey(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing) {
       if (event.key === "Escape") event.target.blur();
       return;
@@ -279,6 +288,7 @@
   }
 
   buildOptions();
+  if (component) [$("label-form").querySelector("fieldset").hidden, $("region-host").hidden] = [true, false];
   document.addEventListener("keydown", onKey);
   $("label-form").addEventListener("submit", (event) => { event.preventDefault(); submit(); });
   $("skip").addEventListener("click", () => act("skip"));
