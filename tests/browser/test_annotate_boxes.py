@@ -8,6 +8,7 @@ import re
 import pytest
 
 from labeling.models import Annotation
+from tests.browser.conftest import wait_until
 from tests.browser.region_helpers import (
     BOXES_SCHEMA,
     image_point,
@@ -39,7 +40,7 @@ def listed(page, n=1):
 def test_an_annotator_draws_moves_and_resizes_a_box_with_the_mouse(page, login, screenshot):
     project, user, _ = region_project(BOXES_SCHEMA, images=(SIZE,))
     open_screen(page, login, project)
-    page.wait_for_function("document.querySelector('.boxes-image').complete")
+    wait_until(page, "document.querySelector('.boxes-image').complete")
     page.click(".region-label[data-value=square]")  # draw squares from now on
     page.click(".region-label[data-value=circle]")  # no: circles
     assert page.locator(".boxes-overlay g.box").count() == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from labeling.models import Annotation
+from tests.browser.conftest import wait_until
 from tests.browser.region_helpers import SPANS_SCHEMA, open_screen, region_project, text_point
 from tests.factories import AnnotationFactory, PredictionFactory
 
@@ -105,7 +106,7 @@ def test_suggested_spans_are_dashed_and_accepted_one_or_all(page, login, screens
     screenshot(page, "annotate_spans_suggestion")
     page.keyboard.press("a")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('.region-row.suggestion').length === 2")
+    wait_until(page, "document.querySelectorAll('.region-row.suggestion').length === 2")
     for key in ["Tab", "Tab", "2", "Enter"]:  # the second suggestion, accepted as ORG
         page.keyboard.press(key)
     page.wait_for_selector("#done:not([hidden])")

@@ -11,6 +11,7 @@ import statistics
 
 import pytest
 
+from tests.browser.conftest import wait_until
 from tests.browser.region_helpers import (
     BOXES_SCHEMA,
     SPANS_SCHEMA,
@@ -37,7 +38,7 @@ def measure(page, keys):
     page.evaluate(RECORD)
     for n, key in enumerate(keys, start=1):
         page.keyboard.press(key)
-        page.wait_for_function("(n) => window.__samples.length >= n", arg=n)
+        wait_until(page, "(n) => window.__samples.length >= n", n)
     samples = sorted(page.evaluate("window.__samples"))
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
@@ -73,7 +74,7 @@ def test_a_key_press_redraws_a_large_image_within_the_target(page, login, settin
     project.save()
     PredictionFactory(item=item, value={"boxes": boxes}, score=0.5)
     open_screen(page, login, project)
-    page.wait_for_function("document.querySelector('.boxes-image').complete")
+    wait_until(page, "document.querySelector('.boxes-image').complete")
     page.keyboard.press("1")
     keys = (["ArrowRight", "Shift+ArrowDown", "Control+ArrowRight", "+", "-"] * 10)[:PRESSES]
     median, p95 = measure(page, keys)
