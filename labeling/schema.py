@@ -15,8 +15,16 @@ from labeling.values import declared_labels
 KINDS = ("single", "multi", "rating", "spans", "boxes")
 DATA_TYPES = ("text", "image")
 LEVELS = ("ordinal", "interval", "ratio")
-AGGREGATIONS = ("majority", "dawid_skene")
-DEFAULT_SETTINGS: dict[str, Any] = {"overlap": 3, "aggregation": "majority"}
+# "auto": Dawid-Skene when annotators have enough labels each, else majority (review decides).
+AGGREGATIONS = ("auto", "majority", "dawid_skene")
+# review_budget: share of the labeled items the review queue holds at most (riskiest first);
+# risk_threshold: optional floor on an item's p_wrong for it to be queued (null = none).
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "overlap": 3,
+    "aggregation": "auto",
+    "review_budget": 0.15,
+    "risk_threshold": None,
+}
 
 
 def schema_validate(raw: object) -> dict[str, Any]:
@@ -100,7 +108,15 @@ def _settings(raw: object) -> dict[str, Any]:
         raise SchemaError("settings.overlap must be an integer from 1 to 50")
     if merged["aggregation"] not in AGGREGATIONS:
         raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
+    if not _is_share(merged["review_budget"]):
+        raise SchemaError("settings.review_budget must be a number from 0 to 1")
+    if merged["risk_threshold"] is not None and not _is_share(merged["risk_threshold"]):
+        raise SchemaError("settings.risk_threshold must be a number from 0 to 1, or null")
     return merged
+
+
+def _is_share(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def _is_int(value: object) -> bool:

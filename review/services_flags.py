@@ -27,6 +27,7 @@ from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts
 from review.flags.likely_error import class_thresholds
 from review.flags.values import value_labels
 from review.models import Flag, FlagStatus
+from review.services.risk_cut import risk_cut
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def item_facts_build(item: Item) -> ItemFacts:
         is_gold=item.is_gold,
         gold_value=item.gold_value,
         predictions=predictions,
+        p_wrong=item.p_wrong,
     )
 
 
@@ -104,7 +106,12 @@ def project_facts_build(project: Project, *, model_version: str | None = None) -
             counts[label] += row["n"]
     shares = {label: n / labeled for label, n in counts.items()} if labeled else {}
     thresholds = _thresholds(project, model_version) if model_version else {}
-    return ProjectFacts(label_shares=shares, labeled_items=labeled, class_thresholds=thresholds)
+    return ProjectFacts(
+        label_shares=shares,
+        labeled_items=labeled,
+        class_thresholds=thresholds,
+        risk_cut=risk_cut(project),
+    )
 
 
 def _thresholds(project: Project, model_version: str) -> dict[str, float]:

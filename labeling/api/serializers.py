@@ -55,7 +55,7 @@ class StaffItemSerializer(ItemSerializer):
         fields = (
             *ItemSerializer.Meta.fields,
             "is_gold", "gold_value", "agreement", "aggregate_value", "aggregate_confidence",
-            "aggregate_method", "final_value", "final_decided_at", "round",
+            "aggregate_method", "p_wrong", "final_value", "final_decided_at", "round",
         )
 
 

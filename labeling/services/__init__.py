@@ -16,6 +16,7 @@ from labeling.services.items import (
     item_reviewer_record,
     item_settle,
     items_aggregates_set,
+    items_p_wrong_set,
     items_reopen,
 )
 from labeling.services.projects import (
@@ -46,6 +47,7 @@ __all__ = [
     "item_reviewer_record",
     "item_settle",
     "items_aggregates_set",
+    "items_p_wrong_set",
     "items_reopen",
     "labels_rename",
     "membership_remove",
