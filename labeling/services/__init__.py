@@ -29,6 +29,7 @@ from labeling.services.projects import (
 from labeling.services.schema_edit import (
     labels_rename,
     project_create_configured,
+    project_settings_merge,
     project_settings_update,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "membership_set",
     "project_create",
     "project_create_configured",
+    "project_settings_merge",
     "project_settings_update",
     "project_update_schema",
     "user_get_or_create_inactive",

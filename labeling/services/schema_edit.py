@@ -78,6 +78,21 @@ def _quality_settings(schema: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(settings.get(key) for key in QUALITY_SETTINGS)
 
 
+def project_settings_merge(
+    *, project: Project, actor: AbstractBaseUser | None, settings: dict[str, Any]
+) -> Project:
+    """Merge `settings` into the project's schema settings and save (the API's PATCH).
+
+    Runs the same checks, audit entry and recompute trigger as project_settings_update.
+    """
+    schema = {**project.schema, "settings": {**project.settings, **settings}}
+    return project_settings_update(
+        project=project, actor=actor, name=project.name, description=project.description,
+        schema=schema, ordering=project.ordering, lease_minutes=project.lease_minutes,
+        gold_rate=project.gold_rate,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def project_create_configured(
     *,
@@ -113,6 +128,7 @@ def _field_of(message: str) -> str:
     for key, field in (
         ("labels", "labels"), ("overlap", "overlap"), ("scale", "scale_max"),
         ("level", "level"), ("aggregation", "aggregation"), ("schema.data", "data_type"),
+        ("review_budget", "review_budget"), ("risk_threshold", "risk_threshold"),
         ("kind", "kind"),
     ):
         if key in message:
