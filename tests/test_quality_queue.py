@@ -56,7 +56,7 @@ def test_project_refresh_stores_p_wrong_highest_on_contested_items(project, crow
 
 
 def test_the_budget_queues_only_the_riskiest_items_each_with_its_reasons(project, crowd):
-    calm, contested = crowd
+    _calm, contested = crowd
     set_settings(project, review_budget=0.2)  # ceil(0.2 x 10) = 2 items
     project_refresh(project_id=project.pk)
     flagged = set(Flag.objects.filter(project=project).values_list("item_id", flat=True))
@@ -97,7 +97,7 @@ def test_settled_items_are_not_queued_and_count_as_right(project, crowd):
 
 
 def test_a_disabled_high_risk_reason_leaves_the_other_reasons_within_budget(project, crowd):
-    _, contested = crowd
+    _, _contested = crowd
     set_settings(project, review_budget=0.2, flags={"high_risk": {"enabled": False}})
     project_refresh(project_id=project.pk)
     reasons = set(Flag.objects.filter(project=project).values_list("reason", flat=True))
@@ -125,7 +125,9 @@ def test_p_wrong_is_exported_inside_the_aggregate(project, crowd):
     assert all("p_wrong" in line["aggregate"] for line in lines)
 
 
-def test_staff_see_p_wrong_in_the_item_api_and_annotators_do_not(project, crowd, lead, annotator, api_as):
+def test_staff_see_p_wrong_in_the_item_api_and_annotators_do_not(
+    project, crowd, lead, annotator, api_as
+):
     project_refresh(project_id=project.pk)
     staff = api_as(lead).get(f"/api/projects/{project.pk}/items").json()
     rows = staff["results"] if isinstance(staff, dict) else staff
@@ -144,7 +146,9 @@ def test_agreement_json_and_api_report_the_estimated_accuracy(project, crowd, le
     assert estimate["low"] <= estimate["value"] <= estimate["high"]
     assert estimate["value"] == pytest.approx(1 - estimate["expected_wrong"] / 10, abs=1e-3)
     api = api_as(lead).get(f"/api/projects/{project.pk}/agreement").json()
-    assert api["estimated_accuracy"]["fixed_by_budget"] <= api["estimated_accuracy"]["expected_wrong"]
+    assert (
+        api["estimated_accuracy"]["fixed_by_budget"] <= api["estimated_accuracy"]["expected_wrong"]
+    )
 
 
 def test_the_dashboard_says_how_many_labels_are_likely_wrong(project, crowd, lead):
@@ -160,7 +164,9 @@ def test_a_per_submit_tie_keeps_the_label_the_project_run_chose(db):
     # "positive" is the commoner label, so the frequency rule alone would pick it.
     item = ItemFactory()
     for i, name in enumerate(["negative", "positive"]):
-        AnnotationFactory(item=item, annotator=UserFactory(username=f"tie{i}"), value={"label": name})
+        AnnotationFactory(
+            item=item, annotator=UserFactory(username=f"tie{i}"), value={"label": name}
+        )
     for _ in range(3):
         labelled(item.project, UNANIMOUS, prefix="tie-calm")
     Item.objects.filter(pk=item.pk).update(aggregate_value={"label": "negative"})
@@ -172,6 +178,8 @@ def test_a_per_submit_tie_keeps_the_label_the_project_run_chose(db):
 def test_the_default_method_follows_the_labels_per_annotator():
     sparse = default_method(np.repeat(np.arange(40), 7), n_classes=4)
     dense = default_method(np.repeat(np.arange(5), 100), n_classes=4)
-    assert sparse.method == "majority" and "median of 7 labels" in sparse.reason
-    assert dense.method == "dawid_skene" and "at least 20" in dense.reason
+    assert sparse.method == "majority"
+    assert "median of 7 labels" in sparse.reason
+    assert dense.method == "dawid_skene"
+    assert "at least 20" in dense.reason
     assert default_method(np.array([], dtype=int), n_classes=2).method == "majority"
