@@ -183,3 +183,22 @@ def test_the_default_method_follows_the_labels_per_annotator():
     assert dense.method == "dawid_skene"
     assert "at least 20" in dense.reason
     assert default_method(np.array([], dtype=int), n_classes=2).method == "majority"
+
+
+def test_a_risky_item_with_all_its_labels_gets_one_more_annotator_up_to_the_maximum(project, crowd):
+    _, contested = crowd
+    project.max_overlap = 4
+    project.save()
+    set_settings(project, review_budget=0.2)
+    project_refresh(project_id=project.pk)
+    split = Item.objects.get(pk=contested[1].pk)  # 2-1: agreement is fine, p_wrong is not
+    assert split.target_overlap == 4
+    assert not Flag.objects.filter(item=split, reason="high_risk").exists()
+    labelled_item = AnnotationFactory(
+        item=split, annotator=UserFactory(username="fourth"), value={"label": "negative"}
+    )
+    assert labelled_item.item_id == split.pk
+    project_refresh(project_id=project.pk)
+    split.refresh_from_db()
+    assert split.target_overlap == 4  # at the maximum: flagged, not escalated again
+    assert Flag.objects.filter(item=split, reason="high_risk").exists()
