@@ -76,6 +76,7 @@ API_RULES = {
     "projects_list": "any user",
     "projects_create": "any user",
     "projects_retrieve": "member",
+    "projects_partial_update": "lead",
     "projects_members_list": "member",
     "projects_members_create": "lead",
     "projects_members_destroy": "lead",
