@@ -2,7 +2,9 @@
 
 Per item (after each submit) we use majority vote; the debounced project run
 recomputes every item with the project's method ("majority" or "dawid_skene",
-which needs all items at once) and stores an AgreementSnapshot.
+which needs all items at once; "auto" picks one from the data, see
+review.metrics.method_choice), writes each item's p_wrong (review.services.risk)
+and stores an AgreementSnapshot with the method's reason and "estimated_accuracy".
 """
 
 from __future__ import annotations
