@@ -25,6 +25,7 @@ from review.metrics.aggregation import (
 )
 from review.metrics.calibration import expected_calibration_error, reliability_table
 from review.metrics.competence import competence_weighted_vote
+from review.metrics.method_choice import default_method
 from review.metrics.review_budget import DEFAULT_BUDGET, caught_share, review_queue
 from review.metrics.risk import item_risk, label_risk
 from review.metrics.tables import count_table
@@ -79,8 +80,19 @@ def crowdkit_posteriors(items, annotators, codes, n_items: int, n_classes: int):
     return np.nan_to_num(table)
 
 
+def method_line(annotators, sizes) -> str:
+    """The project default method the data picks, and why (review.metrics.method_choice)."""
+    choice = default_method(annotators, n_classes=sizes["n_classes"])
+    return f"   project default = {choice.method}: {choice.reason}"
+
+
 def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
-    """Every ranking signal computed without gold, evaluated on all items."""
+    """Every ranking signal computed without gold, evaluated on all items.
+
+    The first row is what the product stores: the project default method's labels (majority
+    with posterior ties, or Dawid-Skene, by review.metrics.method_choice) and p_wrong = 1 -
+    the smoothed Dawid-Skene posterior of that label.
+    """
     n_items, k = sizes["n_items"], sizes["n_classes"]
     counts = count_table(items, codes, n_items, k)
     ds = dawid_skene(items, annotators, codes, **sizes)
@@ -96,13 +108,19 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
         Row("majority (ties: DS posterior)", vote.labels, 1 - vote.confidence, truth),
         Row("majority (ties: project freq.)", old_vote.labels, 1 - old_vote.confidence, truth),
         Row("DS unsmoothed (prior 0)", raw.labels, label_risk(raw.posteriors), truth),
-        Row("DS smoothed = p_wrong, no gold", ds.labels, label_risk(ds.posteriors), truth),
+        Row("DS smoothed (diagonal prior)", ds.labels, label_risk(ds.posteriors), truth),
         Row("MACE posterior", mace.posteriors.argmax(1), label_risk(mace.posteriors), truth),
         Row("competence-weighted vote", weighted.argmax(1), label_risk(weighted), truth),
     ]
+    auto = default_method(annotators, n_classes=k)
+    chosen = ds.labels if auto.method == "dawid_skene" else vote.labels
+    rows.insert(
+        0,
+        Row("p_wrong, project default, no gold", chosen, label_risk(ds.posteriors, chosen), truth),
+    )
     kit = crowdkit_posteriors(items, annotators, codes, n_items, k)
     if kit is not None:
-        rows.insert(2, Row("crowd-kit DawidSkene", kit.argmax(1), label_risk(kit), truth))
+        rows.insert(3, Row("crowd-kit DawidSkene", kit.argmax(1), label_risk(kit), truth))
     if model is not None:
         risk = item_risk(items, annotators, codes, sizes=sizes, model=model)
         rows.append(Row("p_wrong + model, no gold", risk.labels, risk.p_wrong, truth))

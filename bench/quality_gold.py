@@ -29,7 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality_datasets import gold_datasets
-from quality_eval import PooledRow, crowd_rows, gold_row, print_reliability, print_table
+from quality_eval import (
+    PooledRow,
+    crowd_rows,
+    gold_row,
+    method_line,
+    print_reliability,
+    print_table,
+)
 
 
 def main() -> None:
@@ -49,14 +56,15 @@ def main() -> None:
             f"{data.name}: {n_items} items, {n_annotators} annotators, {len(data.codes)} labels",
             rows,
         )
-        print_reliability("p_wrong, no gold", _find(rows, "DS smoothed"))
+        print(method_line(data.annotators, data.sizes))
+        print_reliability("p_wrong, no gold", _find(rows, "p_wrong, project default"))
         print_reliability("p_wrong, 20% gold", rows[-1])
         if data.name.startswith("quiz/"):
             for row in rows:
                 pooled.setdefault(row.name, []).append(row)
     rows = [_pool(name, parts) for name, parts in pooled.items()]
     print_table("quiz, six subsets pooled (queues per subset)", rows)
-    print_reliability("p_wrong, no gold (quiz pooled)", _find(rows, "DS smoothed"))
+    print_reliability("p_wrong, no gold (quiz pooled)", _find(rows, "p_wrong, project default"))
     print_reliability("p_wrong, 20% gold (quiz pooled)", rows[-1])
 
 

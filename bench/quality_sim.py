@@ -34,7 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality_eval import crowd_rows, gold_row, print_reliability, print_table
+from quality_eval import crowd_rows, gold_row, method_line, print_reliability, print_table
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,8 @@ def report(setting: Setting, crowd: Crowd, seeds: int) -> None:
         f"{setting.name}: {n} items, {crowd.sizes['n_annotators']} annotators, {labels} labels",
         rows,
     )
-    no_gold = next(r for r in rows if r.name.startswith(("p_wrong + model", "DS smoothed")))
+    print(method_line(crowd.annotators, crowd.sizes))
+    no_gold = next(r for r in rows if r.name.startswith(("p_wrong + model", "p_wrong, project")))
     print_reliability(no_gold.name, no_gold)
     print_reliability(rows[-1].name, rows[-1])
 

@@ -81,6 +81,7 @@ def through_db(crowd, *, name: str):
     )
     items = index[loaded.annotations.items]
     _check_same(crowd, items, annotator, np.asarray(loaded.annotations.codes))
+    _print_stored(project, crowd.truth)
     return type(crowd)(
         items,
         annotator,
@@ -100,3 +101,35 @@ def _check_same(crowd, items, annotators, codes) -> None:
     if simulated != read:
         raise SystemExit(f"labels read back differ: {len(simulated)} simulated, {len(read)} read")
     print(f"(through the DB: {len(read)} labels imported and read back unchanged)")
+
+
+def _print_stored(project, truth: np.ndarray) -> None:
+    """What the product stored after the import's refresh: aggregates, p_wrong and the flagged queue.
+
+    Accuracy of the stored aggregates, share of items with an open flag (the review queue at
+    the default budget), share of the wrong aggregates among them, and the ECE of stored p_wrong.
+    """
+    from labeling.models import Item
+    from review.metrics.calibration import expected_calibration_error
+    from review.models import Flag
+
+    rows = Item.objects.filter(project=project).values_list(
+        "id", "external_id", "aggregate_value", "p_wrong"
+    )
+    flagged = set(
+        Flag.objects.filter(project=project, status="open").values_list("item_id", flat=True)
+    )
+    wrong, risk, queued = [], [], []
+    for pk, external, aggregate, p_wrong in rows:
+        label = int(aggregate["label"].removeprefix("c")) if aggregate else -1
+        wrong.append(label != truth[int(external.removeprefix("sim-"))])
+        risk.append(np.nan if p_wrong is None else p_wrong)
+        queued.append(pk in flagged)
+    wrong_arr, queued_arr = np.array(wrong), np.array(queued)
+    caught = wrong_arr[queued_arr].sum() / max(int(wrong_arr.sum()), 1)
+    ece = expected_calibration_error(np.array(risk), wrong_arr)
+    print(
+        f"(stored by the product: aggregate accuracy {1 - wrong_arr.mean():.3f}, "
+        f"{queued_arr.mean():.1%} of items flagged, holding {caught:.1%} of the wrong labels; "
+        f"ECE of stored p_wrong {ece:.3f}; method {Item.objects.filter(project=project).values_list('aggregate_method', flat=True).first()})"
+    )

@@ -28,10 +28,15 @@ ANNOTATION_SUBMITTED = "review.process_submitted_annotation"  # args: [item_id]
 PROJECT_CHANGED = "review.recompute_project_agreement"  # args: [project_id]
 ITEMS_PENDING = "review.process_pending_items"  # args: [project_id]
 ITEMS_REOPENED = "review.hold_reopened_flags"  # args: [[item_id, ...], reopened_at (ISO 8601)]
+# Aggregates, p_wrong and every flag of a project, now (no throttle): after a settings change,
+# an import with annotations, a finished pre-label job.
+PROJECT_REFRESH = "review.refresh_project"  # args: [project_id]
+REFRESH_DELAY_S = 2.0  # lets a burst of triggers in one process coalesce into one run
 
 DRAIN_EVERY_S = 1.0
 DRAIN_DELAY_S = 2.0  # > DRAIN_EVERY_S: the drain starts after every commit it was skipped for
-_drains_sent: dict[int, float] = {}  # project id -> monotonic time of this process's last drain
+_drains_sent: dict[int, float] = {}
+_refreshes_sent: dict[int, float] = {}  # project id -> monotonic time of this process's last drain
 
 
 def enqueue(name: str, args: list[Any], *, countdown: float | None = None) -> None:
@@ -61,6 +66,26 @@ def enqueue(name: str, args: list[Any], *, countdown: float | None = None) -> No
 def enqueue_on_commit(name: str, args: list[Any]) -> None:
     """Enqueue `name` once the current transaction commits (never for rolled-back writes)."""
     transaction.on_commit(lambda: enqueue(name, args))
+
+
+def refresh_project_on_commit(project_id: int) -> None:
+    """After commit, recompute the project's aggregates, p_wrong and flags (review's job).
+
+    Eager mode (tests, CELERY_TASK_ALWAYS_EAGER) runs it at commit, before the caller returns.
+    Otherwise at most one is sent per project per REFRESH_DELAY_S from each process.
+    """
+    transaction.on_commit(lambda: _refresh_soon(project_id))
+
+
+def _refresh_soon(project_id: int) -> None:
+    if app.conf.task_always_eager:
+        enqueue(PROJECT_REFRESH, [project_id])
+        return
+    now = monotonic()
+    if now - _refreshes_sent.get(project_id, -REFRESH_DELAY_S) < REFRESH_DELAY_S:
+        return  # the refresh sent moments ago starts after this commit and sees it
+    _refreshes_sent[project_id] = now
+    enqueue(PROJECT_REFRESH, [project_id], countdown=REFRESH_DELAY_S)
 
 
 def drain_pending_on_commit(project_id: int) -> None:

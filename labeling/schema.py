@@ -18,11 +18,19 @@ from labeling.values import declared_labels
 KINDS = ("single", "multi", "rating", "spans", "boxes")
 DATA_TYPES = ("text", "image")
 LEVELS = ("ordinal", "interval", "ratio")
-AGGREGATIONS = ("majority", "dawid_skene")
+# "auto": Dawid-Skene when annotators have enough labels each, else majority (review decides).
+AGGREGATIONS = ("auto", "majority", "dawid_skene")
 # A DNS name: dot-separated labels of letters, digits and inner hyphens (no scheme, port, path).
 _DNS_LABEL = r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
 HOST_NAME = re.compile(rf"(?=.{{1,253}}$)({_DNS_LABEL}\.)*{_DNS_LABEL}")
-DEFAULT_SETTINGS: dict[str, Any] = {"overlap": 3, "aggregation": "majority"}
+# review_budget: share of the labeled items the review queue holds at most (riskiest first);
+# risk_threshold: optional floor on an item's p_wrong for it to be queued (null = none).
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "overlap": 3,
+    "aggregation": "auto",
+    "review_budget": 0.15,
+    "risk_threshold": None,
+}
 
 
 def schema_validate(raw: object) -> dict[str, Any]:
@@ -110,6 +118,10 @@ def _settings(raw: object) -> dict[str, Any]:
         merged["guideline_image_hosts"] = guideline_image_hosts_validate(merged["guideline_image_hosts"])
     if "image_hosts" in merged:
         merged["image_hosts"] = image_hosts_validate(merged["image_hosts"])
+    if not _is_share(merged["review_budget"]):
+        raise SchemaError("settings.review_budget must be a number from 0 to 1")
+    if merged["risk_threshold"] is not None and not _is_share(merged["risk_threshold"]):
+        raise SchemaError("settings.risk_threshold must be a number from 0 to 1, or null")
     return merged
 
 
@@ -128,6 +140,10 @@ def guideline_image_hosts_validate(raw: object) -> list[str]:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_share(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def _is_int(value: object) -> bool:

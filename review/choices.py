@@ -15,6 +15,7 @@ class FlagReason(models.TextChoices):
     UNSURE = "unsure", "Unsure or commented"
     GOLD_MISS = "gold_miss", "Gold miss"
     LIKELY_ERROR = "likely_error", "Likely label error"
+    HIGH_RISK = "high_risk", "Likely wrong (within review budget)"
 
 
 class FlagStatus(models.TextChoices):

@@ -27,6 +27,7 @@ from labeling.values import value_labels
 from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
 from review.flags.likely_error import class_thresholds
 from review.models import Flag, FlagStatus
+from review.services.risk_cut import risk_cut
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def item_facts_build(item: Item) -> ItemFacts:
         is_gold=item.is_gold,
         gold_value=item.gold_value,
         predictions=predictions,
+        p_wrong=item.p_wrong,
     )
 
 
@@ -104,7 +106,12 @@ def project_facts_build(project: Project, *, model_version: str | None = None) -
             counts[label] += row["n"]
     shares = {label: n / labeled for label, n in counts.items()} if labeled else {}
     thresholds = _thresholds(project, model_version) if model_version else {}
-    return ProjectFacts(label_shares=shares, labeled_items=labeled, class_thresholds=thresholds)
+    return ProjectFacts(
+        label_shares=shares,
+        labeled_items=labeled,
+        class_thresholds=thresholds,
+        risk_cut=risk_cut(project),
+    )
 
 
 def _thresholds(project: Project, model_version: str) -> dict[str, float]:
@@ -198,9 +205,10 @@ def item_flags_refresh(
 ) -> FlagRefresh | None:
     """Run the detectors on one item and bring its flags in line (see the module rules).
 
-    Escalation: a contested item (low agreement) of a project whose max_overlap exceeds the
-    item's current target gets target_overlap + 1 instead of a low-agreement flag; it is
-    flagged only when still contested at the maximum. `project_facts` lets batch callers
+    Escalation: a contested item (low agreement), or one with all its labels whose p_wrong
+    is within the review budget (high risk), of a project whose max_overlap exceeds the
+    item's current target gets target_overlap + 1 instead of those flags; it is flagged
+    only when still contested or risky at the maximum. `project_facts` lets batch callers
     compute the project figures once. Returns None when the item is gone.
     """
     with transaction.atomic():
@@ -215,10 +223,11 @@ def item_flags_refresh(
             project_facts = project_facts_build(item.project, model_version=version)
         found = detect_all(facts, project_facts, item.project.settings)
         escalated = None
-        if "low_agreement" in found:
+        if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
             escalated = _escalate(item, facts)
             if escalated is not None:
-                del found["low_agreement"]
+                found.pop("low_agreement", None)
+                found.pop("high_risk", None)
         result = _apply(item, found)
     return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from labeling.task_retry import TRANSIENT_DB_RETRY
+from review.services.refresh import project_refresh
 from review.services_flags import (
     flags_hold_for_new_round,
     item_flags_refresh,
@@ -21,6 +22,7 @@ __all__ = [
     "project_flags_refresh_schedule",
     "refresh_item_flags_task",
     "refresh_project_flags_task",
+    "refresh_project_task",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,3 +71,14 @@ def project_flags_refresh_schedule(project_id: int) -> bool:
         return False
     transaction.on_commit(lambda: refresh_project_flags_task.delay(project_id))
     return True
+
+
+@shared_task(name="review.refresh_project", acks_late=True, **TRANSIENT_DB_RETRY)
+def refresh_project_task(project_id: int) -> None:
+    """Recompute the project's aggregates and p_wrong, then every item's flags (not throttled).
+
+    Sent by labeling (events.PROJECT_REFRESH) after a settings change, an import with
+    annotations or a finished pre-label job. Idempotent: both steps are.
+    """
+    if project_refresh(project_id=project_id) is None:
+        logger.info("project %s is gone; nothing to refresh", project_id)

@@ -67,7 +67,11 @@ def test_command_fails_cleanly_for_an_unknown_project(db):
 def test_command_numbers_equal_the_pure_report(labelled):
     data = project_data(labelled)
     pure = json.loads(json.dumps(build_report(data.annotations, data.schema)))
-    assert command_json(str(labelled.pk)) == pure
+    command = command_json(str(labelled.pk))
+    # The service adds the method's reason and the p_wrong-based accuracy estimate.
+    assert command["aggregation"].pop("reason") == "Set in the project settings (majority)."
+    assert set(command.pop("estimated_accuracy")) >= {"value", "low", "high", "expected_wrong"}
+    assert command == pure
 
 
 def test_rating_project_reports_every_level_and_weighted_kappas(annotators):

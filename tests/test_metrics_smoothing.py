@@ -31,18 +31,38 @@ def test_unsmoothed_dawid_skene_saturates_and_the_smoothed_default_does_not():
 
 def test_smoothed_dawid_skene_matches_a_one_iteration_hand_computation():
     # item 0: both annotators say 0; item 1: annotator 0 says 0, annotator 1 says 1.
-    # Start [1, 0] and [.5, .5]; with one pseudo-count per cell the M-step gives
-    # marginals (2.5, 1.5)/4, annotator 0 rows (2.5, 1)/3.5 and (1.5, 1)/2.5,
-    # annotator 1 rows (2, 1.5)/3.5 and (1, 1.5)/2.5. E-step by hand:
-    # item 0: .625*5/7*4/7 vs .375*.6*.4 -> 12.5/(12.5 + 4.41)
-    # item 1: .625*5/7*3/7 vs .375*.6*.6 -> 9.375/(9.375 + 6.615)
+    # Start [1, 0] and [.5, .5]. Each confusion row gets K = 2 pseudo-counts, half on the
+    # diagonal: [[1.5, .5], [.5, 1.5]]. The M-step gives marginals (2.5, 1.5)/4, annotator 0
+    # rows (3, .5)/3.5 and (1, 1.5)/2.5, annotator 1 rows (2.5, 1)/3.5 and (.5, 2)/2.5.
+    # E-step by hand: item 0: .625*3/3.5*2.5/3.5 vs .375*1/2.5*.5/2.5;
+    # item 1: .625*3/3.5*1/3.5 vs .375*1/2.5*2/2.5.
     result = dawid_skene(
         [0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 0, 1],
         n_items=2, n_annotators=2, n_classes=2, max_iterations=1,
     )  # fmt: skip
-    assert result.posteriors[:, 0] == pytest.approx([12.5 / 16.91, 9.375 / 15.99], abs=1e-12)
+    item0 = (0.625 * 7.5 / 12.25, 0.375 * 0.08)
+    item1 = (0.625 * 3 / 12.25, 0.375 * 0.32)
+    expected = [item0[0] / sum(item0), item1[0] / sum(item1)]
+    assert result.posteriors[:, 0] == pytest.approx(expected, abs=1e-12)
     # The returned marginals come from the M-step after that E-step: (posterior sums + 1) / 4.
-    assert result.marginals[0] == pytest.approx((12.5 / 16.91 + 9.375 / 15.99 + 1) / 4)
+    assert result.marginals[0] == pytest.approx((sum(expected) + 1) / 4)
+
+
+def test_smoothed_dawid_skene_does_not_collapse_when_annotators_have_few_labels():
+    # 60 annotators, 3 labels per item over 4 classes: about 5 labels per annotator.
+    # A uniform one-per-cell prior made every annotator uninformative and the posterior
+    # fell to the commonest class; the diagonal prior keeps it near majority vote.
+    rng = np.random.default_rng(3)
+    truth = rng.choice(4, 100, p=[0.45, 0.3, 0.2, 0.05])
+    items = np.repeat(np.arange(100), 3)
+    annotators = np.concatenate([rng.choice(60, 3, replace=False) for _ in range(100)])
+    right = rng.random(300) < 0.85
+    codes = np.where(right, truth[items], (truth[items] + rng.integers(1, 4, 300)) % 4)
+    sizes = {"n_items": 100, "n_annotators": 60, "n_classes": 4}
+    vote = majority_vote(count_table(items, codes, 100, 4))
+    smooth = dawid_skene(items, annotators, codes, **sizes)
+    assert (smooth.labels == truth).mean() >= (vote.labels == truth).mean() - 0.02
+    assert (smooth.labels == truth).mean() > 0.85
 
 
 def test_prior_zero_keeps_the_maximum_likelihood_confusions_with_hard_zeros():

@@ -10,7 +10,12 @@ from tests.factories import RATING_SCHEMA, SINGLE_SCHEMA
 def test_schema_defaults_settings_when_left_out():
     schema = schema_validate({"kind": "single", "labels": [{"value": "a"}, {"value": "b"}]})
     assert schema["data"] == "text"
-    assert schema["settings"] == {"overlap": 3, "aggregation": "majority"}
+    assert schema["settings"] == {
+        "overlap": 3,
+        "aggregation": "auto",
+        "review_budget": 0.15,
+        "risk_threshold": None,
+    }
 
 
 @pytest.mark.parametrize(

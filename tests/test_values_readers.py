@@ -12,7 +12,7 @@ from labeling.values import NONE_TEXT, class_key, value_text
 from review.flags.values import majority_share, values_match
 from review.metrics.inputs import SchemaSpec
 from review.services.aggregate_values import aggregate_value
-from review.services.item_votes import _value_name
+from review.services.item_votes import value_name
 
 MULTI = SchemaSpec("multi", labels=("a", "b", "c"))
 
@@ -22,7 +22,7 @@ def test_a_label_set_in_another_order_is_the_same_value_for_flags_and_votes():
     assert class_key(left) == class_key(right)
     assert values_match(left, right)
     assert majority_share([left, right]) == 1.0
-    assert _value_name(MULTI, left) == _value_name(MULTI, right) == "a+b"
+    assert value_name(MULTI, left) == value_name(MULTI, right) == "a+b"
     assert class_of("multi", left) == class_of("multi", right) == "a|b"
 
 
@@ -34,7 +34,7 @@ def test_extra_keys_such_as_probabilities_do_not_change_the_class():
 
 def test_the_empty_label_set_votes_reads_and_round_trips_as_none_text():
     empty = {"labels": []}
-    assert _value_name(MULTI, empty) == NONE_TEXT
+    assert value_name(MULTI, empty) == NONE_TEXT
     assert value_text(empty) == NONE_TEXT
     assert aggregate_value(MULTI, NONE_TEXT) == empty
 
@@ -54,7 +54,7 @@ def test_the_empty_label_set_votes_reads_and_round_trips_as_none_text():
     ],
 )
 def test_vote_names_come_from_the_class_key(spec, value, name):
-    assert _value_name(spec, value) == name
+    assert value_name(spec, value) == name
     if name is not None:
         assert aggregate_value(spec, name) == value_of(spec.kind, class_of(spec.kind, value))
 

@@ -17,6 +17,7 @@ from labeling.api.serializers import (
     MembershipSerializer,
     ProjectCreateSerializer,
     ProjectSerializer,
+    ProjectSettingsPatchSerializer,
 )
 from labeling.exceptions import NotFound
 from labeling.models import Membership, Project, Role
@@ -47,6 +48,23 @@ class ProjectDetailApi(APIView):
     @extend_schema(responses={200: ProjectSerializer, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for_role(request.user, project_id)
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        request=ProjectSettingsPatchSerializer,
+        responses={200: ProjectSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def patch(self, request: Request, project_id: int) -> Response:
+        """Change settings (aggregation, flags, review_budget, risk_threshold, ...); leads only.
+
+        Changing one that affects aggregates, p_wrong or flags recomputes them after commit.
+        """
+        project = project_for_role(request.user, project_id, (Role.LEAD,))
+        payload = ProjectSettingsPatchSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        project = services.project_settings_merge(
+            project=project, actor=request.user, settings=payload.validated_data["settings"]
+        )
         return Response(ProjectSerializer(project).data)
 
 

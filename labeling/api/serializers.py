@@ -25,6 +25,12 @@ class ProjectCreateSerializer(serializers.Serializer):
     overlap = serializers.IntegerField(required=False, min_value=1, max_value=50)
 
 
+class ProjectSettingsPatchSerializer(serializers.Serializer):
+    """PATCH body: settings to merge into schema.settings (checked by the schema validator)."""
+
+    settings = serializers.DictField()
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
@@ -55,7 +61,7 @@ class StaffItemSerializer(ItemSerializer):
         fields = (
             *ItemSerializer.Meta.fields,
             "is_gold", "gold_value", "agreement", "aggregate_value", "aggregate_confidence",
-            "aggregate_method", "final_value", "final_decided_at", "round",
+            "aggregate_method", "p_wrong", "final_value", "final_decided_at", "round",
         )
 
 

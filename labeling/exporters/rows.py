@@ -33,6 +33,7 @@ ITEM_FIELDS = (
     "final_text",
     "final_reviewer__username",
     "final_decided_at",
+    "p_wrong",
 )
 ANNOTATION_FIELDS = (
     "item_id",
@@ -111,7 +112,8 @@ def raw_chunks(project: Project, *, include: str, shape: AnnotationShape) -> Ite
 
 def row_of(item: tuple[Any, ...], include: str, labels: list[Any], guesses: list[Any]) -> dict[str, Any]:
     """The export row (a dict in the import line's key order) of one item tuple."""
-    _, external_id, data, agreement, aggregate, confidence, method, final, reviewer, decided_at = item
+    _, external_id, data, agreement, aggregate, confidence, method, final, reviewer, decided_at = item[:10]
+    p_wrong = item[10] if len(item) > 10 else None
     row: dict[str, Any] = {"id": external_id, "data": RawJSON(data)}
     if include == "all":
         row["annotations"] = labels
@@ -120,6 +122,8 @@ def row_of(item: tuple[Any, ...], include: str, labels: list[Any], guesses: list
     if include in ("all", "aggregate"):
         if aggregate is not None:
             row["aggregate"] = {"value": RawJSON(aggregate), "confidence": confidence, "method": method}
+            if p_wrong is not None:
+                row["aggregate"]["p_wrong"] = p_wrong
         if agreement is not None:
             row["agreement"] = agreement
     if include in ("all", "final") and final is not None:

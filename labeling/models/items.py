@@ -38,6 +38,9 @@ class Item(models.Model):
     aggregate_value = models.JSONField(null=True, blank=True)
     aggregate_confidence = models.FloatField(null=True, blank=True)
     aggregate_method = models.CharField(max_length=32, blank=True, db_default="")
+    # Probability that the item's current label (final if settled, else the aggregate) is
+    # wrong; written by the review app's project run (null before one, or for kinds without it).
+    p_wrong = models.FloatField(null=True, blank=True)
     final_value = models.JSONField(null=True, blank=True)
     final_reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,6 +16,7 @@ from labeling.services.items import (
     item_reviewer_record,
     item_settle,
     items_aggregates_set,
+    items_p_wrong_set,
     items_reopen,
 )
 from labeling.services.projects import (
@@ -28,6 +29,7 @@ from labeling.services.projects import (
 from labeling.services.schema_edit import (
     labels_rename,
     project_create_configured,
+    project_settings_merge,
     project_settings_update,
 )
 
@@ -46,12 +48,14 @@ __all__ = [
     "item_reviewer_record",
     "item_settle",
     "items_aggregates_set",
+    "items_p_wrong_set",
     "items_reopen",
     "labels_rename",
     "membership_remove",
     "membership_set",
     "project_create",
     "project_create_configured",
+    "project_settings_merge",
     "project_settings_update",
     "project_update_schema",
     "user_get_or_create_inactive",

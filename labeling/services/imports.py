@@ -23,7 +23,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from labeling.events import PROJECT_CHANGED, enqueue_on_commit
+from labeling.events import PROJECT_CHANGED, enqueue_on_commit, refresh_project_on_commit
 from labeling.exceptions import ImportFailed
 from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
 from labeling.importers.one_pass import records_copy
@@ -108,7 +108,10 @@ def _import_one_pass(
 
 def _imported(project: Project, actor: AbstractBaseUser | None, counts: ImportCounts) -> None:
     audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
-    enqueue_on_commit(PROJECT_CHANGED, [project.pk])
+    if counts.annotations:
+        refresh_project_on_commit(project.pk)  # aggregates, p_wrong and flags, unthrottled
+    else:
+        enqueue_on_commit(PROJECT_CHANGED, [project.pk])
 
 
 def _raise_problems(checked: CheckResult) -> None:

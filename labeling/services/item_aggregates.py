@@ -66,3 +66,14 @@ def aggregates_write(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
     fields = AGGREGATE_FIELDS
     objects = [Item(pk=pk, **dict(zip(fields, values, strict=True))) for pk, values in rows]
     Item.objects.bulk_update(objects, fields, batch_size=PAGE_SIZE)
+
+
+def p_wrong_write(rows: Sequence[tuple[int, float | None]]) -> int:
+    """Set Item.p_wrong for each (item id, value) pair, in pk order; call inside a transaction.
+
+    Values are one float column, so bulk_update's CASE is cheap on every database. Returns
+    how many rows it wrote.
+    """
+    objects = [Item(pk=pk, p_wrong=value) for pk, value in sorted(rows, key=lambda row: row[0])]
+    Item.objects.bulk_update(objects, ["p_wrong"], batch_size=PAGE_SIZE)
+    return len(objects)

@@ -31,7 +31,7 @@ from labeling import events
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
 from labeling.services.audit import audit_record
-from labeling.services.item_aggregates import AGGREGATE_FIELDS, aggregates_write
+from labeling.services.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
 
 __all__ = [
     "AGGREGATE_FIELDS",
@@ -42,6 +42,7 @@ __all__ = [
     "item_reviewer_record",
     "item_settle",
     "items_aggregates_set",
+    "items_p_wrong_set",
     "items_pending_sweep",
     "items_reopen",
     "pending_flag",
@@ -67,6 +68,14 @@ def items_aggregates_set(*, rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None
     ...), other databases bulk_update.
     """
     aggregates_write(rows)
+
+
+def items_p_wrong_set(*, rows: Sequence[tuple[int, float | None]]) -> int:
+    """Set p_wrong (probability the current label is wrong) of many items; returns how many.
+
+    Call inside a transaction; rows are (item id, value or None) and are written in pk order.
+    """
+    return p_wrong_write(rows)
 
 
 def item_pending_take(*, project_id: int) -> int | None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from labeling.events import refresh_project_on_commit
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
 from labeling.prelabel import registry, training, upsert, versions
@@ -228,9 +229,12 @@ def _job_advance(job: PrelabelJob, items: int) -> None:
     """Add a batch's items to `done`; the batch that reaches `total` marks the job done."""
     if items:
         PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + items)
-    PrelabelJob.objects.filter(
+    finished = PrelabelJob.objects.filter(
         pk=job.pk, status=JobStatus.RUNNING, done__gte=F("total")
     ).update(status=JobStatus.DONE, finished_at=timezone.now())
+    if finished:
+        # New predictions feed the model detectors: recompute the project's flags.
+        refresh_project_on_commit(job.project_id)
 
 
 def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVersion | None:

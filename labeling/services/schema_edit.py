@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 
-from labeling.events import PROJECT_CHANGED, enqueue_on_commit
+from labeling.events import refresh_project_on_commit
 from labeling.exceptions import SchemaError
 from labeling.models import Annotation, Item, OrderingPolicy, Prediction, Project
 from labeling.schema import schema_validate
@@ -52,6 +52,7 @@ def project_settings_update(
         _check_compatible(locked.schema, clean, renames)
     _check_scalars(name=name, ordering=ordering, lease_minutes=lease_minutes, gold_rate=gold_rate)
     before = {"name": locked.name, "schema": locked.schema, "ordering": locked.ordering}
+    quality_changed = _quality_settings(locked.schema) != _quality_settings(clean)
     if renames:
         labels_rename(project=locked, renames=renames)
     locked.name, locked.description, locked.schema = name.strip(), description, clean
@@ -63,9 +64,33 @@ def project_settings_update(
         project=locked, actor=actor, action="project.settings_update",
         target_type="project", target_id=locked.pk, before=before, after=after,
     )
-    if renames:
-        enqueue_on_commit(PROJECT_CHANGED, [locked.pk])
+    if renames or quality_changed:
+        refresh_project_on_commit(locked.pk)
     return locked
+
+
+# Settings whose change alters aggregates, p_wrong or flags (so saving them recomputes).
+QUALITY_SETTINGS = ("aggregation", "flags", "review_budget", "risk_threshold")
+
+
+def _quality_settings(schema: dict[str, Any]) -> tuple[Any, ...]:
+    settings = schema.get("settings") or {}
+    return tuple(settings.get(key) for key in QUALITY_SETTINGS)
+
+
+def project_settings_merge(
+    *, project: Project, actor: AbstractBaseUser | None, settings: dict[str, Any]
+) -> Project:
+    """Merge `settings` into the project's schema settings and save (the API's PATCH).
+
+    Runs the same checks, audit entry and recompute trigger as project_settings_update.
+    """
+    schema = {**project.schema, "settings": {**project.settings, **settings}}
+    return project_settings_update(
+        project=project, actor=actor, name=project.name, description=project.description,
+        schema=schema, ordering=project.ordering, lease_minutes=project.lease_minutes,
+        gold_rate=project.gold_rate,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -103,6 +128,7 @@ def _field_of(message: str) -> str:
     for key, field in (
         ("labels", "labels"), ("overlap", "overlap"), ("scale", "scale_max"),
         ("level", "level"), ("aggregation", "aggregation"), ("schema.data", "data_type"),
+        ("review_budget", "review_budget"), ("risk_threshold", "risk_threshold"),
         ("kind", "kind"),
     ):
         if key in message:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from review.flags import gold_miss, likely_error, low_agreement, model_disagrees, rare_label, unsure
+from review.flags import (
+    gold_miss,
+    high_risk,
+    likely_error,
+    low_agreement,
+    model_disagrees,
+    rare_label,
+    unsure,
+)
 from review.flags.config import DEFAULTS, flag_config
 from review.flags.facts import (
     AnnotationFact,
@@ -28,6 +36,7 @@ DETECTORS: dict[str, Detector] = {
     "unsure": unsure.detect,
     "gold_miss": gold_miss.detect,
     "likely_error": likely_error.detect,
+    "high_risk": high_risk.detect,
 }
 
 
@@ -43,7 +52,7 @@ def detect_all(
         result = detector(item, project, config)
         if result is not None:
             found[reason] = result
-    return found
+    return high_risk.within_budget(found, item, project)
 
 
 __all__ = [

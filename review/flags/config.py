@@ -15,6 +15,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "gold_miss": {"enabled": True},
     # Confident learning: flag when the off-label class clears its threshold by this margin.
     "likely_error": {"enabled": True, "margin": 0.0},
+    # Among the riskiest items (p_wrong) the project's review budget admits.
+    "high_risk": {"enabled": True},
 }
 
 

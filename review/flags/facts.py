@@ -40,6 +40,8 @@ class ItemFacts:
     is_gold: bool = False
     gold_value: Value | None = None
     predictions: tuple[PredictionFact, ...] = ()
+    # Probability that the current label is wrong (the project run's figure; None before one).
+    p_wrong: float | None = None
 
     @property
     def has_overlap(self) -> bool:
@@ -54,3 +56,5 @@ class ProjectFacts:
     labeled_items: int = 0
     # Confident-learning thresholds: mean predicted probability of class j over items labeled j.
     class_thresholds: dict[str, float] = field(default_factory=dict)
+    # The review budget's cut: the lowest p_wrong the budget admits (None: no project run yet).
+    risk_cut: float | None = None

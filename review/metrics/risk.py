@@ -1,7 +1,8 @@
 """p_wrong: the calibrated probability that each item's current label is wrong.
 
 Evidence, combined in one posterior over the true class of every item:
-- the crowd: smoothed Dawid-Skene (one Dirichlet pseudo-count per confusion cell);
+- the crowd: smoothed Dawid-Skene (Dirichlet prior of one pseudo-count per confusion cell
+  on average, half of each row's on the diagonal: see dawid_skene.py);
 - gold: items with a known answer are clamped to it inside EM, so each
   annotator's confusion matrix, and therefore the weight of their labels on
   every other item, reflects their performance on gold;

@@ -2,7 +2,9 @@
 
 Per item (after each submit) we use majority vote; the debounced project run
 recomputes every item with the project's method ("majority" or "dawid_skene",
-which needs all items at once) and stores an AgreementSnapshot.
+which needs all items at once; "auto" picks one from the data, see
+review.metrics.method_choice), writes each item's p_wrong (review.services.risk)
+and stores an AgreementSnapshot with the method's reason and "estimated_accuracy".
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from review.exceptions import ProjectNotFound
 from review.loaders import ProjectData, project_data, schema_spec
 from review.metrics.aggregation import majority_vote
 from review.metrics.inputs import SchemaSpec
+from review.metrics.method_choice import MethodChoice, default_method
 from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
 from review.services.aggregate_values import aggregate_value
-from review.services.item_votes import item_vote_table
+from review.services.item_votes import ItemVotes, item_vote_table, value_name
+from review.services.risk import ProjectRisk, p_wrong_store, project_risk
 
 DIGITS = 6
 # First key of the advisory lock that serialises a project's agreement runs.
@@ -41,25 +45,48 @@ def project_resolve(*, reference: str) -> Project:
     return project
 
 
-def _method(project: Project) -> str:
-    method = project.settings.get("aggregation", "majority")
-    return "dawid_skene" if method == "dawid_skene" else "majority"
+def _method(project: Project, data: ProjectData) -> MethodChoice:
+    """The project's aggregation: its setting, or for "auto" the one its data supports."""
+    method = project.settings.get("aggregation", "auto")
+    if method in ("majority", "dawid_skene"):
+        return MethodChoice(method, f"Set in the project settings ({method}).")
+    n_classes = max(len(data.schema.value_names), 2)
+    return default_method(data.annotations.annotators, n_classes=n_classes)
 
 
 def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | None, ProjectData]:
     """Compute the project's `agreement --json` object from its annotations (no write)."""
-    data = project_data(project)
-    report, items = build(data.annotations, data.schema, aggregation=_method(project))
+    report, items, data, _ = _report_and_risk(project)
     return report, items, data
+
+
+def _report_and_risk(
+    project: Project,
+) -> tuple[dict[str, Any], ItemResults | None, ProjectData, ProjectRisk | None]:
+    """The report (with the method's reason and "estimated_accuracy"), items, data, risk."""
+    data = project_data(project)
+    choice = _method(project, data)
+    report, items = build(data.annotations, data.schema, aggregation=choice.method)  # type: ignore[arg-type]
+    risk = project_risk(project, data, items) if items is not None else None
+    if isinstance(report.get("aggregation"), dict):
+        report["aggregation"]["reason"] = choice.reason
+    report["estimated_accuracy"] = risk.estimate if risk is not None else None
+    if risk is not None:
+        report["estimated_accuracy"]["calibration"] = risk.calibration
+    return report, items, data, risk
 
 
 @transaction.atomic
 def item_recompute(*, item_id: int) -> Item | None:
     """Refresh one item's aggregate (majority vote), confidence and agreement.
 
-    Idempotent: the columns are a pure function of the item's annotations. Ties
-    follow the project's label frequencies from the latest snapshot, falling
-    back to schema order. Returns None when the item no longer exists.
+    Idempotent: the columns are a pure function of the item's annotations and its current
+    aggregate. Tie rule, the same as the project run's: a tie goes to the Dawid-Skene
+    posterior. Per submit the posterior is not at hand, so a tie keeps the item's current
+    aggregate when it is among the tied labels (the project run chose it by posterior);
+    otherwise the project's more frequent label (latest snapshot), then schema order,
+    decide until the project run this submit schedules re-breaks it by posterior.
+    Returns None when the item no longer exists.
     """
     item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
     if item is None:
@@ -72,7 +99,9 @@ def item_recompute(*, item_id: int) -> Item | None:
         "agreement": None,
     }
     if votes is not None and votes.counts.sum() > 0:
-        result = majority_vote(votes.counts[None, :], votes.priority)
+        result = majority_vote(
+            votes.counts[None, :], votes.priority, tie_break=_keep_current(item, spec, votes)
+        )
         code, total = int(result.labels[0]), int(votes.counts.sum())
         fields["aggregate_value"] = aggregate_value(spec, votes.names[code])
         fields["aggregate_confidence"] = _rounded(result.confidence[0])
@@ -81,6 +110,16 @@ def item_recompute(*, item_id: int) -> Item | None:
     items_aggregates_set(rows=[(item.pk, tuple(fields[name] for name in AGGREGATE_FIELDS))])
     item.refresh_from_db()
     return item
+
+
+def _keep_current(item: Item, spec: SchemaSpec, votes: ItemVotes) -> np.ndarray | None:
+    """Tie scores preferring the item's current aggregate (None when it has none)."""
+    current = value_name(spec, item.aggregate_value)
+    if current is None or current not in votes.names:
+        return None
+    scores = np.zeros((1, len(votes.names)))
+    scores[0, votes.names.index(current)] = 1.0
+    return scores
 
 
 def _latest_report(project_id: int) -> dict[str, Any] | None:
@@ -144,12 +183,13 @@ def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
         return None
-    report, items, data = project_report(project=project)
+    report, items, data, risk = _report_and_risk(project)
     report = _json_round_trip(report)
     with transaction.atomic():
         _serialise_project_runs(project.pk)
         if items is not None and len(data.item_ids):
-            _write_items(project, data, items, _method(project))
+            _write_items(project, data, items, _method(project, data).method)
+        p_wrong_store(project, data, risk)
         latest = (
             AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
         )

@@ -22,7 +22,7 @@ class ItemVotes:
     priority: np.ndarray
 
 
-def _value_name(spec: SchemaSpec, value: object) -> str | None:
+def value_name(spec: SchemaSpec, value: object) -> str | None:
     """The display name of an annotation value (label, rating point, or "+"-joined set).
 
     Reads the value's class key (labeling.values); a label or point outside the schema, or a
@@ -55,7 +55,7 @@ def item_vote_table(
         return None
     names = [
         n
-        for n in (_value_name(spec, v) for v in item.annotations.values_list("value", flat=True))
+        for n in (value_name(spec, v) for v in item.annotations.values_list("value", flat=True))
         if n
     ]
     # Multi-label sets are only known once seen: schema order is the order of first sight.

@@ -101,6 +101,7 @@ API_RULES = {
     "auth_tokens_create": "any user",
     "auth_tokens_destroy": "any user",
     "projects_retrieve": "member",
+    "projects_partial_update": "lead",
     "projects_members_list": "member",
     "projects_members_create": "lead",
     "projects_members_destroy": "lead",

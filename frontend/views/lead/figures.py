@@ -184,4 +184,8 @@ def agreement_headline(project: Project) -> dict[str, Any] | None:
         "percent": report.get("percent_agreement"),
         "items": report.get("items"),
         "at": snapshot.created_at,
+        # p_wrong summed: likely-wrong labels now and what the review budget's queue would fix.
+        "accuracy": report.get("estimated_accuracy"),
+        "method": (report.get("aggregation") or {}).get("method"),
+        "method_reason": (report.get("aggregation") or {}).get("reason"),
     }

@@ -21,6 +21,8 @@ MESSAGE_FIELDS = (
     ("scale", "scale_max"),
     ("level", "level"),
     ("aggregation", "aggregation"),
+    ("review_budget", "review_budget"),
+    ("risk_threshold", "risk_threshold"),
     ("schema.data", "data_type"),
     ("needs schema.data", "data_type"),
     ("kind", "kind"),
@@ -79,6 +81,21 @@ class ProjectForm(forms.Form):
         min_value=0.0,
         max_value=1.0,
         label="Flag model disagreement at score above",
+    )
+    review_budget = forms.FloatField(
+        required=False,
+        initial=0.15,
+        min_value=0.0,
+        max_value=1.0,
+        label="Review at most (share of items)",
+        help_text="The queue takes the riskiest items first, up to this share",
+    )
+    risk_threshold = forms.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        label="Queue only items likely wrong above",
+        help_text="Probability 0-1; empty = no floor",
     )
 
     guideline_image_hosts = forms.CharField(
@@ -139,7 +156,12 @@ def schema_from_form(data: dict[str, Any], labels: list[dict[str, Any]]) -> dict
         flags["rare_label"] = {"cut": data["rare_label"]}
     if data.get("model_disagrees") is not None:
         flags["model_disagrees"] = {"score": data["model_disagrees"]}
-    schema["settings"] = {"overlap": data["overlap"], "aggregation": data["aggregation"]}
+    schema["settings"] = {
+        "overlap": data["overlap"],
+        "aggregation": data["aggregation"],
+        "review_budget": 0.15 if data.get("review_budget") is None else data["review_budget"],
+        "risk_threshold": data.get("risk_threshold"),
+    }
     hosts = (data.get("guideline_image_hosts") or "").replace(",", " ").split()
     schema["settings"]["guideline_image_hosts"] = hosts
     hosts = (data.get("image_hosts") or "").replace(",", " ").split()
@@ -185,7 +207,9 @@ def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "scale_max": scale.get("max", 5),
         "level": schema.get("level", "ordinal"),
         "overlap": project.overlap,
-        "aggregation": settings.get("aggregation", "majority"),
+        "aggregation": settings.get("aggregation", "auto"),
+        "review_budget": settings.get("review_budget", 0.15),
+        "risk_threshold": settings.get("risk_threshold"),
         "ordering": project.ordering,
         "gold_rate": project.gold_rate,
         "lease_minutes": project.lease_minutes,

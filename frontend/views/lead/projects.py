@@ -23,7 +23,12 @@ from labeling.models import Annotation, Project
 from labeling.permissions import require_project_creator
 from labeling.services import project_create_configured, project_settings_update
 
-NEW_PROJECT_INITIAL = {"kind": "single", "data_type": "text", "aggregation": "majority"}
+NEW_PROJECT_INITIAL = {
+    "kind": "single",
+    "data_type": "text",
+    "aggregation": "auto",
+    "review_budget": 0.15,
+}
 
 
 @member_page
