@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from labeling.exceptions import SchemaError
 from labeling.label_studio_config import schema_from_label_studio
+from labeling.schema import DEFAULT_SETTINGS
 from labeling.models import Membership, Project, Role
 from tests.factories import project_creator
 
@@ -36,7 +37,7 @@ def test_single_choices_become_a_single_label_text_schema_with_hotkeys_and_colou
         "kind": "single",
         "data": "text",
         "labels": [{"value": "Positive", "hotkey": "1", "color": "#00ff00"}, {"value": "Negative", "hotkey": "2"}],
-        "settings": {"overlap": 3, "aggregation": "majority"},
+        "settings": DEFAULT_SETTINGS,
     }
 
 
