@@ -214,6 +214,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "CONN_MAX_AGE", default=0 if _RUNSERVER else 60, minimum=0
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=True)
+# File storage: every file Accord keeps (import uploads, item images, fitted pre-label models)
+# goes through Django's storage API (labeling/file_storage.py). With AWS_STORAGE_BUCKET_NAME set
+# it is an S3 bucket (AWS, MinIO, Ceph...), shared by the web process and every worker on any
+# machine; otherwise the local folder MEDIA_ROOT, which then must be shared by all of them.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,  # None: AWS itself
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,  # None: boto3's own chain
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "location": env_str("AWS_LOCATION", ""),  # a key prefix inside the bucket
+            # Objects stay private: images reach browsers only through the access-checked
+            # endpoint (labeling.api.items.ItemImageApi), never by a bucket URL.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Uploads keep their name unless taken (imports/a.csv, imports/a_x7Kq.csv).
+            "file_overwrite": False,
+        },
+    }
 # drf-spectacular adds its schema-generation warnings to `check --deploy`; they are about the
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False

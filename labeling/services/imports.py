@@ -25,6 +25,7 @@ from django.utils.text import get_valid_filename
 
 from labeling.events import PROJECT_CHANGED, enqueue_on_commit
 from labeling.exceptions import ImportFailed
+from labeling.file_storage import local_copy
 from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
 from labeling.importers.one_pass import records_copy
 from labeling.importers.records import RowError
@@ -239,10 +240,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         return None
     job = ImportJob.objects.select_related("project", "created_by").get(pk=job_id)
     try:
-        with job_progress(job.pk) as progress:
+        # Through the storage: the upload may sit in a bucket, or on another machine's disk.
+        with job_progress(job.pk) as progress, local_copy(job.file.name) as path:
             counts = import_file(
                 project=job.project,
-                path=job.file.path,
+                path=path,
                 fmt="images" if job.original_name.lower().endswith(".zip") else _format(job.original_name),
                 actor=job.created_by,
                 progress=progress,
