@@ -241,6 +241,18 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
+# Queues: a long import or pre-label job never delays flag recomputation, and each queue group
+# scales on its own (README, "Operating Accord"). Routes go by stable task name; "review.*"
+# covers every recomputation task of the review app; anything unrouted goes to "default".
+CELERY_TASK_DEFAULT_QUEUE = "default"
+ACCORD_QUEUES = ("default", "imports", "prelabel", "review")
+CELERY_TASK_ROUTES = {
+    "labeling.run_import_job": {"queue": "imports"},
+    "labeling.run_prelabel_job": {"queue": "prelabel"},
+    "labeling.prelabel_batch": {"queue": "prelabel"},
+    "labeling.retrain_model": {"queue": "prelabel"},
+    "review.*": {"queue": "review"},
+}
 # drf-spectacular adds its schema-generation warnings to `check --deploy`; they are about the
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False
