@@ -144,7 +144,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Set below (Operations, recovery): the visibility timeout follows the task time limit.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -253,6 +254,21 @@ CELERY_TASK_ROUTES = {
     "labeling.retrain_model": {"queue": "prelabel"},
     "review.*": {"queue": "review"},
 }
+# Recovery: jobs beat per batch (ImportJob/PrelabelJob.heartbeat_at). Every
+# ACCORD_JOB_SWEEP_SECONDS, labeling.sweep_stalled_jobs requeues a running pre-label job, and
+# fails a running import, whose heartbeat is older than ACCORD_JOB_STALL_SECONDS (its worker
+# died). Keep the stall longer than the slowest batch and the longest wait in a busy queue.
+ACCORD_JOB_STALL_SECONDS = env_int("ACCORD_JOB_STALL_SECONDS", default=300, minimum=10)
+ACCORD_JOB_SWEEP_SECONDS = env_int("ACCORD_JOB_SWEEP_SECONDS", default=60, minimum=1)
+CELERY_BEAT_SCHEDULE["sweep-stalled-jobs"] = {
+    "task": "labeling.sweep_stalled_jobs",
+    "schedule": float(ACCORD_JOB_SWEEP_SECONDS),
+}
+# Redis hands an unacknowledged message (acks_late tasks) to another worker after the
+# visibility timeout. Shorter than the task time limit, a slow task would run twice at once;
+# so it is the time limit plus a minute, and the sweep above, not the broker, recovers sooner.
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_TASK_TIME_LIMIT + 60
 # drf-spectacular adds its schema-generation warnings to `check --deploy`; they are about the
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False

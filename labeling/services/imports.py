@@ -234,7 +234,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     Errors (ImportFailed details) are stored on the job, which ends 'failed'; nothing was
     imported then. bytes_done/bytes_total cover both passes over the file.
     """
-    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(status=JobStatus.RUNNING)
+    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now()
+    )
     if not claimed:
         logger.info("import job %s is not pending; skipped", job_id)
         return None
