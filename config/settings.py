@@ -269,6 +269,30 @@ CELERY_BEAT_SCHEDULE["sweep-stalled-jobs"] = {
 # so it is the time limit plus a minute, and the sweep above, not the broker, recovers sooner.
 if not CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_TASK_TIME_LIMIT + 60
+# Observability. /metrics (config/metrics/) answers only a bearer of ACCORD_METRICS_TOKEN and
+# is off (404) without one. Every request gets an id (X-Request-ID, config/request_id.py),
+# timed by view; LOG_FORMAT=json writes one JSON object per line with that id. Celery workers
+# send task events (for Flower and `celery events`) on a real broker.
+ACCORD_METRICS_TOKEN = env_str("ACCORD_METRICS_TOKEN", "")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.health.HealthProbeMiddleware") + 1, "config.request_id.RequestIdMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.request_id.RequestIdMiddleware") + 1,
+    "config.metrics.requests.RequestMetricsMiddleware",
+)
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+LOGGING["filters"] = {"request_id": {"()": "config.request_id.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {"()": "config.json_logs.JsonFormatter"},
+}
+LOGGING["handlers"]["console"].update({"formatter": LOG_FORMAT, "filters": ["request_id"]})
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_WORKER_SEND_TASK_EVENTS = True  # same as `worker -E`
+    CELERY_TASK_SEND_SENT_EVENT = True
 # drf-spectacular adds its schema-generation warnings to `check --deploy`; they are about the
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False
