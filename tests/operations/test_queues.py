@@ -62,3 +62,28 @@ def test_the_embedded_worker_of_make_run_consumes_every_queue():
 
     assert consumed is not None
     assert set(consumed.group(1).split(",")) == set(settings.ACCORD_QUEUES)
+
+
+def compose_services() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+def test_the_compose_workers_together_consume_every_queue_and_events_are_on():
+    workers = {name: s["command"] for name, s in compose_services().items() if " worker " in f" {s.get('command', '')} "}
+    consumed = set()
+    for command in workers.values():
+        consumed |= set(re.search(r"-Q (\S+)", command).group(1).split(","))
+        assert " -E " in command
+
+    assert len(workers) >= 3
+    assert consumed == set(settings.ACCORD_QUEUES)
+
+
+def test_the_compose_stack_has_a_bucket_and_checks_web_readiness():
+    services = compose_services()
+
+    assert {"db", "redis", "minio", "web", "beat"} <= set(services)
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["web"]["environment"]["AWS_STORAGE_BUCKET_NAME"]
