@@ -71,6 +71,7 @@ class AccordCollector(Collector):
         seconds = CounterMetricFamily(
             "accord_task_seconds", "Celery task runtime summed, by task (divide by runs).", labels=["task"]
         )
+        celery_app.loader.import_default_modules()  # every app's tasks, as in a worker (once)
         names = sorted(name for name in celery_app.tasks if not name.startswith("celery."))
         for name, counts in task_counts(names).items():
             runs.add_metric([name], counts["runs"])

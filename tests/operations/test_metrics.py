@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from config.celery import app as celery_app
 from config.json_logs import JsonFormatter
+from config.metrics.tasks import KEY, KINDS
 from config.request_id import RequestIdFilter, current_request_id
 from labeling.models import AssignmentStatus
 from labeling.tasks.recovery import sweep_stalled_jobs_task
@@ -25,7 +26,8 @@ TOKEN = "s3cret-metrics-token"
 @pytest.fixture
 def metrics_on(settings):
     settings.ACCORD_METRICS_TOKEN = TOKEN
-    cache.clear()
+    # Only this test's counters: the cache may be the shared Redis (never flush it).
+    cache.delete_many([KEY.format(kind=kind, name="labeling.sweep_stalled_jobs") for kind in KINDS])
 
 
 def scrape(client) -> dict[str, list]:
