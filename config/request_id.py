@@ -37,11 +37,11 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request)
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        # Not reset after the response: Django logs a 4xx/5xx ("Not Found: /x") once every
+        # middleware has returned, and that line must carry the id too. The next request
+        # served by this thread sets its own.
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
 

@@ -143,3 +143,13 @@ def test_json_logs_carry_the_request_id():
 
     assert line["message"] == "import 7 failed"
     assert (line["level"], line["logger"], line["request_id"]) == ("WARNING", "accord", "req-42")
+
+
+def test_django_request_log_lines_carry_the_request_id(client, caplog):
+    caplog.set_level(logging.WARNING, logger="django.request")
+
+    client.get("/no-such-page", HTTP_X_REQUEST_ID="rid-404")
+
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records
+    assert RequestIdFilter().filter(records[-1]) and records[-1].request_id == "rid-404"
