@@ -290,6 +290,7 @@ LOGGING["formatters"] = {
     "json": {"()": "config.json_logs.JsonFormatter"},
 }
 LOGGING["handlers"]["console"].update({"formatter": LOG_FORMAT, "filters": ["request_id"]})
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too (JSON, task id)
 if not CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_WORKER_SEND_TASK_EVENTS = True  # same as `worker -E`
     CELERY_TASK_SEND_SENT_EVENT = True
