@@ -11,4 +11,5 @@ RUN SECRET_KEY=build-only-collectstatic-not-a-real-secret python manage.py colle
 RUN useradd --create-home accord && mkdir -p /app/var/media && chown -R accord:accord /app/var
 USER accord
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "8", "--threads", "4", "--preload"]
+# gunicorn.conf.py: access log on stdout (with the request id), metrics across workers.
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py"]

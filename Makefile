@@ -28,14 +28,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 # The web server and a Celery worker together, on SQLite and the filesystem broker; the worker
-# embeds the beat scheduler (-B) for the periodic sweep of lost recompute messages.
+# embeds the beat scheduler (-B) for the periodic sweeps, and consumes every queue (-Q).
 run: install
 	mkdir -p var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Open http://$(HOST):$(PORT)/ and log in as one of the users above."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m celery -A config worker -B --loglevel=INFO --pool=solo --without-heartbeat --without-gossip --without-mingle & worker=$$!; \
+	$(PY) -m celery -A config worker -B -Q default,imports,prelabel,review --loglevel=INFO --pool=solo --without-heartbeat --without-gossip --without-mingle & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Chromium for the browser tests (Debian's package); needs root for apt-get.

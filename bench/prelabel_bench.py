@@ -37,6 +37,7 @@ import django
 django.setup()
 from config.celery import app
 app.conf.task_default_queue = {QUEUE!r}
+app.conf.task_routes = {{"*": {{"queue": {QUEUE!r}}}}}  # every task to the private queue
 app.worker_main(["worker", "-Q", {QUEUE!r}, "--pool=solo", "--loglevel=WARNING",
                  "--without-heartbeat", "--without-gossip", "--without-mingle"])
 """

@@ -198,7 +198,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Set below (Operations, recovery): the visibility timeout follows the task time limit.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -268,6 +269,85 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "CONN_MAX_AGE", default=0 if _RUNSERVER else 60, minimum=0
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=True)
+# File storage: every file Accord keeps (import uploads, item images, fitted pre-label models)
+# goes through Django's storage API (labeling/file_storage.py). With AWS_STORAGE_BUCKET_NAME set
+# it is an S3 bucket (AWS, MinIO, Ceph...), shared by the web process and every worker on any
+# machine; otherwise the local folder MEDIA_ROOT, which then must be shared by all of them.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,  # None: AWS itself
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,  # None: boto3's own chain
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "location": env_str("AWS_LOCATION", ""),  # a key prefix inside the bucket
+            # Objects stay private: images reach browsers only through the access-checked
+            # endpoint (labeling.api.items.ItemImageApi), never by a bucket URL.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Uploads keep their name unless taken (imports/a.csv, imports/a_x7Kq.csv).
+            "file_overwrite": False,
+        },
+    }
+# Queues: a long import or pre-label job never delays flag recomputation, and each queue group
+# scales on its own (README, "Operating Accord"). Routes go by stable task name; "review.*"
+# covers every recomputation task of the review app; anything unrouted goes to "default".
+CELERY_TASK_DEFAULT_QUEUE = "default"
+ACCORD_QUEUES = ("default", "imports", "prelabel", "review")
+CELERY_TASK_ROUTES = {
+    "labeling.run_import_job": {"queue": "imports"},
+    "labeling.run_prelabel_job": {"queue": "prelabel"},
+    "labeling.prelabel_batch": {"queue": "prelabel"},
+    "labeling.retrain_model": {"queue": "prelabel"},
+    "review.*": {"queue": "review"},
+}
+# Recovery: jobs beat per batch (ImportJob/PrelabelJob.heartbeat_at). Every
+# ACCORD_JOB_SWEEP_SECONDS, labeling.sweep_stalled_jobs requeues a running pre-label job, and
+# fails a running import, whose heartbeat is older than ACCORD_JOB_STALL_SECONDS (its worker
+# died). Keep the stall longer than the slowest batch and the longest wait in a busy queue.
+ACCORD_JOB_STALL_SECONDS = env_int("ACCORD_JOB_STALL_SECONDS", default=300, minimum=10)
+ACCORD_JOB_SWEEP_SECONDS = env_int("ACCORD_JOB_SWEEP_SECONDS", default=60, minimum=1)
+CELERY_BEAT_SCHEDULE["sweep-stalled-jobs"] = {
+    "task": "labeling.sweep_stalled_jobs",
+    "schedule": float(ACCORD_JOB_SWEEP_SECONDS),
+}
+# Redis hands an unacknowledged message (acks_late tasks) to another worker after the
+# visibility timeout. Shorter than the task time limit, a slow task would run twice at once;
+# so it is the time limit plus a minute, and the sweep above, not the broker, recovers sooner.
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_TASK_TIME_LIMIT + 60
+# Observability. /metrics (config/metrics/) answers only a bearer of ACCORD_METRICS_TOKEN and
+# is off (404) without one. Every request gets an id (X-Request-ID, config/request_id.py),
+# timed by view; LOG_FORMAT=json writes one JSON object per line with that id. Celery workers
+# send task events (for Flower and `celery events`) on a real broker.
+ACCORD_METRICS_TOKEN = env_str("ACCORD_METRICS_TOKEN", "")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.health.HealthProbeMiddleware") + 1, "config.request_id.RequestIdMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.request_id.RequestIdMiddleware") + 1,
+    "config.metrics.requests.RequestMetricsMiddleware",
+)
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+LOGGING["filters"] = {"request_id": {"()": "config.request_id.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {"()": "config.json_logs.JsonFormatter"},
+}
+LOGGING["handlers"]["console"].update({"formatter": LOG_FORMAT, "filters": ["request_id"]})
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too (JSON, task id)
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_WORKER_SEND_TASK_EVENTS = True  # same as `worker -E`
+    CELERY_TASK_SEND_SENT_EVENT = True
 # drf-spectacular adds its schema-generation warnings to `check --deploy`; they are about the
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False

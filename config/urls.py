@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health, login_limiter
+from config.metrics.views import metrics
 
 urlpatterns = [
     # Also answered by config.health.HealthProbeMiddleware before the Host check (see there).
@@ -12,6 +13,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # The admin's login counts against the same failed-login limits as /login/.
     path("admin/login/", login_limiter.limit_login_attempts(admin.site.login), name="admin-login"),
+    path("metrics", metrics, name="metrics"),  # off unless ACCORD_METRICS_TOKEN is set
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

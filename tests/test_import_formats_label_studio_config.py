@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from labeling.exceptions import SchemaError
 from labeling.label_studio_config import schema_from_label_studio
-from labeling.schema import DEFAULT_SETTINGS
 from labeling.models import Membership, Project, Role
+from labeling.schema import DEFAULT_SETTINGS
 from tests.factories import project_creator
 
 SENTIMENT = """<View>

@@ -50,6 +50,7 @@ def slow_batch(**kwargs):
 prelabel.prelabel_batch_run = slow_batch
 queue = os.environ["PRELABEL_TEST_QUEUE"]
 app.conf.task_default_queue = queue
+app.conf.task_routes = {"*": {"queue": queue}}  # batches too, not the shared "prelabel" queue
 app.conf.broker_transport_options = {"visibility_timeout": 2, "unacked_restore_throttle": 1}
 app.worker_main(["worker", "-Q", queue, "--pool=solo", "--loglevel=WARNING",
                  "--without-heartbeat", "--without-gossip", "--without-mingle"])

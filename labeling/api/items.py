@@ -48,7 +48,8 @@ class ItemImageApi(APIView):
 
     Served as what Pillow says it is, never by the stored name, under a name Accord chooses,
     with nosniff and a sandbox CSP: even a file that is also HTML cannot run as a page of
-    Accord's origin (issue 21).
+    Accord's origin (issue 21). The bytes come through the media storage (a private S3 bucket
+    or MEDIA_ROOT, issue 18) and are streamed in chunks; the bucket is never exposed.
     """
 
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, **error_responses(401, 404)})

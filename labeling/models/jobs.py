@@ -29,6 +29,9 @@ class ImportJob(models.Model):
     # [{"line": 12, "message": "..."}]; empty on success.
     errors = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written when a worker claims the job and at each batch; labeling.sweep_stalled_jobs
+    # fails a running import whose heartbeat stopped (its worker died).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -74,6 +77,9 @@ class PrelabelJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
     error = models.TextField(blank=True)
+    # Written when the job starts running and at each batch; labeling.sweep_stalled_jobs
+    # requeues a running job whose heartbeat stopped (a worker died mid-batch).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

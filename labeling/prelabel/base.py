@@ -18,12 +18,13 @@ import numpy as np
 
 @dataclass(frozen=True)
 class PrelabelInput:
-    """What a backend sees of an item: its id, data, text and image file path (if any)."""
+    """What a backend sees of an item: its id, data, text and image (a storage name or a path)."""
 
     item_id: int
     data: dict[str, Any]
     text: str = ""
-    image_path: str | None = None
+    image_path: str | None = None  # a local file (tests, tools)
+    image_name: str | None = None  # a file in the media storage (items), read through it
     width: int | None = None
     height: int | None = None
 

@@ -8,8 +8,11 @@ it needs no download and gives image projects a first suggestion.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import BinaryIO
 
 import numpy as np
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from PIL import Image
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -28,10 +31,21 @@ HISTOGRAM_BINS = 8
 FEATURES = THUMBNAIL[0] * THUMBNAIL[1] * 3 + HISTOGRAM_BINS * 3
 
 
-def image_features(path: str) -> np.ndarray | None:
-    """The feature vector of one image file, or None when it cannot be read."""
+def entry_features(entry: PrelabelInput) -> np.ndarray | None:
+    """The features of an input's image: from the media storage by name, else by local path."""
+    if entry.image_name:
+        try:
+            with default_storage.open(entry.image_name, "rb") as stored:
+                return image_features(stored)
+        except (OSError, SuspiciousFileOperation, ValueError):  # gone, or a name leaving it
+            return None
+    return image_features(entry.image_path) if entry.image_path else None
+
+
+def image_features(source: str | BinaryIO) -> np.ndarray | None:
+    """The feature vector of one image (a path or an open file), or None when unreadable."""
     try:
-        with Image.open(path) as raw:
+        with Image.open(source) as raw:
             raw.draft("RGB", (64, 64))  # JPEG: decode at reduced size, much faster
             image = raw.convert("RGB")
             thumb = np.asarray(image.resize(THUMBNAIL, Image.Resampling.BILINEAR), dtype=float)
@@ -59,7 +73,7 @@ class ImageBackend(Backend):
         """Fit on the readable images; unreadable ones are left out."""
         rows, targets = [], []
         for entry, label in zip(inputs, labels, strict=True):
-            features = image_features(entry.image_path) if entry.image_path else None
+            features = entry_features(entry)
             if features is not None:
                 rows.append(features)
                 targets.append(label)
@@ -73,7 +87,7 @@ class ImageBackend(Backend):
         """A suggestion per readable image; None for items without a readable image."""
         if self.pipeline is None:
             raise RuntimeError("fit() the backend before predict()")
-        features = [image_features(e.image_path) if e.image_path else None for e in inputs]
+        features = [entry_features(entry) for entry in inputs]
         readable = [index for index, row in enumerate(features) if row is not None]
         results: list[Suggestion | None] = [None] * len(inputs)
         if not readable:

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from labeling.models import Item, Project
@@ -38,21 +36,21 @@ class TrainingSet:
 
 
 def item_input(item: Item) -> PrelabelInput:
-    """What a backend needs of an item (an image is read from its file or data["image"])."""
-    data = item.data if isinstance(item.data, dict) else {}
-    image_path = None
-    if item.image:
-        image_path = item.image.path
-    elif isinstance(data.get("image"), str):
-        candidate = Path(settings.MEDIA_ROOT) / data["image"]
-        image_path = str(candidate) if candidate.is_file() else None
+    """What a backend needs of an item; its image is named in the media storage, not a path."""
+    return _input(item.pk, item.data, item.image.name if item.image else None, item.width, item.height)
+
+
+def _input(pk: int, data: Any, image: str | None, width: int | None, height: int | None) -> PrelabelInput:
+    """An input from item fields: the stored image, else the storage name in data["image"]."""
+    data = data if isinstance(data, dict) else {}
+    named = data.get("image") if isinstance(data.get("image"), str) else None
     return PrelabelInput(
-        item_id=item.pk,
+        item_id=pk,
         data=data,
         text=str(data.get("text") or ""),
-        image_path=image_path,
-        width=item.width,
-        height=item.height,
+        image_name=image or named,
+        width=width,
+        height=height,
     )
 
 
@@ -141,19 +139,4 @@ def fit_model(make: Callable[[], Backend], data: TrainingSet) -> Backend:
 
 def inputs_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[PrelabelInput]:
     """Backend inputs from `values_list(*INPUT_FIELDS)` rows (cheaper than model instances)."""
-    media = Path(settings.MEDIA_ROOT)
-    inputs = []
-    for pk, data, image, width, height in rows:
-        data = data if isinstance(data, dict) else {}
-        relative = image or (data.get("image") if isinstance(data.get("image"), str) else None)
-        inputs.append(
-            PrelabelInput(
-                item_id=pk,
-                data=data,
-                text=str(data.get("text") or ""),
-                image_path=str(media / relative) if relative else None,
-                width=width,
-                height=height,
-            )
-        )
-    return inputs
+    return [_input(pk, data, image or None, width, height) for pk, data, image, width, height in rows]

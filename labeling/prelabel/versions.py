@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def model_version_current(*, project: Project, backend: str) -> ModelVersion | None:
     """The newest version of `backend` for the project whose model file can be loaded."""
     for version in ModelVersion.objects.filter(project=project, backend=backend).order_by("-id")[:5]:
-        if backend == "http" or storage.model_path(project.pk, version.version).exists():
+        if backend == "http" or storage.model_exists(project_id=project.pk, version=version.version):
             return version
     return None
 
@@ -30,8 +30,8 @@ def model_version_train(*, project: Project, backend: str | None = None) -> Mode
     """Fit a new version of `backend` on the project's final (else aggregated) labels.
 
     Records trained_on, cross-validated accuracy against final labels and class counts;
-    raises NotEnoughLabels or PrelabelUnavailable. The fitted model is saved under
-    MEDIA_ROOT/models/<project>/<version>.joblib. The http backend is not trained: its
+    raises NotEnoughLabels or PrelabelUnavailable. The fitted model is saved in the media
+    storage as models/<project>/<version>.joblib. The http backend is not trained: its
     version is the remote server's model version.
     """
     name = registry.backend_check(project, backend)

@@ -3,7 +3,8 @@
 On PostgreSQL the import's own connection is busy and inside its transaction, where writes
 are invisible to others, so a thread with its own connection (kept for the whole job) writes
 bytes_done/bytes_total in autocommit. Each report waits for its write, so a poller that asks
-after a report sees it. Reports are written only when the whole percent changes. SQLite
+after a report sees it. Reports are written when the whole percent changes, or when the
+heartbeat is due. SQLite
 allows one writer at a time: pass 1 (outside the import's transaction) reports as it goes,
 pass 2 only at the end.
 """
@@ -15,12 +16,18 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from time import monotonic
 
 from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from labeling.models import ImportJob
 
 logger = logging.getLogger(__name__)
+
+# A report also writes the job's heartbeat; one is written at least this often (per batch)
+# even when the percent did not move, so the stalled-job sweep sees a slow import as alive.
+HEARTBEAT_EVERY_S = 30
 
 
 class JobProgress:
@@ -29,6 +36,7 @@ class JobProgress:
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         self.percent = -1
+        self.written_at = monotonic()
         self.requests: queue.Queue[tuple[int, int] | None] = queue.Queue()
         self.thread: threading.Thread | None = None
         if connection.vendor == "postgresql":
@@ -37,9 +45,11 @@ class JobProgress:
 
     def __call__(self, done: int, total: int) -> None:
         percent = done * 100 // max(total, 1)
-        if percent == self.percent:
+        beat_due = monotonic() - self.written_at >= HEARTBEAT_EVERY_S
+        if percent == self.percent and not beat_due:
             return
         self.percent = percent
+        self.written_at = monotonic()
         if self.thread is not None:
             self.requests.put((done, total))
             self.requests.join()
@@ -48,7 +58,9 @@ class JobProgress:
 
     def _write(self, done: int, total: int) -> None:
         try:
-            ImportJob.objects.filter(pk=self.job_id).update(bytes_done=done, bytes_total=total)
+            ImportJob.objects.filter(pk=self.job_id).update(
+                bytes_done=done, bytes_total=total, heartbeat_at=timezone.now()
+            )
         except DatabaseError:  # a progress bar is not worth failing the import for
             logger.exception("could not write the progress of import job %s", self.job_id)
 

@@ -25,6 +25,7 @@ from django.utils.text import get_valid_filename
 
 from labeling.events import PROJECT_CHANGED, enqueue_on_commit, refresh_project_on_commit
 from labeling.exceptions import ImportFailed
+from labeling.file_storage import local_copy
 from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
 from labeling.importers.one_pass import records_copy
 from labeling.importers.records import RowError
@@ -239,16 +240,19 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     Errors (ImportFailed details) are stored on the job, which ends 'failed'; nothing was
     imported then. bytes_done/bytes_total cover both passes over the file.
     """
-    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(status=JobStatus.RUNNING)
+    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now()
+    )
     if not claimed:
         logger.info("import job %s is not pending; skipped", job_id)
         return None
     job = ImportJob.objects.select_related("project", "created_by").get(pk=job_id)
     try:
-        with job_progress(job.pk) as progress:
+        # Through the storage: the upload may sit in a bucket, or on another machine's disk.
+        with job_progress(job.pk) as progress, local_copy(job.file.name) as path:
             counts = import_file(
                 project=job.project,
-                path=job.file.path,
+                path=path,
                 fmt=_format(job),
                 actor=job.created_by,
                 progress=progress,

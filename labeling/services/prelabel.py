@@ -155,7 +155,7 @@ def prelabel_job_run(*, job_id: int) -> list[tuple[int, int, int]]:
     finished = JobStatus.DONE if not ids else JobStatus.RUNNING
     PrelabelJob.objects.filter(pk=job.pk, status__in=LIVE, cancel_requested=False).update(
         status=finished, model_version=version.version, total=len(ids),
-        finished_at=timezone.now() if not ids else None,
+        finished_at=timezone.now() if not ids else None, heartbeat_at=timezone.now(),
     )
     return batches
 
@@ -226,9 +226,8 @@ def _batch_predict(job: PrelabelJob, start_id: int, end_id: int) -> list[tuple[i
 
 
 def _job_advance(job: PrelabelJob, items: int) -> None:
-    """Add a batch's items to `done`; the batch that reaches `total` marks the job done."""
-    if items:
-        PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + items)
+    """Add a batch's items to `done` and beat; the batch that reaches `total` marks it done."""
+    PrelabelJob.objects.filter(pk=job.pk).update(done=F("done") + items, heartbeat_at=timezone.now())
     finished = PrelabelJob.objects.filter(
         pk=job.pk, status=JobStatus.RUNNING, done__gte=F("total")
     ).update(status=JobStatus.DONE, finished_at=timezone.now())

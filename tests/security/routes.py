@@ -15,6 +15,10 @@ from tests.security.world import World
 
 # The Django admin has its own staff-only login; it is not Accord's role model.
 EXCLUDED_PREFIXES = ("admin/",)
+# Operations endpoints outside the role model: the health probes answer anyone by design
+# (tests/test_health.py), /metrics only a bearer of ACCORD_METRICS_TOKEN
+# (tests/operations/test_metrics.py).
+EXCLUDED_ROUTES = ("healthz", "readyz", "metrics")
 # Not operations of the API: the schema document and its viewer are pages.
 API_PAGES = {"api-schema", "api-docs"}
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -59,7 +63,7 @@ def _walk(patterns: list[Any], prefix: str) -> list[Route]:
     routes = []
     for entry in patterns:
         route = prefix + str(entry.pattern)
-        if route.startswith(EXCLUDED_PREFIXES):
+        if route.startswith(EXCLUDED_PREFIXES) or route in EXCLUDED_ROUTES:
             continue
         if isinstance(entry, URLResolver):
             routes += _walk(entry.url_patterns, route)

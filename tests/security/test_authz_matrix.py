@@ -41,8 +41,6 @@ PAGE_RULES = {
     "api-schema": "public",
     "api-docs": "public",
     "login": "public",
-    "healthz": "public",
-    "readyz": "public",
     "logout": "public",
     "home": "any user",
     "lead-project-new": "creator",
