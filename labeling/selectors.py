@@ -29,6 +29,15 @@ def item_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Item]:
     return items
 
 
+def item_count_capped(*, project: Project, cap: int) -> int:
+    """How many items the project has, counting no further than cap + 1 (so "more than cap").
+
+    Walks at most cap + 1 entries of an index on (project, ...): cheap at any project size.
+    No permission check: callers show it to members they admitted.
+    """
+    return Item.objects.filter(project=project).order_by()[: cap + 1].count()
+
+
 def item_search(*, user: AbstractBaseUser, project_id: int, term: str) -> tuple[Item | None, QuerySet[Item]]:
     """Items of the project by external id, as `item_list` admits them: the exact match (or
     None), and the other items whose id starts with `term`, in id order.
