@@ -27,7 +27,7 @@ from review.models import Flag
 PAGE_SIZE = 50
 # The page says how many items the project has up to this many, then "more than"; counting
 # further would scan the project on every view (issue 20).
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q")
 
 

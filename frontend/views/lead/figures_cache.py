@@ -26,7 +26,7 @@ from labeling.events import enqueue
 from labeling.models import Project
 from labeling.selectors import item_count_capped
 
-LIVE_LIMIT = 10_000  # items; up to this many, figures are computed on the page view
+LIVE_LIMIT = 2_000  # items; up to this many, figures are computed on the page view
 MAX_AGE_S = 60  # cached figures older than this are refreshed (the page still shows them)
 REFRESH_LOCK_S = 300  # a refresh that died frees its project after this long
 FIGURES_KEY = "frontend:dashboard-figures:{project_id}"
