@@ -69,10 +69,9 @@ def _project(items: int) -> Any:
 
 
 def phase_build(items: int) -> dict[str, Any]:
-    from scale_build import build
-
     from django.conf import settings
     from django.db import connection
+    from scale_build import build
 
     stored = Path(settings.VAR_DIR) / f"scale_bench_{connection.settings_dict['NAME']}_{items}.json"
     figures = build(_project(items), items)
@@ -180,7 +179,7 @@ def _child(phase: str, items: int, args: argparse.Namespace) -> dict[str, Any]:
         parts = urlsplit(env["DATABASE_URL"])
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_scale_{items}"))
     command = [sys.executable, __file__, "--phase", phase, "--sizes", str(items), "--runs", str(args.runs)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     sys.stderr.write(done.stderr[-3000:] if done.returncode else "")
     print(done.stdout.replace(RESULT, "  figures: ").rstrip(), flush=True)
     if done.returncode:

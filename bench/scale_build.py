@@ -22,7 +22,7 @@ from typing import Any
 CHUNK = 500_000
 LABELS = ("positive", "negative", "neutral")
 ANNOTATORS = 20
-WORDS = "the annotators read each sentence twice before they choose a label and the guideline says".split()
+WORDS = ["the", "annotators", "read", "each", "sentence", "twice", "before", "they", "choose", "a", "label", "and", "the", "guideline", "says"]
 SCHEMA = {
     "kind": "single", "data": "text",
     "labels": [{"value": label} for label in LABELS],
