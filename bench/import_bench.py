@@ -108,7 +108,7 @@ def run_one(count: int) -> None:
     if connection.vendor != "postgresql":
         print("warning: DATABASE_URL is not PostgreSQL; the figures are not comparable")
     call_command("migrate", verbosity=0)
-    events.enqueue = lambda name, args: None  # no broker needed; the review app is not measured
+    events.enqueue = lambda name, args, **options: None  # no broker needed; the review app is not measured
     from labeling.models import Project
 
     with tempfile.TemporaryDirectory() as folder:

@@ -41,6 +41,27 @@ def item_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Item]:
     return items
 
 
+def item_count_capped(*, project: Project, cap: int) -> int:
+    """How many items the project has, counting no further than cap + 1 (so "more than cap").
+
+    Walks at most cap + 1 entries of an index on (project, ...): cheap at any project size.
+    No permission check: callers show it to members they admitted.
+    """
+    return Item.objects.filter(project=project).order_by()[: cap + 1].count()
+
+
+def item_search(*, user: AbstractBaseUser, project_id: int, term: str) -> tuple[Item | None, QuerySet[Item]]:
+    """Items of the project by external id, as `item_list` admits them: the exact match (or
+    None), and the other items whose id starts with `term`, in id order.
+
+    Both are served by the (project, external_id) unique index, whose pattern operator class
+    also answers prefix LIKEs whatever the database's collation.
+    """
+    items = item_list(user=user, project_id=project_id)
+    exact = items.filter(external_id=term).first()
+    return exact, items.filter(external_id__startswith=term).exclude(external_id=term)
+
+
 def annotation_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Annotation]:
     """Annotations of a project: all for reviewers and leads, only the user's own otherwise."""
     project = project_for_role(user, project_id)

@@ -24,7 +24,7 @@ from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py"}  # imported by benches
+HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py", "scale_build.py"}  # imported by benches
 TIMEOUT_S = 240
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
@@ -50,6 +50,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         {"postgres"},
     ),
     "token_auth": (["bench/token_auth_bench.py", "--calls", "50"], r"us per token check", set()),
+    "scale": (
+        ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database"],
+        r"\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|",
+        {"postgres"},
+    ),
     "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", set()),
     "quality_sim": (
         ["bench/quality_sim.py", "--items", "100", "--seeds", "1", "--through-db"],

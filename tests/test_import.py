@@ -129,16 +129,15 @@ def test_csv_rating_labels_become_ratings(db, tmp_path):
     assert Annotation.objects.get().value == {"rating": 4}
 
 
-def test_import_is_audited_and_triggers_agreement_recompute(project, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+def test_import_is_audited_and_sends_the_drain_of_its_labeled_items(project, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr("labeling.events.enqueue", lambda name, args, **kwargs: sent.append((name, args)))
+    monkeypatch.setattr("labeling.events.enqueue", lambda name, args, **options: sent.append((name, args)))
     path = jsonl_write(tmp_path / "i.jsonl", [item_line("a1", alice="positive")])
 
     with django_capture_on_commit_callbacks(execute=True):
         import_file(project=project, path=path)
 
-    # With annotations: the full refresh (aggregates, p_wrong, flags), not the throttled one.
-    assert sent == [("review.refresh_project", [project.pk])]
+    assert sent == [("review.process_pending_items", [project.pk])]
     assert json.loads(json.dumps(sent[0][1])) == [project.pk]
     assert AuditEntry.objects.get(action="import").after["items"] == 1
 

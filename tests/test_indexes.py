@@ -107,3 +107,20 @@ def test_mostly_null_foreign_keys_have_only_partial_indexes_on_postgres():
     leading = {(name, partial) for table, name, _, partial, columns in indexes if (table, columns[0]) in wanted}
     # then each has one, and it is partial (the NULLs are not indexed)
     assert leading == {("item_final_reviewer_idx", True), ("annotation_assignment_idx", True)}
+
+
+def test_external_id_exact_and_prefix_lookups_use_the_unique_index_on_postgres(project):
+    require_service(connection.vendor == "postgresql", "needs PostgreSQL (EXPLAIN)")
+    from labeling.models import Item
+
+    # given a project of 3,000 items with fresh statistics
+    Item.objects.bulk_create(Item(project=project, external_id=f"doc-{n}") for n in range(3000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE labeling_item")
+    plans = []
+    for lookup in ({"external_id": "doc-1"}, {"external_id__startswith": "doc-12"}):
+        # when planning the items API's search (exact, then prefix) in the project
+        plans.append(Item.objects.filter(project=project, **lookup).order_by("id")[:50].explain())
+    # then both walk item_unique_external_id, whatever the database's collation
+    assert all("item_unique_external_id" in plan for plan in plans), plans
+    assert "~>=~" in plans[1]  # the prefix became an index range, not a filter

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,12 +16,7 @@ from labeling.permissions import can_create_projects
 def home(request: HttpRequest) -> HttpResponse:
     """List my projects with my role, my done count and what remains for me."""
     memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("project")
-        .annotate(
-            items_total=Count("project__items", distinct=True),
-        )
-        .order_by("project__name")
+        Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
     )
     rows = []
     for membership in memberships:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from labeling import assignment as engine
 from labeling.api.errors import error_responses
+from labeling.api.pagination import NewestCursorPagination
 from labeling.image_urls import image_url_allowed
 from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
@@ -158,10 +159,11 @@ class ProjectProgressApi(APIView):
     get=extend_schema(responses={200: MyAnnotationSerializer(many=True), **error_responses(401, 404)})
 )
 class ProjectHistoryApi(generics.ListAPIView):
-    """GET: my own annotations in the project, newest first (paginated)."""
+    """GET: my own annotations in the project, newest change first (cursor pages, no count)."""
 
     serializer_class = MyAnnotationSerializer
     queryset = Annotation.objects.none()  # for the schema; get_queryset checks the caller
+    pagination_class = NewestCursorPagination
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         project = project_for_role(self.request.user, self.kwargs["project_id"])

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling import selectors
 from labeling.api.errors import error_responses
+from labeling.api.pagination import IdCursorPagination
 from labeling.api.serializers import (
     AnnotationSerializer,
     ItemSerializer,
@@ -21,19 +23,42 @@ from labeling.api.serializers import (
 from labeling.image_types import image_type_detect
 from labeling.models import Annotation, Item, Prediction, Project
 
+SEARCH = OpenApiParameter(
+    "search",
+    str,
+    description="External id: the item with exactly this id comes first (on the first page), "
+    "then the items whose id starts with it, in id order.",
+)
+
 
 @extend_schema_view(
     get=extend_schema(
-        description="Items of the project. Reviewers and leads also get the aggregate, agreement, "
+        description="Items of the project in id order, a page at a time (follow `next`; no "
+        "total count is computed). Reviewers and leads also get the aggregate, agreement, "
         "p_wrong and final fields (StaffItem); annotators get what Item lists.",
+        parameters=[SEARCH],
         responses={200: ItemSerializer(many=True), **error_responses(401, 404)},
     )
 )
 class ItemListApi(generics.ListAPIView):
     queryset = Item.objects.none()  # for the schema; get_queryset checks the caller
+    pagination_class = IdCursorPagination
+    exact: Item | None = None
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.item_list(user=self.request.user, project_id=self.kwargs["project_id"])
+        user, project_id = self.request.user, self.kwargs["project_id"]
+        term = self.request.query_params.get("search", "").strip()
+        if not term:
+            return selectors.item_list(user=user, project_id=project_id)
+        self.exact, prefixed = selectors.item_search(user=user, project_id=project_id, term=term)
+        return prefixed
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().list(request, *args, **kwargs)
+        if self.exact is not None and not request.query_params.get(self.paginator.cursor_query_param):
+            exact = self.get_serializer(self.exact).data
+            response.data["results"].insert(0, exact)  # type: ignore[index]
+        return response
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # schema generation has no project
@@ -78,6 +103,7 @@ class AnnotationListApi(generics.ListAPIView):
 
     serializer_class = AnnotationSerializer
     queryset = Annotation.objects.none()  # for the schema; get_queryset checks the caller
+    pagination_class = IdCursorPagination
     filterset_fields = ("item",)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -92,6 +118,7 @@ class AnnotationListApi(generics.ListAPIView):
 class PredictionListApi(generics.ListAPIView):
     serializer_class = PredictionSerializer
     queryset = Prediction.objects.none()  # for the schema; get_queryset checks the caller
+    pagination_class = IdCursorPagination
     filterset_fields = ("item", "model_version")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]

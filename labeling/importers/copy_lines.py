@@ -16,6 +16,7 @@ from labeling.importers.writer import ANNOTATION_COLUMNS, ITEM_COLUMNS, PREDICTI
 from labeling.models import Annotation, Item, Prediction
 
 NO_IMAGE = "\\N\t\\N\t\\N"  # image, width, height
+NOT_PENDING = "f\t\\N"  # recompute_pending, recompute_pending_since: no labels, nothing to recompute
 
 
 def copy_tables(project_id: int, now: datetime) -> dict[str, CopyTable]:
@@ -36,13 +37,15 @@ class LineBuilder:
         self.annotation_suffix = tables["annotations"].suffix
         self.prediction_suffix = tables["predictions"].suffix
         self.now_text = now.isoformat()
+        self.pending = f"t\t{self.now_text}"  # labeled items: flagged for the review drain
         self.values: dict[str, str] = {}  # single-label values repeat: {"label": x} -> its text
 
     def add(self, batch: CopyBatch, record: ItemRecord) -> None:
         index = len(batch.items)
         annotations = record.annotations
         batch.items.append(
-            f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{NO_IMAGE}{self.item_suffix}"
+            f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{NO_IMAGE}\t"
+            f"{self.pending if annotations else NOT_PENDING}{self.item_suffix}"
         )
         for a in annotations:
             created = self.now_text if a.created_at is None else a.created_at.isoformat()

@@ -26,7 +26,18 @@ from labeling.importers.records import ItemRecord
 from labeling.models import Annotation, Item, Prediction, Project
 
 BATCH_ITEMS = 5000
-ITEM_COLUMNS = ("external_id", "data", "annotation_count", "image", "width", "height")
+# An item that arrives with annotations is flagged for the review drain in the same write, so
+# an import recomputes exactly its labeled items and schedules nothing for unlabeled ones.
+ITEM_COLUMNS = (
+    "external_id",
+    "data",
+    "annotation_count",
+    "image",
+    "width",
+    "height",
+    "recompute_pending",
+    "recompute_pending_since",
+)
 ANNOTATION_COLUMNS = (
     "annotator_id",
     "value",
@@ -90,7 +101,9 @@ class BatchWriter:
         if self.images is not None and record.image_name:
             width, height, detected = image_inspect(self.images, record.image_name)
             image = self._store_image(record.image_name, detected)
-        item = (record.external_id, record.data, len(record.annotations), image, width, height)
+        pending = bool(record.annotations)
+        since = self.now if pending else None
+        item = (record.external_id, record.data, len(record.annotations), image, width, height, pending, since)
         ids = self.annotator_ids
         annotations = [
             (ids[a.annotator], a.value, a.created_at or self.now, a.guideline_version, a.lead_time_ms, a.unsure, a.comment, a.prelabel_shown)

@@ -65,7 +65,13 @@ class Item(models.Model):
     class Meta:
         ordering = ["project_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "external_id"], name="item_unique_external_id"),
+            # The pattern operator class lets this index answer prefix searches (LIKE 'x%') under
+            # any collation, as well as the exact lookups imports and the items API make.
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                name="item_unique_external_id",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "annotation_count", "id"], name="item_progress_idx"),

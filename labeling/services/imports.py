@@ -23,7 +23,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from labeling.events import PROJECT_CHANGED, enqueue_on_commit, refresh_project_on_commit
+from labeling.events import drain_pending_on_commit, enqueue_on_commit
 from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
 from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
@@ -70,7 +70,9 @@ def import_file(
     pairs instead of reporting them. `images` is a zip or folder the items' data.image paths
     point into. `progress(done, total)` is called as the file is read (total = the bytes of
     every pass). Raises ImportFailed(details=[{"line", "message"}, ...]) and writes nothing
-    when any record is bad. Afterwards the review app recomputes the project's agreement.
+    when any record is bad. Items that arrived with annotations are written flagged
+    `recompute_pending`, and after commit the review drain recomputes exactly those; an import
+    without annotations schedules no background work at all.
     """
     one_pass = connection.vendor == "postgresql" and images is None and format_detect(path, fmt) != "images"
     try:
@@ -110,9 +112,8 @@ def _import_one_pass(
 def _imported(project: Project, actor: AbstractBaseUser | None, counts: ImportCounts) -> None:
     audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
     if counts.annotations:
-        refresh_project_on_commit(project.pk)  # aggregates, p_wrong and flags, unthrottled
-    else:
-        enqueue_on_commit(PROJECT_CHANGED, [project.pk])
+        # The writers flagged the labeled items; the drain recomputes them and nothing else.
+        drain_pending_on_commit(project.pk)
 
 
 def _raise_problems(checked: CheckResult) -> None:

@@ -16,12 +16,13 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
+from labeling.api.pagination import IdCursorPagination
 from labeling.csv_formulas import csv_writer
 from labeling.ids import column_int
 from labeling.models import AuditEntry
@@ -192,10 +193,21 @@ class AuditEntrySerializer(serializers.Serializer):
     after = serializers.JSONField(allow_null=True)
 
 
-class AuditLogApi(APIView):
+class AuditLogApi(generics.ListAPIView):
+    serializer_class = AuditEntrySerializer
+    queryset = AuditEntry.objects.none()  # for the schema; get_queryset checks the caller
+    pagination_class = IdCursorPagination
+    filter_backends = ()  # ?item and ?format are read here, not by a filterset
+
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # ?format=csv|jsonl picks our own streaming output, not a DRF renderer.
         return super().perform_content_negotiation(request, force=True)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        item = self.request.query_params.get("item", "")
+        return queue.audit_list(
+            user=self.request.user, project_id=self.kwargs["project_id"], item_id=column_int(item)
+        )
 
     @extend_schema(
         parameters=[
@@ -213,12 +225,10 @@ class AuditLogApi(APIView):
     )
     def get(self, request: Request, project_id: int) -> Any:
         """The audit log, oldest first: ?format=jsonl|csv streams all of it as a download;
-        the default JSON list holds the first 1,000 entries (?item=ID narrows to one item).
+        the default JSON list comes a page at a time (follow `next`; ?item=ID narrows to one
+        item).
         """
-        item = request.query_params.get("item", "")
-        entries = queue.audit_list(
-            user=request.user, project_id=project_id, item_id=column_int(item)
-        )
+        entries = self.get_queryset()
         fmt = request.query_params.get("format", "json")
         if fmt in ("jsonl", "csv"):
             stream = _jsonl if fmt == "jsonl" else _csv
@@ -226,7 +236,8 @@ class AuditLogApi(APIView):
             response = StreamingHttpResponse(stream(entries.iterator()), content_type=kind)
             response["Content-Disposition"] = f'attachment; filename="audit-{project_id}.{fmt}"'
             return response
-        return Response([audit_json(entry) for entry in entries[:1000]])
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response([audit_json(entry) for entry in page or []])
 
 
 urlpatterns = [

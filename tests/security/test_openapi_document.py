@@ -44,11 +44,27 @@ def test_every_operation_documents_401_and_404_and_every_body_400():
     assert missing == []
 
 
-def test_the_audit_log_is_a_list_in_json_and_a_download_in_jsonl_and_csv():
+def test_the_audit_log_is_a_cursor_page_in_json_and_a_download_in_jsonl_and_csv():
     content = _operation("projects_audit_list")["responses"]["200"]["content"]
 
     assert set(content) == {"application/json", "application/x-ndjson", "text/csv"}
-    assert content["application/json"]["schema"]["type"] == "array"
+    page = _component(content["application/json"]["schema"])
+    assert set(page["properties"]) == {"next", "previous", "results"}
+    assert page["properties"]["results"]["type"] == "array"
+
+
+def _component(schema: dict) -> dict:
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return openapi_schema()["components"]["schemas"][name]
+
+
+def test_long_lists_document_cursor_pages_without_a_count():
+    for operation_id in ("projects_items_list", "projects_annotations_list", "projects_predictions_list",
+                         "projects_history_list", "projects_audit_list"):
+        operation = _operation(operation_id)
+        page = _component(operation["responses"]["200"]["content"]["application/json"]["schema"])
+        assert "count" not in page["properties"], operation_id
+        assert {"cursor", "page_size"} <= {p["name"] for p in operation["parameters"]}, operation_id
 
 
 def test_the_export_documents_its_three_formats_and_its_errors():

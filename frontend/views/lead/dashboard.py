@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend import charts_lead
 from frontend.views.lead import figures
 from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
+from frontend.views.lead.figures_cache import MAX_AGE_S, dashboard_figures
 from labeling.choices import Role
 from labeling.models import Project
 from labeling.permissions import role_of
@@ -16,31 +19,37 @@ from review.choices import FlagReason
 
 @project_page(LEAD_OR_REVIEWER)
 def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
-    """Server-rendered charts; every figure reads denormalised columns or grouped counts."""
-    progress = figures.progress(project)
-    labels = figures.label_distribution(project)
+    """Server-rendered charts. Large projects show the figures a worker computed last (with
+    their age), so a page view never scans the project (figures_cache)."""
+    found = dashboard_figures(project)
+    context = {
+        "project": project,
+        "is_lead": role_of(request.user, project) == Role.LEAD,  # type: ignore[arg-type]
+        "figures": found,
+        "max_age_s": MAX_AGE_S,
+        "agreement": figures.agreement_headline(project),
+        "jobs": figures.prelabel_jobs(project),
+    }
+    if found is not None:
+        context.update(_charts(found))
+    return render(request, "lead/dashboard.html", context)
+
+
+def _charts(found: dict[str, Any]) -> dict[str, Any]:
+    progress, throughput = found["progress"], found["throughput"]
     reasons = dict(FlagReason.choices)
-    flags = [
-        (str(reasons.get(reason, reason)), count)
-        for reason, count in figures.open_flags_by_reason(project)
-    ]
-    throughput = figures.throughput_per_day(project)
+    flags = [(str(reasons.get(reason, reason)), count) for reason, count in found["flags"]]
     parts = [
         ("done", progress["done"]),
         ("in progress", progress["in_progress"]),
         ("remaining", progress["remaining"]),
     ]
-    context = {
-        "project": project,
-        "is_lead": role_of(request.user, project) == Role.LEAD,  # type: ignore[arg-type]
+    return {
         "progress": progress,
         "progress_chart": charts_lead.stacked_bar(parts, title="Items by state"),
-        "labels_chart": charts_lead.count_bars(labels, title="Labels given"),
+        "labels_chart": charts_lead.count_bars(found["labels"], title="Labels given"),
         "flags": flags,
         "flags_chart": charts_lead.count_bars(flags, title="Open flags by reason"),
         "throughput_chart": charts_lead.columns(throughput, title="Annotations per day"),
         "throughput_total": sum(count for _, count in throughput),
-        "agreement": figures.agreement_headline(project),
-        "jobs": figures.prelabel_jobs(project),
     }
-    return render(request, "lead/dashboard.html", context)

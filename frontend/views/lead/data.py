@@ -19,12 +19,16 @@ from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
 from labeling.importers.formats import format_choices
 from labeling.models import ImportJob, Item, Project
+from labeling.selectors import item_count_capped
 from labeling.services import gold_clear, gold_set
 from labeling.values import schema_labels, value_text
 from review.choices import FlagReason, FlagStatus
 from review.models import Flag
 
 PAGE_SIZE = 50
+# The page says how many items the project has up to this many, then "more than"; counting
+# further would scan the project on every view (issue 20).
+COUNT_CAP = 1_000
 FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q")
 
 
@@ -59,8 +63,15 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "watch_job": _int(request.GET.get("job")),
         "search_window": f"{SEARCH_WINDOW:,}",
         "import_formats": format_choices(),
+        "item_total": _total_text(item_count_capped(project=project, cap=COUNT_CAP)),
     }
     return render(request, "lead/data.html", context)
+
+
+def _total_text(count: int) -> str:
+    if count > COUNT_CAP:
+        return f"more than {COUNT_CAP:,} items"
+    return f"{count:,} item{'' if count == 1 else 's'}"
 
 
 def _row(item: Item, project: Project, gold_url: str) -> dict[str, Any]:
