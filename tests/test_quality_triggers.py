@@ -122,12 +122,12 @@ def test_an_import_with_annotations_leaves_p_wrong_computed(
     assert risks["b"] > risks["a"]
 
 
-def test_an_import_without_annotations_keeps_the_plain_recompute(
+def test_an_import_without_annotations_sends_no_recompute(
     project, tmp_path, sent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         import_file(project=project, path=jsonl_write(tmp_path / "i.jsonl", [item_line("x")]))
-    assert sent == ["review.recompute_project_agreement"]
+    assert sent == []  # nothing to recompute: no item arrived with a label (issue 20)
 
 
 def test_a_finished_prelabel_job_enqueues_the_refresh(
