@@ -13,15 +13,10 @@ from labeling.exporters.tokens import bio_tags, token_offsets
 from labeling.services.exports import export_stream
 from tests.conll_read import bio_spans, conll_documents
 from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory, UserFactory
+from tests.factories_export import SPANS_SCHEMA
 
 pytestmark = pytest.mark.django_db
 
-SPANS_SCHEMA = {
-    "kind": "spans",
-    "data": "text",
-    "labels": [{"value": "PER", "hotkey": "p"}, {"value": "ORG", "hotkey": "o"}, {"value": "LOC", "hotkey": "l"}],
-    "settings": {"overlap": 2, "aggregation": "majority"},
-}
 TEXT = "Ann Lee met Acme Corp in New York-based offices."
 #       0123456789012345678901234567890123456789012345678
 SETTLED = [

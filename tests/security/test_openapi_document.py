@@ -46,10 +46,15 @@ def test_the_audit_log_is_a_list_in_json_and_a_download_in_jsonl_and_csv():
     assert content["application/json"]["schema"]["type"] == "array"
 
 
-def test_the_export_documents_its_three_formats_and_its_errors():
-    responses = _operation("projects_export_retrieve")["responses"]
+def test_the_export_documents_its_formats_and_its_errors():
+    operation = _operation("projects_export_retrieve")
+    responses = operation["responses"]
+    formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
 
-    assert set(responses["200"]["content"]) == {"application/x-ndjson", "application/json", "text/csv"}
+    assert set(responses["200"]["content"]) == {
+        "application/x-ndjson", "application/json", "text/csv", "text/plain", "application/zip"
+    }
+    assert {"jsonl", "label_studio", "conll", "spacy", "coco", "yolo"} <= set(formats)
     assert {"400", "401", "403", "404"} <= set(responses)
 
 
