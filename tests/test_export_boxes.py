@@ -132,7 +132,8 @@ def test_yolo_export_streams_bytes_in_chunks(boxes_project, monkeypatch):
 
     chunks = list(export_stream(project=boxes_project, fmt="yolo"))
 
-    assert len(chunks) == 4
+    assert len(chunks) >= 4  # one per item, then the directory and the end records
+    assert b"classes.txt" in chunks[0]
     assert all(isinstance(chunk, bytes) for chunk in chunks)
     assert zipfile.ZipFile(io.BytesIO(b"".join(chunks))).testzip() is None
 
