@@ -107,6 +107,12 @@ def test_bio_takes_whole_tokens_and_drops_a_span_overlapping_an_earlier_one():
     assert bio_tags(tokens, [(2, 5, "PER")]) == ["B-PER", "O", "O", "O"]
 
 
+def test_a_label_with_spaces_keeps_the_tag_one_column():
+    tags = bio_tags(token_offsets("Big Co"), [(0, 6, "Named entity")])
+
+    assert tags == ["B-Named_entity", "I-Named_entity"]
+
+
 def test_spacy_jsonl_spans_load_with_doc_char_span_and_keep_their_labels(spans_project):
     nlp = spacy.blank("en")
     records = [json.loads(line) for line in text_of(spans_project, "spacy").splitlines()]

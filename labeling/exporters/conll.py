@@ -5,7 +5,8 @@ Label Studio's CONLL2003 export) have it: each document opens with the line
 "-DOCSTART- -X- -X- O" and a blank line, then one line per token in four space-separated
 columns "token -X- _ TAG" (no part-of-speech or chunk tags: placeholders), and a blank line ends
 it. One item is one document (one sentence block: texts are not split into sentences), in item
-id order. Tokens follow labeling.exporters.tokens; tags are BIO (B-PER, I-PER, O).
+id order. Tokens follow labeling.exporters.tokens; tags are BIO (B-PER, I-PER, O); a space inside a
+label becomes "_" in its tag, since columns are split on whitespace.
 
 Which value is written follows the `source` option (labeling.exporters.labelled_items): by
 default the final value if the item is settled, else its aggregate; items with neither are left

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
+SPACES = re.compile(r"\s+")
 OUTSIDE = "O"
 
 
@@ -37,7 +38,7 @@ def bio_tags(tokens: list[tuple[int, int]], spans: Iterable[tuple[int, int, str]
 
     A token belongs to a span when they share a character, so a span that starts or ends inside
     a word takes the whole word (BIO cannot mark part of a token); a token two spans touch keeps
-    the first span's tag.
+    the first span's tag. Spaces inside a label become "_" (see tag_label).
     """
     tags = [OUTSIDE] * len(tokens)
     ends = [end for _, end in tokens]
@@ -46,7 +47,13 @@ def bio_tags(tokens: list[tuple[int, int]], spans: Iterable[tuple[int, int, str]
         index = bisect_right(ends, start)  # the first token ending after the span starts
         while index < len(tokens) and tokens[index][0] < end:
             if tags[index] == OUTSIDE:
-                tags[index] = ("B-" if first else "I-") + label
+                tags[index] = ("B-" if first else "I-") + tag_label(label)
                 first = False
             index += 1
     return tags
+
+
+def tag_label(label: str) -> str:
+    """A label as a tag can carry it: whitespace runs become "_" ("Named entity" -> Named_entity),
+    since the column formats split lines on whitespace."""
+    return SPACES.sub("_", label)

@@ -6,7 +6,8 @@ Inside the zip:
   images/ for labels/): one line per box, "class x_center y_center width height", the class
   its 0-based index in classes.txt and the four numbers divided by the image's width or height
   (0-1), six decimals. An image without boxes gets an empty file (a background image).
-- classes.txt: the schema's labels in schema order, one per line.
+- classes.txt: the schema's labels in schema order, one per line (a line break inside a label
+  becomes a space).
 - data.yaml: nc and names for Ultralytics (train/val point at images/; the images themselves
   are not in the zip: they are the files the project was imported from).
 
@@ -36,7 +37,7 @@ def export_yolo(
     """Yield the zip's bytes in chunks (`include` does not apply)."""
     classes = {name: index for index, name in enumerate(declared_labels(project.schema))}
     archive = ZipStream()
-    archive.add("classes.txt", "".join(f"{name}\n" for name in classes).encode())
+    archive.add("classes.txt", "".join(f"{_one_line(name)}\n" for name in classes).encode())
     archive.add("data.yaml", _data_yaml(project, list(classes)).encode())
     for items in item_chunks(project):
         for item in items:
@@ -87,3 +88,8 @@ def _data_yaml(project: Project, names: list[str]) -> str:
         "train: images\nval: images\n"
         f"nc: {len(names)}\nnames: {json.dumps(names, ensure_ascii=False)}\n"
     )
+
+
+def _one_line(name: str) -> str:
+    """A class name on one line of classes.txt (line breaks inside it become spaces)."""
+    return " ".join(name.splitlines())
