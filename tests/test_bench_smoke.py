@@ -66,6 +66,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"spans \+ boxes: [\d.]+ s",
         set(),
     ),
+    "export_formats": (
+        ["bench/export_formats_bench.py", "300"],
+        r"yolo: 300 items .* items/s; peak Python memory [\d.]+ MB",
+        {"postgres"},
+    ),
     "prelabel": (
         ["bench/prelabel_bench.py", "--items", "300", "--workers", "1"],
         r"1 worker\(s\): 300 items in [\d.]+ s .*\(300 predictions, done\)",

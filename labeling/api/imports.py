@@ -2,7 +2,8 @@
 
 POST /api/projects/{id}/imports           multipart `file` -> 202 with the import job
 GET  /api/projects/{id}/imports/{job_id}  -> the job: status, counts, progress %, errors
-GET  /api/projects/{id}/export?format=jsonl|json|csv&include=all|aggregate|final -> streamed
+GET  /api/projects/{id}/export?format=NAME&include=all|aggregate|final&source=... -> streamed
+     (NAME: jsonl, json, csv, label_studio, conll, spacy, coco, yolo; labeling.exporters.catalogue)
 """
 
 from __future__ import annotations
@@ -21,15 +22,12 @@ from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
 from labeling.exceptions import ImportFailed
-from labeling.importers.sources import FORMATS
+from labeling.exporters.catalogue import FORMATS as EXPORT_FORMATS
+from labeling.exporters.labelled_items import SOURCES
+from labeling.importers.sources import FORMATS as IMPORT_FORMATS
 from labeling.models import ImportJob, Role
 from labeling.permissions import project_for_role
-from labeling.services.exports import (
-    export_check,
-    export_content_type,
-    export_filename,
-    export_stream,
-)
+from labeling.services.exports import export_content_type, export_filename, export_stream
 from labeling.services.imports import import_job_create
 
 
@@ -63,7 +61,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    format = serializers.ChoiceField(choices=FORMATS, default="auto", required=False)
+    format = serializers.ChoiceField(choices=IMPORT_FORMATS, default="auto", required=False)
 
 
 class ImportCreateApi(APIView):
@@ -96,32 +94,38 @@ class ImportDetailApi(APIView):
 
 class ExportApi(APIView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[JSONRenderer, str]:
-        # `format` is our query parameter (jsonl|json|csv), not DRF's renderer override.
+        # `format` is our query parameter (a format name), not DRF's renderer override.
         return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=["jsonl", "json", "csv"]),
+            OpenApiParameter("format", str, enum=list(EXPORT_FORMATS)),
             OpenApiParameter("include", str, enum=["all", "aggregate", "final"]),
+            OpenApiParameter(
+                "source", str, enum=list(SOURCES),
+                description="conll, spacy, coco, yolo: settled (final, else aggregate), final, aggregate "
+                "or annotators (each annotation; not for yolo)",
+            ),
         ],
         responses={
-            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="format=jsonl"),
+            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="format=jsonl or spacy"),
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.ANY, description="format=json: one JSON array of item objects"
+                OpenApiTypes.ANY, description="format=json, label_studio (arrays) or coco (one object)"
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="format=csv"),
+            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="format=conll"),
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="format=yolo"),
             **error_responses(400, 401, 403, 404),
         },
-    )
+    )  # fmt: skip
     def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
         """Stream the project's export. Leads only, like the export page."""
         project = project_for_role(request.user, project_id, [Role.LEAD])
         fmt = request.query_params.get("format", "jsonl")
         include = request.query_params.get("include", "all")
-        export_check(fmt=fmt, include=include)
-        response = StreamingHttpResponse(
-            export_stream(project=project, fmt=fmt, include=include), content_type=export_content_type(fmt)
-        )
+        source = request.query_params.get("source", "settled")
+        chunks = export_stream(project=project, fmt=fmt, include=include, source=source)
+        response = StreamingHttpResponse(chunks, content_type=export_content_type(fmt))
         name = export_filename(project, fmt=fmt, include=include)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -1,1 +1,2 @@
-"""Export a project as text chunks (JSONL, JSON array, long CSV) with constant memory."""
+"""Export a project in a named format with constant memory; the formats are listed by name in
+labeling.exporters.catalogue (JSON Lines, JSON, CSV, Label Studio, CoNLL, spaCy, COCO, YOLO)."""

@@ -67,10 +67,15 @@ def test_long_lists_document_cursor_pages_without_a_count():
         assert {"cursor", "page_size"} <= {p["name"] for p in operation["parameters"]}, operation_id
 
 
-def test_the_export_documents_its_three_formats_and_its_errors():
-    responses = _operation("projects_export_retrieve")["responses"]
+def test_the_export_documents_its_formats_and_its_errors():
+    operation = _operation("projects_export_retrieve")
+    responses = operation["responses"]
+    formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
 
-    assert set(responses["200"]["content"]) == {"application/x-ndjson", "application/json", "text/csv"}
+    assert set(responses["200"]["content"]) == {
+        "application/x-ndjson", "application/json", "text/csv", "text/plain", "application/zip"
+    }
+    assert {"jsonl", "label_studio", "conll", "spacy", "coco", "yolo"} <= set(formats)
     assert {"400", "401", "403", "404"} <= set(responses)
 
 

@@ -1,0 +1,20 @@
+"""Schemas of the spans and boxes projects the export tests use."""
+
+from __future__ import annotations
+
+SPANS_SCHEMA = {
+    "kind": "spans",
+    "data": "text",
+    "labels": [
+        {"value": "PER", "hotkey": "p"},
+        {"value": "ORG", "hotkey": "o"},
+        {"value": "LOC", "hotkey": "l"},
+    ],
+    "settings": {"overlap": 2, "aggregation": "majority"},
+}
+BOXES_SCHEMA = {
+    "kind": "boxes",
+    "data": "image",
+    "labels": [{"value": "car", "hotkey": "c"}, {"value": "person", "hotkey": "p"}],
+    "settings": {"overlap": 2, "aggregation": "majority"},
+}
