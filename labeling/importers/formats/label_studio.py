@@ -62,11 +62,13 @@ def task_data(data: dict[str, Any], context: FormatContext) -> dict[str, Any]:
 
 
 def annotator_name(completed_by: object, where: str) -> str:
-    """A stable name for Label Studio's completed_by: the user's email, else label-studio-user-<id>."""
+    """A stable name for Label Studio's completed_by: the user's email, else the username an
+    object carries (Accord's own Label Studio export writes it), else label-studio-user-<id>."""
     if isinstance(completed_by, dict):
-        email = completed_by.get("email")
-        if isinstance(email, str) and email.strip():
-            return email.strip()
+        for key in ("email", "username"):
+            name = completed_by.get(key)
+            if isinstance(name, str) and name.strip():
+                return name.strip()
         completed_by = completed_by.get("id")
     if isinstance(completed_by, str) and completed_by.strip():
         return completed_by.strip()
