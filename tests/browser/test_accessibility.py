@@ -27,7 +27,9 @@ from tests.factories_guidelines import publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = (
+    Path(__file__).resolve().parents[2] / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
 AXE_URL = "/static/__axe.js"
 WIDEST = """() => Array.from(document.querySelectorAll("main *, header *"))
   .filter((el) => el.getBoundingClientRect().right > 322)
@@ -54,7 +56,9 @@ def audit(page):
     """audit(name): run axe on the page now open; returns its violations (each tagged with name)."""
     require_service(AXE.is_file(), f"axe-core is missing ({AXE}): run `make axe` (needs npm)")
     body = AXE.read_text()
-    page.context.route(f"**{AXE_URL}", lambda route: route.fulfill(body=body, content_type="text/javascript"))
+    page.context.route(
+        f"**{AXE_URL}", lambda route: route.fulfill(body=body, content_type="text/javascript")
+    )
 
     def run(name: str) -> list[dict]:
         page.add_script_tag(url=f"{page.base}{AXE_URL}")
@@ -87,7 +91,7 @@ def visit_all(page, audit, pages, found=()) -> None:
         if ready:
             page.wait_for_selector(ready)
         found += audit(name)
-    print(report(found))
+    print(f"axe: {len(pages)} pages;", report(found))  # noqa: T201 - the figure the report quotes
     assert not found, "WCAG 2.1 A/AA violations:\n" + report(found)
 
 
@@ -124,28 +128,48 @@ def test_the_login_page_and_every_lead_page_pass_axe(page, login, audit, world):
     page.goto(f"{page.base}/login/")
     anonymous = audit("login")
     login(page, "lead")
-    pages = [(name, project_path(url, project), None) for name, url in (
-        ("dashboard", "lead-dashboard"), ("data", "lead-data"), ("members", "lead-members"),
-        ("settings", "lead-settings"), ("export", "lead-export"), ("agreement", "agreement"),
-        ("prelabel", "prelabel"), ("guideline", "guideline"), ("guideline versions", "guideline_versions"),
-        ("guideline diff", "guideline_diff"), ("guideline edit", "guideline_edit"),
-        ("guideline gaps", "guideline_gaps"), ("guideline stale", "guideline_stale"),
-    )]
-    pages = [("lead home", "/", None), ("new project", reverse("lead-project-new"), None), *pages,
-             ("tokens", reverse("account-tokens"), None), ("keyboard", reverse("account-keyboard"), None)]
+    pages = [
+        (name, project_path(url, project), None)
+        for name, url in (
+            ("dashboard", "lead-dashboard"),
+            ("data", "lead-data"),
+            ("members", "lead-members"),
+            ("settings", "lead-settings"),
+            ("export", "lead-export"),
+            ("agreement", "agreement"),
+            ("prelabel", "prelabel"),
+            ("guideline", "guideline"),
+            ("guideline versions", "guideline_versions"),
+            ("guideline diff", "guideline_diff"),
+            ("guideline edit", "guideline_edit"),
+            ("guideline gaps", "guideline_gaps"),
+            ("guideline stale", "guideline_stale"),
+        )
+    ]
+    pages = [
+        ("lead home", "/", None),
+        ("new project", reverse("lead-project-new"), None),
+        *pages,
+        ("tokens", reverse("account-tokens"), None),
+        ("keyboard", reverse("account-keyboard"), None),
+    ]
     visit_all(page, audit, pages, found=anonymous)
 
 
 def test_every_reviewer_page_passes_axe(page, login, audit, world):
     project, item = world["project"], world["item"]
     login(page, "reviewer")
-    visit_all(page, audit, [
-        ("reviewer home", "/", None),
-        ("review queue", project_path("review-queue", project), ".queue-row"),
-        ("review item", project_path("review-item", project, item_id=item.pk), "#final-form"),
-        ("reviewer agreement", project_path("agreement", project), None),
-        ("reviewer guideline", project_path("guideline", project), None),
-    ])
+    visit_all(
+        page,
+        audit,
+        [
+            ("reviewer home", "/", None),
+            ("review queue", project_path("review-queue", project), ".queue-row"),
+            ("review item", project_path("review-item", project, item_id=item.pk), "#final-form"),
+            ("reviewer agreement", project_path("agreement", project), None),
+            ("reviewer guideline", project_path("guideline", project), None),
+        ],
+    )
 
 
 def test_every_annotator_page_passes_axe(page, login, audit, world):
@@ -156,13 +180,20 @@ def test_every_annotator_page_passes_axe(page, login, audit, world):
         ("guideline ack", project_path("guideline_ack", project), None),
     ]
     visit_all(page, audit, pages)
-    guideline_services.acknowledge(user=Membership.objects.get(project=project, user__username="annotator1").user, project=project)
-    visit_all(page, audit, [
-        ("label single", project_path("annotate", project), "#item-card:not([hidden])"),
-        ("label multi", project_path("annotate", world["multi"]), "#item-card:not([hidden])"),
-        ("label rating", project_path("annotate", world["rating"]), "#item-card:not([hidden])"),
-        ("history", project_path("annotate_history", project), None),
-    ])
+    guideline_services.acknowledge(
+        user=Membership.objects.get(project=project, user__username="annotator1").user,
+        project=project,
+    )
+    visit_all(
+        page,
+        audit,
+        [
+            ("label single", project_path("annotate", project), "#item-card:not([hidden])"),
+            ("label multi", project_path("annotate", world["multi"]), "#item-card:not([hidden])"),
+            ("label rating", project_path("annotate", world["rating"]), "#item-card:not([hidden])"),
+            ("history", project_path("annotate_history", project), None),
+        ],
+    )
     page.goto(f"{page.base}{project_path('annotate', project)}")
     page.wait_for_selector("#item-card:not([hidden])")
     page.click("#keys-button")
@@ -183,7 +214,8 @@ def test_a_failed_settings_submit_links_and_focuses_its_errors_and_passes_axe(
     wait_until(page, "() => document.activeElement.getAttribute('aria-invalid') === 'true'")
     focused = page.evaluate("() => document.activeElement.id")
     described = page.get_attribute(f"#{focused}", "aria-describedby")
-    assert described and all(page.locator(f"#{ref}").count() == 1 for ref in described.split())
+    assert described
+    assert all(page.locator(f"#{ref}").count() == 1 for ref in described.split())
     found = audit("settings with errors")
     assert not found, report(found)
 
@@ -193,10 +225,16 @@ def test_forms_reflow_at_320_px_without_sideways_scrolling(page, login, world, r
     project = world["project"]
     login(page, role)
     page.set_viewport_size({"width": 320, "height": 640})
-    lead_pages = [reverse("lead-project-new"), project_path("lead-settings", project),
-                  project_path("lead-members", project), project_path("lead-data", project)]
+    lead_pages = [
+        reverse("lead-project-new"),
+        project_path("lead-settings", project),
+        project_path("lead-members", project),
+        project_path("lead-data", project),
+    ]
     paths = [reverse("account-tokens"), reverse("account-keyboard"), "/"]
-    paths = lead_pages + paths if role == "lead" else [project_path("annotate", world["multi"]), *paths]
+    paths = (
+        lead_pages + paths if role == "lead" else [project_path("annotate", world["multi"]), *paths]
+    )
     wide = {}
     for path in paths:
         page.goto(f"{page.base}{path}")

@@ -73,7 +73,7 @@ def test_a_user_who_turned_shortcuts_off_labels_with_tab_space_and_enter_only(pa
 
 
 def test_the_switch_in_the_account_menu_turns_shortcuts_off(page, login):
-    project, user, _ = labeling_project(SINGLE_SCHEMA)
+    _, user, _ = labeling_project(SINGLE_SCHEMA)
     login(page, "ann")
     page.click(".user-menu summary")
     page.click("text=Keyboard shortcuts")
@@ -84,7 +84,7 @@ def test_the_switch_in_the_account_menu_turns_shortcuts_off(page, login):
 
 
 def test_after_the_last_item_all_done_takes_the_focus(page, login):
-    project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("Only one.",))
+    project, _, _ = labeling_project(SINGLE_SCHEMA, texts=("Only one.",))
     open_screen(page, login, project)
     page.keyboard.press("1")
     page.keyboard.press("Enter")
