@@ -18,6 +18,7 @@ import review.tasks  # noqa: F401  (registers the review tasks the events name)
 from guidelines import services as guideline_services
 from labeling import events
 from labeling.models import Membership, Project, Role
+from labeling.services.people import project_creator_set
 from tests.browser.conftest import wait_until
 from tests.browser.test_annotate import MULTI_SCHEMA
 from tests.browser.test_review_loop import disagree
@@ -86,8 +87,11 @@ def visit_all(page, audit, pages, found=()) -> None:
     (these and the `found` ones)."""
     found = list(found)
     for name, path, ready in pages:
-        page.goto(f"{page.base}{path}")
+        response = page.goto(f"{page.base}{path}")
         page.wait_for_load_state("load")
+        # A redirect (to the login or the home page) would audit the wrong page.
+        assert response.ok, f"{name}: {path} answered {response.status}"
+        assert page.url == f"{page.base}{path}", f"{name}: {path} went to {page.url}"
         if ready:
             page.wait_for_selector(ready)
         found += audit(name)
@@ -99,6 +103,7 @@ def visit_all(page, audit, pages, found=()) -> None:
 def world(project, lead, reviewer, annotators):
     """One busy single-label project (flags, guideline v1 and v2), a multi and a rating one."""
     item = disagree(project, annotators)
+    project_creator_set(user=lead, allowed=True)  # so the lead reaches the new-project page
     labels = ("positive", "negative", "neutral")
     for n in range(8):
         other = ItemFactory(project=project, external_id=f"ext-{n}", data={"text": f"Item {n}."})
