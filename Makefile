@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint chromium bench clean
+.PHONY: run test install lint chromium axe bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -46,12 +46,22 @@ chromium:
 	  else echo "Chromium is missing (apt-get install chromium); browser tests will be skipped."; fi; \
 	fi
 
+# axe-core for the accessibility browser tests (tests/browser/test_accessibility.py), from its
+# npm package into var/axe (no CDN). Without npm those tests skip here and fail under CI=true.
+AXE_VERSION := 4.14.1
+axe:
+	@if [ ! -d var/axe ]; then \
+	  if command -v npm >/dev/null; then \
+	    mkdir -p var && npm install --no-save --no-audit --no-fund --prefix var/axe axe-core@$(AXE_VERSION); \
+	  else echo "npm is missing: the accessibility browser tests will be skipped (they fail under CI=true)."; fi; \
+	fi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: install chromium
+test: install chromium axe
 	mkdir -p var
 	$(VENV)/bin/pytest -q -p no:randomly $(PYTEST_ARGS)
 

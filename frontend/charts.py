@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from frontend.chart_tables import data_table
+from frontend.contrast import ink_on
+
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 CELL, MARGIN = 34, 110  # heatmap cell size and label margin (px)
 
@@ -49,12 +52,6 @@ def value_colour(
     return f"hsl({round(share * 120)}, 60%, 45%)"
 
 
-def _ink(value: float | None, low: float, high: float, sequential: bool) -> str:
-    """Text colour readable on the cell colour."""
-    light_cell = sequential and value is not None and value < (low + high) / 2
-    return "#1d2330" if light_cell else "#fff"
-
-
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
@@ -81,7 +78,8 @@ def bar_chart(
             )
         text_x = label_w + bar_w + 6
         body.append(f'<text x="{text_x}" y="{y + 14}">{_fmt(value, 3)}</text>')
-    return _svg(label_w + bar_w + 60, height, title, body)
+    table = data_table(title, ["Label", "Value"], [(label, _fmt(v, 3)) for label, v in rows])
+    return _svg(label_w + bar_w + 60, height, title, body) + table
 
 
 def heatmap(
@@ -114,12 +112,11 @@ def heatmap(
             f'<text x="{MARGIN - 6}" y="{y + CELL / 2 + 4:.1f}" text-anchor="end">{escape(label)}</text>'
         )
         for j, value in enumerate(matrix[i]):
-            colours = (
-                value_colour(value, low, high, sequential=sequential),
-                _ink(value, low, high, sequential),
-            )
+            fill = value_colour(value, low, high, sequential=sequential)
+            colours = (fill, ink_on(fill))
             body.append(_cell(MARGIN + j * CELL, y, value, f"{label} / {labels[j]}", colours))
-    return _svg(width, height, title, body)
+    cells = [[label, *(_fmt(value) for value in matrix[i])] for i, label in enumerate(rows)]
+    return _svg(width, height, title, body) + data_table(title, ["", *labels], cells)
 
 
 def _cell(x: int, y: int, value: float | None, name: str, colours: tuple[str, str]) -> str:
@@ -154,7 +151,9 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str) -> S
         body.append(
             f'<text x="{x}" y="{pad + plot_h + 16}" text-anchor="middle" font-size="10">{edge:.1f}</text>'
         )
-    return _svg(pad * 2 + bar_w * len(counts), plot_h + pad * 2 + 8, title, body)
+    bins = [(f"{edges[i]:.1f} to {edges[i + 1]:.1f}", n) for i, n in enumerate(counts)]
+    table = data_table(title, ["Range", "Count"], bins)
+    return _svg(pad * 2 + bar_w * len(counts), plot_h + pad * 2 + 8, title, body) + table
 
 
 @dataclass(frozen=True)
@@ -219,4 +218,6 @@ def line_chart(
             f'<circle cx="{x:.1f}" cy="{frame.y(value):.1f}" r="3" fill="#2859c5">'
             f"<title>{escape(label)}: {_fmt(value, 3)}</title></circle>"
         )
-    return _svg(frame.width, frame.height, title, body)
+    rows = [(p.label, _fmt(p.value, 3), _fmt(p.low, 3), _fmt(p.high, 3)) for p in points]
+    table = data_table(title, ["When", "Value", "Low", "High"], rows)
+    return _svg(frame.width, frame.height, title, body) + table

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from frontend.chart_tables import data_table
+
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 ACCENT = "#2859c5"
 SEGMENT_COLOURS = ("#1f7a46", "#f5a623", "#d9dde4")
@@ -39,7 +41,8 @@ def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
         )
     if not rows:
         body.append('<text x="10" y="18">nothing yet</text>')
-    return _svg(label_w + bar_w + 60, max(row_h * len(rows), row_h) + 8, title, body)
+    table = data_table(title, ["", "Count"], rows)
+    return _svg(label_w + bar_w + 60, max(row_h * len(rows), row_h) + 8, title, body) + table
 
 
 def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
@@ -61,7 +64,8 @@ def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
             f'<text x="{x + (col_w - 6) / 2:.1f}" y="{pad + plot_h + 14}" text-anchor="middle" '
             f'font-size="9">{escape(label)}</text>'
         )
-    return _svg(pad * 2 + col_w * len(rows), plot_h + pad * 2 + 4, title, body)
+    table = data_table(title, ["", "Count"], rows)
+    return _svg(pad * 2 + col_w * len(rows), plot_h + pad * 2 + 4, title, body) + table
 
 
 def stacked_bar(parts: Sequence[tuple[str, int]], *, title: str) -> SafeString:
@@ -79,4 +83,4 @@ def stacked_bar(parts: Sequence[tuple[str, int]], *, title: str) -> SafeString:
             f'<text x="{index * 170 + 18}" y="{bar_h + 21}">{escape(label)} {count}</text>'
         )
         x += share
-    return _svg(width, bar_h + 30, title, body)
+    return _svg(width, bar_h + 30, title, body) + data_table(title, ["", "Count"], parts)

@@ -4,7 +4,7 @@ invite links, and the site administrators' people page."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend.views import account, invites, site_people
+from frontend.views import account, invites, preferences, site_people
 
 
 def _auth_view(view: type, template: str, **options: object):  # type: ignore[no-untyped-def]
@@ -12,6 +12,7 @@ def _auth_view(view: type, template: str, **options: object):  # type: ignore[no
 
 
 urlpatterns = [
+    path("account/keyboard/", preferences.keyboard_page, name="account-keyboard"),
     path("account/tokens/", account.tokens_page, name="account-tokens"),
     path(
         "account/tokens/<int:token_id>/revoke/", account.token_revoke, name="account-token-revoke"

@@ -13,6 +13,7 @@ from labeling.models import (
     ApiToken,
     Invite,
     Item,
+    LabelingPreference,
     Membership,
     Prediction,
     Project,
@@ -116,3 +117,11 @@ def project_list_for_site(*, user: AbstractBaseUser) -> QuerySet[Project]:
     if not (user.is_active and getattr(user, "is_staff", False)):
         raise PermissionDenied("This needs a site administrator")
     return Project.objects.order_by("name")
+
+
+def shortcuts_enabled(*, user: AbstractBaseUser) -> bool:
+    """Whether `user` wants single-key shortcuts (on unless they turned them off)."""
+    if not user.is_authenticated:
+        return True
+    preference = LabelingPreference.objects.filter(user_id=user.pk).first()
+    return preference is None or preference.shortcuts_enabled

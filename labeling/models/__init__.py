@@ -7,7 +7,7 @@ One module per job; everything is importable from labeling.models (migrations na
 labeling.models.item_image_path).
 """
 
-from labeling.models.access import ApiToken, Invite
+from labeling.models.access import ApiToken, Invite, LabelingPreference
 from labeling.models.items import Item, ItemReviewer, Prediction, item_image_path
 from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
 from labeling.models.project import Membership, OrderingPolicy, Project, Role
@@ -24,6 +24,7 @@ __all__ = [
     "Item",
     "ItemReviewer",
     "JobStatus",
+    "LabelingPreference",
     "Membership",
     "ModelVersion",
     "OrderingPolicy",

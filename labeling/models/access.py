@@ -52,3 +52,20 @@ class Invite(models.Model):
 
     def __str__(self) -> str:
         return f"invite {self.pk} to {self.project_id} as {self.role}"
+
+
+class LabelingPreference(models.Model):
+    """One user's labeling-screen preferences: today, whether single-key shortcuts are on.
+
+    A missing row means the defaults (shortcuts on). WCAG 2.1.4 asks for a way to turn
+    character-key shortcuts off; the labeling and review screens read it from <body>.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labeling_preference"
+    )
+    shortcuts_enabled = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        state = "on" if self.shortcuts_enabled else "off"
+        return f"shortcuts {state} for {self.user_id}"

@@ -44,6 +44,7 @@ PAGE_RULES = {
     "logout": "public",
     "home": "any user",
     "lead-project-new": "creator",
+    "account-keyboard": "any user",
     "account-tokens": "any user",
     "account-token-revoke": "any user",
     "password_change": "any user",

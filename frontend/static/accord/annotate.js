@@ -166,6 +166,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     $("label-form").hidden = true;
     $("suggestion").hidden = true;
     $("done").hidden = false;
+    $("done-title").focus();
   }
 
   // Prefetch: hold a second lease and its image, so the next item shows as soon as a
@@ -255,22 +256,49 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
 
   const hotkeys = new Map(component ? [] : options().filter((o) => o.hotkey).map((o) => [o.hotkey.toLowerCase(), o.value]));
 
+  // Single-key shortcuts (WCAG 2.1.4): the user can turn them off in their account, and they
+  // act only while focus is in the item, its suggestion or its form (or on nothing at all).
+  const shortcutsOn = document.body.dataset.shortcuts !== "off";
+  function inItemScope(target) {
+    return target === document.body || Boolean(target.closest("#item-card, #suggestion, #label-form"));
+  }
+
+  // Enter activates the focused control (the browser's default for buttons and links: a label
+  // button picks its own label); on the item itself it submits the current selection.
+  function onEnter(event) {
+    const target = event.target;
+    if (target.closest("input[type=checkbox]")) { event.preventDefault(); return; }
+    if (target.closest("button, a, input, summary, dialog")) return;
+    event.preventDefault();
+    submit();
+  }
+
   function onKey(event) {
-    const typing = event.target.closest("textarea, input[type=text], select");
-    if (component && state.current && !typing && !$("keys-help").open && component.handleKey(event)) {
+    const target = event.target;
+    const typing = target.closest("textarea, input[type=text], select");
+    // The span and box component takes its keys first, in the item's scope; with shortcuts off
+    // it still gets arrows, Tab, Delete and Ctrl/Cmd combinations, never single characters.
+    const componentKey = shortcutsOn || event.key.length > 1 || event.ctrlKey || event.metaKey;
+    if (component && state.current && !typing && !$("keys-help").open && inItemScope(target)
+        && componentKey && component.handleKey(event)) {
       event.preventDefault();
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing) {
-      if (event.key === "Escape") event.target.blur();
+      if (event.key === "Escape") target.blur();
       return;
     }
-    if ($("keys-help").open && event.key !== "?") return;
+    if ($("keys-help").open) {
+      if (event.key === "?" && shortcutsOn) { event.preventDefault(); toggleHelp(); }
+      return;
+    }
+    if (!inItemScope(target)) return;
+    if (event.key === "Enter") { onEnter(event); return; }
+    if (!shortcutsOn) return;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     if (state.current && hotkeys.has(key)) { pick(hotkeys.get(key)); event.preventDefault(); return; }
     const actions = {
-      Enter: submit,
       s: () => act("skip"),
       u: () => { $("unsure").checked = !$("unsure").checked; },
       a: acceptSuggestion,
@@ -279,10 +307,6 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
       "?": toggleHelp,
     };
     if (!actions[key]) return;
-    if (key === "Enter" && event.target.closest("button, a")) {
-      const target = event.target;
-      if (!target.classList.contains("label-option") && target.id !== "submit") return;
-    }
     event.preventDefault();
     actions[key]();
   }

@@ -1,13 +1,17 @@
 // Keyboard for the review pages. Queue: J/K move, Enter opens. Item: 1-9 pick the final label,
 // F/Enter set it, G/M/S/X pick the cause, A/R accept/reject the focused annotation,
 // B send back, D dismiss, C comment, E example, J/K next/previous item.
+// Single keys stay off while focus is on a link, button or field (other than the final form's
+// own pickers), and entirely when the user turned shortcuts off (WCAG 2.1.4).
 (function () {
   "use strict";
+
+  var shortcutsOn = document.body.dataset.shortcuts !== "off";
 
   function typing(event) {
     var el = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) return true;
-    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON|SUMMARY)$/.test(el.tagName));
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON|SUMMARY|A)$/.test(el.tagName));
   }
 
   function go(id) {
@@ -69,13 +73,17 @@
     var inFinal = event.target.closest && event.target.closest("#final-form fieldset");
     if (typing(event) && !(inFinal && event.target.type !== "text")) return;
     var key = event.key.toLowerCase();
+    if (!shortcutsOn && key !== "enter") return;
+    if (key === "enter" && !inFinal) return;
     if (/^[1-9]$/.test(key) && pickLabel(key)) { event.preventDefault(); return; }
     if ("gmsx".indexOf(key) >= 0 && key.length === 1 && pickCause(key)) { event.preventDefault(); return; }
     if (itemKeys[key]) { event.preventDefault(); itemKeys[key](); }
   }
 
   function onQueueKey(event) {
-    if (typing(event)) return;
+    // Links (a row's own, "Clear", the counts) open themselves on Enter; J/K and Enter here
+    // act only when focus is on nothing in particular.
+    if (typing(event) || !shortcutsOn) return;
     var rows = Array.prototype.slice.call(document.querySelectorAll(".queue-row"));
     if (!rows.length) return;
     var index = rows.findIndex(function (row) { return row.classList.contains("current"); });
@@ -92,9 +100,49 @@
     }
   }
 
+  // After a review action the page reloads: focus goes back to where the action was taken
+  // and the flash message is read out (it is put into the role=status list after load).
+  var RETURN_KEY = "accord.review.focus";
+
+  function returnTarget(form, submitter) {
+    var card = form.closest(".annotation");
+    if (card) return '.annotation[data-annotation="' + card.dataset.annotation + '"]';
+    var box = form.closest("details[id]");
+    if (box) return "#" + box.id + " > summary";
+    if (submitter && submitter.id) return "#" + submitter.id;
+    var field = form.querySelector("textarea[id], input[id]:not([type=hidden])");
+    return field ? "#" + field.id : null;
+  }
+
+  function rememberFocus(event) {
+    var target = returnTarget(event.target, event.submitter);
+    if (target) sessionStorage.setItem(RETURN_KEY, JSON.stringify({ path: location.pathname, target: target }));
+  }
+
+  function restoreFocus() {
+    var saved = JSON.parse(sessionStorage.getItem(RETURN_KEY) || "null");
+    sessionStorage.removeItem(RETURN_KEY);
+    if (!saved || saved.path !== location.pathname) return;
+    var element = document.querySelector(saved.target);
+    if (element) element.focus();
+  }
+
+  function announceMessages() {
+    var list = document.querySelector(".messages");
+    if (!list) return;
+    var items = Array.prototype.slice.call(list.children);
+    items.forEach(function (item) { list.removeChild(item); });
+    setTimeout(function () { items.forEach(function (item) { list.appendChild(item); }); }, 150);
+  }
+
   if (document.body.classList.contains("review-item-page")) {
     document.addEventListener("keydown", onItemKey);
+    document.addEventListener("submit", rememberFocus);
+    restoreFocus();
+    announceMessages();
   } else if (document.body.classList.contains("review-queue-page")) {
     document.addEventListener("keydown", onQueueKey);
+    var done = document.getElementById("queue-done");
+    if (done) done.focus();
   }
 })();

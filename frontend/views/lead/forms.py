@@ -46,7 +46,32 @@ class LabelForm(forms.Form):
     description = forms.CharField(max_length=500, required=False)
 
 
-LabelFormSet = forms.formset_factory(LabelForm, extra=1, can_order=True, can_delete=True)
+# Each row's inputs sit in table cells under a column header, which is no label: they get
+# an aria-label that names the column and the row (WCAG 1.3.1, 4.1.2).
+COLUMN_NAMES = {
+    "ORDER": "Order",
+    "value": "Value",
+    "hotkey": "Hotkey",
+    "color": "Colour",
+    "description": "Description",
+    "DELETE": "Remove",
+}
+
+
+class BaseLabelFormSet(forms.BaseFormSet):
+    """The label rows, each input named for screen readers ("Value of label 2")."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = "the new label" if index is None else f"label {index + 1}"
+        for name, column in COLUMN_NAMES.items():
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-label"] = f"{column} of {row}"
+
+
+LabelFormSet = forms.formset_factory(
+    LabelForm, formset=BaseLabelFormSet, extra=1, can_order=True, can_delete=True
+)
 
 
 class ProjectForm(forms.Form):
