@@ -42,9 +42,11 @@ urlpatterns = [
 ]
 
 register_project_link(
-    label="Dashboard", url_name="lead-dashboard", roles={"lead", "reviewer"}, order=60
+    label="Dashboard", url_name="lead-dashboard", roles={"lead", "reviewer"}, order=5
 )
-register_project_link(label="Data", url_name="lead-data", roles={"lead"}, order=61)
-register_project_link(label="Members", url_name="lead-members", roles={"lead"}, order=62)
-register_project_link(label="Export", url_name="lead-export", roles={"lead"}, order=63)
-register_project_link(label="Settings", url_name="lead-settings", roles={"lead"}, order=64)
+register_project_link(
+    label="Data", url_name="lead-data", roles={"lead"}, order=61, sub_pages={"lead-item"}
+)
+register_project_link(label="Members", url_name="lead-members", roles={"lead"}, order=63)
+register_project_link(label="Export", url_name="lead-export", roles={"lead"}, order=64)
+register_project_link(label="Settings", url_name="lead-settings", roles={"lead"}, order=65)
