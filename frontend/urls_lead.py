@@ -3,7 +3,16 @@
 from django.urls import path
 
 from frontend.nav import register_project_link
-from frontend.views.lead import dashboard, data, export, invites, members, projects, uploads
+from frontend.views.lead import (
+    dashboard,
+    data,
+    export,
+    invites,
+    item,
+    members,
+    projects,
+    uploads,
+)
 
 urlpatterns = [
     path("projects/new/", projects.project_new, name="lead-project-new"),
@@ -15,6 +24,7 @@ urlpatterns = [
         data.import_status,
         name="lead-import-status",
     ),
+    path("projects/<int:project_id>/data/items/<int:item_id>/", item.item_page, name="lead-item"),
     path(
         "projects/<int:project_id>/data/items/<int:item_id>/gold/",
         data.item_gold,

@@ -47,7 +47,11 @@ def _screen_config(project: Project) -> dict[str, Any]:
         "kind": project.kind,
         "data": project.data_type,
         "labels": [
-            {"value": label["value"], "hotkey": label.get("hotkey", ""), "description": label.get("description", "")}
+            {
+                "value": label["value"],
+                "hotkey": label.get("hotkey", ""),
+                "description": label.get("description", ""),
+            }
             for label in schema.get("labels", [])
         ],
         "scale": {"min": scale.get("min"), "max": scale.get("max")} if scale else None,
@@ -164,4 +168,3 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
         "editable": annotation.item.final_value is None,
     }
     return render(request, "annotate/edit.html", context, status=400 if error else 200)
-
