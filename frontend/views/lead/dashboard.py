@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend import charts_lead
 from frontend.views.lead import figures
 from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
-from labeling.choices import Role
+from labeling.choices import JobStatus, Role
 from labeling.models import Project
 from labeling.permissions import role_of
 from review.choices import FlagReason
@@ -25,6 +27,7 @@ def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
         for reason, count in figures.open_flags_by_reason(project)
     ]
     throughput = figures.throughput_per_day(project)
+    jobs = figures.prelabel_jobs(project)
     parts = [
         ("done", progress["done"]),
         ("in progress", progress["in_progress"]),
@@ -41,6 +44,15 @@ def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
         "throughput_chart": charts_lead.columns(throughput, title="Annotations per day"),
         "throughput_total": sum(count for _, count in throughput),
         "agreement": figures.agreement_headline(project),
-        "jobs": figures.prelabel_jobs(project),
+        "jobs": jobs,
+        "live": _work_going_on(progress, jobs),
     }
-    return render(request, "lead/dashboard.html", context)
+    # The page polls itself (htmx, every 5 s) while work goes on; a poll gets the fragment only.
+    template = "lead/_dashboard_live.html" if request.htmx else "lead/dashboard.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _work_going_on(progress: dict[str, Any], jobs: list[Any]) -> bool:
+    """True while a pre-label job runs or items are partly labeled."""
+    running = any(job.status in (JobStatus.PENDING, JobStatus.RUNNING) for job in jobs)
+    return running or bool(progress.get("in_progress"))
