@@ -35,9 +35,10 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     first, second = StringIO(), StringIO()
     call_command("seed_demo", stdout=first)
     call_command("seed_demo", stdout=second)
-    assert Project.objects.count() == 1
-    project = Project.objects.get()
+    assert Project.objects.count() == 2  # the empty project to label, and the story project
+    project = Project.objects.get(name="Demo: support ticket sentiment")
     assert Item.objects.filter(project=project).count() >= 30
+    assert not project.annotations.exists()
     assert Membership.objects.filter(project=project).count() == 5
     assert "annotator1" in second.getvalue()
     assert "accord-demo" in second.getvalue()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from labeling import demo
 from labeling.models import Item, Project
+from labeling.permissions import can_create_projects
 from labeling.services import membership_set, project_create
 from labeling.services.people import project_creator_set
 
@@ -21,7 +23,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {name: self._user(name) for name, _ in demo.DEMO_USERS}
             # The demo lead may create projects; the others may not (a site permission).
-            project_creator_set(user=users["lead"], allowed=True)
+            if not can_create_projects(users["lead"]):
+                project_creator_set(user=users["lead"], allowed=True)
             project = Project.objects.filter(name=demo.DEMO_PROJECT).first()
             if project is None:
                 project = project_create(
@@ -38,7 +41,10 @@ class Command(BaseCommand):
                 for n, text in enumerate(demo.DEMO_TEXTS, start=1)
                 if f"demo-{n:03d}" not in existing
             )
-        self.stdout.write(f"Demo project {project.name!r} (id {project.pk}) is ready.")
+        self.stdout.write(f"Demo project {project.name!r} (id {project.pk}) is ready to label.")
+        # The story project (labels, flags, a review, two guideline versions, a pre-label run)
+        # needs review and guidelines, so it lives in frontend; it is reached by command name.
+        call_command("seed_demo_story", stdout=self.stdout)
         self.stdout.write(f"Logins (password {demo.DEMO_PASSWORD!r} for each):")
         for name, role in demo.DEMO_USERS:
             self.stdout.write(f"  {name:<12} {role}")
