@@ -12,7 +12,15 @@ from django.core.management import call_command
 from frontend.demo_story import ANNOTATORS, STORY_PROJECT, story_records
 from guidelines.models import GuidelineVersion
 from labeling.choices import JobStatus
-from labeling.models import Annotation, AuditEntry, Item, Prediction, PrelabelJob, Project
+from labeling.models import (
+    Annotation,
+    AuditEntry,
+    Item,
+    Membership,
+    Prediction,
+    PrelabelJob,
+    Project,
+)
 from review.models import Flag, FlagStatus, ReviewDecision
 
 pytestmark = pytest.mark.django_db(transaction=True)
