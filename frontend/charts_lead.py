@@ -17,7 +17,7 @@ SEGMENT_COLOURS = ("#1f7a46", "#f5a623", "#d9dde4")
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'role="img" aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>'
     )
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
@@ -45,7 +45,7 @@ def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
 def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
     """Vertical columns, one per (label, count) - e.g. annotations per day - with a y axis
     (0 and the top count) and every second label on the x axis (the last one always)."""
-    col_w, plot_h, pad, left = 40, 120, 24, 40
+    col_w, plot_h, pad, left = 34, 120, 24, 40
     top = max((count for _, count in rows), default=0) or 1
     right = left + col_w * len(rows)
     body = [
