@@ -46,6 +46,8 @@ FULLY_LABELED = 24  # items 1..24 have all three labels; 25..30 one or two; the 
 PARTLY_LABELED = 30
 # Items the three annotators read three ways (the hard cases the review queue is for).
 HARD = frozenset({3, 9, 13, 19, 22})
+# (item index, annotator) -> the note an unsure annotator left (the "unsure" flag's material).
+NOTES = {(11, 2): "Thanks for an invoice: is that positive or just neutral?"}
 GUIDELINE_V1 = """# Support ticket sentiment
 
 Label how the customer feels in the message as a whole.
@@ -130,13 +132,21 @@ def story_records() -> list[dict[str, Any]]:
             {
                 "id": f"story-{index + 1:03d}",
                 "data": {"text": text},
-                "annotations": [
-                    {"annotator": ANNOTATORS[a], "value": {"label": label_of(a, index)}}
-                    for a in range(count)
-                ],
+                "annotations": [_annotation(a, index) for a in range(count)],
             }
         )
     return records
+
+
+def _annotation(annotator: int, index: int) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "annotator": ANNOTATORS[annotator],
+        "value": {"label": label_of(annotator, index)},
+    }
+    note = NOTES.get((index, annotator))
+    if note:
+        record.update(unsure=True, comment=note)
+    return record
 
 
 def _import(project: Project, lead: AbstractBaseUser) -> None:
