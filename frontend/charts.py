@@ -127,7 +127,7 @@ def _cell(x: int, y: int, value: float | None, name: str, colours: tuple[str, st
         f'<rect x="{x}" y="{y}" width="{CELL - 2}" height="{CELL - 2}" fill="{fill}">'
         f"<title>{escape(name)}: {_fmt(value, 3)}</title></rect>"
         f'<text x="{x + CELL / 2 - 1:.1f}" y="{y + CELL / 2 + 3:.1f}" text-anchor="middle" '
-        f'font-size="10" fill="{ink}">{text}</text>'
+        f'font-size="12" fill="{ink}">{text}</text>'
     )
 
 
@@ -143,14 +143,12 @@ def histogram(edges: Sequence[float], counts: Sequence[int], *, title: str) -> S
             f'<rect x="{x}" y="{pad + plot_h - h:.1f}" width="{bar_w - 4}" height="{h:.1f}" '
             f'fill="{value_colour(edges[i + 1])}"><title>{edges[i]:.1f}-{edges[i + 1]:.1f}: '
             f"{count}</title></rect>"
-            f'<text x="{x + bar_w / 2 - 2}" y="{pad + plot_h - h - 4:.1f}" text-anchor="middle" '
-            f'font-size="10">{count}</text>'
+            f'<text x="{x + bar_w / 2 - 2}" y="{pad + plot_h - h - 4:.1f}" text-anchor="middle">'
+            f"{count}</text>"
         )
     for i, edge in enumerate(edges):
         x = pad + i * bar_w - 2
-        body.append(
-            f'<text x="{x}" y="{pad + plot_h + 16}" text-anchor="middle" font-size="10">{edge:.1f}</text>'
-        )
+        body.append(f'<text x="{x}" y="{pad + plot_h + 16}" text-anchor="middle">{edge:.1f}</text>')
     bins = [(f"{edges[i]:.1f} to {edges[i + 1]:.1f}", n) for i, n in enumerate(counts)]
     table = data_table(title, ["Range", "Count"], bins)
     return _svg(pad * 2 + bar_w * len(counts), plot_h + pad * 2 + 8, title, body) + table
@@ -187,7 +185,7 @@ def _reference_lines(frame: _Frame) -> list[str]:
         y = frame.y(mark)
         body.append(
             f'<line x1="{frame.pad}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#a15c00" '
-            f'stroke-dasharray="4 3"/><text x="2" y="{y + 4:.1f}" font-size="10">{mark:.3f}</text>'
+            f'stroke-dasharray="4 3"/><text x="2" y="{y + 4:.1f}">{mark:.3f}</text>'
         )
     return body
 
@@ -203,12 +201,33 @@ def _band(frame: _Frame, points: Sequence[Point]) -> list[str]:
     return [f'<polygon points="{" ".join(upper + lower)}" fill="#2859c5" opacity="0.15"/>']
 
 
+def _date_axis(frame: _Frame, points: Sequence[Point]) -> list[str]:
+    """The x axis with the first and last point's label (their dates), the middle one too
+    when there is room, and a y label for each end of the scale."""
+    bottom = frame.height - frame.pad
+    body = [
+        f'<line x1="{frame.pad}" y1="{bottom}" x2="{frame.width - frame.pad}" y2="{bottom}" '
+        'stroke="#5b6474"/>',
+        f'<text x="{frame.pad - 4}" y="{frame.y(frame.high) + 4:.1f}" text-anchor="end">'
+        f"{frame.high:g}</text>",
+    ]
+    shown = sorted({0, len(points) - 1} | ({len(points) // 2} if len(points) >= 5 else set()))
+    for index in shown:
+        if 0 <= index < len(points):
+            anchor = "start" if index == 0 else "end" if index == len(points) - 1 else "middle"
+            body.append(
+                f'<text x="{frame.x(index):.1f}" y="{bottom + 18}" text-anchor="{anchor}">'
+                f"{escape(points[index].label)}</text>"
+            )
+    return body
+
+
 def line_chart(
     points: Sequence[Point], *, title: str, low: float = -0.2, high: float = 1.0
 ) -> SafeString:
     """Values over time with a shaded interval band; None values are skipped, not drawn as 0."""
-    frame = _Frame(520, 180, 34, low, high, len(points))
-    body = _reference_lines(frame) + _band(frame, points)
+    frame = _Frame(520, 200, 40, low, high, len(points))
+    body = _reference_lines(frame) + _band(frame, points) + _date_axis(frame, points)
     line = [(frame.x(i), p.label, p.value) for i, p in enumerate(points) if p.value is not None]
     if line:
         coords = " ".join(f"{x:.1f},{frame.y(v):.1f}" for x, _, v in line)

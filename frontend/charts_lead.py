@@ -19,7 +19,7 @@ SEGMENT_COLOURS = ("#1f7a46", "#f5a623", "#d9dde4")
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'role="img" aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>'
     )
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
@@ -46,26 +46,37 @@ def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
 
 
 def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
-    """Vertical columns, one per (label, count) - e.g. annotations per day."""
-    col_w, plot_h, pad = 34, 120, 22
+    """Vertical columns, one per (label, count) - e.g. annotations per day - with a y axis
+    (0 and the top count) and every second label on the x axis (the last one always)."""
+    col_w, plot_h, pad, left = 34, 120, 24, 40
     top = max((count for _, count in rows), default=0) or 1
+    right = left + col_w * len(rows)
     body = [
-        f'<line x1="{pad}" y1="{pad + plot_h}" x2="{pad + col_w * len(rows)}" '
-        f'y2="{pad + plot_h}" stroke="#d9dde4"/>'
+        f'<line x1="{left}" y1="{pad + plot_h}" x2="{right}" y2="{pad + plot_h}" stroke="#5b6474"/>'
+        f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{pad + plot_h}" stroke="#5b6474"/>'
+        f'<text x="{left - 6}" y="{pad + plot_h + 4}" text-anchor="end">0</text>'
+        f'<text x="{left - 6}" y="{pad + 4}" text-anchor="end">{top}</text>'
     ]
     for index, (label, count) in enumerate(rows):
         height = plot_h * count / top
-        x = pad + index * col_w
+        x = left + index * col_w + 3
+        centre = x + (col_w - 6) / 2
         body.append(
             f'<rect x="{x}" y="{pad + plot_h - height:.1f}" width="{col_w - 6}" height="{height:.1f}" '
             f'fill="{ACCENT}"><title>{escape(label)}: {count}</title></rect>'
-            f'<text x="{x + (col_w - 6) / 2:.1f}" y="{pad + plot_h - height - 4:.1f}" '
-            f'text-anchor="middle" font-size="10">{count}</text>'
-            f'<text x="{x + (col_w - 6) / 2:.1f}" y="{pad + plot_h + 14}" text-anchor="middle" '
-            f'font-size="9">{escape(label)}</text>'
         )
+        if count:
+            body.append(
+                f'<text x="{centre:.1f}" y="{pad + plot_h - height - 4:.1f}" '
+                f'text-anchor="middle">{count}</text>'
+            )
+        if index % 2 == (len(rows) - 1) % 2:
+            body.append(
+                f'<text x="{centre:.1f}" y="{pad + plot_h + 18}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
     table = data_table(title, ["", "Count"], rows)
-    return _svg(pad * 2 + col_w * len(rows), plot_h + pad * 2 + 4, title, body) + table
+    return _svg(right + pad, plot_h + pad * 2 + 8, title, body) + table
 
 
 def stacked_bar(parts: Sequence[tuple[str, int]], *, title: str) -> SafeString:

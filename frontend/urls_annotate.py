@@ -19,5 +19,9 @@ register_project_link(
     label="Label", url_name="annotate", roles={"annotator", "reviewer", "lead"}, order=10
 )
 register_project_link(
-    label="My history", url_name="annotate_history", roles={"annotator", "reviewer", "lead"}, order=11
+    label="My history",
+    url_name="annotate_history",
+    roles={"annotator", "reviewer", "lead"},
+    order=11,
+    sub_pages={"annotate_edit"},
 )

@@ -20,5 +20,16 @@ urlpatterns = [
 ]
 
 register_project_link(
-    label="Guideline", url_name="guideline", roles={"annotator", "reviewer", "lead"}, order=50
+    label="Guideline",
+    url_name="guideline",
+    roles={"annotator", "reviewer", "lead"},
+    order=50,
+    sub_pages={
+        "guideline_ack",
+        "guideline_versions",
+        "guideline_diff",
+        "guideline_edit",
+        "guideline_stale",
+        "guideline_gaps",
+    },
 )

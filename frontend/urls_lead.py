@@ -8,6 +8,7 @@ from frontend.views.lead import (
     data,
     export,
     invites,
+    item,
     label_studio,
     members,
     projects,
@@ -25,6 +26,7 @@ urlpatterns = [
         data.import_status,
         name="lead-import-status",
     ),
+    path("projects/<int:project_id>/data/items/<int:item_id>/", item.item_page, name="lead-item"),
     path(
         "projects/<int:project_id>/data/items/<int:item_id>/gold/",
         data.item_gold,
@@ -52,9 +54,11 @@ urlpatterns = [
 ]
 
 register_project_link(
-    label="Dashboard", url_name="lead-dashboard", roles={"lead", "reviewer"}, order=60
+    label="Dashboard", url_name="lead-dashboard", roles={"lead", "reviewer"}, order=5
 )
-register_project_link(label="Data", url_name="lead-data", roles={"lead"}, order=61)
-register_project_link(label="Members", url_name="lead-members", roles={"lead"}, order=62)
-register_project_link(label="Export", url_name="lead-export", roles={"lead"}, order=63)
-register_project_link(label="Settings", url_name="lead-settings", roles={"lead"}, order=64)
+register_project_link(
+    label="Data", url_name="lead-data", roles={"lead"}, order=61, sub_pages={"lead-item"}
+)
+register_project_link(label="Members", url_name="lead-members", roles={"lead"}, order=63)
+register_project_link(label="Export", url_name="lead-export", roles={"lead"}, order=64)
+register_project_link(label="Settings", url_name="lead-settings", roles={"lead"}, order=65)

@@ -22,4 +22,4 @@ urlpatterns = [
     ),
 ]
 
-register_project_link(label="Pre-label", url_name="prelabel", roles={"lead"}, order=70)
+register_project_link(label="Pre-label", url_name="prelabel", roles={"lead"}, order=62)

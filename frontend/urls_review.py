@@ -19,4 +19,10 @@ urlpatterns = [
     ),
 ]
 
-register_project_link(label="Review", url_name="review-queue", roles={"reviewer", "lead"}, order=30)
+register_project_link(
+    label="Review",
+    url_name="review-queue",
+    roles={"reviewer", "lead"},
+    order=30,
+    sub_pages={"review-item"},
+)

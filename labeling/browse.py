@@ -9,7 +9,7 @@ a precomputed item-id subquery from the frontend, so this module never imports r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,11 +24,16 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Ids a text-search page looks through at most (substring search cannot use an index).
 SEARCH_WINDOW = 10_000
-# Only the columns a browser row shows; `data` is needed for the text snippet.
+# External ids a search puts first on its first page: the exact match, then up to this many
+# ids that start with the term (in id order of the project's own external ids).
+PINNED_MAX = 10
+# Only the columns a browser row shows; `data` is needed for the text snippet, `image` for
+# the thumbnail.
 ROW_FIELDS = (
     "id",
     "external_id",
     "data",
+    "image",
     "is_gold",
     "gold_value",
     "annotation_count",
@@ -84,7 +89,10 @@ def item_browse(
     limit = max(1, min(limit, MAX_LIMIT))
     base = item_filter(project, filters).only(*ROW_FIELDS)
     if filters.search.strip():
-        return _search_page(project, base, after_id, before_id, limit)
+        page = _search_page(project, base, after_id, before_id, limit)
+        if after_id is None and before_id is None:
+            page = _pin_id_matches(project, filters, page)
+        return page
     if before_id is not None:
         rows = list(base.filter(id__lt=before_id).order_by("-id")[: limit + 1])
         more_before = len(rows) > limit
@@ -127,6 +135,25 @@ def _search_page(
         return BrowsePage(items, items[-1].pk, prev_before, (start, items[-1].pk))
     later = ids.filter(id__gt=end).exists()
     return BrowsePage(items, end if later else None, prev_before, (start, end))
+
+
+def _pin_id_matches(project: Project, filters: BrowseFilters, page: BrowsePage) -> BrowsePage:
+    """Put the item whose external id is the term first, then ids starting with it.
+
+    Both look only at this project's items (the (project, external_id) index), so an id is
+    found on the first page however far it lies from the text-search window.
+    """
+    term = filters.search.strip()
+    others = item_filter(project, replace(filters, search="")).only(*ROW_FIELDS)
+    exact = list(others.filter(external_id=term)[:1])
+    prefixed = list(
+        others.filter(external_id__startswith=term)
+        .exclude(external_id=term)
+        .order_by("external_id")[:PINNED_MAX]
+    )
+    pinned = exact + prefixed
+    seen = {item.pk for item in pinned}
+    return replace(page, items=pinned + [item for item in page.items if item.pk not in seen])
 
 
 def _first_id(ids: QuerySet[Item]) -> int:

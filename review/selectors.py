@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from labeling.models import Annotation
 from labeling.permissions import STAFF_ROLES, project_for_role
-from review.models import AgreementSnapshot
+from review.models import AgreementSnapshot, Flag, FlagStatus
 
 
 def annotation_outcomes(
@@ -82,3 +82,14 @@ def agreement_snapshot_trend(
             }
         )
     return points[::-1]
+
+
+def open_review_count(*, user: AbstractBaseUser, project_id: int) -> int:
+    """How many items wait in the project's review queue (items with an open flag); staff only."""
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    return (
+        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
+        .values("item_id")
+        .distinct()
+        .count()
+    )

@@ -38,9 +38,11 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings, tmp_path):
     first, second = StringIO(), StringIO()
     call_command("seed_demo", stdout=first)
     call_command("seed_demo", stdout=second)
-    assert Project.objects.count() == 3
+    # the empty projects to label (sentiment, spans, boxes) and the story project
+    assert Project.objects.count() == 4
     project = Project.objects.get(name=demo.DEMO_PROJECT)
     assert Item.objects.filter(project=project).count() >= 30
+    assert not project.annotations.exists()
     assert Membership.objects.filter(project=project).count() == 5
     assert "annotator1" in second.getvalue()
     assert "accord-demo" in second.getvalue()

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidelines.diff import changed_labels, diff_html, diff_stats, sections
+from guidelines.diff_rendered import markdown_blocks, rendered_diff_html
 from labeling.values import schema_labels, value_labels
 from tests.factories import RATING_SCHEMA, SINGLE_SCHEMA
 
@@ -119,3 +120,22 @@ def test_the_diff_rebuilds_both_versions_exactly(old, new):
     assert _side(html, "ins") == old
     assert _side(html, "del") == new
     assert "<script" not in html.replace("&lt;script", "")
+
+
+def test_the_rendered_diff_marks_changed_blocks_and_keeps_unchanged_ones_plain():
+    html = rendered_diff_html(
+        "# Title\n\nKeep me.\n\nOld *rule*.", "# Title\n\nKeep me.\n\nNew **rule**."
+    )
+    assert html.startswith("<h1>Title</h1>\n<p>Keep me.</p>")
+    assert (
+        '<del class="diff-block diff-removed"><p class="diff-tag">Removed</p><p>Old <em>rule</em>.</p>'
+        in html
+    )
+    assert (
+        '<ins class="diff-block diff-added"><p class="diff-tag">Added</p><p>New <strong>rule</strong>.</p>'
+        in html
+    )
+
+
+def test_the_rendered_diff_keeps_fenced_code_with_blank_lines_as_one_block():
+    assert markdown_blocks("a\n\n```\nx\n\ny\n```\n\nb") == ["a", "```\nx\n\ny\n```", "b"]

@@ -51,8 +51,11 @@ def test_pages_check_roles(name, lead_only, project, lead, annotator, outsider, 
 def test_ack_page_shows_the_diff_since_my_last_acknowledgement(project, lead, annotator, as_user):
     publish(project, lead, V1)
     page = as_user(annotator).get(url("guideline_ack", project)).content.decode()
-    assert "<ins>" in page
-    assert "Sad." in page
+    assert (
+        '<ins class="diff-block diff-added"><p class="diff-tag">Added</p><h2>positive</h2>' in page
+    )
+    assert "<p>Sad.</p>" in page
+    assert "## negative" not in page  # rendered, not Markdown source
 
 
 def test_ack_page_escapes_the_diff_text(project, lead, annotator, as_user):
@@ -60,7 +63,8 @@ def test_ack_page_escapes_the_diff_text(project, lead, annotator, as_user):
     publish(project, lead, V2)
     page = as_user(annotator).get(url("guideline_ack", project)).content.decode()
     assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;" in page
+    assert "alert(1)" not in page
+    assert "or angry." in page
 
 
 def test_acknowledging_stores_it_and_returns_to_labeling(project, lead, annotator, as_user):

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from frontend import charts
 from labeling.exceptions import NotFound, PermissionDenied
 from labeling.models import Project
+from labeling.permissions import role_of
 from review import selectors, services
 
 
@@ -100,6 +101,7 @@ def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
     alpha = (report.get("krippendorff_alpha") or {}).get(interval.get("level", "nominal"))
     context = {
         "project": Project.objects.get(pk=project_id),
+        "is_lead": role_of(request.user, project_id) == "lead",
         "snapshot": snapshot,
         "report": report,
         "alpha": alpha,

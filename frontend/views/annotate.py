@@ -197,4 +197,3 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
             return redirect("annotate_history", project_id=project.pk)
     context = _edit_context(project, annotation, error=error, shown=shown)
     return render(request, "annotate/edit.html", context, status=400 if error else 200)
-

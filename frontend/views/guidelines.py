@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.csp import allow_images_from
 from frontend.views.access import member_page
 from guidelines import selectors, services
+from guidelines.diff_rendered import rendered_diff_html
 from guidelines.markdown import project_image_hosts, render_markdown
 from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound
@@ -141,7 +142,11 @@ def guideline_ack(request: HttpRequest, project_id: int) -> HttpResponse:
     pending = selectors.acknowledgement_pending(user=request.user, project_id=project_id)
     context.update({"pending": pending, "next_url": _annotate_url(project_id)})
     if pending is not None:
-        context["diff_html"] = mark_safe(pending.html)  # noqa: S308 - escaped by diff_html
+        before = pending.old.markdown if pending.old else ""
+        html = rendered_diff_html(
+            before, pending.new.markdown, image_hosts=project_image_hosts(context["project"])
+        )
+        context["diff_html"] = mark_safe(html)  # noqa: S308 - sanitised by render_markdown
         context.update(_version_context(pending.new, context["project"], context["role"]))
     return render(request, "guidelines/ack.html", context)
 

@@ -1,39 +1,59 @@
-"""The home page: the user's projects with their own progress in each."""
+"""The home page: the user's projects, each with the actions that matter for their role."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frontend.nav import project_links
+from frontend.nav import home_actions
 from labeling import assignment
 from labeling.models import Membership
 from labeling.permissions import can_create_projects
+from labeling.selectors import item_count_capped
+from review.selectors import open_review_count
+
+ITEMS_CAP = 1_000
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """List my projects with my role, my done count and what remains for me."""
+    """List my projects with my role, my progress and my role's main actions."""
     memberships = (
         Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
     )
-    rows = []
-    for membership in memberships:
-        project = membership.project
-        done = project.annotations.filter(annotator=request.user).count()
-        # The engine's own count: items it could still hand me (same rule as "next").
-        remaining = assignment.remaining_count(project=project, user=request.user)
-        total = done + remaining
-        rows.append(
-            {
-                "membership": membership,
-                "project": project,
-                "done": done,
-                "remaining": remaining,
-                "percent": round(100 * done / total) if total else 100,
-                "links": project_links(project_id=project.pk, role=membership.role),
-            }
-        )
+    rows = [_row(request, membership) for membership in memberships]
     context = {"rows": rows, "can_create_projects": can_create_projects(request.user)}
     return render(request, "frontend/home.html", context)
+
+
+def _row(request: HttpRequest, membership: Membership) -> dict[str, Any]:
+    """One project card: my progress, and the review queue size for reviewers and leads."""
+    project, role = membership.project, membership.role
+    done = project.annotations.filter(annotator=request.user).count()
+    # The engine's own count: items it could still hand me (same rule as "next").
+    remaining = assignment.remaining_count(project=project, user=request.user)
+    total = done + remaining
+    actions = home_actions(project_id=project.pk, role=role)
+    open_reviews = None
+    items_text = ""
+    if role == "lead":  # counted no further than ITEMS_CAP: a page view never scans a project
+        count = item_count_capped(project=project, cap=ITEMS_CAP)
+        items_text = f"more than {ITEMS_CAP:,} items" if count > ITEMS_CAP else f"{count:,} item{'' if count == 1 else 's'}"
+    if role in ("reviewer", "lead"):
+        open_reviews = open_review_count(user=request.user, project_id=project.pk)  # type: ignore[arg-type]
+        for action in actions:
+            if action["url_name"] == "review-queue":
+                action["label"] = f"Review ({open_reviews} open)"
+    return {
+        "membership": membership,
+        "project": project,
+        "done": done,
+        "remaining": remaining,
+        "percent": round(100 * done / total) if total else 100,
+        "actions": actions,
+        "open_reviews": open_reviews,
+        "items_text": items_text,
+    }

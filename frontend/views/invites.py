@@ -33,7 +33,10 @@ def invite_accept_page(request: HttpRequest, token: str) -> HttpResponse:
             context["username"] = request.POST.get("username", "")
         else:
             project = membership.project
-            messages.success(request, f"Welcome to {project.name}: you joined as {membership.get_role_display().lower()}.")
+            messages.success(
+                request,
+                f"Welcome to {project.name}: you joined as {membership.get_role_display().lower()}.",
+            )
             return redirect("home")
     status = 400 if context["error"] else 200
     return render(request, "account/invite.html", context, status=status)

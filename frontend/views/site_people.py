@@ -37,7 +37,11 @@ def site_people_page(request: HttpRequest) -> HttpResponse:
             )
         except AccordError as problem:
             error = problem.message
-            field = (problem.details or {}).get("field", "") if isinstance(problem.details, dict) else ""
+            field = (
+                (problem.details or {}).get("field", "")
+                if isinstance(problem.details, dict)
+                else ""
+            )
         else:
             messages.success(request, f"Account {user.get_username()} created.")
             return redirect("site-people")
@@ -87,7 +91,9 @@ def site_invite(request: HttpRequest) -> HttpResponse:
     project = get_object_or_404(projects, pk=request.POST.get("project") or 0)
     try:
         invite, token = invite_create(
-            project=project, actor=request.user, role=request.POST.get("role", "")  # type: ignore[arg-type]
+            project=project,
+            actor=request.user,
+            role=request.POST.get("role", ""),  # type: ignore[arg-type]
         )
     except AccordError as problem:
         messages.error(request, problem.message)

@@ -34,7 +34,9 @@ def test_lead_opens_the_agreement_page_from_home_and_sees_the_snapshot(page, log
     report = services.project_snapshot_create(project_id=project.pk).report
 
     login(page, "lead")
-    page.get_by_role("link", name="Agreement").click()
+    # Home -> the project's dashboard -> Agreement in the project navigation.
+    page.get_by_role("link", name="Dashboard").click()
+    page.click("#nav-agreement")
     page.wait_for_url(f"**/projects/{project.pk}/agreement/")
 
     alpha = report["krippendorff_alpha"]["nominal"]

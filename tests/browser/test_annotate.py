@@ -79,7 +79,7 @@ def test_annotator_labels_five_items_by_keyboard_and_changes_one_from_history(pa
     assert stored[0].unsure is True
     assert all(a.lead_time_ms is not None for a in stored)
 
-    page.click("#history-link")
+    page.click("#nav-annotate_history")
     first = stored[0]
     page.click(f"tr[data-annotation='{first.pk}'] a.button")
     page.check("input[name=label][value=neutral]")

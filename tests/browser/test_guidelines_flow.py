@@ -52,7 +52,8 @@ def test_lead_publishes_and_annotator_acknowledges_before_labeling(
     tab.goto(f"{tab.base}/projects/{project.pk}/annotate/")
     tab.wait_for_url(f"**/projects/{project.pk}/guideline/ack/")
     assert "Anger and sarcasm are negative" in tab.inner_text("[data-testid=ack-summary]")
-    assert "or **angry**" in tab.inner_text("[data-testid=diff] ins")
+    assert "or angry" in tab.inner_text("[data-testid=diff] ins")
+    assert "or **angry**" not in tab.inner_text("[data-testid=diff]")  # rendered Markdown
     screenshot(tab, "guideline-ack")
     tab.click("[data-testid=acknowledge]")
     tab.wait_for_url(f"**/projects/{project.pk}/annotate/")

@@ -43,7 +43,7 @@ def export_lines(project, user):
 def open_from_queue(page, project, item, screenshot):
     """Home -> Review -> the low-agreement count -> J, Enter: the item's review page."""
     card = page.locator(f'.project-row[data-project="{project.pk}"]')
-    card.get_by_role("link", name="Review", exact=True).click()
+    card.locator('[data-action="review-queue"]').click()  # "Review (N open)"
     page.click('.count[data-reason="low_agreement"]')
     row = page.locator(f'.queue-row[data-item="{item.pk}"][data-reason="low_agreement"]')
     assert row.count() == 1

@@ -82,6 +82,7 @@ PAGE_RULES = {
     "lead-data": "lead",
     "lead-import": "lead",
     "lead-import-status": "lead",
+    "lead-item": "staff",
     "lead-item-gold": "lead",
     "lead-members": "lead",
     "lead-member-change": "lead",

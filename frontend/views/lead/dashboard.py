@@ -11,7 +11,7 @@ from frontend import charts_lead
 from frontend.views.lead import figures
 from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
 from frontend.views.lead.figures_cache import MAX_AGE_S, dashboard_figures
-from labeling.choices import Role
+from labeling.choices import JobStatus, Role
 from labeling.models import Project
 from labeling.permissions import role_of
 from review.choices import FlagReason
@@ -32,7 +32,10 @@ def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
     }
     if found is not None:
         context.update(_charts(found))
-    return render(request, "lead/dashboard.html", context)
+    context["live"] = _work_going_on(found and found["progress"], context["jobs"])
+    # The page polls itself (htmx, every 5 s) while work goes on; a poll gets the fragment only.
+    template = "lead/_dashboard_live.html" if request.htmx else "lead/dashboard.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
 
 
 def _charts(found: dict[str, Any]) -> dict[str, Any]:
@@ -53,3 +56,9 @@ def _charts(found: dict[str, Any]) -> dict[str, Any]:
         "throughput_chart": charts_lead.columns(throughput, title="Annotations per day"),
         "throughput_total": sum(count for _, count in throughput),
     }
+
+
+def _work_going_on(progress: dict[str, Any] | None, jobs: list[Any]) -> bool:
+    """True while a pre-label job runs or items are partly labeled."""
+    running = any(job.status in (JobStatus.PENDING, JobStatus.RUNNING) for job in jobs)
+    return running or bool((progress or {}).get("in_progress"))

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from frontend.views.lead.access import project_page
+from frontend.views.lead.item_words import STATUS_WORDS
 from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse, item_status
 from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
@@ -49,14 +50,14 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
     head, tail = reverse("lead-item-gold", kwargs={"project_id": project.pk, "item_id": 0}).rsplit(
         "/0/", 1
     )
-    rows = [_row(item, project, f"{head}/{item.pk}/{tail}") for item in page.items]
+    rows = [_row(item, project, f"{head}/{item.pk}/{tail}", head) for item in page.items]
     context = {
         "project": project,
         "rows": rows,
         "page": page,
         "filters": raw,
         "query": query,
-        "statuses": STATUSES,
+        "statuses": [(status, STATUS_WORDS[status]) for status in STATUSES],
         "labels": schema_labels(project.schema),
         "reasons": FlagReason.choices,
         "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
@@ -74,11 +75,14 @@ def _total_text(count: int) -> str:
     return f"{count:,} item{'' if count == 1 else 's'}"
 
 
-def _row(item: Item, project: Project, gold_url: str) -> dict[str, Any]:
+def _row(item: Item, project: Project, gold_url: str, items_url: str) -> dict[str, Any]:
     data = item.data if isinstance(item.data, dict) else {}
+    status = item_status(item, project)
     return {
         "item": item,
-        "status": item_status(item, project),
+        "url": f"{items_url}/{item.pk}/",
+        "status": status,
+        "status_word": STATUS_WORDS[status],
         "text": _clip(str(data.get("text") or data.get("image") or ""), 90),
         "aggregate": _clip(value_text(item.aggregate_value), 60),
         "final": _clip(value_text(item.final_value), 60),
@@ -111,7 +115,9 @@ def item_gold(request: HttpRequest, project: Project, item_id: int) -> HttpRespo
     if request.method == "GET":
         back = urlsplit(request.headers.get("HX-Current-URL", ""))
         context = {
-            "project": project, "item": item, "labels": schema_labels(project.schema),
+            "project": project,
+            "item": item,
+            "labels": schema_labels(project.schema),
             "gold": json.dumps(item.gold_value),
             "back": f"{back.path}?{back.query}" if back.path else "",
         }

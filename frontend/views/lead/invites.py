@@ -27,7 +27,9 @@ def invite_rows(request: HttpRequest, project: Project) -> list[dict[str, object
     return [
         {
             "invite": invite,
-            "url": request.build_absolute_uri(reverse("invite-accept", args=[invite_token(invite)])),
+            "url": request.build_absolute_uri(
+                reverse("invite-accept", args=[invite_token(invite)])
+            ),
         }
         for invite in invites
     ]
@@ -48,7 +50,9 @@ def invite_new(request: HttpRequest, project: Project) -> HttpResponse:
         messages.error(request, problem.message)
     else:
         expires = invite.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-        messages.success(request, f"Invite link for {_a(invite.role)} created; valid until {expires}.")
+        messages.success(
+            request, f"Invite link for {_a(invite.role)} created; valid until {expires}."
+        )
     return redirect(reverse("lead-members", args=[project.pk]) + "#invites")
 
 

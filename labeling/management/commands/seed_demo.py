@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from labeling import demo
 from labeling.demo_images import HEIGHT, WIDTH, demo_image
 from labeling.models import Item, Project
+from labeling.permissions import can_create_projects
 from labeling.services import membership_set, project_create
 from labeling.services.people import project_creator_set
 
@@ -33,14 +35,18 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {name: self._user(name) for name, _ in demo.DEMO_USERS}
             # The demo lead may create projects; the others may not (a site permission).
-            project_creator_set(user=users["lead"], allowed=True)
+            if not can_create_projects(users["lead"]):
+                project_creator_set(user=users["lead"], allowed=True)
             projects = [self._project(*spec, users) for spec in PROJECTS]
             sentiment, spans, boxes = projects
             self._texts(sentiment, demo.DEMO_TEXTS)
             self._texts(spans, demo.DEMO_SPANS_TEXTS)
             self._images(boxes, demo.DEMO_BOXES_IMAGES)
         for project in projects:
-            self.stdout.write(f"Demo project {project.name!r} (id {project.pk}) is ready.")
+            self.stdout.write(f"Demo project {project.name!r} (id {project.pk}) is ready to label.")
+        # The story project (labels, flags, a review, two guideline versions, a pre-label run)
+        # needs review and guidelines, so it lives in frontend; it is reached by command name.
+        call_command("seed_demo_story", stdout=self.stdout)
         self.stdout.write(f"Logins (password {demo.DEMO_PASSWORD!r} for each):")
         for name, role in demo.DEMO_USERS:
             self.stdout.write(f"  {name:<12} {role}")

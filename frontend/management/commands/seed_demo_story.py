@@ -1,0 +1,27 @@
+"""python manage.py seed_demo_story: the story project of the demo (seed_demo runs it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from frontend.demo_story import story_seed
+from labeling import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo's labeling round in progress (run seed_demo first; safe to re-run)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        names = [name for name, _ in demo.DEMO_USERS]
+        users = {
+            user.username: user for user in get_user_model().objects.filter(username__in=names)
+        }
+        missing = sorted(set(names) - set(users))
+        if missing:
+            raise CommandError(f"Run seed_demo first (missing users: {', '.join(missing)})")
+        project, created = story_seed(users=users)
+        state = "created" if created else "already there"
+        self.stdout.write(f"Story project {project.name!r} (id {project.pk}) {state}.")
