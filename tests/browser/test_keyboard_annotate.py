@@ -41,7 +41,7 @@ def test_enter_on_a_focused_label_button_picks_that_label_and_submits_nothing(pa
 def test_single_keys_do_nothing_while_focus_is_on_a_link_or_a_button_outside_the_item(page, login):
     project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("One.", "Two."))
     open_screen(page, login, project)
-    for outside in ("#history-link", "#keys-button"):
+    for outside in ("#nav-annotate_history", "#keys-button"):
         page.focus(outside)
         for key in ("1", "u", "s"):
             page.keyboard.press(key)

@@ -63,7 +63,7 @@ def test_every_page_as_the_lead(page, login, screenshot, story):
 def test_the_pages_an_annotator_and_a_reviewer_use(page, login, screenshot, story):
     login(page, "annotator1", DEMO_PASSWORD)
     visit(page, screenshot, "home-annotator", "/")
-    assert page.locator('[data-action="annotate"]').count() == 2
+    assert page.locator('[data-action="annotate"]').count() == 4  # three demo projects and the story
     # The second guideline version waits for the annotator's acknowledgement first.
     page.goto(f"{page.base}/projects/{story.pk}/annotate/")
     page.wait_for_url(f"**/projects/{story.pk}/guideline/ack/")
