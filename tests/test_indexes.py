@@ -121,6 +121,8 @@ def test_external_id_exact_and_prefix_lookups_use_the_unique_index_on_postgres(p
     for lookup in ({"external_id": "doc-1"}, {"external_id__startswith": "doc-12"}):
         # when planning the items API's search (exact, then prefix) in the project
         plans.append(Item.objects.filter(project=project, **lookup).order_by("id")[:50].explain())
-    # then both walk item_unique_external_id, whatever the database's collation
-    assert all("item_unique_external_id" in plan for plan in plans), plans
-    assert "~>=~" in plans[1]  # the prefix became an index range, not a filter
+    # then the exact match walks item_unique_external_id, and neither scans the table. The
+    # prefix is a cost choice: the pattern-ops range on item_unique_external_id, or the id order
+    # with a LIMIT when the planner expects matches early (both seen on the same data).
+    assert "item_unique_external_id" in plans[0], plans
+    assert not any("Seq Scan" in plan for plan in plans), plans
