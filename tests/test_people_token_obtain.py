@@ -8,22 +8,16 @@ Skipped until that endpoint is merged; after the merge it guards the one-line ch
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from labeling.models import ApiToken
 
 
-def _obtain_url() -> str | None:
-    try:
-        return reverse("api-auth-token")
-    except NoReverseMatch:
-        return None
+def _obtain_url() -> str:
+    return reverse("api-auth-token")
 
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(_obtain_url() is None, reason="POST /api/auth/token comes with sec-web"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_obtained_key_is_a_named_token_that_authenticates(api, project, annotator):
