@@ -24,6 +24,7 @@ from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
+DATASETS = ROOT.parent / "shared" / "datasets"  # the gold crowd data (CI provides ../shared)
 HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py", "scale_build.py"}  # imported by benches
 TIMEOUT_S = 240
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -55,7 +56,7 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|",
         {"postgres"},
     ),
-    "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", set()),
+    "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", {"datasets"}),
     "quality_sim": (
         ["bench/quality_sim.py", "--items", "100", "--seeds", "1", "--through-db"],
         r"read back unchanged",
@@ -128,6 +129,8 @@ def test_bench_runs_at_a_tiny_size_and_prints_its_figures(name, bench_database_u
     arguments, figure, needs = RUNS[name]
     if "postgres" in needs:
         require_service(bench_database_url is not None, "needs PostgreSQL (DATABASE_URL)")
+    if "datasets" in needs:
+        require_service(DATASETS.is_dir(), f"needs the shared datasets at {DATASETS}")
     if "redis" in needs:
         require_service(_redis_available(), f"needs Redis at {REDIS_URL}")
     env = {**os.environ, "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "0"}
