@@ -106,11 +106,17 @@ def item_p_wrong(
         labels.units, labels.annotators, labels.codes, sizes=labels.sizes(), labels=codes
     )
     unit_risk = np.clip(np.nan_to_num(result.p_wrong), 0.0, 1.0)
-    log_right = np.bincount(
-        labels.unit_items, weights=np.log1p(-np.minimum(unit_risk, 1 - 1e-15)), minlength=n_items
-    )
-    # Summed in log space so that many tiny unit risks add up instead of rounding away.
-    return np.minimum(1.0, -np.expm1(log_right)) + 0.0, result.calibration
+    return combine_unit_risk(labels.unit_items, unit_risk, n_items), result.calibration
+
+
+def combine_unit_risk(unit_items: IntArray, unit_risk: FloatArray, n_items: int) -> FloatArray:
+    """1 - prod over each item's units of (1 - p_wrong(unit)); 0.0 for items without units.
+
+    Summed in log space so that many tiny unit risks add up instead of rounding away.
+    """
+    safe = np.minimum(np.asarray(unit_risk, dtype=np.float64), 1 - 1e-15)
+    log_right = np.bincount(unit_items, weights=np.log1p(-safe), minlength=n_items)
+    return np.minimum(1.0, -np.expm1(log_right)) + 0.0
 
 
 @dataclass(frozen=True)
