@@ -105,7 +105,9 @@ def measure(kind: str, n_items: int) -> float:
     from review.services.region_aggregates import project_region_run
     from review.services_flags import project_flags_refresh
 
-    _, project = timed(f"{kind}: seed {n_items:,} items x 3 annotations", lambda: seed(kind, n_items))
+    _, project = timed(
+        f"{kind}: seed {n_items:,} items x 3 annotations", lambda: seed(kind, n_items)
+    )
     print(f"{kind}: {n_items:,} items, {project.annotations.count():,} annotations")
     timed("load + aggregate + p_wrong (no write)", lambda: project_region_run(project))
     run, _ = timed("project run (report, aggregates, p_wrong)",

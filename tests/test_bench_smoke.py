@@ -67,6 +67,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"spans \+ boxes: [\d.]+ s",
         set(),
     ),
+    "region_refresh": (
+        ["bench/region_refresh_bench.py", "--items", "200"],
+        r"boxes: refresh \(project run \+ flags\) [\d.]+ s for 200 items",
+        set(),
+    ),
     "export_formats": (
         ["bench/export_formats_bench.py", "300"],
         r"yolo: 300 items .* items/s; peak Python memory [\d.]+ MB",

@@ -134,7 +134,8 @@ def test_dawid_skene_boxes_keep_clusters_whose_posterior_names_a_label():
     (kept,) = result.values[0]["boxes"]
     assert (kept["label"], kept["x"], kept["width"]) == ("car", 11.0, 100.0)
     assert 0.5 < kept["confidence"] <= 1.0
-    assert result.p_wrong is not None and 0 <= result.p_wrong[0] < 0.5
+    assert result.p_wrong is not None
+    assert 0 <= result.p_wrong[0] < 0.5
 
 
 def test_region_f1_compares_spans_exactly_or_by_overlap_and_boxes_at_iou_half():

@@ -7,77 +7,29 @@ Each test builds a small project on the database, runs review.services.refresh.p
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from labeling.models import Item
+from labeling.browse import BrowseFilters, item_browse
+from labeling.models import Item, Role
 from review.models import Flag
 from review.services.refresh import project_refresh
 from review.tasks import process_submitted_annotation_task
-from tests.factories import (
-    AnnotationFactory,
-    ItemFactory,
-    PredictionFactory,
-    ProjectFactory,
-    UserFactory,
-)
+from tests.factories import MembershipFactory, UserFactory
+from tests.factories_regions import boxes_project_build, reasons, spans_project_build
 
 pytestmark = pytest.mark.django_db
-
-# truck (boxes) and ORG (spans) are in 1 or 2 of the 5 aggregates, car and PER in 3 or more
-FLAGS = {"rare_label": {"cut": 0.5, "min_items": 3}}
-SPANS_SCHEMA = {
-    "kind": "spans",
-    "data": "text",
-    "labels": [{"value": "PER"}, {"value": "ORG"}, {"value": "LOC"}],
-    "settings": {"overlap": 3, "aggregation": "majority", "flags": FLAGS},
-}
-BOXES_SCHEMA = {
-    "kind": "boxes",
-    "data": "image",
-    "labels": [{"value": "car"}, {"value": "truck"}],
-    "settings": {"overlap": 3, "aggregation": "majority", "flags": FLAGS},
-}
-TEXT = "Marta Ruiz joined Northwind Labs in Lisbon."
-
-
-def span(start: int, end: int, label: str) -> dict:
-    return {"start": start, "end": end, "label": label}
-
-
-def box(x: float, y: float, w: float, h: float, label: str = "car") -> dict:
-    return {"x": x, "y": y, "width": w, "height": h, "label": label}
-
-
-def annotate(item, values, key, unsure_at=None):
-    annotators = [UserFactory(username=f"ann{n}") for n in range(len(values))]
-    for n, (annotator, parts) in enumerate(zip(annotators, values, strict=True)):
-        AnnotationFactory(item=item, annotator=annotator, value={key: parts}, unsure=n == unsure_at)
-
-
-def reasons(item) -> set[str]:
-    return set(Flag.objects.filter(item=item).values_list("reason", flat=True))
-
-
-def with_budget(schema: dict, budget: float) -> dict:
-    """The schema with review_budget set (1.0: every item is within budget and keeps its flags)."""
-    return {**schema, "settings": {**schema["settings"], "review_budget": budget}}
 
 
 @pytest.fixture
 def spans_project(request):
-    """Five items: agreed, contested, unsure, gold (one miss), model disagrees."""
-    budget = getattr(request, "param", 0.15)
-    project = ProjectFactory(schema=with_budget(SPANS_SCHEMA, budget), max_overlap=3)
-    per, org = span(0, 10, "PER"), span(18, 32, "ORG")
-    items = {name: ItemFactory(project=project, data={"text": TEXT}) for name in
-             ("agreed", "contested", "unsure", "gold", "model")}  # fmt: skip
-    annotate(items["agreed"], [[per, org], [per, org], [per]], "spans")
-    annotate(items["contested"], [[span(0, 5, "PER")], [span(0, 5, "LOC")], []], "spans")
-    annotate(items["unsure"], [[per], [per], [per]], "spans", unsure_at=2)
-    annotate(items["gold"], [[per], [per], [span(0, 5, "PER")]], "spans")
-    Item.objects.filter(pk=items["gold"].pk).update(is_gold=True, gold_value={"spans": [per]})
-    annotate(items["model"], [[per], [per], [per]], "spans")
-    PredictionFactory(item=items["model"], value={"spans": [span(36, 42, "LOC")]}, score=0.95)
-    return project, items
+    """The five-item spans project; indirect parametrisation sets its review budget."""
+    return spans_project_build(getattr(request, "param", 0.15))
+
+
+@pytest.fixture
+def boxes_project(request):
+    """The five-picture boxes project; indirect parametrisation sets its review budget."""
+    return boxes_project_build(getattr(request, "param", 0.15))
 
 
 def test_span_refresh_stores_the_vote_with_a_confidence_per_span(spans_project):
@@ -128,8 +80,12 @@ def test_span_flags_fire_for_each_reason_with_known_values(spans_project):
     assert contested.details["agreement"] == 0.0
     assert "unsure" in reasons(items["unsure"])
     gold = Flag.objects.get(item=items["gold"], reason="gold_miss")
-    assert gold.details["f1"] == {str(items["gold"].annotations.order_by("id").last().annotator_id): 0.0}
-    assert gold.details["annotators"] == [items["gold"].annotations.order_by("id").last().annotator_id]
+    assert gold.details["f1"] == {
+        str(items["gold"].annotations.order_by("id").last().annotator_id): 0.0
+    }
+    assert gold.details["annotators"] == [
+        items["gold"].annotations.order_by("id").last().annotator_id
+    ]
     model = Flag.objects.get(item=items["model"], reason="model_disagrees")
     assert model.details["f1"] == 0.0
     # ORG is in 1 of 5 aggregates (share 0.2 < cut 0.3); PER is in 4 of 5
@@ -147,33 +103,9 @@ def test_span_p_wrong_feeds_the_review_budget_and_gold_items_get_zero_or_one(spa
     riskiest = max(risks, key=lambda pk: risks[pk])
     assert riskiest == items["contested"].pk
     # budget 15% of 5 items -> 1 item: only the riskiest is high risk
-    assert set(Flag.objects.filter(project=project, reason="high_risk").values_list("item_id", flat=True)) == {riskiest}
-
-
-@pytest.fixture
-def boxes_project(request):
-    """Five pictures: agreed, contested, unsure, gold (one miss), model disagrees."""
-    budget = getattr(request, "param", 0.15)
-    project = ProjectFactory(schema=with_budget(BOXES_SCHEMA, budget), max_overlap=3)
-    items = {name: ItemFactory(project=project, data={"image": f"{name}.png"}, width=640, height=480)
-             for name in ("agreed", "contested", "unsure", "gold", "model")}  # fmt: skip
-    car = box(10, 10, 100, 100)
-    annotate(
-        items["agreed"],
-        [
-            [car, box(300, 300, 50, 50, "truck")],
-            [box(12, 8, 100, 104), box(302, 300, 50, 50, "truck")],
-            [box(8, 12, 100, 100)],
-        ],
-        "boxes",
-    )
-    annotate(items["contested"], [[box(0, 0, 50, 50)], [box(0, 0, 50, 50, "truck")], []], "boxes")
-    annotate(items["unsure"], [[car], [car], [car]], "boxes", unsure_at=2)
-    annotate(items["gold"], [[car], [box(12, 10, 100, 100)], [box(200, 200, 50, 50)]], "boxes")
-    Item.objects.filter(pk=items["gold"].pk).update(is_gold=True, gold_value={"boxes": [car]})
-    annotate(items["model"], [[car], [car], [car]], "boxes")
-    PredictionFactory(item=items["model"], value={"boxes": [box(400, 300, 50, 50, "truck")]}, score=0.95)
-    return project, items
+    assert set(
+        Flag.objects.filter(project=project, reason="high_risk").values_list("item_id", flat=True)
+    ) == {riskiest}
 
 
 def test_a_submit_stores_the_averaged_boxes_of_the_item(boxes_project):
@@ -202,9 +134,10 @@ def test_a_submit_stores_the_averaged_boxes_of_the_item(boxes_project):
 def test_box_flags_fire_for_each_reason_with_known_values(boxes_project):
     project, items = boxes_project
     project_refresh(project_id=project.pk)
-    assert Flag.objects.get(item=items["contested"], reason="low_agreement").details[
-        "agreement"
-    ] == 0.0
+    assert (
+        Flag.objects.get(item=items["contested"], reason="low_agreement").details["agreement"]
+        == 0.0
+    )
     assert "unsure" in reasons(items["unsure"])
     gold = Flag.objects.get(item=items["gold"], reason="gold_miss")
     missed = items["gold"].annotations.order_by("id").last().annotator_id
@@ -237,3 +170,20 @@ def test_box_p_wrong_feeds_the_review_budget_and_gold_items_get_zero_or_one(boxe
     agreed = Item.objects.get(pk=items["agreed"].pk)
     assert [b["label"] for b in agreed.aggregate_value["boxes"]] == ["car", "truck"]
     assert agreed.aggregate_method == "majority"
+
+
+def test_the_item_page_and_data_browser_show_and_filter_the_span_aggregate(spans_project):
+    project, items = spans_project
+    project_refresh(project_id=project.pk)
+    lead = MembershipFactory(
+        project=project, user=UserFactory(username="lead"), role=Role.LEAD
+    ).user
+    client = Client()
+    client.force_login(lead)
+    page = client.get(f"/projects/{project.pk}/data/items/{items['agreed'].pk}/")
+    assert "PER 0-10, ORG 18-32" in page.content.decode()
+    # ORG is only in the agreed item's aggregate; "OR" is no label and matches nothing
+    assert [i.pk for i in item_browse(lead, project.pk, BrowseFilters(label="ORG")).items] == [
+        items["agreed"].pk
+    ]
+    assert item_browse(lead, project.pk, BrowseFilters(label="OR")).items == []
