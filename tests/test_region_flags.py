@@ -7,12 +7,14 @@ Each test builds a small project on the database, runs review.services.refresh.p
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from labeling.browse import BrowseFilters, item_browse
 from labeling.models import Item, Role
 from review.models import Flag
 from review.services.refresh import project_refresh
+from review.services.region_aggregates import project_region_run, project_region_store
 from review.tasks import process_submitted_annotation_task
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories_regions import boxes_project_build, reasons, spans_project_build
@@ -187,3 +189,18 @@ def test_the_item_page_and_data_browser_show_and_filter_the_span_aggregate(spans
         items["agreed"].pk
     ]
     assert item_browse(lead, project.pk, BrowseFilters(label="OR")).items == []
+
+
+def test_a_second_refresh_writes_nothing_and_keeps_the_flags(spans_project):
+    project, _ = spans_project
+    project_refresh(project_id=project.pk)
+    flags = sorted(
+        Flag.objects.filter(project=project).values_list("item_id", "reason", "severity")
+    )
+    with transaction.atomic():
+        assert project_region_store(project, project_region_run(project)) == 0
+    project_refresh(project_id=project.pk)
+    assert (
+        sorted(Flag.objects.filter(project=project).values_list("item_id", "reason", "severity"))
+        == flags
+    )
