@@ -1,63 +1,141 @@
-"""Load a spans or boxes project's annotations into the pure metrics' long form.
+"""Load a spans or boxes project's annotations into the span and box metrics' long form.
 
-Values are read through labeling.values.class_key, so a malformed part (or one naming a
-label the schema no longer declares) is left out rather than failing the run. Annotators
-are named by their user id (the metrics only need distinct names).
+The single-label loader (review.loaders) computes label codes in SQL; spans and boxes carry
+lists of parts, so their values are read as JSON and taken apart with the value contract
+(labeling.values.class_key), which skips malformed parts. Parts naming a label outside the
+schema are dropped; spans are clipped to their item's text (SpanAnnotations.clean). Groups
+(guideline version, ISO week) are keyed as in review.loaders, so "by guideline version"
+reads the same for every kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, ExtractIsoYear, ExtractWeek
 
 from labeling.models import Annotation, Item, Project
-from labeling.values import declared_labels
-from review.flags.regions import value_parts
-from review.metrics.boxes.inputs import BoxAnnotations, box_annotations
-from review.metrics.spans.inputs import SpanAnnotations, span_annotations
+from labeling.values import class_key
+from review.loaders import NO_VERSION
+from review.metrics.boxes.inputs import BoxAnnotations
+from review.metrics.spans.inputs import SpanAnnotations
+
+REGION_KINDS = ("spans", "boxes")
 
 
 @dataclass(frozen=True)
-class RegionData:
-    """The project's span (or box) annotations in long form and the item pk of each index."""
+class RegionRows:
+    """One row per annotation (by item, then annotator), with the database ids behind the indices."""
 
-    kind: str
-    labels: list[str]
-    spans: SpanAnnotations | None
-    boxes: BoxAnnotations | None
+    items: np.ndarray
+    annotators: np.ndarray
     item_ids: np.ndarray  # item index -> Item.pk
+    annotator_ids: np.ndarray  # annotator index -> User.pk
+    names: list[str]
+    values: list[Any]
+    groups: dict[str, np.ndarray]
 
 
-def region_data(project: Project, item_ids: Sequence[int] | None = None) -> RegionData:
-    """The annotations of `project` (or of `item_ids` only), items in pk order."""
-    kind, labels = project.kind, declared_labels(project.schema)
-    rows = Annotation.objects.filter(project=project)
-    if item_ids is not None:
-        rows = rows.filter(item_id__in=list(item_ids))
-    mapping: dict[int, list[tuple[str, list[dict[str, Any]]]]] = {}
-    for item_id, annotator_id, value in rows.order_by("item_id", "id").values_list(
-        "item_id", "annotator_id", "value"
-    ):
-        parts = value_parts(kind, value, labels)
-        mapping.setdefault(item_id, []).append((str(annotator_id), parts))
-    ordered = dict(sorted(mapping.items()))
-    ids = np.array(list(ordered), dtype=np.int64)
-    if kind == "spans":
-        texts = _texts(ordered)
-        spans, _ = span_annotations(ordered, texts, labels)
-        return RegionData(kind, labels, spans, None, ids)
-    boxes, _ = box_annotations(ordered, labels)
-    return RegionData(kind, labels, None, boxes, ids)
+def _group_names(keys: np.ndarray, name: Any) -> np.ndarray:
+    """Per-row group names, formatting each distinct key once."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return np.array([name(int(key)) for key in distinct.tolist()], dtype=str)[inverse]
 
 
-def _texts(mapping: dict[int, Any]) -> dict[int, str]:
-    """The text of each item (an empty string when the item has none)."""
-    data = dict(Item.objects.filter(pk__in=list(mapping)).values_list("id", "data"))
-    texts = {}
-    for pk in mapping:
-        text = data.get(pk, {}).get("text") if isinstance(data.get(pk), dict) else None
-        texts[pk] = text if isinstance(text, str) else ""
-    return texts
+def region_rows(project: Project) -> RegionRows:
+    """Every annotation of ``project``: dense item and annotator indices, values, groups."""
+    rows = list(
+        Annotation.objects.filter(project=project)
+        .order_by("item_id", "annotator_id")
+        .annotate(
+            iso_year=ExtractIsoYear("created_at"),
+            week=ExtractWeek("created_at"),
+            version=Coalesce("guideline_version", Value(NO_VERSION)),
+        )
+        .values_list("item_id", "annotator_id", "version", "iso_year", "week", "value")
+    )
+    ints = np.array([row[:5] for row in rows], dtype=np.int64).reshape(-1, 5)
+    item_ids, items = np.unique(ints[:, 0], return_inverse=True)
+    annotator_ids, annotators = np.unique(ints[:, 1], return_inverse=True)
+    users = get_user_model().objects.filter(pk__in=annotator_ids.tolist())
+    names = dict(users.values_list("pk", "username"))
+    weeks = ints[:, 3] * 100 + ints[:, 4]
+    return RegionRows(
+        items=items.astype(np.int64),
+        annotators=annotators.astype(np.int64),
+        item_ids=item_ids,
+        annotator_ids=annotator_ids,
+        names=[names.get(a, str(a)) for a in annotator_ids.tolist()],
+        values=[row[5] for row in rows],
+        groups={
+            "guideline_version": _group_names(
+                ints[:, 2], lambda key: "none" if key == NO_VERSION else str(key)
+            ),
+            "week": _group_names(weeks, lambda key: f"{key // 100}-W{key % 100:02d}"),
+        },
+    )
+
+
+def _texts(project: Project, item_ids: np.ndarray) -> list[str]:
+    """The text of each item index ("" where the item has none)."""
+    texts = dict(
+        Item.objects.filter(project=project).values_list("id", Cast(KT("data__text"), CharField()))
+    )
+    return [texts.get(item_id) or "" for item_id in item_ids.tolist()]
+
+
+def _parts(base: RegionRows, kind: str, labels: list[str]) -> list[tuple[Any, ...]]:
+    """(row, *coordinates, label code) of every well-formed part with a schema label."""
+    code_of = {label: code for code, label in enumerate(labels)}
+    return [
+        (row, *part[:-1], code_of[part[-1]])
+        for row, value in enumerate(base.values)
+        for part in class_key(value, kind) or ()
+        if part[-1] in code_of  # type: ignore[index]
+    ]
+
+
+def span_rows_load(project: Project, labels: list[str]) -> tuple[SpanAnnotations, RegionRows]:
+    """The project's span annotations (cleaned) and the rows behind them."""
+    base = region_rows(project)
+    table = np.array(_parts(base, "spans", labels), dtype=np.int64).reshape(-1, 4)
+    data = SpanAnnotations(
+        items=base.items,
+        annotators=base.annotators,
+        n_items=len(base.item_ids),
+        annotator_names=base.names,
+        labels=labels,
+        span_rows=table[:, 0],
+        starts=table[:, 1],
+        ends=table[:, 2],
+        codes=table[:, 3],
+        texts=_texts(project, base.item_ids),
+        groups=base.groups,
+    )
+    return data.clean(), base
+
+
+def box_rows_load(project: Project, labels: list[str]) -> tuple[BoxAnnotations, RegionRows]:
+    """The project's box annotations (boxes without area dropped) and the rows behind them."""
+    base = region_rows(project)
+    table = np.array(_parts(base, "boxes", labels), dtype=np.float64).reshape(-1, 6)
+    table = table[(table[:, 3] > 0) & (table[:, 4] > 0)]
+    data = BoxAnnotations(
+        items=base.items,
+        annotators=base.annotators,
+        n_items=len(base.item_ids),
+        annotator_names=base.names,
+        labels=labels,
+        box_rows=table[:, 0].astype(np.int64),
+        x=table[:, 1],
+        y=table[:, 2],
+        width=table[:, 3],
+        height=table[:, 4],
+        codes=table[:, 5].astype(np.int64),
+    )
+    return data, base

@@ -19,20 +19,15 @@ from django.db import connection, transaction
 from labeling.models import Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
 from review.exceptions import ProjectNotFound
-from review.flags.regions import REGION_KINDS
 from review.loaders import ProjectData, project_data, schema_spec
 from review.metrics.aggregation import majority_vote
 from review.metrics.inputs import SchemaSpec
 from review.metrics.method_choice import MethodChoice, default_method
 from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
+from review.services import region_aggregates as regions
 from review.services.aggregate_values import aggregate_value
 from review.services.item_votes import ItemVotes, item_vote_table, value_name
-from review.services.region_aggregates import (
-    item_region_columns,
-    project_region_run,
-    project_region_store,
-)
 from review.services.risk import ProjectRisk, p_wrong_store, project_risk
 
 DIGITS = 6
@@ -98,8 +93,8 @@ def item_recompute(*, item_id: int) -> Item | None:
     if item is None:
         return None
     spec = schema_spec(item.project.schema)
-    if spec.kind in REGION_KINDS:
-        items_aggregates_set(rows=[(item.pk, item_region_columns(item))])
+    if spec.kind in regions.AGGREGATE_KINDS:  # spans, boxes: a plain vote of the item's regions
+        items_aggregates_set(rows=[(item.pk, regions.item_region_columns(item))])
         item.refresh_from_db()
         return item
     votes = item_vote_table(item=item, spec=spec, priority_from=_latest_report(item.project_id))
@@ -194,16 +189,17 @@ def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
     if project is None:
         return None
     report, items, data, risk = _report_and_risk(project)
-    regions = project_region_run(project) if project.kind in REGION_KINDS else None
-    if regions is not None:
-        report["estimated_accuracy"] = regions.estimate
+    region_run = None
+    if project.kind in regions.AGGREGATE_KINDS:
+        region_run = regions.project_region_run(project)
+        report["estimated_accuracy"] = region_run.estimate
     report = _json_round_trip(report)
     with transaction.atomic():
         _serialise_project_runs(project.pk)
         if items is not None and len(data.item_ids):
             _write_items(project, data, items, _method(project, data).method)
-        if regions is not None:
-            project_region_store(project, regions)
+        if region_run is not None:
+            regions.project_region_store(project, region_run)
         else:
             p_wrong_store(project, data, risk)
         latest = (

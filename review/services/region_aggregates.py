@@ -23,17 +23,56 @@ from django.db.models import Q
 
 from labeling.models import Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set, items_p_wrong_set
-from review.flags.regions import region_f1
-from review.loaders_regions import RegionData, region_data
+from labeling.values import declared_labels
+from review.flags.regions import region_f1, value_parts
+from review.loaders_regions import box_rows_load, span_rows_load
 from review.metrics.boxes.aggregate import box_aggregate
+from review.metrics.boxes.inputs import BoxAnnotations, box_annotations
 from review.metrics.review_budget import review_queue
 from review.metrics.spans.aggregate import span_aggregate
+from review.metrics.spans.inputs import SpanAnnotations, span_annotations
 from review.metrics.units import RegionResults
 from review.services.risk import estimate_figures
 from review.services.risk_cut import budget_settings, budget_size
 
 DIGITS = 6
 NO_AGGREGATE = (None, None, "", None)
+AGGREGATE_KINDS = ("spans", "boxes")
+
+
+@dataclass(frozen=True)
+class RegionData:
+    """Span (or box) annotations in long form and the item pk of each item index."""
+
+    kind: str
+    spans: SpanAnnotations | None
+    boxes: BoxAnnotations | None
+    item_ids: np.ndarray
+
+
+def project_region_data(project: Project) -> RegionData:
+    """Every annotation of the project (review.loaders_regions, the agreement report's loader)."""
+    labels = declared_labels(project.schema)
+    if project.kind == "spans":
+        spans, rows = span_rows_load(project, labels)
+        return RegionData("spans", spans, None, rows.item_ids)
+    boxes, rows = box_rows_load(project, labels)
+    return RegionData("boxes", None, boxes, rows.item_ids)
+
+
+def item_region_data(item: Item) -> RegionData:
+    """One item's annotations (a handful of rows: read as values, parts with schema labels)."""
+    kind, labels = item.project.kind, declared_labels(item.project.schema)
+    rows = item.annotations.order_by("annotator_id").values_list("annotator_id", "value")
+    mapping = {item.pk: [(str(a), value_parts(kind, v, labels)) for a, v in rows]}
+    if not mapping[item.pk]:
+        return RegionData(kind, None, None, np.zeros(0, dtype=np.int64))
+    ids = np.array([item.pk], dtype=np.int64)
+    if kind == "spans":
+        text = item.data.get("text") if isinstance(item.data, dict) else None
+        texts = {item.pk: text if isinstance(text, str) else ""}
+        return RegionData(kind, span_annotations(mapping, texts, labels)[0], None, ids)
+    return RegionData(kind, None, box_annotations(mapping, labels)[0], ids)
 
 
 def _rounded(value: float) -> float | None:
@@ -53,7 +92,7 @@ def region_results(
 
 def item_region_columns(item: Item) -> tuple[Any, ...]:
     """AGGREGATE_FIELDS of one item from a plain vote of its annotations (the submit path)."""
-    data = region_data(item.project, [item.pk])
+    data = item_region_data(item)
     if not len(data.item_ids):
         return NO_AGGREGATE
     result = region_results(data, method="majority", weighted=False, with_risk=False)
@@ -76,7 +115,7 @@ class RegionRun:
 
 def project_region_run(project: Project) -> RegionRun:
     """Compute every item's aggregate columns and p_wrong (no write; see the module docstring)."""
-    data = region_data(project)
+    data = project_region_data(project)
     method = str(project.settings.get("aggregation", "auto"))
     result = region_results(data, method=method, weighted=True, with_risk=True)
     ids = data.item_ids.tolist()
