@@ -6,18 +6,30 @@ Each test builds a small project on the database, runs review.services.refresh.p
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from labeling.browse import BrowseFilters, item_browse
 from labeling.models import Item, Role
+from labeling.services.imports import import_file
 from review.models import Flag
 from review.services.refresh import project_refresh
 from review.services.region_aggregates import project_region_run, project_region_store
 from review.tasks import process_submitted_annotation_task
-from tests.factories import MembershipFactory, UserFactory
-from tests.factories_regions import boxes_project_build, reasons, spans_project_build
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+from tests.factories_regions import (
+    SPANS_SCHEMA,
+    TEXT,
+    boxes_project_build,
+    reasons,
+    span,
+    spans_project_build,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +216,26 @@ def test_a_second_refresh_writes_nothing_and_keeps_the_flags(spans_project):
         sorted(Flag.objects.filter(project=project).values_list("item_id", "reason", "severity"))
         == flags
     )
+
+
+def test_import_drain_and_refresh_flags_command_aggregate_an_imported_spans_file(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    project = ProjectFactory(schema=SPANS_SCHEMA, max_overlap=3)
+    per, org = span(0, 10, "PER"), span(18, 32, "ORG")
+    votes = [[per, org], [per, org], [per]]
+    line = {"id": "n-1", "data": {"text": TEXT},
+            "annotations": [{"annotator": f"imp{n}", "value": {"spans": v}} for n, v in enumerate(votes)]}  # fmt: skip
+    path = tmp_path / "spans.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(project=project, path=path)
+    item = Item.objects.get(project=project, external_id="n-1")
+    # the drain's per-item recompute: the plain vote
+    assert [s["label"] for s in item.aggregate_value["spans"]] == ["PER", "ORG"]
+    assert item.agreement == pytest.approx(0.8)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("refresh_flags", str(project.pk), stdout=StringIO())
+    item.refresh_from_db()
+    assert item.p_wrong is not None
+    assert item.aggregate_method in ("majority", "dawid_skene")
