@@ -80,7 +80,7 @@ def regions_story_seed(*, users: dict[str, AbstractBaseUser]) -> list[Project]:
 def _snippet_records() -> list[dict[str, Any]]:
     records = []
     for n, (text, marked, unsure_at) in enumerate(SNIPPETS, start=1):
-        annotations = []
+        annotations: list[dict[str, Any]] = []
         for a, entities in enumerate(marked):
             spans = [
                 {

@@ -8,7 +8,7 @@ when neither value has a region (both say "nothing here"), so the figure is alwa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from labeling.values import class_key, value_kind
@@ -27,9 +27,10 @@ def value_parts(
 ) -> list[dict[str, Any]]:
     """The well-formed spans or boxes of a value as dicts (only `allowed` labels, when given)."""
     keep = None if allowed is None else set(allowed)
-    parts = class_key(value, kind) or ()
+    key = class_key(value, kind)
+    parts: tuple[tuple[Any, ...], ...] = key if isinstance(key, tuple) else ()  # type: ignore[assignment]
     names = SPAN_FIELDS if kind == "spans" else BOX_FIELDS
-    found = [dict(zip(names, part, strict=True)) for part in parts]  # type: ignore[arg-type]
+    found = [dict(zip(names, part, strict=True)) for part in parts]
     return [part for part in found if keep is None or part["label"] in keep]
 
 
@@ -49,7 +50,9 @@ def region_f1(a: Any, b: Any, kind: str, *, matching: str = "exact") -> float:
     first, second = value_parts(kind, a), value_parts(kind, b)
     if not first and not second:
         return 1.0
-    pair = {0: [("a", first), ("b", second)]}
+    pair: dict[Hashable, list[tuple[str, list[dict[str, Any]]]]] = {
+        0: [("a", first), ("b", second)]
+    }
     if kind == "spans":
         end = max(int(part["end"]) for part in first + second)
         data, _ = span_annotations(pair, {0: " " * end})

@@ -147,14 +147,16 @@ def unit_decision(
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Per unit: winning code, its share of the (weighted) votes or its posterior, and the
     (units, classes) table behind them. Vote ties go to NOTHING, then the lowest label."""
+    table: FloatArray
     if method == "dawid_skene":
         table = unit_posteriors(labels)
     else:
         w = np.ones(labels.n_annotators) if weights is None else weights
         flat = labels.units * labels.n_classes + labels.codes
-        table = np.bincount(
+        votes = np.bincount(
             flat, weights=w[labels.annotators], minlength=labels.n_units * labels.n_classes
-        ).reshape(labels.n_units, labels.n_classes)
+        )
+        table = votes.astype(np.float64).reshape(labels.n_units, labels.n_classes)
     winner = table.argmax(axis=1) if labels.n_units else np.zeros(0, dtype=np.int64)
     total = table.sum(axis=1)
     picked = table[np.arange(labels.n_units), winner]

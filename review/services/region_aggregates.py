@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Q
 
-from labeling.models import Item, Project
+from labeling.models import Annotation, Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set, items_p_wrong_set
 from labeling.values import declared_labels
 from review.flags.regions import region_f1, value_parts
@@ -63,7 +63,8 @@ def project_region_data(project: Project) -> RegionData:
 def item_region_data(item: Item) -> RegionData:
     """One item's annotations (a handful of rows: read as values, parts with schema labels)."""
     kind, labels = item.project.kind, declared_labels(item.project.schema)
-    rows = item.annotations.order_by("annotator_id").values_list("annotator_id", "value")
+    annotations = Annotation.objects.filter(item=item).order_by("annotator_id")
+    rows = annotations.values_list("annotator_id", "value")
     mapping = {item.pk: [(str(a), value_parts(kind, v, labels)) for a, v in rows]}
     if not mapping[item.pk]:
         return RegionData(kind, None, None, np.zeros(0, dtype=np.int64))
