@@ -137,9 +137,11 @@ def _known_labels(
     index = {pk: i for i, pk in enumerate(data.item_ids.tolist())}
     settled = np.zeros(len(index), dtype=bool)
     known = Q(final_value__isnull=False) | Q(is_gold=True)
-    rows = Item.objects.filter(known, project=project, pk__in=list(index))
+    rows = Item.objects.filter(known, project=project)  # few rows; no id list (SQLite's limit)
     for pk, final, is_gold, gold in rows.values_list("id", "final_value", "is_gold", "gold_value"):
-        i = index[pk]
+        i = index.get(pk)
+        if i is None:
+            continue  # settled or gold, but without annotations: no aggregate, no p_wrong
         current = final if final is not None else result.values[i]
         settled[i] = final is not None
         if is_gold and gold is not None:
