@@ -17,7 +17,7 @@ from django.test import Client
 from labeling.browse import BrowseFilters, item_browse
 from labeling.models import Item, Role
 from labeling.services.imports import import_file
-from review.models import Flag
+from review.models import AgreementSnapshot, Flag
 from review.services.refresh import project_refresh
 from review.services.region_aggregates import project_region_run, project_region_store
 from review.tasks import process_submitted_annotation_task
@@ -116,6 +116,13 @@ def test_span_p_wrong_feeds_the_review_budget_and_gold_items_get_zero_or_one(spa
     assert risks[items["gold"].pk] == 0.0  # the aggregate (2 of 3) matches the gold
     riskiest = max(risks, key=lambda pk: risks[pk])
     assert riskiest == items["contested"].pk
+    estimate = AgreementSnapshot.objects.filter(project=project).latest("id").report[
+        "estimated_accuracy"
+    ]
+    assert estimate["items"] == 5
+    assert estimate["queued"] == 1
+    assert estimate["expected_wrong"] == pytest.approx(sum(risks.values()), abs=1e-3)
+    assert estimate["calibration"] == "posterior"
     # budget 15% of 5 items -> 1 item: only the riskiest is high risk
     assert set(
         Flag.objects.filter(project=project, reason="high_risk").values_list("item_id", flat=True)

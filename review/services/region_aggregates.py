@@ -127,7 +127,9 @@ def project_region_run(project: Project) -> RegionRun:
     queue = review_queue(risk, budget=None, threshold=threshold, eligible=~settled)
     queue = queue[: budget_size(budget, int(np.isfinite(risk).sum()))]
     p_wrong = {pk: _rounded(value) for pk, value in zip(ids, risk.tolist(), strict=True)}
-    return RegionRun(columns, p_wrong, estimate_figures(risk, queue))
+    # Unit risks are Dawid-Skene posteriors: no gold enters at unit level to calibrate them.
+    estimate = estimate_figures(risk, queue) | {"calibration": "posterior"}
+    return RegionRun(columns, p_wrong, estimate)
 
 
 def _known_labels(
