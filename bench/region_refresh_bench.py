@@ -11,7 +11,7 @@ settings save and an import run):
 SQLite in a temporary folder by default; --postgres uses DATABASE_URL (created if missing,
 the bench projects replaced on each run).
 
-    .venv/bin/python bench/region_refresh_bench.py [--items 10000] [--postgres]
+    .venv/bin/python bench/region_refresh_bench.py [--items 10000] [--postgres] [--kinds spans,boxes]
 """
 
 from __future__ import annotations
@@ -132,10 +132,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true", help="use DATABASE_URL (PostgreSQL)")
+    parser.add_argument("--kinds", default="spans,boxes", help="comma-separated: spans, boxes")
     args = parser.parse_args()
     django_setup(args.postgres)
-    for kind in ("spans", "boxes"):
-        measure(kind, args.items)
+    for kind in args.kinds.split(","):
+        measure(kind.strip(), args.items)
 
 
 if __name__ == "__main__":
