@@ -22,7 +22,9 @@ from tests.browser.region_helpers import BOXES_SCHEMA, SPANS_SCHEMA
 from tests.factories import AnnotationFactory, ItemFactory
 
 TEXT = "Ada Lovelace met Charles Babbage in London </script><b>x</b>."
-ALICE = {"spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 32, "label": "PER"}]}
+ALICE = {
+    "spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 32, "label": "PER"}]
+}
 BOB = {"spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 36, "end": 42, "label": "LOC"}]}
 # An aggregate as the refresh stores it for spans: the value's shape plus a per-span confidence.
 AGGREGATE = {"spans": [{"start": 0, "end": 12, "label": "PER", "confidence": 0.9}]}
@@ -94,8 +96,10 @@ def test_the_review_page_hands_every_version_to_the_drawing_in_a_json_script(
     assert data["start"] == {"name": "the aggregate", "value": AGGREGATE}
     # The item's text goes in escaped: its "</script>" cannot close the element early.
     assert "</script><b>" not in html
-    assert 'type="hidden" name="value_json"' in html and 'id="value-json"' not in html
-    assert f'value="annotation:{second.pk}"' in html and "Take annotator2’s version" in html
+    assert 'type="hidden" name="value_json"' in html
+    assert 'id="value-json"' not in html
+    assert f'value="annotation:{second.pk}"' in html
+    assert "Take annotator2\u2019s version" in html
     assert "Accept the aggregate" in html
 
 
@@ -110,7 +114,8 @@ def test_an_item_without_aggregate_offers_only_the_annotators_versions(boxes_ite
     data = drawing_data(html)
     assert [s["name"] for s in data["sources"]] == ["annotator1"]
     assert data["start"] == {"name": "nothing", "value": {"boxes": []}}
-    assert data["item"]["width"] == 640 and data["item"]["height"] == 480
+    assert data["item"]["width"] == 640
+    assert data["item"]["height"] == 480
     assert "Accept the aggregate" not in html
 
 
@@ -130,15 +135,14 @@ def test_a_single_label_item_keeps_the_label_picker(project, reviewer, annotator
     item = ItemFactory(project=project)
     AnnotationFactory(item=item, annotator=annotators[0], value={"label": "positive"})
     html = client_for(reviewer).get(page_url(item)).content.decode()
-    assert "settle-config" not in html and 'data-key="1"' in html
+    assert "settle-config" not in html
+    assert 'data-key="1"' in html
     client_for(reviewer).post(final_url(item), {"label": "negative", "source": "aggregate"})
     item.refresh_from_db()
     assert item.final_value == {"label": "negative"}
 
 
-def test_taking_an_annotators_version_stores_it_exactly_and_audits_the_source(
-    spans_item, reviewer
-):
+def test_taking_an_annotators_version_stores_it_exactly_and_audits_the_source(spans_item, reviewer):
     bob = spans_item.annotations.get(annotator__username="annotator2")
     response = client_for(reviewer).post(
         final_url(spans_item), {"source": f"annotation:{bob.pk}", "cause": "ambiguous"}
@@ -206,7 +210,9 @@ def test_the_final_label_api_checks_box_bounds_too(api_as, boxes_item, reviewer)
 def test_a_span_past_the_text_is_refused(spans_item, reviewer):
     value = {"spans": [{"start": 40, "end": len(TEXT) + 1, "label": "LOC"}]}
     response = client_for(reviewer).post(final_url(spans_item), {"value_json": json.dumps(value)})
-    assert messages_of(response) == [f"spans[0] ends at {len(TEXT) + 1}, past the text's {len(TEXT)} characters"]
+    assert messages_of(response) == [
+        f"spans[0] ends at {len(TEXT) + 1}, past the text's {len(TEXT)} characters"
+    ]
 
 
 def test_a_version_must_belong_to_the_item(spans_item, boxes_item, reviewer):

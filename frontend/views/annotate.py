@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from config.csp import allow_images_from
-from guidelines.markdown import project_image_hosts
 from frontend.views.region_config import REGION_KINDS, region_item, region_labels
+from guidelines.markdown import project_image_hosts
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Annotation, Item, Membership, Project
+from labeling.models import Annotation, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.services.annotations import annotation_edit
 from labeling.values import value_labels, value_text

@@ -41,5 +41,7 @@ def region_item(item: Item, project: Project | None = None) -> dict[str, Any]:
             "api-item-image", kwargs={"project_id": item.project_id, "item_id": item.pk}
         )
     elif project is not None:
-        image_url = image_url_allowed(item.data if isinstance(item.data, dict) else {}, project.settings)
+        image_url = image_url_allowed(
+            item.data if isinstance(item.data, dict) else {}, project.settings
+        )
     return {"data": item.data, "image_url": image_url, "width": item.width, "height": item.height}

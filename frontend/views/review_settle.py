@@ -30,9 +30,10 @@ def _sources(view: Any, kind: str) -> list[dict[str, Any]]:
     sources = []
     if item.aggregate_value is not None:
         confidence = item.aggregate_confidence
-        detail = f"{item.aggregate_method or 'aggregate'}"
+        shown = [item.aggregate_method] if item.aggregate_method else []
         if confidence is not None:
-            detail += f", {confidence:.2f} confidence"
+            shown.append(f"{confidence:.2f} confidence")
+        detail = ", ".join(shown)
         sources.append(
             {"key": AGGREGATE, "name": "Aggregate", "detail": detail, "value": item.aggregate_value}
         )

@@ -23,6 +23,4 @@ def item_value_validate(*, schema: dict[str, Any], item: Item, value: object) ->
     """
     text = item.data.get("text") if isinstance(item.data, dict) else None
     size = (item.width, item.height) if item.width and item.height else None
-    return value_validate(
-        schema, value, text=text if isinstance(text, str) else None, size=size
-    )
+    return value_validate(schema, value, text=text if isinstance(text, str) else None, size=size)

@@ -55,6 +55,8 @@ const each = readOnly(eachHost, config.labels);
 const all = readOnly(allHost, overlayLabels.length ? overlayLabels : config.labels);
 all.load(config.item, { [part]: sources.flatMap((s) => regionsOf(s).map((r) => ({ ...r, label: `${s.name} \u00b7 ${r.label}` }))) }, null);
 
+const whoseVersion = (source) => (source.key === "aggregate" ? "the aggregate" : `${source.name}\u2019s version`);
+
 let shown = 0;
 let overlaid = false;
 
@@ -74,8 +76,7 @@ function render() {
   } else if (sources[shown]) {
     const source = sources[shown];
     each.load(config.item, source.value, null);
-    const whose = source.key === "aggregate" ? "The aggregate" : `${source.name}\u2019s version`;
-    showing.textContent = `Showing ${whose} (${shown + 1} of ${sources.length}).`;
+    showing.textContent = `Showing ${whoseVersion(source)} (${shown + 1} of ${sources.length}).`;
   } else {
     each.load(config.item, { [part]: [] }, null);
     showing.textContent = "No versions to show yet.";
@@ -112,8 +113,7 @@ function copy(key) {
   const source = byKey.get(key);
   if (!editor || !source) return;
   editor.load(config.item, source.value, null);
-  const whose = source.key === "aggregate" ? "the aggregate" : `${source.name}\u2019s version`;
-  status.textContent = `Editing a copy of ${whose}; F sets it as the final value.`;
+  status.textContent = `Editing a copy of ${whoseVersion(source)}; F sets it as the final value.`;
   editor.focus();
 }
 
@@ -125,11 +125,27 @@ section.addEventListener("click", (event) => {
 });
 overlayButton.addEventListener("click", toggleOverlay);
 
+// An edited value the server refused comes back into the editor, so it can be fixed in place.
+// The page reloads after every decision: the edit was refused when the item's value now is
+// not the one sent (the error message says why).
+const KEPT = "accord.settle.edit";
+const FIELDS = ["start", "end", "x", "y", "width", "height", "label"];
+const canonical = (value) => JSON.stringify(regionsOf({ value }).map((r) => JSON.stringify(FIELDS.map((f) => r[f]))).sort());
+
 if (form && editor) {
   form.addEventListener("submit", (event) => {
     const taking = event.submitter && event.submitter.name === "source";
-    if (!taking) document.getElementById("settle-value").value = JSON.stringify(editor.value());
+    if (taking) return;
+    const value = JSON.stringify(editor.value());
+    document.getElementById("settle-value").value = value;
+    sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, value }));
   });
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+  sessionStorage.removeItem(KEPT);
+  if (kept && kept.path === location.pathname && canonical(JSON.parse(kept.value)) !== canonical(config.start.value)) {
+    editor.load(config.item, JSON.parse(kept.value), null);
+    status.textContent = "Your edit was not saved (see the message above); it is back in the editor.";
+  }
 }
 
 // O toggles the overlay, V / shift+V show the next / previous version. Like review.js: off on
