@@ -32,16 +32,21 @@ function host(parent) {
 }
 
 // Keys on a drawing go to its component first; what it handles goes no further (review.js).
+// As on the labeling screen, with shortcuts off it still gets arrows, Tab, Delete and
+// Ctrl/Cmd combinations, never single characters.
 function takeKeys(element, component) {
   element.addEventListener("keydown", (event) => {
     if (event.target.closest("input, textarea, select")) return;
+    if (!shortcutsOn && event.key.length === 1 && !event.ctrlKey && !event.metaKey) return;
     if (component.handleKey(event)) { event.preventDefault(); event.stopPropagation(); }
   });
 }
 
-function readOnly(element, labels) {
+function readOnly(element, labels, name) {
   const component = mountRegions(element, { kind: config.kind, labels });
   component.model.readOnly = true;
+  const surface = element.querySelector(".span-text, .boxes-viewport");
+  surface.setAttribute("aria-label", `${name}, read-only: Tab walks its ${part}`);
   takeKeys(element, component);
   return component;
 }
@@ -51,8 +56,8 @@ const overlayLabels = sources.flatMap((s) => config.labels.map((l) => ({ value: 
 const view = document.getElementById("settle-view");
 const eachHost = host(view);
 const allHost = host(view);
-const each = readOnly(eachHost, config.labels);
-const all = readOnly(allHost, overlayLabels.length ? overlayLabels : config.labels);
+const each = readOnly(eachHost, config.labels, "The version shown");
+const all = readOnly(allHost, overlayLabels.length ? overlayLabels : config.labels, "All versions overlaid");
 all.load(config.item, { [part]: sources.flatMap((s) => regionsOf(s).map((r) => ({ ...r, label: `${s.name} \u00b7 ${r.label}` }))) }, null);
 
 const whoseVersion = (source) => (source.key === "aggregate" ? "the aggregate" : `${source.name}\u2019s version`);
