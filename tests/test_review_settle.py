@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from labeling.exceptions import NotFound, ValueInvalid
-from labeling.models import AuditEntry
+from labeling.models import AuditEntry, Membership, Role
 from review.exceptions import OwnItemReview
 from review.models import ReviewDecision
 from review.services_decisions import final_label_set
@@ -232,3 +232,22 @@ def test_a_version_must_belong_to_the_item(spans_item, boxes_item, reviewer):
 def test_a_reviewer_who_annotated_the_item_cannot_take_a_version(spans_item, annotators):
     with pytest.raises(OwnItemReview):
         final_label_take(item=spans_item, reviewer=annotators[0], source="aggregate")
+
+
+def test_a_lead_settles_by_taking_a_version_too(spans_item, lead):
+    alice = spans_item.annotations.get(annotator__username="annotator1")
+    client_for(lead).post(final_url(spans_item), {"source": f"annotation:{alice.pk}"})
+    spans_item.refresh_from_db()
+    assert spans_item.final_value == ALICE
+    assert spans_item.final_reviewer == lead
+
+
+def test_a_reviewer_who_annotated_the_item_sees_the_versions_but_no_take_buttons(
+    spans_item, project, annotators
+):
+    Membership.objects.filter(project=project, user=annotators[1]).update(role=Role.REVIEWER)
+    html = client_for(annotators[1]).get(page_url(spans_item)).content.decode()
+    assert len(drawing_data(html)["sources"]) == 4
+    assert "settle-take" not in html
+    assert 'id="settle-editor"' not in html
+    assert "another reviewer must settle it" in html
