@@ -20,8 +20,8 @@ from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Memb
 from labeling.permissions import project_for_role
 from labeling.policies.pool import db_time
 from labeling.rows import columns, fetch_one, insert
-from labeling.schema import value_validate
 from labeling.services.audit import audit_record
+from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag
 
 MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab, not work
@@ -30,11 +30,7 @@ MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab
 def _validated(project: Project, item: Item, value: object) -> dict[str, Any]:
     """The value checked against the project's schema (span offsets against the item's text,
     boxes against the image's size)."""
-    text = item.data.get("text") if isinstance(item.data, dict) else None
-    size = (item.width, item.height) if item.width and item.height else None
-    return value_validate(
-        project.schema, value, text=text if isinstance(text, str) else None, size=size
-    )
+    return item_value_validate(schema=project.schema, item=item, value=value)
 
 
 def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
