@@ -368,4 +368,12 @@ CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
     "task": "labeling.sweep_webhook_deliveries",
     "schedule": 60.0,
 }
+# The delivery log's "status" enum gets a name of its own in the OpenAPI document, and the
+# jobs' keeps the name it had before (StatusEnum), so generated clients do not change.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "WebhookDeliveryStatusEnum": "labeling.webhooks.catalogue.DeliveryStatus",
+        "StatusEnum": "labeling.choices.JobStatus",
+    }
+)
 # --- end Webhooks ------------------------------------------------------------------------------
