@@ -114,7 +114,7 @@ def version_publish(
             },
         )
         announce(
-            project_id=locked.pk,
+            project=locked,
             event=WebhookEvent.GUIDELINE_PUBLISHED,
             data=lambda: guideline_data(
                 number=version.number,

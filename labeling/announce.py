@@ -6,8 +6,9 @@ guideline.published (guidelines.services), job.finished (imports and pre-label j
 
 Webhooks use the outbox pattern: the delivery rows are written in the writer's transaction,
 so an event exists exactly when its write committed, and the send tasks are enqueued after
-commit. A project without active hooks pays one indexed lookup (webhook_project_active_idx)
-and nothing else: `data` is a callable, built only when someone listens.
+commit. A project without active hooks pays nothing: Project.webhook_events (kept by the hook
+services) says which events anyone listens to, and the writers pass the Project row they hold
+anyway; `data` is a callable, built only when someone listens.
 
 Other consumers (e.g. training events for model servers) register with `listen`; they are
 called inside the same transaction and should enqueue their work with enqueue_on_commit.
@@ -38,25 +39,39 @@ def listen(listener: Listener) -> None:
         _listeners.append(listener)
 
 
-def announce(*, project_id: int, event: str, data: Data) -> None:
+def announce(*, project: Project | int, event: str, data: Data) -> None:
     """Announce `event` (a labeling.webhooks.catalogue.WebhookEvent value) of a project.
 
     Call it inside the writing transaction (or in autocommit right after the write). It queues
     one delivery per active hook of the project subscribed to `event`; `data()` builds the
-    event's data object, at most once and only when a hook or listener wants it.
+    event's data object, at most once and only when a hook or listener wants it. Given the
+    Project row the writer already holds, a project without hooks costs no query at all;
+    given an id, one primary-key read.
     """
+    project_id = project.pk if isinstance(project, Project) else project
+    subscribed = event in _subscribed_events(project)
+    if not subscribed and not _listeners:
+        return  # the common case: nobody listens, nothing more to do
     data = cache(data)
-    hooks = [
-        hook_id
-        for hook_id, events in Webhook.objects.filter(
-            project_id=project_id, is_active=True
-        ).values_list("id", "events")
-        if event in events
-    ]
-    if hooks:
-        deliveries_queue(hook_ids=hooks, payload=payload_build(project_id, event, data()))
+    if subscribed:
+        hooks = [
+            hook_id
+            for hook_id, events in Webhook.objects.filter(
+                project_id=project_id, is_active=True
+            ).values_list("id", "events")
+            if event in events
+        ]
+        if hooks:
+            deliveries_queue(hook_ids=hooks, payload=payload_build(project_id, event, data()))
     for listener in _listeners:
         listener(project_id, event, data)
+
+
+def _subscribed_events(project: Project | int) -> list[str]:
+    if isinstance(project, Project):
+        return project.webhook_events or []
+    found = Project.objects.filter(pk=project).values_list("webhook_events", flat=True).first()
+    return found or []
 
 
 def payload_build(project_id: int, event: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from labeling.services import annotation_edit, annotation_submit
 from labeling.services import prelabel as prelabel_service
 from labeling.services.imports import import_job_create, import_job_run
 from labeling.services.prelabel import prelabel_job_cancel, prelabel_job_fail
-from labeling.services.webhooks import webhook_create, webhook_update
+from labeling.services.webhooks import webhook_create, webhook_delete, webhook_update
 from labeling.webhooks.catalogue import WebhookEvent
 from review.services_decisions import final_label_set
 from tests.factories import AssignmentFactory, ItemFactory
@@ -155,13 +155,33 @@ def test_a_rolled_back_write_announces_nothing(project, lead, hooks):
     assert _announced() == {}
 
 
-def test_without_hooks_an_announcement_is_one_query_and_builds_no_payload(project, django_assert_num_queries):
+def test_without_hooks_an_announcement_costs_no_query_and_builds_no_payload(project, lead, django_assert_num_queries):
     built = []
+    build = lambda: built.append(1) or {}  # noqa: E731
+    webhook_create(project=project, actor=lead, url="http://127.0.0.1:9/g", events=["guideline.published"])
+    project.refresh_from_db()
 
-    with django_assert_num_queries(1):
-        announcements.announce(project_id=project.pk, event="annotation.created", data=lambda: built.append(1) or {})
+    with django_assert_num_queries(0):
+        announcements.announce(project=project, event="annotation.created", data=build)
+    with django_assert_num_queries(1):  # given only the id: one primary-key read
+        announcements.announce(project=project.pk, event="annotation.created", data=build)
 
     assert built == []
+
+
+def test_the_project_knows_which_events_its_active_hooks_want(project, lead):
+    first = webhook_create(project=project, actor=lead, url="http://127.0.0.1:9/1", events=["item.settled"])
+    second = webhook_create(project=project, actor=lead, url="http://127.0.0.1:9/2", events=["job.finished", "item.settled"])
+    project.refresh_from_db()
+    assert project.webhook_events == ["item.settled", "job.finished"]
+
+    webhook_update(webhook=second, actor=lead, is_active=False)
+    project.refresh_from_db()
+    assert project.webhook_events == ["item.settled"]
+
+    webhook_delete(webhook=first, actor=lead)
+    project.refresh_from_db()
+    assert project.webhook_events == []
 
 
 def test_a_listener_hears_every_announcement_with_lazy_data(project, annotator, monkeypatch):

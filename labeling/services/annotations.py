@@ -180,7 +180,7 @@ def _submit(
         # A later round updates the annotator's earlier annotation in place (see `_store`).
         created = annotation.created_at == now
         announce(
-            project_id=project.pk,
+            project=project,
             event=WebhookEvent.ANNOTATION_CREATED if created else WebhookEvent.ANNOTATION_UPDATED,
             data=lambda: annotation_data(annotation),
         )
@@ -256,6 +256,6 @@ def annotation_edit(
                      target_type="annotation", target_id=annotation.pk, before=before, after=after)
         Item.objects.filter(pk=annotation.item_id).update(**pending_flag(timezone.now()))
         events.drain_pending_on_commit(project.pk)
-        announce(project_id=project.pk, event=WebhookEvent.ANNOTATION_UPDATED,
+        announce(project=project, event=WebhookEvent.ANNOTATION_UPDATED,
                  data=lambda: annotation_data(annotation))
     return annotation

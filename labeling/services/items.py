@@ -139,7 +139,7 @@ def item_settle(*, item: Item, reviewer: AbstractBaseUser, value: Any) -> Item:
     item.final_decided_at = timezone.now()
     item.save(update_fields=["final_value", "final_reviewer", "final_decided_at"])
     item_reviewer_record(item_ids=[item.pk], user=reviewer)
-    announce(project_id=item.project_id, event=WebhookEvent.ITEM_SETTLED,
+    announce(project=item.project, event=WebhookEvent.ITEM_SETTLED,
              data=lambda: item_settled_data(item))
     return item
 

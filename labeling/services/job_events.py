@@ -15,7 +15,7 @@ from labeling.webhooks.payloads import import_job_data, prelabel_job_data
 def import_job_finished_announce(*, project_id: int, job_id: int) -> None:
     """job.finished for import job `job_id` (its data is read when a hook wants it)."""
     announce(
-        project_id=project_id,
+        project=project_id,
         event=WebhookEvent.JOB_FINISHED,
         data=lambda: import_job_data(ImportJob.objects.get(pk=job_id)),
     )
@@ -24,7 +24,7 @@ def import_job_finished_announce(*, project_id: int, job_id: int) -> None:
 def prelabel_job_finished_announce(*, project_id: int, job_id: int) -> None:
     """job.finished for pre-label job `job_id`."""
     announce(
-        project_id=project_id,
+        project=project_id,
         event=WebhookEvent.JOB_FINISHED,
         data=lambda: prelabel_job_data(PrelabelJob.objects.get(pk=job_id)),
     )

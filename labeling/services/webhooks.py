@@ -67,6 +67,22 @@ def _clean_secret(secret: str) -> str:
     return secret
 
 
+def _lock_project(project_id: int) -> None:
+    """Serialise the hook writes of a project (the hook count, Project.webhook_events)."""
+    Project.objects.select_for_update().filter(pk=project_id).values_list("pk").first()
+
+
+def _events_refresh(project_id: int) -> None:
+    """Write Project.webhook_events: the events some active hook of the project wants.
+
+    labeling.announce reads it from the Project row writers already hold, so a project
+    without hooks costs them nothing. Call it with the project row locked."""
+    wanted: set[str] = set()
+    for events in Webhook.objects.filter(project_id=project_id, is_active=True).values_list("events", flat=True):
+        wanted.update(events)
+    Project.objects.filter(pk=project_id).update(webhook_events=sorted(wanted))
+
+
 def _shown(hook: Webhook) -> dict[str, Any]:
     """What the audit log keeps of a hook (never its secret)."""
     return {"url": hook.url, "events": hook.events, "is_active": hook.is_active}
@@ -85,7 +101,7 @@ def webhook_create(
     `secret` the caller shows once. Raises ValueInvalid (bad URL, events or secret, or the
     project already has MAX_HOOKS_PER_PROJECT hooks)."""
     with transaction.atomic():
-        Project.objects.select_for_update().filter(pk=project.pk).first()  # serialise the count
+        _lock_project(project.pk)
         if Webhook.objects.filter(project=project).count() >= MAX_HOOKS_PER_PROJECT:
             raise ValueInvalid(f"A project can have at most {MAX_HOOKS_PER_PROJECT} webhooks")
         hook = Webhook.objects.create(
@@ -96,6 +112,7 @@ def webhook_create(
             is_active=is_active,
             created_by=actor,
         )
+        _events_refresh(project.pk)
         audit_record(project=project, actor=actor, action="webhook.create",
                      target_type="webhook", target_id=hook.pk, after=_shown(hook))
     return hook
@@ -113,6 +130,7 @@ def webhook_update(
     """Change the fields given (None keeps one); a new secret replaces the old at once.
     Raises ValueInvalid like webhook_create."""
     with transaction.atomic():
+        _lock_project(webhook.project_id)
         hook = Webhook.objects.select_for_update().get(pk=webhook.pk)
         before = _shown(hook)
         if url is not None:
@@ -124,6 +142,7 @@ def webhook_update(
         if is_active is not None:
             hook.is_active = is_active
         hook.save()
+        _events_refresh(hook.project_id)
         after = {**_shown(hook), **({"secret": "changed"} if secret else {})}
         audit_record(project=hook.project, actor=actor, action="webhook.update",
                      target_type="webhook", target_id=hook.pk, before=before, after=after)
@@ -133,9 +152,11 @@ def webhook_update(
 def webhook_delete(*, webhook: Webhook, actor: AbstractBaseUser | None) -> None:
     """Remove the hook and its delivery log; sends under way find no row and stop."""
     with transaction.atomic():
+        _lock_project(webhook.project_id)
         audit_record(project=webhook.project, actor=actor, action="webhook.delete",
                      target_type="webhook", target_id=webhook.pk, before=_shown(webhook))
         webhook.delete()
+        _events_refresh(webhook.project_id)
 
 
 def webhook_ping(*, webhook: Webhook, actor: AbstractBaseUser | None) -> WebhookDelivery:
