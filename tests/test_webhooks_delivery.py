@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -62,6 +63,24 @@ def test_a_ping_arrives_signed_so_the_receiver_can_verify_it(project, lead, djan
     assert got.headers["X-Accord-Delivery"] == str(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("succeeded", 1, 200)
+
+
+def test_the_readme_snippet_verifies_a_real_delivery(project, lead, django_capture_on_commit_callbacks):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Webhooks", 1)[1]
+    snippet = section.split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 - our own README
+    with receiver([200]) as hub:
+        hook = _hook(project, lead, hub.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            webhook_ping(webhook=hook, actor=lead)
+
+    [got] = hub.received
+    assert namespace["verify"](SECRET, got.headers, got.body)
+    assert not namespace["verify"](SECRET, got.headers, got.body.replace(b"ping", b"pong"))
+    stale = {**got.headers, "X-Accord-Timestamp": str(int(got.headers["X-Accord-Timestamp"]) - 3600)}
+    assert not namespace["verify"](SECRET, stale, got.body)
 
 
 def test_a_500_is_retried_with_backoff_until_the_receiver_accepts(project, lead, django_capture_on_commit_callbacks, monkeypatch):
