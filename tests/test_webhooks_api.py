@@ -58,6 +58,7 @@ def test_a_chosen_secret_is_kept_and_a_change_never_echoes_it(project, lead, api
         ("ftp://example.org/h", "http:// or https://"),
         ("http://169.254.169.254/latest", "link-local"),
         ("not a url", "http:// or https://"),
+        ("http://exa mple.org/h", "valid URL"),
         ("https://example.org/" + "a" * 2000, "2000"),
     ],
 )

@@ -245,3 +245,14 @@ def test_a_hook_whose_host_now_resolves_to_a_refused_address_fails_without_a_req
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert "loopback and private addresses are refused" in delivery.error
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_delivery_whose_attempts_ran_out_without_a_result_is_failed_not_retried(project, lead):
+    hook = _hook(project, lead, "http://127.0.0.1:9/h")
+    delivery = webhook_ping(webhook=hook, actor=lead)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=4)  # as if each worker died
+
+    assert delivery_attempt(delivery_id=delivery.pk) is None
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.error) == ("failed", 4, "No answer recorded")

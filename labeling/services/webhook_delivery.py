@@ -55,6 +55,12 @@ def delivery_attempt(*, delivery_id: int) -> float | None:
         return None
     if delivery.next_attempt_at and delivery.next_attempt_at > now + SLACK:
         return None  # early duplicate, or another attempt holds the lease
+    if delivery.attempts >= settings.ACCORD_WEBHOOK_MAX_ATTEMPTS:
+        # Only reachable when attempts ended without a result (a worker died mid-send).
+        _update(delivery, delivery.attempts, {"status": DeliveryStatus.FAILED, "finished_at": now,
+                                              "next_attempt_at": None,
+                                              "error": delivery.error or "No answer recorded"})
+        return None
     attempt = delivery.attempts + 1
     lease = now + timedelta(seconds=settings.ACCORD_WEBHOOK_TIMEOUT_S + LEASE_MARGIN_S)
     claimed = WebhookDelivery.objects.filter(

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from labeling.announce import deliveries_queue, payload_build
@@ -38,8 +40,11 @@ def _clean_url(url: str) -> str:
         raise ValueInvalid(f"The URL is longer than {MAX_URL} characters")
     try:
         _, host, _, _ = url_parts(url)
+        URLValidator(schemes=["http", "https"])(url)
     except UrlRefused as error:
         raise ValueInvalid(str(error)) from error
+    except ValidationError as error:
+        raise ValueInvalid("Enter a valid URL, such as https://example.org/accord-hook") from error
     try:
         literal = ip_address(host)
     except ValueError:

@@ -65,8 +65,9 @@ def post(target: Target, body: bytes, headers: dict[str, str], *, timeout: float
         response = connection.getresponse()
         reply = response.read(READ_LIMIT).decode("utf-8", "replace")
         return Outcome(response.status, reply, "", _ms(started))
-    except (OSError, http.client.HTTPException) as error:
-        # OSError covers refused connections, timeouts and TLS failures (ssl.SSLError).
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # OSError covers refused connections, timeouts and TLS failures (ssl.SSLError);
+        # ValueError a path or header http.client refuses to send.
         return Outcome(None, "", f"{error.__class__.__name__}: {error}"[:500], _ms(started))
     finally:
         connection.close()
