@@ -29,6 +29,8 @@ def test_the_settings_page_links_to_the_webhooks(project, page):
     html = page.get(reverse("lead-settings", args=[project.pk])).content.decode()
 
     assert reverse("lead-webhooks", args=[project.pk]) in html
+    webhooks = page.get(reverse("lead-webhooks", args=[project.pk])).content.decode()
+    assert 'id="nav-lead-settings" aria-current="page"' in webhooks
 
 
 def test_adding_a_hook_shows_its_generated_secret_once(project, page):
