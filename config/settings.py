@@ -352,3 +352,28 @@ if not CELERY_BROKER_URL.startswith("filesystem://"):
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False
 # --- end Operations ----------------------------------------------------------------------------
+
+# --- Webhooks (issue #17): outgoing, signed, retried; README "Webhooks" -----------------------
+# Loopback and private-network receivers (10/8, 172.16/12, 192.168/16, fc00::/7, 127/8) are
+# refused unless this is on; it follows DEBUG, so the embedded default can call a receiver on
+# the same machine and a production deployment (DEBUG off) cannot reach its own network.
+# Link-local and cloud-metadata addresses are refused whatever it says.
+ACCORD_WEBHOOK_ALLOW_PRIVATE = env_bool("ACCORD_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+ACCORD_WEBHOOK_TIMEOUT_S = env_int("ACCORD_WEBHOOK_TIMEOUT_S", default=10, minimum=1)
+ACCORD_WEBHOOK_MAX_ATTEMPTS = env_int("ACCORD_WEBHOOK_MAX_ATTEMPTS", default=6, minimum=1)
+# Retry n waits base * 2**(n-1) seconds (capped at an hour) plus up to 10% jitter: 30 s, 1 min,
+# 2 min, 4 min, 8 min by default.
+ACCORD_WEBHOOK_RETRY_BASE_S = env_int("ACCORD_WEBHOOK_RETRY_BASE_S", default=30, minimum=0)
+CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
+    "task": "labeling.sweep_webhook_deliveries",
+    "schedule": 60.0,
+}
+# The delivery log's "status" enum gets a name of its own in the OpenAPI document, and the
+# jobs' keeps the name it had before (StatusEnum), so generated clients do not change.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "WebhookDeliveryStatusEnum": "labeling.webhooks.catalogue.DeliveryStatus",
+        "StatusEnum": "labeling.choices.JobStatus",
+    }
+)
+# --- end Webhooks ------------------------------------------------------------------------------

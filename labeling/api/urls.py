@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects, token, tokens
+from labeling.api import assignments, imports, items, prelabel, projects, token, tokens, webhooks
 
 urlpatterns = [
     path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
@@ -34,4 +34,5 @@ urlpatterns = [
     *assignments.urlpatterns,
     *prelabel.urlpatterns,
     *tokens.urlpatterns,
+    *webhooks.urlpatterns,
 ]

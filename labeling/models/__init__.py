@@ -11,6 +11,7 @@ from labeling.models.access import ApiToken, Invite, LabelingPreference
 from labeling.models.items import Item, ItemReviewer, Prediction, item_image_path
 from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
 from labeling.models.project import Membership, OrderingPolicy, Project, Role
+from labeling.models.webhooks import Webhook, WebhookDelivery
 from labeling.models.work import Annotation, Assignment, AssignmentStatus
 
 __all__ = [
@@ -32,5 +33,7 @@ __all__ = [
     "PrelabelJob",
     "Project",
     "Role",
+    "Webhook",
+    "WebhookDelivery",
     "item_image_path",
 ]

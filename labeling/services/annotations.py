@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from labeling import events
+from labeling.announce import announce
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
@@ -23,6 +24,8 @@ from labeling.rows import columns, fetch_one, insert
 from labeling.services.audit import audit_record
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag
+from labeling.webhooks.catalogue import WebhookEvent
+from labeling.webhooks.payloads import annotation_data
 
 MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab, not work
 
@@ -170,6 +173,13 @@ def _submit(
         }
         annotation = _store(assignment, user, fields, now)
         events.drain_pending_on_commit(project.pk)
+        # A later round updates the annotator's earlier annotation in place (see `_store`).
+        created = annotation.created_at == now
+        announce(
+            project=project,
+            event=WebhookEvent.ANNOTATION_CREATED if created else WebhookEvent.ANNOTATION_UPDATED,
+            data=lambda: annotation_data(annotation),
+        )
     return annotation
 
 
@@ -242,4 +252,6 @@ def annotation_edit(
                      target_type="annotation", target_id=annotation.pk, before=before, after=after)
         Item.objects.filter(pk=annotation.item_id).update(**pending_flag(timezone.now()))
         events.drain_pending_on_commit(project.pk)
+        announce(project=project, event=WebhookEvent.ANNOTATION_UPDATED,
+                 data=lambda: annotation_data(annotation))
     return annotation

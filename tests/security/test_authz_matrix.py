@@ -91,6 +91,11 @@ PAGE_RULES = {
     "prelabel-start": "lead",
     "prelabel-job": "lead",
     "prelabel-job-cancel": "lead",
+    "lead-webhooks": "lead",
+    "lead-webhook": "lead",
+    "lead-webhook-delete": "lead",
+    "lead-webhook-ping": "lead",
+    "lead-webhook-redeliver": "lead",
 }
 
 API_RULES = {
@@ -143,6 +148,14 @@ API_RULES = {
     "projects_guideline_draft_create": "lead",
     "projects_guideline_publish_create": "lead",
     "projects_guideline_acknowledge_create": "member",
+    "projects_webhooks_list": "lead",
+    "projects_webhooks_create": "lead",
+    "projects_webhooks_retrieve": "lead",
+    "projects_webhooks_partial_update": "lead",
+    "projects_webhooks_destroy": "lead",
+    "projects_webhooks_ping_create": "lead",
+    "projects_webhooks_deliveries_list": "lead",
+    "projects_webhooks_deliveries_redeliver_create": "lead",
 }
 
 # Allowed roles may get 404 here, for a stated reason (never a hidden permission answer).
