@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects, token, tokens
+from labeling.api import (
+    assignments,
+    imports,
+    items,
+    model_server,
+    prelabel,
+    projects,
+    token,
+    tokens,
+)
 
 urlpatterns = [
     path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
@@ -33,5 +42,6 @@ urlpatterns = [
     *imports.urlpatterns,
     *assignments.urlpatterns,
     *prelabel.urlpatterns,
+    *model_server.urlpatterns,
     *tokens.urlpatterns,
 ]

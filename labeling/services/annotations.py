@@ -23,6 +23,7 @@ from labeling.rows import columns, fetch_one, insert
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
 from labeling.services.items import pending_flag
+from labeling.services.model_server_events import model_server_annotation_event
 
 MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab, not work
 
@@ -174,6 +175,9 @@ def _submit(
         }
         annotation = _store(assignment, user, fields, now)
         events.drain_pending_on_commit(project.pk)
+        model_server_annotation_event(
+            project=project, annotation=annotation, created=annotation.created_at == annotation.updated_at
+        )
     return annotation
 
 
@@ -246,4 +250,5 @@ def annotation_edit(
                      target_type="annotation", target_id=annotation.pk, before=before, after=after)
         Item.objects.filter(pk=annotation.item_id).update(**pending_flag(timezone.now()))
         events.drain_pending_on_commit(project.pk)
+        model_server_annotation_event(project=project, annotation=annotation, created=False)
     return annotation

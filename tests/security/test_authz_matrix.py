@@ -91,6 +91,8 @@ PAGE_RULES = {
     "prelabel-start": "lead",
     "prelabel-job": "lead",
     "prelabel-job-cancel": "lead",
+    "prelabel-server": "lead",
+    "prelabel-train": "lead",
 }
 
 API_RULES = {
@@ -124,6 +126,8 @@ API_RULES = {
     "projects_prelabel_jobs_retrieve": "lead",
     "projects_prelabel_jobs_cancel_create": "lead",
     "projects_model_versions_retrieve": "lead",
+    "projects_prelabel_train_create": "lead",
+    "projects_prelabel_events_list": "lead",
     "projects_agreement_retrieve": "staff",
     "projects_flags_retrieve": "staff",
     "projects_flags_dismiss_create": "staff",
