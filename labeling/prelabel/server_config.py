@@ -82,6 +82,7 @@ def server_settings_validate(
     train = merged.get("train_on_annotation", True)
     if not isinstance(train, bool):
         errors["train_on_annotation"] = "Train on annotation is true or false"
+    public["train_on_annotation"] = train is not False
     secret = _secret(raw, public["auth"], errors)
     will_have_secret = bool(secret) if secret is not None else secret_set
     if public["auth"] == "basic" and not public["username"]:
