@@ -51,7 +51,8 @@ class Server:
 
 
 @pytest.fixture
-def server(monkeypatch, worker_retries):
+def server(monkeypatch, request):
+    request.getfixturevalue("worker_retries")
     fake = Server()
 
     def with_fake(config, transport=None):
@@ -82,7 +83,8 @@ def test_a_job_predicts_through_the_server_with_margins(served, lead, server, dj
     # Three labels: margin = score - (1 - score) / 2.
     assert margins == {"positive": 0.925, "negative": 0.325}
     setup = server.calls[1][1]
-    assert setup["hostname"] == "http://127.0.0.1:8000" and len(setup["access_token"]) == 40
+    assert setup["hostname"] == "http://127.0.0.1:8000"
+    assert len(setup["access_token"]) == 40
 
 
 def test_a_server_answering_500_fails_the_job_with_its_message(
@@ -99,7 +101,8 @@ def test_a_server_answering_500_fails_the_job_with_its_message(
     assert server.paths() == ["/health"] * 6  # the first try and five retries
     client.force_login(lead)
     api = client.get(reverse("api-prelabel-job", args=[served.pk, job.pk])).json()
-    assert api["status"] == "failed" and "weights are corrupt" in api["error"]
+    assert api["status"] == "failed"
+    assert "weights are corrupt" in api["error"]
     page = client.get(reverse("prelabel", args=[served.pk])).content.decode()
     assert "weights are corrupt" in page
 
@@ -132,7 +135,8 @@ def test_a_4xx_fails_the_job_at_once(served, lead, server, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         job = prelabel_job_start(project=served, user=lead, backend="http")
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "HTTP 401" in job.error
+    assert job.status == JobStatus.FAILED
+    assert "HTTP 401" in job.error
     assert server.paths() == ["/health"]
 
 
@@ -142,10 +146,13 @@ def test_train_sends_start_training_once(api_as, served, lead, server, django_ca
 
     assert response.status_code == 202
     event = ModelServerEvent.objects.get(pk=response.json()["id"])
-    assert event.status == "sent" and event.attempts == 1
+    assert event.status == "sent"
+    assert event.attempts == 1
     path, body = server.calls[0]
-    assert path == "/webhook" and body["action"] == "START_TRAINING"
-    assert body["project"]["id"] == served.pk and "<Choices" in body["project"]["label_config"]
+    assert path == "/webhook"
+    assert body["action"] == "START_TRAINING"
+    assert body["project"]["id"] == served.pk
+    assert "<Choices" in body["project"]["label_config"]
     # A redelivered task sends nothing more (arguments survive JSON, as a broker sends them).
     send_model_server_event_task.apply(args=json.loads(json.dumps([event.pk])), throw=True)
     assert len(server.calls) == 1
@@ -197,7 +204,8 @@ def test_annotations_are_not_sent_when_training_on_annotations_is_off(
     assignment = AssignmentFactory(item=unlabeled_items(served, 1)[0], annotator=annotator)
     with django_capture_on_commit_callbacks(execute=True):
         annotation_submit(assignment_id=assignment.pk, user=annotator, value={"label": "negative"})
-    assert server.calls == [] and not ModelServerEvent.objects.exists()
+    assert server.calls == []
+    assert not ModelServerEvent.objects.exists()
 
 
 def test_a_webhook_that_keeps_failing_is_marked_failed_with_the_message(

@@ -111,7 +111,8 @@ def test_the_page_form_saves_and_shows_errors_beside_fields(client, project, lea
     bad = client.post(url, {"url": "http://m.test", "auth": "bearer", "timeout": "0", "batch_size": "10"})
     assert bad.status_code == 400
     html = bad.content.decode()
-    assert 'id="error-timeout"' in html and "from 1 to 3600" in html
+    assert 'id="error-timeout"' in html
+    assert "from 1 to 3600" in html
     assert 'id="error-token"' in html  # bearer without a token
 
     good = client.post(
