@@ -21,6 +21,9 @@ from labeling.services.model_server_events import model_server_train
 
 
 class ModelServerEventSerializer(serializers.ModelSerializer):
+    # A plain string: an enum here would collide with the jobs' "status" enum in the schema.
+    status = serializers.CharField(read_only=True, help_text="pending, sent or failed")
+
     class Meta:
         model = ModelServerEvent
         fields = ["id", "action", "annotation_id", "status", "attempts", "error", "created_at", "sent_at"]
