@@ -70,7 +70,9 @@ def served(project, lead):
     )
 
 
-def test_a_job_predicts_through_the_server_with_margins(served, lead, server, django_capture_on_commit_callbacks):
+def test_a_job_predicts_through_the_server_with_margins(
+    served, lead, server, settings, django_capture_on_commit_callbacks
+):
     unlabeled_items(served, 5)
     with django_capture_on_commit_callbacks(execute=True):
         job = prelabel_job_start(project=served, user=lead, backend="http")
@@ -83,7 +85,7 @@ def test_a_job_predicts_through_the_server_with_margins(served, lead, server, dj
     # Three labels: margin = score - (1 - score) / 2.
     assert margins == {"positive": 0.925, "negative": 0.325}
     setup = server.calls[1][1]
-    assert setup["hostname"] == "http://127.0.0.1:8000"
+    assert setup["hostname"] == settings.ACCORD_PUBLIC_URL
     assert len(setup["access_token"]) == 40
 
 

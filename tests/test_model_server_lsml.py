@@ -176,7 +176,7 @@ def _start(project, user, capture):
     return job
 
 
-def test_a_real_server_prelabels_with_margins(served, lead, lsml, django_capture_on_commit_callbacks):
+def test_a_real_server_prelabels_with_margins(served, lead, lsml, settings, django_capture_on_commit_callbacks):
     texts = ["love it", "awful thing", "great", "awful again", "fine"]
     items = [ItemFactory(project=served, data={"text": text}) for text in texts]
 
@@ -188,7 +188,8 @@ def test_a_real_server_prelabels_with_margins(served, lead, lsml, django_capture
     assert [rows[i.pk].value["label"] for i in items] == ["positive", "negative", "positive", "negative", "positive"]
     # Three labels: margin = score - (1 - score) / 2; the unsure "awful" items sort first.
     assert {rows[i.pk].margin for i in items} == {0.85, 0.4}
-    assert {"setup": "http://127.0.0.1:8000", "token": 40} in lsml.log()
+    # /setup gave the model Accord's address and a 40-character token (get_local_path uses them).
+    assert {"setup": settings.ACCORD_PUBLIC_URL, "token": 40} in lsml.log()
 
 
 def test_a_real_server_answering_500_fails_the_job_with_its_message(

@@ -22,8 +22,7 @@ from labeling.exceptions import ValueInvalid
 from labeling.prelabel.base import Backend, PrelabelInput, Suggestion
 from labeling.prelabel.exceptions import PrelabelUnavailable, TransientBackendError
 from labeling.prelabel.http_client import client_for, server_call
-from labeling.prelabel.ls_format import label_config
-from labeling.prelabel.ls_format import value_from_results as _value_from_results
+from labeling.prelabel.ls_format import label_config, value_from_results
 from labeling.prelabel.margins import margin_of, prediction_probabilities, prediction_score
 from labeling.prelabel.server_config import ServerConfig
 from labeling.schema import value_validate
@@ -119,7 +118,7 @@ class HttpBackend(Backend):
     def _suggestion(self, raw: object, entry: PrelabelInput) -> Suggestion | None:
         if not isinstance(raw, dict):
             return None
-        value = _value_from_results(self.kind, raw.get("result") or [], entry)
+        value = value_from_results(self.kind, raw.get("result") or [], entry)
         if value is None:
             return None
         try:
