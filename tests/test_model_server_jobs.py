@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.urls import reverse
 
-from labeling.models import JobStatus, ModelServerEvent, Prediction, PrelabelJob
+from labeling.models import AuditEntry, JobStatus, ModelServerEvent, Prediction, PrelabelJob
 from labeling.prelabel import http_backend
 from labeling.prelabel.http_client import client_for
 from labeling.services import annotation_edit, annotation_submit, model_server_events
@@ -158,6 +158,7 @@ def test_train_sends_start_training_once(api_as, served, lead, server, django_ca
     # A redelivered task sends nothing more (arguments survive JSON, as a broker sends them).
     send_model_server_event_task.apply(args=json.loads(json.dumps([event.pk])), throw=True)
     assert len(server.calls) == 1
+    assert AuditEntry.objects.filter(project=served, action="prelabel.train", actor=lead).count() == 1
 
 
 def test_train_needs_a_server_url(api_as, project, lead):
