@@ -194,6 +194,9 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
     job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING or job.cancel_requested:
         return 0
+    # Every attempt beats, so a batch retrying a slow or failing model server is not taken
+    # for a dead worker; its retries end by failing the job (labeling.tasks.prelabel).
+    PrelabelJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     pairs = _batch_predict(job, start_id, end_id)
     with transaction.atomic():
         upsert.batch_lock(job.pk, start_id)
