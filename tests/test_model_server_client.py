@@ -179,7 +179,7 @@ def test_settings_validation_names_each_bad_field():
 
 def test_settings_validation_keeps_a_stored_secret_and_clears_it_for_no_auth():
     public, secret = server_settings_validate(
-        {"url": "http://m.test/", "auth": "bearer"}, {}, secret_set=True
+        {"url": "http://m.test/"}, {"auth": "bearer"}, secret_set=True
     )
     assert (public["url"], public["auth"], public["timeout"], public["batch_size"]) == (
         "http://m.test", "bearer", 100.0, 50,
@@ -189,3 +189,11 @@ def test_settings_validation_keeps_a_stored_secret_and_clears_it_for_no_auth():
     assert secret == ""  # switching auth off drops the stored token
     with pytest.raises(SchemaError, match="credentials"):
         server_settings_validate({"url": "http://u:p@m.test"}, {}, secret_set=False)
+
+
+def test_changing_the_auth_kind_needs_the_new_kinds_secret():
+    current = {"url": "http://m.test", "auth": "basic", "username": "ml"}
+    with pytest.raises(SchemaError, match="Bearer auth needs a token"):
+        server_settings_validate({"auth": "bearer"}, current, secret_set=True)
+    public, secret = server_settings_validate({"auth": "bearer", "token": "t"}, current, secret_set=True)
+    assert (public["auth"], secret) == ("bearer", "t")

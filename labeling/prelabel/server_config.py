@@ -84,7 +84,9 @@ def server_settings_validate(
         errors["train_on_annotation"] = "Train on annotation is true or false"
     public["train_on_annotation"] = train is not False
     secret = _secret(raw, public["auth"], errors)
-    will_have_secret = bool(secret) if secret is not None else secret_set
+    # A stored password is no bearer token (nor the reverse): a new auth kind needs its secret.
+    same_kind = public["auth"] == (current.get("auth") or "none")
+    will_have_secret = bool(secret) if secret is not None else (secret_set and same_kind)
     if public["auth"] == "basic" and not public["username"]:
         errors.setdefault("username", "Basic auth needs a user name")
     if public["auth"] == "basic" and not will_have_secret:
