@@ -89,6 +89,21 @@ def test_a_job_predicts_through_the_server_with_margins(
     assert len(setup["access_token"]) == 40
 
 
+def test_uncertainty_ordering_hands_out_the_least_sure_server_prediction_first(
+    served, lead, annotator, server, api_as, django_capture_on_commit_callbacks
+):
+    items = unlabeled_items(served, 4)  # "love it, great" (sure) and "awful, terrible" (unsure)
+    with django_capture_on_commit_callbacks(execute=True):
+        prelabel_job_start(project=served, user=lead, backend="http")
+    served.ordering = "uncertainty_first"
+    served.save(update_fields=["ordering"])
+
+    response = api_as(annotator).post(reverse("api-next", args=[served.pk]))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["item"]["id"] == items[1].pk  # the first "awful" item: margin 0.325
+
+
 def test_a_server_answering_500_fails_the_job_with_its_message(
     served, lead, server, client, django_capture_on_commit_callbacks
 ):
