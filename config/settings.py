@@ -237,6 +237,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # httpx logs every model server request at INFO; failures are logged by the services.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # --- Operations (issue #18): health probes, HTTPS behind a proxy, database connections -----------
@@ -306,12 +308,16 @@ CELERY_TASK_ROUTES = {
     "labeling.run_prelabel_job": {"queue": "prelabel"},
     "labeling.prelabel_batch": {"queue": "prelabel"},
     "labeling.retrain_model": {"queue": "prelabel"},
+    "labeling.send_model_server_event": {"queue": "prelabel"},
     "review.*": {"queue": "review"},
 }
 # Recovery: jobs beat per batch (ImportJob/PrelabelJob.heartbeat_at). Every
 # ACCORD_JOB_SWEEP_SECONDS, labeling.sweep_stalled_jobs requeues a running pre-label job, and
 # fails a running import, whose heartbeat is older than ACCORD_JOB_STALL_SECONDS (its worker
 # died). Keep the stall longer than the slowest batch and the longest wait in a busy queue.
+# Accord's address as model servers reach it: sent to them at /setup ("hostname") and used in
+# image tasks' URLs, so Label Studio ML backends can download items' images (get_local_path).
+ACCORD_PUBLIC_URL = env_str("ACCORD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ACCORD_JOB_STALL_SECONDS = env_int("ACCORD_JOB_STALL_SECONDS", default=300, minimum=10)
 ACCORD_JOB_SWEEP_SECONDS = env_int("ACCORD_JOB_SWEEP_SECONDS", default=60, minimum=1)
 CELERY_BEAT_SCHEDULE["sweep-stalled-jobs"] = {

@@ -24,6 +24,7 @@ from labeling.rows import columns, fetch_one, insert
 from labeling.services.audit import audit_record
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag
+from labeling.services.model_server_events import model_server_annotation_event
 from labeling.webhooks.catalogue import WebhookEvent
 from labeling.webhooks.payloads import annotation_data
 
@@ -180,6 +181,7 @@ def _submit(
             event=WebhookEvent.ANNOTATION_CREATED if created else WebhookEvent.ANNOTATION_UPDATED,
             data=lambda: annotation_data(annotation),
         )
+        model_server_annotation_event(project=project, annotation=annotation, created=created)
     return annotation
 
 
@@ -254,4 +256,5 @@ def annotation_edit(
         events.drain_pending_on_commit(project.pk)
         announce(project=project, event=WebhookEvent.ANNOTATION_UPDATED,
                  data=lambda: annotation_data(annotation))
+        model_server_annotation_event(project=project, annotation=annotation, created=False)
     return annotation

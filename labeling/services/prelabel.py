@@ -173,7 +173,7 @@ def _job_model_version(job: PrelabelJob) -> ModelVersion:
         current = versions.model_version_current(project=job.project, backend=job.backend)
         if current is not None and not versions.retrain_due(project=job.project, backend=job.backend):
             return current
-    return versions.model_version_train(project=job.project, backend=job.backend)
+    return versions.model_version_train(project=job.project, backend=job.backend, user=job.created_by)
 
 
 def prelabel_job_fail(*, job_id: int, error: Exception) -> None:
@@ -201,6 +201,9 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
     job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING or job.cancel_requested:
         return 0
+    # Every attempt beats, so a batch retrying a slow or failing model server is not taken
+    # for a dead worker; its retries end by failing the job (labeling.tasks.prelabel).
+    PrelabelJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     pairs = _batch_predict(job, start_id, end_id)
     with transaction.atomic():
         upsert.batch_lock(job.pk, start_id)
@@ -228,7 +231,13 @@ def _batch_predict(job: PrelabelJob, start_id: int, end_id: int) -> list[tuple[i
     inputs = training.inputs_from_rows(
         job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS)
     )
-    suggestions = model.predict(inputs) if inputs else []
+    # A model server answers `batch_size` tasks per request; beat between requests so a long
+    # batch of slow answers is not mistaken for a dead worker by the stalled-job sweep.
+    step = getattr(model, "batch_size", None) or len(inputs) or 1
+    suggestions = []
+    for start in range(0, len(inputs), step):
+        suggestions.extend(model.predict(inputs[start : start + step]))
+        PrelabelJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     return [(entry.item_id, s) for entry, s in zip(inputs, suggestions, strict=True) if s]
 
 

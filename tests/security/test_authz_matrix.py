@@ -96,6 +96,8 @@ PAGE_RULES = {
     "lead-webhook-delete": "lead",
     "lead-webhook-ping": "lead",
     "lead-webhook-redeliver": "lead",
+    "prelabel-server": "lead",
+    "prelabel-train": "lead",
 }
 
 API_RULES = {
@@ -129,6 +131,8 @@ API_RULES = {
     "projects_prelabel_jobs_retrieve": "lead",
     "projects_prelabel_jobs_cancel_create": "lead",
     "projects_model_versions_retrieve": "lead",
+    "projects_prelabel_train_create": "lead",
+    "projects_prelabel_events_list": "lead",
     "projects_agreement_retrieve": "staff",
     "projects_flags_retrieve": "staff",
     "projects_flags_dismiss_create": "staff",
