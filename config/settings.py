@@ -180,7 +180,7 @@ REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
 REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
 # Every list is a cursor page {"next", "previous", "results"} (labeling.api.pagination).
-REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "labeling.api.pagination.IdCursorPagination"
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "labeling.api.pagination.QueryOrderCursorPagination"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
     "DESCRIPTION": (
