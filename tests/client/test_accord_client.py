@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from accord_client import AccordError, Client
-from tests.live_api import ITEMS, LABELS, SCHEMA, label_everything, live_world  # noqa: F401
+
+from tests.live_api import ITEMS, LABELS, SCHEMA, label_everything
 
 
 def test_the_client_runs_create_import_label_agreement_and_export(live_world):
@@ -23,9 +23,11 @@ def test_the_client_runs_create_import_label_agreement_and_export(live_world):
     report = lead.agreement("Reviews")
     exported = {row["id"]: row for row in lead.export_items(project["id"])}
 
-    assert job["status"] == "done" and job["items_created"] == 4
+    assert job["status"] == "done"
+    assert job["items_created"] == 4
     assert counts == [4, 4]
-    assert report["items"] == 4 and report["annotators"] == 2
+    assert report["items"] == 4
+    assert report["annotators"] == 2
     assert report["percent_agreement"] == pytest.approx(0.75)
     assert sorted(a["annotator"] for a in exported["t4"]["annotations"]) == ["ann1", "ann2"]
     assert [row["external_id"] for row in lead.items(project["id"], label="neg")] == ["t2"]
@@ -62,4 +64,5 @@ def test_refusals_raise_accord_error_with_the_servers_message(live_world):
 
 def test_login_with_a_username_and_password_gets_a_working_token(live_world):
     client = Client.login(live_world.url, "ann1", "pw-secret-123")
-    assert client.token and client.projects() == []
+    assert client.token
+    assert client.projects() == []
