@@ -105,3 +105,18 @@ def test_prelabel_start_wait_runs_the_job_to_its_end(live_world, config, capsys,
     assert job["total"] == 3
     assert main(["prelabel", "wait", "Pre", str(job["id"])]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == job["id"]
+
+
+def test_login_with_a_username_asks_the_password_and_client_reads_the_saved_login(
+    live_world, config, monkeypatch
+):
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "pw-secret-123")
+
+    assert main(["--url", live_world.url, "login", "--username", "ann1"]) == 0
+
+    saved = json.loads(config.read_text())
+    client = Client()
+    assert saved["url"] == live_world.url
+    assert client.url == live_world.url
+    assert client.token == saved["token"] != live_world.tokens["ann1"]
+    assert client.projects() == []
