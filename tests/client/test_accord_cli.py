@@ -77,11 +77,13 @@ def test_the_installed_accord_command_imports_exports_and_prints_agreement(live_
         label_everything(Client(live_world.url, token), project["id"], name)
     report = json.loads(accord("agreement", str(project["id"])))
     accord("export", "Shell", "--format", "json", "--output", str(tmp_path / "out.json"))
+    lines = accord("export", "Shell", "--include", "aggregate").splitlines()
 
     assert job["status"] == "done"
     assert job["items_created"] == 4
     assert report["percent_agreement"] == pytest.approx(0.75)
     assert len(json.loads((tmp_path / "out.json").read_text())) == 4
+    assert sorted(json.loads(line)["id"] for line in lines) == ["t1", "t2", "t3", "t4"]
 
 
 def test_prelabel_start_wait_runs_the_job_to_its_end(live_world, config, capsys, monkeypatch):

@@ -8,6 +8,8 @@ import json
 import pytest
 from accord_client import AccordError, Client
 
+from labeling.models import Item
+from review.models import Flag
 from tests.live_api import ITEMS, LABELS, SCHEMA, label_everything
 
 
@@ -31,6 +33,9 @@ def test_the_client_runs_create_import_label_agreement_and_export(live_world):
     assert report["percent_agreement"] == pytest.approx(0.75)
     assert sorted(a["annotator"] for a in exported["t4"]["annotations"]) == ["ann1", "ann2"]
     assert [row["external_id"] for row in lead.items(project["id"], label="neg")] == ["t2"]
+
+    Flag.objects.create(project_id=project["id"], item=Item.objects.get(external_id="t4"), reason="unsure")
+    assert [flag["external_id"] for flag in lead.flags(project["id"], reason="unsure")] == ["t4"]
 
 
 def test_an_import_from_a_file_and_an_export_to_a_file(live_world, tmp_path):
