@@ -5,7 +5,10 @@ cursor page style, the items list's filters."""
 from __future__ import annotations
 
 import pytest
+from jsonschema import Draft202012Validator
 
+from labeling.models import Role
+from tests.factories import MembershipFactory, ProjectFactory
 from tests.security.routes import openapi_schema
 
 # Operations whose success body is a file or a stream in several formats, not one JSON object.
@@ -90,3 +93,34 @@ def test_the_items_list_documents_its_filters():
     operation = next(op for _p, _m, op in _operations() if op["operationId"] == "projects_items_list")
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"external_id", "status", "label", "flag", "search", "cursor", "page_size"} <= names
+
+
+def _json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable: true` becomes a "null" type."""
+    if isinstance(node, list):
+        return [_json_schema(child) for child in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["spans", "boxes", "rating"])
+def test_an_empty_projects_agreement_report_fits_its_documented_schema(api_as, lead, kind):
+    schema = {"kind": kind, "labels": [{"value": "A"}]}
+    if kind == "rating":
+        schema = {"kind": "rating", "scale": {"min": 1, "max": 5}, "level": "ordinal"}
+    project = ProjectFactory(schema=schema)
+    MembershipFactory(project=project, user=lead, role=Role.LEAD)
+
+    body = api_as(lead).get(f"/api/projects/{project.pk}/agreement").json()
+    assert body["kind"] == kind
+
+    document = _json_schema(openapi_schema())
+    validator = Draft202012Validator(
+        {"$ref": "#/components/schemas/AgreementReport", "components": document["components"]}
+    )
+    validator.validate(body)

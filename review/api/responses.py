@@ -38,7 +38,9 @@ class AgreementReportSerializer(serializers.Serializer):
     krippendorff_alpha = serializers.DictField(
         child=serializers.FloatField(allow_null=True),
         required=False,
-        help_text='Keyed by level: "nominal", and "ordinal", "interval", "ratio" for ratings',
+        allow_null=True,
+        help_text='Keyed by level: "nominal", and "ordinal", "interval", "ratio" for ratings; '
+        "null where the kind has no such figure",
     )
     fleiss_kappa = serializers.FloatField(**FIGURE)
     gwet_ac1 = serializers.FloatField(**FIGURE)
