@@ -10,9 +10,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint chromium axe lsml bench clean
+.PHONY: run test install codegen lint chromium axe lsml bench clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt client/pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "Accord needs Python 3.11 or newer (3.11 to 3.13 are tested), and none of"; \
 	  echo "$(PYTHON_CANDIDATES) runs as one here. Install one, or name it: make $(MAKECMDGOALS) PYTHON=/path/to/python3.x"; \
@@ -25,7 +25,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# openapi-python-client caps httpx below the version Accord pins, so the generated-client test
+# runs it from a virtualenv of its own inside this one (built for `make test` only).
+CODEGEN := $(VENV)/codegen
+$(CODEGEN)/.installed: requirements-codegen.txt $(VENV)/.installed
+	test -x $(CODEGEN)/bin/python || $(PY) -m venv $(CODEGEN)
+	$(CODEGEN)/bin/python -m pip install --quiet -r requirements-codegen.txt
+	touch $@
+
 install: $(VENV)/.installed
+
+codegen: $(CODEGEN)/.installed
 
 # The web server and a Celery worker together, on SQLite and the filesystem broker; the worker
 # embeds the beat scheduler (-B) for the periodic sweeps, and consumes every queue (-Q).
@@ -72,8 +82,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn > /dev/null
 
-test: install chromium axe lsml
+test: install codegen chromium axe lsml
 	mkdir -p var
 	$(VENV)/bin/pytest -q -p no:randomly $(PYTEST_ARGS)
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc files, served from static (no CDN)
     "django_htmx",
     "labeling",
     "review",
@@ -174,12 +175,37 @@ REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     *(["rest_framework.renderers.BrowsableAPIRenderer"] if ACCORD_BROWSABLE_API else []),
 ]
 # --- end sec-web ---
+# --- client: one body type, one page style, a typed schema (issue 17) ---
+# Bodies are JSON (uploads set their own multipart parser); tests' APIClient sends JSON too.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+# Every list is a cursor page {"next", "previous", "results"} (labeling.api.pagination).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "labeling.api.pagination.QueryOrderCursorPagination"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
-    "DESCRIPTION": "Multi-annotator labeling: projects, items, assignments, agreement, review.",
+    "DESCRIPTION": (
+        "Multi-annotator labeling: projects, items, assignments, agreement, review. "
+        "Authenticate with `Authorization: Token KEY` (POST /api/auth/token). Lists are "
+        "cursor pages: follow `next` (an opaque URL, null on the last page); `page_size` "
+        "asks for up to 500 rows."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components (PatchedX, XRequest): read-only fields are
+    # not asked for, write-only ones not promised.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: the docs load nothing from another origin.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "labeling.choices.JobStatus",
+        "AssignmentStatusEnum": "labeling.choices.AssignmentStatus",
+        "FlagStatusEnum": "review.choices.FlagStatus",
+    },
 }
+# --- end client ---
 
 # Celery: Redis in production; the embedded default is kombu's filesystem transport,
 # which needs no server (web and worker share the folders under var/celery).
@@ -379,7 +405,6 @@ CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "WebhookDeliveryStatusEnum": "labeling.webhooks.catalogue.DeliveryStatus",
-        "StatusEnum": "labeling.choices.JobStatus",
     }
 )
 # --- end Webhooks ------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ ALLOWED = {
 PAGE_RULES = {
     "api-schema": "public",
     "api-docs": "public",
+    "api-redoc": "public",
     "login": "public",
     "logout": "public",
     "home": "any user",
