@@ -178,6 +178,9 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
     if annotation is None:
         raise Http404("No such annotation")
     error, shown = "", annotation.value
+    # The labeling screen's "previous" key opens this page with ?from=annotate: back to labeling.
+    back_to = "annotate" if request.GET.get("from") == "annotate" else "annotate_history"
+    back = reverse(back_to, kwargs={"project_id": project.pk})
     if request.method == "POST":
         posted = _posted_value(project, request)
         try:
@@ -194,6 +197,7 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
             shown = posted if isinstance(posted, dict) else shown
         else:
             messages.success(request, "Your annotation was updated.")
-            return redirect("annotate_history", project_id=project.pk)
-    context = _edit_context(project, annotation, error=error, shown=shown)
+            return redirect(back)
+    context = {**_edit_context(project, annotation, error=error, shown=shown), "back": back,
+               "from_annotate": back_to == "annotate"}
     return render(request, "annotate/edit.html", context, status=400 if error else 200)
