@@ -62,6 +62,8 @@ def _screen_config(project: Project) -> dict[str, Any]:
             "progress": reverse("api-progress", kwargs={"project_id": project.pk}),
             "assignment": "/api/assignments/",
             "ack": f"/projects/{project.pk}/guideline/ack/",
+            "history": reverse("annotate_history", kwargs={"project_id": project.pk}),
+            "login": reverse("login"),
         },
     }
 
