@@ -13,7 +13,7 @@ export function previousItem(config, link) {
     link.hidden = !saved;
     if (saved) {
       link.href = url(saved);
-      link.setAttribute("aria-label", `Previous item (${saved.external_id}): change my label`);
+      link.title = `Go back to item ${saved.external_id} and change my label`;
     }
     return saved;
   }
