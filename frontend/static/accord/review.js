@@ -80,6 +80,11 @@
   function startToast() {
     var toast = document.getElementById("undo-toast");
     if (!toast) return;
+    // Text put into a status region after load is read out; text present at load is not.
+    var text = toast.querySelector(".toast-text");
+    var said = text.textContent;
+    text.textContent = "";
+    setTimeout(function () { text.textContent = said; }, 150);
     var left = Number(toast.dataset.until) - Date.now();
     setTimeout(function () { toast.remove(); }, Math.max(0, left));
   }
