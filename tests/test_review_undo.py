@@ -129,7 +129,8 @@ def test_the_undo_page_takes_back_the_offered_decision_for_staff_only(
     queue_page = client.get(client.post(action, {"label": "negative"})["Location"]).content.decode()
     entry = last_entry("review.final")
     assert f'name="entry" value="{entry.pk}"' in queue_page
-    assert 'role="status"' in queue_page and "Final label set." in queue_page
+    assert 'role="status"' in queue_page
+    assert "Final label set." in queue_page
     undo_url = reverse("review-undo", kwargs={"project_id": project.pk})
     assert client_for(annotator).post(undo_url, {"entry": entry.pk}).status_code == 403
     response = client.post(undo_url, {"entry": entry.pk})
@@ -178,7 +179,8 @@ def test_each_annotation_shows_when_it_was_made_and_the_final_keys_are_the_hotke
     url = reverse("review-item", kwargs={"project_id": project.pk, "item_id": item.pk})
     html = client_for(reviewer).get(url).content.decode()
     made = item.annotations.first().created_at.strftime("%Y-%m-%d %H:%M")
-    assert html.count('<dt>Made</dt>') == 3 and made in html
+    assert html.count("<dt>Made</dt>") == 3
+    assert made in html
     assert 'value="positive" data-key="p"' in html
     assert 'value="negative" data-key="n"' in html
     assert 'value="neutral" data-key=""' in html

@@ -12,10 +12,13 @@ from PIL import Image
 
 from labeling.models import Annotation, Assignment
 from review import services_decisions as decide
+from tests.browser import test_accessibility
 from tests.browser.conftest import wait_until
-from tests.browser.test_accessibility import audit, report  # noqa: F401 - the axe fixture
+from tests.browser.test_accessibility import report
 from tests.browser.test_annotate import MULTI_SCHEMA, current_id, labeling_project, open_screen
 from tests.factories import SINGLE_SCHEMA, AnnotationFactory, MembershipFactory, UserFactory
+
+axe = test_accessibility.audit  # the axe-core fixture, here named "axe"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +36,7 @@ def submit_with_key(page, key, done):
     wait_until(page, DONE, done)
 
 
-def test_backspace_reopens_the_item_just_submitted_and_the_change_is_stored(page, login, screenshot, audit):
+def test_backspace_reopens_the_item_just_submitted_and_the_change_is_stored(page, login, screenshot, axe):
     project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("First.", "Second.", "Third."))
     open_screen(page, login, project)
     first = current_id(page)
@@ -45,7 +48,8 @@ def test_backspace_reopens_the_item_just_submitted_and_the_change_is_stored(page
     assert page.inner_text("h1") == "Change my previous label"
     assert page.evaluate("document.activeElement.value") == "positive"  # the stored label
     screenshot(page, "annotate_previous_edit")
-    assert audit("previous edit") == [], report(audit("previous edit"))
+    found = axe("previous edit")
+    assert found == [], report(found)
     page.keyboard.press("ArrowDown")  # the next radio: negative
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/projects/{project.pk}/annotate/")
@@ -66,7 +70,7 @@ def test_backspace_before_any_submit_says_there_is_no_previous_item(page, login)
     assert "Backspace" in page.inner_text("#keys-list")
 
 
-def test_a_sent_back_item_shows_the_round_and_the_reviewers_note(page, login, screenshot, audit):
+def test_a_sent_back_item_shows_the_round_and_the_reviewers_note(page, login, screenshot, axe):
     project, user, items = labeling_project(SINGLE_SCHEMA, texts=("Was it good?",))
     reviewer = UserFactory(username="rev")
     MembershipFactory(project=project, user=reviewer, role="reviewer")
@@ -79,10 +83,11 @@ def test_a_sent_back_item_shows_the_round_and_the_reviewers_note(page, login, sc
     assert "Reviewer's note: Sarcasm: <i>read it again</i>" in text  # text, never markup
     assert "Your earlier label: positive" in text
     screenshot(page, "annotate_sent_back")
-    assert audit("sent back") == [], report(audit("sent back"))
+    found = axe("sent back")
+    assert found == [], report(found)
 
 
-def test_a_skipped_item_is_reopened_from_the_skipped_list(page, login, screenshot, audit):
+def test_a_skipped_item_is_reopened_from_the_skipped_list(page, login, screenshot, axe):
     project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("Hard one.", "Easy one."))
     open_screen(page, login, project)
     skipped = current_id(page)
@@ -94,7 +99,8 @@ def test_a_skipped_item_is_reopened_from_the_skipped_list(page, login, screensho
     row = page.locator(".skipped-table tbody tr")
     assert row.count() == 1
     screenshot(page, "annotate_skipped")
-    assert audit("skipped list") == [], report(audit("skipped list"))
+    found = axe("skipped list")
+    assert found == [], report(found)
     row.locator("button").click()
     page.wait_for_url(f"**/projects/{project.pk}/annotate/")
     page.wait_for_selector("#item-card:not([hidden])")
@@ -103,14 +109,15 @@ def test_a_skipped_item_is_reopened_from_the_skipped_list(page, login, screensho
     assert Annotation.objects.get(annotator=user, item__external_id=skipped).value == {"label": "neutral"}
 
 
-def test_multi_label_enter_with_nothing_picked_asks_first(page, login, screenshot, audit):
+def test_multi_label_enter_with_nothing_picked_asks_first(page, login, screenshot, axe):
     project, user, _ = labeling_project(MULTI_SCHEMA, texts=("Cold soup.", "Nice."))
     open_screen(page, login, project)
     page.keyboard.press("Enter")
     page.wait_for_selector("#confirm-empty[open]")
     assert page.evaluate("document.activeElement.id") == "confirm-empty-no"
     screenshot(page, "annotate_multi_confirm")
-    assert audit("multi confirm") == [], report(audit("multi confirm"))
+    found = axe("multi confirm")
+    assert found == [], report(found)
     page.keyboard.press("Escape")
     wait_until(page, "() => !document.getElementById('confirm-empty').open")
     page.wait_for_timeout(300)
@@ -124,7 +131,7 @@ def test_multi_label_enter_with_nothing_picked_asks_first(page, login, screensho
     assert Annotation.objects.get(annotator=user).value == {"labels": []}
 
 
-def test_an_expired_session_offers_a_login_that_returns_to_the_same_item(page, login, screenshot, audit):
+def test_an_expired_session_offers_a_login_that_returns_to_the_same_item(page, login, screenshot, axe):
     project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("One.", "Two."))
     open_screen(page, login, project)
     wait_until(page, "() => document.querySelector('#guideline-panel') !== null")
@@ -141,7 +148,8 @@ def test_an_expired_session_offers_a_login_that_returns_to_the_same_item(page, l
     assert page.locator("#guideline-panel #id_username").count() == 0
     assert page.locator("#guideline-panel form[action*=login]").count() == 0
     screenshot(page, "annotate_session_expired")
-    assert audit("session expired") == [], report(audit("session expired"))
+    found = axe("session expired")
+    assert found == [], report(found)
     assert not Annotation.objects.filter(annotator=user).exists()
     page.click("#login-again")
     page.fill("#id_username", "ann")
@@ -196,7 +204,7 @@ def test_an_image_zooms_with_the_wheel_about_the_pointer_and_pans_by_dragging(pa
     assert page.evaluate(IMAGE_BOX)[2] == pytest.approx(fitted, rel=0.01)
 
 
-def test_at_900_by_700_the_layout_holds_and_submit_is_reachable(page, login, screenshot, audit):
+def test_at_900_by_700_the_layout_holds_and_submit_is_reachable(page, login, screenshot, axe):
     project, user = image_project(1600, 2400)  # a tall image
     page.set_viewport_size({"width": 900, "height": 700})
     open_screen(page, login, project)
@@ -208,10 +216,12 @@ def test_at_900_by_700_the_layout_holds_and_submit_is_reachable(page, login, scr
     assert overflow == []
     page.locator("#submit").scroll_into_view_if_needed()
     box = page.locator("#submit").bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= 700
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= 700
     assert box["x"] + box["width"] <= 900
     screenshot(page, "annotate_image_900x700")
-    assert audit("900x700 image") == [], report(audit("900x700 image"))
+    found = axe("900x700 image")
+    assert found == [], report(found)
     page.keyboard.press("2")
     page.click("#submit")
     wait_until(page, DONE, 1)

@@ -11,9 +11,12 @@ import review.tasks  # noqa: F401  (registers the review tasks the events name)
 from labeling import events
 from labeling.models import AuditEntry
 from review.models import ReviewDecision
+from tests.browser import test_accessibility
 from tests.browser.conftest import wait_until
-from tests.browser.test_accessibility import audit, report  # noqa: F401 - the axe fixture
+from tests.browser.test_accessibility import report
 from tests.factories import AnnotationFactory, ItemFactory
+
+axe = test_accessibility.audit  # the axe-core fixture, here named "axe"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +56,7 @@ def open_queue_top(page, login, project):
 
 
 def test_a_decision_by_hotkey_opens_the_next_item_and_undo_takes_it_back(
-    page, login, screenshot, audit, project, reviewer, annotators
+    page, login, screenshot, axe, project, reviewer, annotators
 ):
     lettered(project)
     for name in ("ext-a", "ext-b"):
@@ -70,7 +73,8 @@ def test_a_decision_by_hotkey_opens_the_next_item_and_undo_takes_it_back(
     assert toast.get_attribute("role") == "status"
     wait_until(page, "() => document.querySelector('#undo-toast .toast-text').textContent.includes('Final label set.')")
     screenshot(page, "review_undo_toast")
-    assert audit("review undo toast") == [], report(audit("review undo toast"))
+    found = axe("review undo toast")
+    assert found == [], report(found)
     assert ReviewDecision.objects.filter(item_id=first).count() == 1
     page.focus("main")
     page.keyboard.press("u")
