@@ -106,6 +106,23 @@ def test_undoing_a_send_back_restores_the_round_until_someone_relabels(project, 
         )
 
 
+def test_undoing_an_example_mark_unmarks_the_item(project, annotators, reviewer):
+    item = contested_item(project, annotators)
+    decide.example_mark(item=item, reviewer=reviewer, note="edge case")
+    decision_undo(project_id=project.pk, entry_id=last_entry("review.example").pk, reviewer=reviewer)
+    item.refresh_from_db()
+    assert (item.is_example, item.example_note) == (False, "")
+
+
+def test_a_comment_is_not_offered_for_undo_and_does_not_block_one(project, annotators, reviewer):
+    item = contested_item(project, annotators)
+    decide.final_label_set(item=item, reviewer=reviewer, value={"label": "neutral"})
+    decide.comment_add(item=item, author=reviewer, body="settled after a chat")
+    decision_undo(project_id=project.pk, entry_id=last_entry("review.final").pk, reviewer=reviewer)
+    with pytest.raises(NotFound):
+        decision_undo(project_id=project.pk, entry_id=last_entry("review.comment").pk, reviewer=reviewer)
+
+
 def test_undoing_verdicts_and_dismissals(project, annotators, reviewer):
     item = contested_item(project, annotators)
     annotation = item.annotations.get(annotator=annotators[0])
@@ -140,13 +157,16 @@ def test_the_undo_page_takes_back_the_offered_decision_for_staff_only(
     assert "undo-toast" not in client.get(response["Location"]).content.decode()  # shown once
 
 
-def test_after_a_final_label_the_next_item_in_the_queue_opens(project, annotators, reviewer):
+@pytest.mark.parametrize("action", ["final", "send-back"])
+def test_after_a_final_label_or_a_send_back_the_next_item_in_the_queue_opens(
+    project, annotators, reviewer, action
+):
     first = contested_item(project, annotators, "ext-1")
     second = contested_item(project, annotators, "ext-2")
     order = [row.item_id for row in queue.review_queue(user=reviewer, project_id=project.pk).flags]
     current, upcoming = order
-    action = reverse("review-action", kwargs={"project_id": project.pk, "item_id": current, "action": "final"})
-    response = client_for(reviewer).post(action, {"label": "negative", "query": "reason=low_agreement"})
+    url = reverse("review-action", kwargs={"project_id": project.pk, "item_id": current, "action": action})
+    response = client_for(reviewer).post(url, {"label": "negative", "query": "reason=low_agreement"})
     target = reverse("review-item", kwargs={"project_id": project.pk, "item_id": upcoming})
     assert response["Location"] == f"{target}?reason=low_agreement"
     assert {first.pk, second.pk} == {current, upcoming}

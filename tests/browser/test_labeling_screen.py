@@ -226,3 +226,34 @@ def test_at_900_by_700_the_layout_holds_and_submit_is_reachable(page, login, scr
     page.click("#submit")
     wait_until(page, DONE, 1)
     assert Annotation.objects.get(annotator=user).value == {"label": "negative"}
+
+
+def test_on_spans_backspace_stays_with_the_spans_and_shift_backspace_goes_back(page, login):
+    from tests.browser.region_helpers import SPANS_SCHEMA, region_project
+    from tests.browser.region_helpers import open_screen as open_region_screen
+
+    project, user, _ = region_project(SPANS_SCHEMA, texts=("Ann met Bob.", "Eve met Dan."))
+    open_region_screen(page, login, project)
+    first = current_id(page)
+    for key in ["ArrowRight", "Shift+ArrowLeft", "1", "Enter"]:  # "Ann" as PER, submit
+        page.keyboard.press(key)
+    wait_until(page, "(id) => document.getElementById('item-external-id').textContent !== id", first)
+    page.keyboard.press("Backspace")  # the span component's key: nothing to delete, no navigation
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/annotate/")
+    page.keyboard.press("Shift+Backspace")
+    page.wait_for_url("**/history/*/?from=annotate")
+    assert Annotation.objects.get(annotator=user, item__external_id=first).value == {
+        "spans": [{"start": 0, "end": 3, "label": "PER"}]
+    }
+
+
+def test_the_guideline_panel_never_shows_the_login_page_after_expiry(page, login):
+    project, _user, _ = labeling_project(SINGLE_SCHEMA, texts=("One.",))
+    open_screen(page, login, project)
+    wait_until(page, "() => document.getElementById('guideline-panel').textContent.includes('Guideline')")
+    page.context.clear_cookies()
+    page.evaluate("document.body.dispatchEvent(new Event('accord:ready'))")  # the panel reloads
+    page.wait_for_selector("#session-expired:not([hidden])")
+    assert page.locator("#guideline-panel #id_username").count() == 0
+    assert "Guideline" in page.inner_text("#guideline-panel")  # the old content stays
