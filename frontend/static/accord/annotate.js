@@ -8,6 +8,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
 import { SessionExpired, makeApi } from "./annotate/api.js";
 import { ask } from "./annotate/confirm.js";
 import { mountZoom } from "./annotate/image-zoom.js";
+import { activeClock } from "./annotate/clock.js";
 import { buildOptions, optionsOf, selectionOf } from "./annotate/options.js";
 import { previousItem } from "./annotate/previous.js";
 import { showSentBack } from "./annotate/sent-back.js";
@@ -21,21 +22,9 @@ import { sessionGuard } from "./annotate/session.js";
   const $ = (id) => document.getElementById(id);
   const component = REGION_KINDS.includes(config.kind) ? mountRegions($("region-host"), config) : null;
 
-  const state = { current: null, ahead: null, selected: new Set(), busy: false, activeMs: 0, since: null };
+  const state = { current: null, ahead: null, selected: new Set(), busy: false };
 
-  // Active time: count only while the tab is visible.
-  function startClock() { state.activeMs = 0; state.since = document.hidden ? null : performance.now(); }
-  function activeTime() {
-    return Math.round(state.activeMs + (state.since === null ? 0 : performance.now() - state.since));
-  }
-  document.addEventListener("visibilitychange", () => {
-    if (document.hidden && state.since !== null) {
-      state.activeMs += performance.now() - state.since;
-      state.since = null;
-    } else if (!document.hidden && state.since === null) {
-      state.since = performance.now();
-    }
-  });
+  const clock = activeClock();
 
   const expired = sessionGuard({
     banner: $("session-expired"), link: $("login-again"), loginPath: config.urls.login,
@@ -102,7 +91,7 @@ import { sessionGuard } from "./annotate/session.js";
     $("label-form").hidden = false;
     $("done").hidden = true;
     say("");
-    startClock();
+    clock.start();
     if (component) component.focus(); else $("item-text").focus({ preventScroll: true });
   }
 
@@ -189,7 +178,7 @@ import { sessionGuard } from "./annotate/session.js";
     }
     act("submit", {
       value: component ? component.value() : valueOf(state.selected),
-      lead_time_ms: activeTime(),
+      lead_time_ms: clock.elapsed(),
       unsure: $("unsure").checked,
       comment: $("comment").value,
     });
