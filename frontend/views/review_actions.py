@@ -108,16 +108,14 @@ MOVE_ON = {"final", "send-back"}
 UNDOABLE_ACTIONS = {"final", "verdict", "send-back", "dismiss", "example"}
 
 
-def _after(request: HttpRequest, project_id: int, item_id: int, *, move_on: int | bool | None) -> str:
-    """Where the page goes after an action: the item again, or (moving on) the next item in
-    the queue, or the queue itself when none is left (it says "All done")."""
+def _after(request: HttpRequest, project_id: int, item_id: int | None) -> str:
+    """The page to show after an action (keeping the queue's filters): an item's review page,
+    or with no item the queue itself (it says "All done" when nothing is left)."""
     query = request.POST.get("query", "")
-    if move_on is False:
-        target = reverse("review-item", kwargs={"project_id": project_id, "item_id": item_id})
-    elif move_on is None:
+    if item_id is None:
         target = reverse("review-queue", kwargs={"project_id": project_id})
     else:
-        target = reverse("review-item", kwargs={"project_id": project_id, "item_id": move_on})
+        target = reverse("review-item", kwargs={"project_id": project_id, "item_id": item_id})
     return f"{target}?{query}" if query else target
 
 
@@ -134,15 +132,17 @@ def review_action(request: HttpRequest, project_id: int, item_id: int, action: s
     view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
     if handler is None:
         raise NotFound("No such action")
-    filters = queue.queue_filters_parse(QueryDict(request.POST.get("query", "")))
-    upcoming = queue.queue_neighbour(
-        user=request.user, project_id=project_id, item_id=item_id, filters=filters
-    )
+    upcoming = None
+    if action in MOVE_ON:  # read before the decision moves the item out of the queue
+        filters = queue.queue_filters_parse(QueryDict(request.POST.get("query", "")))
+        upcoming = queue.queue_neighbour(
+            user=request.user, project_id=project_id, item_id=item_id, filters=filters
+        )
     try:
         text = handler(request, view)
     except AccordError as error:
         messages.error(request, error.message)
-        return redirect(_after(request, project_id, item_id, move_on=False))
+        return redirect(_after(request, project_id, item_id))
     if action in UNDOABLE_ACTIONS:
         undo_offer_remember(
             request, project_id=project_id, item_id=item_id,
@@ -150,5 +150,4 @@ def review_action(request: HttpRequest, project_id: int, item_id: int, action: s
         )
     else:
         messages.success(request, text)
-    move_on = upcoming if action in MOVE_ON else False
-    return redirect(_after(request, project_id, item_id, move_on=move_on))
+    return redirect(_after(request, project_id, upcoming if action in MOVE_ON else item_id))
