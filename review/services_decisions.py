@@ -116,9 +116,9 @@ def final_label_set(
     clean = item_value_validate(schema=item.project.schema, item=item, value=value)
     before = _final_state(item)
     item_settle(item=item, reviewer=reviewer, value=clean)
-    Flag.objects.filter(item=item, status__in=LIVE_FLAGS).update(
-        status=FlagStatus.RESOLVED, updated_at=timezone.now()
-    )
+    live = Flag.objects.filter(item=item, status__in=LIVE_FLAGS)
+    resolved = {str(pk): status for pk, status in live.values_list("pk", "status")}  # for undo
+    live.update(status=FlagStatus.RESOLVED, updated_at=timezone.now())
     decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
@@ -133,7 +133,10 @@ def final_label_set(
         reviewer,
         "review.final",
         before,
-        {**_final_state(item), "cause": cause, "note": decision.note}
+        {
+            **_final_state(item), "cause": cause, "note": decision.note,
+            "decision": decision.pk, "resolved_flags": resolved,
+        }
         | ({"source": source} if source else {}),
     )
     return decision
@@ -196,23 +199,26 @@ def item_send_back(
     if set(ids) - members:
         raise ValueInvalid("Items can only be sent back to members of the project")
     note = _text(note, field="note", required=False)
-    items_reopen(
-        project=item.project,
-        item_ids=[item.pk],
-        actor=reviewer,
-        reason=ReopenReason.SEND_BACK,
-        reopened_for=ids,
-        audit_extra={"note": note},
-    )
-    # The same hold the ITEMS_REOPENED task applies after commit, at once for this page.
-    flags_hold_for_new_round(item_ids=[item.pk])
-    return ReviewDecision.objects.create(
+    decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
         reviewer=reviewer,
         action=DecisionAction.SEND_BACK,
         note=note,
     )
+    held = list(Flag.objects.filter(item=item, status=FlagStatus.OPEN).values_list("pk", flat=True))
+    items_reopen(
+        project=item.project,
+        item_ids=[item.pk],
+        actor=reviewer,
+        reason=ReopenReason.SEND_BACK,
+        reopened_for=ids,
+        # The decision and the flags put on hold, so an undo can take both back.
+        audit_extra={"note": note, "decision": decision.pk, "held_flags": held},
+    )
+    # The same hold the ITEMS_REOPENED task applies after commit, at once for this page.
+    flags_hold_for_new_round(item_ids=[item.pk])
+    return decision
 
 
 @transaction.atomic
@@ -226,7 +232,7 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
     flag.status, flag.dismiss_reason = FlagStatus.DISMISSED, reason
     flag.save(update_fields=["status", "dismiss_reason", "updated_at"])
     item_reviewer_record(item_ids=[item.pk], user=reviewer)
-    ReviewDecision.objects.create(
+    decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
         reviewer=reviewer,
@@ -238,7 +244,10 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
         reviewer,
         "review.dismiss",
         before,
-        {"status": flag.status, "dismiss_reason": reason, "reason": flag.reason},
+        {
+            "status": flag.status, "dismiss_reason": reason, "reason": flag.reason,
+            "decision": decision.pk,
+        },
         target_type="flag",
         target_id=flag.pk,
     )

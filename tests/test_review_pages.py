@@ -108,9 +108,13 @@ def test_setting_the_final_label_from_the_form_settles_the_item(contested, revie
     assert set(Flag.objects.filter(item=contested).values_list("status", flat=True)) == {
         FlagStatus.RESOLVED
     }
+    # No other item is queued: the queue opens, saying "All done", with the Undo toast.
+    assert response["Location"] == page_urls(contested)[0]
     html = client.get(response["Location"]).content.decode()
     assert "Final label set." in html
-    assert "review.final" in html
+    assert 'id="undo-toast"' in html
+    assert "All done" in html
+    assert "review.final" in client.get(page_urls(contested)[1]).content.decode()
 
 
 def test_an_invalid_final_label_comes_back_as_a_message(contested, reviewer):

@@ -54,6 +54,8 @@ def _screen_config(project: Project) -> dict[str, Any]:
             "progress": reverse("api-progress", kwargs={"project_id": project.pk}),
             "assignment": "/api/assignments/",
             "ack": f"/projects/{project.pk}/guideline/ack/",
+            "history": reverse("annotate_history", kwargs={"project_id": project.pk}),
+            "login": reverse("login"),
         },
     }
 
@@ -162,6 +164,9 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
     if annotation is None:
         raise Http404("No such annotation")
     error, shown = "", annotation.value
+    # The labeling screen's "previous" key opens this page with ?from=annotate: back to labeling.
+    back_to = "annotate" if request.GET.get("from") == "annotate" else "annotate_history"
+    back = reverse(back_to, kwargs={"project_id": project.pk})
     if request.method == "POST":
         posted = _posted_value(project, request)
         try:
@@ -178,6 +183,7 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
             shown = posted if isinstance(posted, dict) else shown
         else:
             messages.success(request, "Your annotation was updated.")
-            return redirect("annotate_history", project_id=project.pk)
-    context = _edit_context(project, annotation, error=error, shown=shown)
+            return redirect(back)
+    context = {**_edit_context(project, annotation, error=error, shown=shown), "back": back,
+               "from_annotate": back_to == "annotate"}
     return render(request, "annotate/edit.html", context, status=400 if error else 200)

@@ -27,6 +27,7 @@ from labeling.api.responses import (
 from labeling.image_urls import image_url_allowed
 from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
+from labeling.selectors_annotator import sent_back_for
 from labeling.services.annotations import (
     annotation_edit,
     annotation_submit,
@@ -51,6 +52,8 @@ def item_payload(assignment: Assignment) -> dict[str, Any]:
         "width": item.width,
         "height": item.height,
         "suggestion": engine.suggestion_for(assignment),
+        # A later round: marked "sent back" on the screen, with the reviewer's note.
+        "sent_back": sent_back_for(assignment),
     }
 
 

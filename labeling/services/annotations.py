@@ -113,9 +113,16 @@ def _store(
             **fields,
         }
         return insert(Annotation, values, along=[count, close])
+    # A relabel in a later round replaces the value in place; the audit keeps the earlier one.
+    before = {"value": annotation.value, "round": annotation.round, "unsure": annotation.unsure}
     for name, field_value in fields.items():
         setattr(annotation, name, field_value)
     annotation.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        project=assignment.project, actor=user, action="annotation.relabel",
+        target_type="annotation", target_id=annotation.pk, before=before,
+        after={"value": annotation.value, "round": annotation.round, "unsure": annotation.unsure},
+    )
     Item.objects.filter(pk=assignment.item_id).update(**pending_flag(now))
     with connection.cursor() as cursor:
         cursor.execute(*close)
