@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from labeling.models import Project
-from review.loaders import schema_spec
+from review.loaders import ProjectData, schema_spec
 from review.loaders_regions import REGION_KINDS, box_rows_load, span_rows_load
+from review.metrics.inputs import Annotations, SchemaSpec
 from review.metrics.region_report import box_project_report, span_project_report
 
-__all__ = ["REGION_KINDS", "region_report"]
+__all__ = ["REGION_KINDS", "no_class_data", "region_report"]
+
+
+def no_class_data(spec: SchemaSpec) -> ProjectData:
+    """An empty single-label ProjectData: what the class-label path of the project run sees
+    of a spans or boxes project (nothing), without scanning its annotations for labels."""
+    empty = np.zeros(0, dtype=np.int64)
+    annotations = Annotations(
+        items=empty, annotators=empty, codes=empty, n_items=0, annotator_names=[]
+    )
+    return ProjectData(annotations, spec, empty, empty)
 
 
 def region_report(*, project: Project) -> dict[str, Any]:
