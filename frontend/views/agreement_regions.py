@@ -34,6 +34,11 @@ TERMS = {
 }
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter upper-cased (str.capitalize would lower "F1")."""
+    return text[:1].upper() + text[1:]
+
+
 def is_region(report: dict[str, Any]) -> bool:
     """Whether the report is a spans or boxes report."""
     return report.get("kind") in TERMS
@@ -48,7 +53,7 @@ def _label_charts(report: dict[str, Any], terms: RegionTerms) -> dict[str, SafeS
         ),
         "label_f1": charts.bar_chart(
             [(row["label"], row.get(terms.f1_key)) for row in rows],
-            title=f"{terms.f1_name.capitalize()} per label",
+            title=f"{_sentence(terms.f1_name)} per label",
             low=0.0,
         ),
     }
@@ -58,7 +63,7 @@ def _pair_chart(report: dict[str, Any], terms: RegionTerms) -> SafeString | None
     matrix = report.get("pair_matrix") or {}
     if not matrix.get("annotators"):
         return None
-    title = f"{terms.f1_name.capitalize()} per annotator pair"
+    title = f"{_sentence(terms.f1_name)} per annotator pair"
     return charts.heatmap(matrix["annotators"], matrix.get(terms.f1_key, []), title=title)
 
 
