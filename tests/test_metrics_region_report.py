@@ -164,3 +164,22 @@ def test_cluster_kappa_pairs_equal_scikit_learn_on_plain_cluster_units(seed):
     matrix = [[unit.get(a, 0) for unit in units.values()] for a in "abc"]
     package = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
     assert report["krippendorff_alpha"]["nominal"] == pytest.approx(package, abs=1e-6)
+
+
+def test_a_grouping_with_one_key_is_copied_from_the_whole_report_with_the_same_figures():
+    from dataclasses import replace
+
+    from review.metrics.spans.report import build_span_report
+
+    annotations, texts = random_spans(7)
+    data, _ = span_annotations(annotations, texts, LABELS)
+    grouped = replace(data, groups={"guideline_version": np.array(["3"] * len(data.items))})
+    computed, _ = build_span_report(grouped)  # the kind's own per-group computation
+    copied, _ = span_project_report(grouped)
+    (row,) = copied["groups"]["guideline_version"]
+    (reference,) = computed["groups"]["guideline_version"]
+    assert row.keys() == reference.keys()
+    for key in ("key", "annotations", "items", "reason"):
+        assert row[key] == reference[key]
+    assert row["alpha"] == pytest.approx(reference["alpha"], abs=1e-6)
+    assert row["f1_overlap"] == pytest.approx(reference["f1_overlap"], abs=1e-6)

@@ -63,9 +63,44 @@ def _with_pairs(report: dict[str, Any], table: PairTable, names: list[str]) -> d
     return report
 
 
+def _split_groups(groups: Groups) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Groupings with several keys, and those with one key (name -> that key)."""
+    several, single = {}, {}
+    for name, keys in groups.items():
+        distinct = np.unique(np.asarray(keys))
+        if len(distinct) == 1:
+            single[name] = distinct[0].item() if hasattr(distinct[0], "item") else distinct[0]
+        else:
+            several[name] = keys
+    return several, single
+
+
+def _whole_as_group(
+    report: dict[str, Any], key: Any, f1_key: str, f1: float | None
+) -> dict[str, Any]:
+    """The row of a grouping's only key: the whole report's figures (no recomputation)."""
+    alpha = report["krippendorff_alpha"]["nominal"]
+    return {
+        "key": key,
+        "annotations": report["annotations"],
+        "items": report["items"],
+        "alpha": alpha,
+        f1_key: f1,
+        "reason": report["undefined"].get("krippendorff_alpha.nominal") if alpha is None else None,
+    }
+
+
 def span_project_report(data: SpanAnnotations) -> tuple[dict[str, Any], SpanItemResults]:
-    """The spans project report (see the module docstring) and its per-item results."""
-    report, items = build_span_report(data)
+    """The spans project report (see the module docstring) and its per-item results.
+
+    A grouping with one key (every label under one guideline version, or in one week) is the
+    whole report again, so it is copied rather than computed a second time.
+    """
+    several, single = _split_groups(data.groups)
+    report, items = build_span_report(replace(data, groups=several))
+    for name, key in single.items():
+        row = _whole_as_group(report, key, "f1_overlap", report["span_f1"]["overlap"])
+        report["groups"][name] = [row]
     return _with_pairs(report, token_pair_table(data), list(data.annotator_names)), items
 
 
@@ -141,5 +176,9 @@ def box_project_report(
     sizes = (data.n_annotators, len(data.labels) + 1)
     table = unit_pair_table(units, data.annotators[rows], codes, sizes)
     _with_pairs(report, table, list(data.annotator_names))
-    report["groups"] = box_groups(data, groups or {})
+    several, single = _split_groups(groups or {})
+    report["groups"] = box_groups(data, several)
+    for name, key in single.items():
+        row = _whole_as_group(report, key, "f1", report["box_f1"]["labelled"])
+        report["groups"][name] = [row]
     return report, items
