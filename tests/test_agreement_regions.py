@@ -205,3 +205,43 @@ def test_boxes_page_renders_the_figures_server_side(boxes_project):
     assert "over box clusters" in body
     assert body.count("<svg") >= 4
     assert body.count('class="chart-data"') == body.count("<svg")
+
+
+@pytest.mark.parametrize("kind", ["spans", "boxes"])
+def test_loader_keeps_well_formed_parts_in_value_order_on_either_database(db, kind):
+    """Malformed parts are skipped as labeling.values skips them (on PostgreSQL in SQL)."""
+    from review.loaders_regions import box_rows_load, span_rows_load
+
+    schema = SPANS_SCHEMA if kind == "spans" else BOXES_SCHEMA
+    project, (ann1, ann2, _) = with_people(schema)
+    item = ItemFactory(project=project, data={"text": "Ann met Bob in Rome"})
+    label, other = [entry["value"] for entry in schema["labels"][:2]]
+    if kind == "spans":
+        good = [(8, 11, other), (0, 3, label)]
+        bad = [{"start": 1.5, "end": 3, "label": label}, {"start": True, "end": 3, "label": label},
+               {"start": 0, "end": 3, "label": "GONE"}, {"start": 0, "end": 3}, "PER 0-3"]  # fmt: skip
+        parts = [{"start": s, "end": e, "label": lab} for s, e, lab in good]
+    else:
+        good = [(5, 6.5, 10, 20, other), (0, 0, 10, 10, label)]
+        bad = [{"x": "1", "y": 0, "width": 1, "height": 1, "label": label},
+               {"x": 0, "y": False, "width": 1, "height": 1, "label": label},
+               {"x": 0, "y": 0, "width": 1, "height": 1, "label": 7}, ["x"]]  # fmt: skip
+        parts = [dict(zip(("x", "y", "width", "height", "label"), g, strict=True)) for g in good]
+    AnnotationFactory(
+        item=item, annotator=ann1, value={kind: [bad[0], parts[0], *bad[1:], parts[1]]}
+    )
+    AnnotationFactory(item=item, annotator=ann2, value={kind: {"not": "a list"}})
+    labels = [entry["value"] for entry in schema["labels"]]
+    if kind == "spans":
+        data, _ = span_rows_load(project, labels)
+        found = list(
+            zip(data.starts.tolist(), data.ends.tolist(), data.codes.tolist(), strict=True)
+        )
+        assert sorted(found) == sorted((s, e, labels.index(lab)) for s, e, lab in good)
+        assert data.span_rows.tolist() == [0, 0]
+    else:
+        data, _ = box_rows_load(project, labels)
+        found = list(zip(data.x.tolist(), data.y.tolist(), data.width.tolist(), data.height.tolist(), data.codes.tolist(), strict=True))  # fmt: skip
+        assert found == [(*g[:4], labels.index(g[4])) for g in good]  # value order kept
+        assert data.box_rows.tolist() == [0, 0]
+    assert (len(data.items), data.n_items) == (2, 1)
