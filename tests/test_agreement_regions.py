@@ -152,6 +152,13 @@ def test_command_summary_prints_the_token_alpha(spans_project):
     call_command("agreement", spans_project.name, stdout=out)
     assert "1 items with 2+ labels, 3 annotations, 3 annotators" in out.getvalue()
     assert "alpha (nominal): 0.709677" in out.getvalue()
+    assert "span F1 exact: 0.8  overlap: 0.8" in out.getvalue()
+
+
+def test_command_summary_prints_box_f1_and_mean_iou(boxes_project):
+    out = StringIO()
+    call_command("agreement", str(boxes_project.pk), stdout=out)
+    assert "box F1 at IoU 0.5: 0.6 (any label 0.6)  mean IoU: 0.888889" in out.getvalue()
 
 
 @pytest.mark.parametrize("kind", ["spans_project", "boxes_project"])
