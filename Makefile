@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint chromium axe bench clean
+.PHONY: run test install lint chromium axe lsml bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,12 +56,24 @@ axe:
 	  else echo "npm is missing: the accessibility browser tests will be skipped (they fail under CI=true)."; fi; \
 	fi
 
+# The real label-studio-ml server for the model server tests, in a virtualenv of its own
+# (its pins clash with ours); tests/test_model_server_lsml.py starts it as a subprocess and
+# skips without it on a user's machine, but fails under CI=true.
+LSML_VENV ?= .venv-lsml
+$(LSML_VENV)/.installed: requirements-lsml.txt
+	@test -n "$(PYTHON)" || { echo "No Python 3.11+ found for $(LSML_VENV)"; exit 1; }
+	test -x $(LSML_VENV)/bin/python || $(PYTHON) -m venv $(LSML_VENV)
+	$(LSML_VENV)/bin/python -m pip install --quiet -r requirements-lsml.txt
+	touch $@
+
+lsml: $(LSML_VENV)/.installed
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: install chromium axe
+test: install chromium axe lsml
 	mkdir -p var
 	$(VENV)/bin/pytest -q -p no:randomly $(PYTEST_ARGS)
 
@@ -69,4 +81,4 @@ bench: install
 	@echo "Benchmarks print their figures: see bench/README.md"
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(LSML_VENV) var
