@@ -72,6 +72,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"spans \+ boxes: [\d.]+ s",
         set(),
     ),
+    "spans_boxes_db": (
+        ["bench/spans_boxes_db_bench.py", "--items", "300", "--repeat", "1"],
+        r"spans \+ boxes from the database: [\d.]+ s",
+        {"postgres"},
+    ),
     "export_formats": (
         ["bench/export_formats_bench.py", "300"],
         r"yolo: 300 items .* items/s; peak Python memory [\d.]+ MB",
