@@ -3,7 +3,7 @@
 from django.urls import path
 
 from frontend.nav import register_project_link
-from frontend.views import annotate
+from frontend.views import annotate, annotate_skipped
 
 urlpatterns = [
     path("projects/<int:project_id>/annotate/", annotate.annotate_page, name="annotate"),
@@ -12,6 +12,12 @@ urlpatterns = [
         "projects/<int:project_id>/history/<int:annotation_id>/",
         annotate.annotation_edit_page,
         name="annotate_edit",
+    ),
+    path("projects/<int:project_id>/skipped/", annotate_skipped.skipped_page, name="annotate_skipped"),
+    path(
+        "projects/<int:project_id>/skipped/<int:item_id>/reopen/",
+        annotate_skipped.skipped_reopen,
+        name="annotate_skipped_reopen",
     ),
 ]
 
@@ -23,5 +29,5 @@ register_project_link(
     url_name="annotate_history",
     roles={"annotator", "reviewer", "lead"},
     order=11,
-    sub_pages={"annotate_edit"},
+    sub_pages={"annotate_edit", "annotate_skipped"},
 )

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from frontend.nav import register_project_link
-from frontend.views import review_actions, review_item, review_queue
+from frontend.views import review_actions, review_item, review_queue, review_undo
 
 urlpatterns = [
     path("projects/<int:project_id>/review/", review_queue.review_queue_page, name="review-queue"),
@@ -17,6 +17,7 @@ urlpatterns = [
         review_actions.review_action,
         name="review-action",
     ),
+    path("projects/<int:project_id>/review/undo", review_undo.review_undo, name="review-undo"),
 ]
 
 register_project_link(

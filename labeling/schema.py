@@ -20,6 +20,10 @@ DATA_TYPES = ("text", "image")
 LEVELS = ("ordinal", "interval", "ratio")
 # "auto": Dawid-Skene when annotators have enough labels each, else majority (review decides).
 AGGREGATIONS = ("auto", "majority", "dawid_skene")
+# Keys the labeling screen keeps for itself (skip, unsure, accept, zoom, comment, help); a label
+# hotkey among them would never reach the label. Backspace (previous item) is not one character.
+RESERVED_HOTKEYS = {"s": "skip", "u": "unsure", "a": "accept the suggestion", "z": "zoom",
+                    "c": "comment", "?": "the keys list"}
 # A DNS name: dot-separated labels of letters, digits and inner hyphens (no scheme, port, path).
 _DNS_LABEL = r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
 HOST_NAME = re.compile(rf"(?=.{{1,253}}$)({_DNS_LABEL}\.)*{_DNS_LABEL}")
@@ -66,11 +70,31 @@ def _labels(raw: object, *, required: bool) -> list[dict[str, Any]]:
     for value in values:
         if values.count(value) > 1:
             raise SchemaError(f"schema.labels has the value {value!r} twice")
-    hotkeys = [label["hotkey"] for label in labels if "hotkey" in label]
-    for key in hotkeys:
-        if hotkeys.count(key) > 1:
-            raise SchemaError(f"schema.labels: hotkey {key!r} is used twice")
+    _hotkeys_check(labels)
     return labels
+
+
+def _hotkeys_check(labels: list[dict[str, Any]]) -> None:
+    """Refuse a hotkey the labeling screen keeps for itself, or one two labels share.
+
+    Keys compare without case, as the screen reads them ("P" and "p" are the same key).
+    """
+    seen: dict[str, str] = {}
+    for label in labels:
+        key = label.get("hotkey")
+        if not key:
+            continue
+        folded = key.lower()
+        if folded in RESERVED_HOTKEYS:
+            raise SchemaError(
+                f"schema.labels: hotkey {key!r} of {label['value']!r} is the labeling screen's "
+                f"key for {RESERVED_HOTKEYS[folded]}; choose another"
+            )
+        if folded in seen:
+            raise SchemaError(
+                f"schema.labels: hotkey {key!r} is used twice ({seen[folded]!r} and {label['value']!r})"
+            )
+        seen[folded] = label["value"]
 
 
 def _label(index: int, entry: object) -> dict[str, Any]:
@@ -116,6 +140,13 @@ def _settings(raw: object) -> dict[str, Any]:
         raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
     if "guideline_image_hosts" in merged:
         merged["guideline_image_hosts"] = guideline_image_hosts_validate(merged["guideline_image_hosts"])
+    prelabel = merged.get("prelabel")
+    if isinstance(prelabel, dict) and ("password" in prelabel or "token" in prelabel):
+        # Secrets are sealed apart (labeling.services.model_server), never kept in the schema.
+        raise SchemaError(
+            "settings.prelabel must not hold a password or token; set them through "
+            "PATCH /api/projects/{id} or the pre-label page, which store them encrypted"
+        )
     if "image_hosts" in merged:
         merged["image_hosts"] = image_hosts_validate(merged["image_hosts"])
     if not _is_share(merged["review_budget"]):

@@ -56,6 +56,7 @@ class QueuePage:
     flags: list[Flag]
     next_cursor: str | None
     filters: QueueFilters = field(default_factory=QueueFilters)
+    reasons: dict[int, list[Flag]] = field(default_factory=dict)  # item id -> all its flags
 
 
 def cursor_encode(flag: Flag) -> str:
@@ -108,6 +109,30 @@ def _filtered(project: Project, filters: QueueFilters) -> QuerySet[Flag]:
     return flags
 
 
+def _top_per_item(flags: QuerySet[Flag], filters: QueueFilters) -> QuerySet[Flag]:
+    """Only each item's first flag in queue order (so the queue lists an item once).
+
+    A sibling that comes first has a higher severity, or the same and a lower id; siblings
+    are read with the same status (and reason, when filtered) as the queue itself.
+    """
+    siblings = Flag.objects.filter(item_id=OuterRef("item_id"), status=filters.status)
+    if filters.reason:
+        siblings = siblings.filter(reason=filters.reason)
+    ahead = siblings.filter(
+        Q(severity__gt=OuterRef("severity")) | Q(severity=OuterRef("severity"), pk__lt=OuterRef("pk"))
+    )
+    return flags.exclude(Exists(ahead))
+
+
+def _reasons_of(flags: list[Flag], status: str) -> dict[int, list[Flag]]:
+    """Every flag (with this status) of the page's items, most severe first: all its reasons."""
+    found: dict[int, list[Flag]] = {flag.item_id: [] for flag in flags}
+    siblings = Flag.objects.filter(item_id__in=list(found), status=status).order_by("-severity", "id")
+    for flag in siblings:
+        found[flag.item_id].append(flag)
+    return found
+
+
 def _maybe_int(text: str) -> int | None:
     return int(text) if text.lstrip("-").isdigit() else None
 
@@ -126,7 +151,7 @@ def review_queue(
     """
     project = project_for_role(user, project_id, STAFF_ROLES)
     filters = filters or QueueFilters()
-    flags = _filtered(project, filters)
+    flags = _top_per_item(_filtered(project, filters), filters)
     position = cursor_decode(cursor)
     if position is not None:
         severity, pk = position
@@ -139,6 +164,7 @@ def review_queue(
         flags=rows,
         next_cursor=cursor_encode(rows[-1]) if more else None,
         filters=filters,
+        reasons=_reasons_of(rows, filters.status),
     )
 
 
@@ -152,7 +178,8 @@ def queue_neighbour(
 ) -> int | None:
     """The next (or previous) item id in queue order after the item's top flag; None at an end."""
     project = project_for_role(user, project_id, STAFF_ROLES)
-    flags = _filtered(project, filters or QueueFilters()).exclude(item_id=item_id)
+    filters = filters or QueueFilters()
+    flags = _top_per_item(_filtered(project, filters), filters).exclude(item_id=item_id)
     top = Flag.objects.filter(item_id=item_id, project=project).order_by("-severity", "id").first()
     if top is None:
         first = flags.order_by("-severity", "id").values_list("item_id", flat=True).first()

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from labeling.exceptions import ValueInvalid
 from labeling.models import Annotation, Item, Membership
-from labeling.schema import value_validate
 from labeling.services import (
     ReopenReason,
     audit_record,
     item_example_mark,
     item_reviewer_record,
     item_settle,
+    item_value_validate,
     items_reopen,
 )
 from review.exceptions import OwnItemReview
@@ -93,24 +93,32 @@ def _audit(
 
 @transaction.atomic
 def final_label_set(
-    *, item: Item, reviewer: AbstractBaseUser, value: object, cause: str = "", note: str = ""
+    *,
+    item: Item,
+    reviewer: AbstractBaseUser,
+    value: object,
+    cause: str = "",
+    note: str = "",
+    source: str = "",
 ) -> ReviewDecision:
     """Settle the item's final label (any value valid for the schema) and resolve its flags.
 
-    `cause` is one of review.models.Cause or empty. Raises ValueInvalid for a bad value or
-    cause, OwnItemReview when the reviewer annotated the item.
+    The value is checked as an annotation is (labeling.services.item_value_validate): span
+    offsets against the item's text, boxes against the image's stored width and height.
+    `cause` is one of review.models.Cause or empty; `source` (optional) says where the value
+    came from ("aggregate", "annotation:12") and goes into the audit entry. Raises
+    ValueInvalid for a bad value or cause, OwnItemReview when the reviewer annotated the item.
     """
     item = _locked(item)
     _refuse_own(item, reviewer)
     if cause and cause not in Cause.values:
         raise ValueInvalid(f"cause must be one of {', '.join(Cause.values)}")
-    text = item.data.get("text") if isinstance(item.data, dict) else None
-    clean = value_validate(item.project.schema, value, text=text)
+    clean = item_value_validate(schema=item.project.schema, item=item, value=value)
     before = _final_state(item)
     item_settle(item=item, reviewer=reviewer, value=clean)
-    Flag.objects.filter(item=item, status__in=LIVE_FLAGS).update(
-        status=FlagStatus.RESOLVED, updated_at=timezone.now()
-    )
+    live = Flag.objects.filter(item=item, status__in=LIVE_FLAGS)
+    resolved = {str(pk): status for pk, status in live.values_list("pk", "status")}  # for undo
+    live.update(status=FlagStatus.RESOLVED, updated_at=timezone.now())
     decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
@@ -125,7 +133,11 @@ def final_label_set(
         reviewer,
         "review.final",
         before,
-        {**_final_state(item), "cause": cause, "note": decision.note},
+        {
+            **_final_state(item), "cause": cause, "note": decision.note,
+            "decision": decision.pk, "resolved_flags": resolved,
+        }
+        | ({"source": source} if source else {}),
     )
     return decision
 
@@ -187,23 +199,26 @@ def item_send_back(
     if set(ids) - members:
         raise ValueInvalid("Items can only be sent back to members of the project")
     note = _text(note, field="note", required=False)
-    items_reopen(
-        project=item.project,
-        item_ids=[item.pk],
-        actor=reviewer,
-        reason=ReopenReason.SEND_BACK,
-        reopened_for=ids,
-        audit_extra={"note": note},
-    )
-    # The same hold the ITEMS_REOPENED task applies after commit, at once for this page.
-    flags_hold_for_new_round(item_ids=[item.pk])
-    return ReviewDecision.objects.create(
+    decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
         reviewer=reviewer,
         action=DecisionAction.SEND_BACK,
         note=note,
     )
+    held = list(Flag.objects.filter(item=item, status=FlagStatus.OPEN).values_list("pk", flat=True))
+    items_reopen(
+        project=item.project,
+        item_ids=[item.pk],
+        actor=reviewer,
+        reason=ReopenReason.SEND_BACK,
+        reopened_for=ids,
+        # The decision and the flags put on hold, so an undo can take both back.
+        audit_extra={"note": note, "decision": decision.pk, "held_flags": held},
+    )
+    # The same hold the ITEMS_REOPENED task applies after commit, at once for this page.
+    flags_hold_for_new_round(item_ids=[item.pk])
+    return decision
 
 
 @transaction.atomic
@@ -217,7 +232,7 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
     flag.status, flag.dismiss_reason = FlagStatus.DISMISSED, reason
     flag.save(update_fields=["status", "dismiss_reason", "updated_at"])
     item_reviewer_record(item_ids=[item.pk], user=reviewer)
-    ReviewDecision.objects.create(
+    decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
         reviewer=reviewer,
@@ -229,7 +244,10 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
         reviewer,
         "review.dismiss",
         before,
-        {"status": flag.status, "dismiss_reason": reason, "reason": flag.reason},
+        {
+            "status": flag.status, "dismiss_reason": reason, "reason": flag.reason,
+            "decision": decision.pk,
+        },
         target_type="flag",
         target_id=flag.pk,
     )

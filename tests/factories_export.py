@@ -15,6 +15,6 @@ SPANS_SCHEMA = {
 BOXES_SCHEMA = {
     "kind": "boxes",
     "data": "image",
-    "labels": [{"value": "car", "hotkey": "c"}, {"value": "person", "hotkey": "p"}],
+    "labels": [{"value": "car", "hotkey": "1"}, {"value": "person", "hotkey": "2"}],
     "settings": {"overlap": 2, "aggregation": "majority"},
 }

@@ -84,6 +84,8 @@ def test_project_without_annotations_reports_undefined_figures(project):
 def test_span_and_box_projects_report_counts_and_say_why_figures_are_missing(kind, annotators):
     project = ProjectFactory(schema={"kind": kind, "data": "text", "labels": [{"value": "PER"}]})
     report, items, _ = services.project_report(project=project)
-    assert items is None
-    assert report["krippendorff_alpha"] is None
-    assert "not defined" in report["undefined"]["krippendorff_alpha"]
+    assert items is None  # no class-label aggregates: spans and boxes have their own report
+    assert (report["kind"], report["items"], report["annotations"]) == (kind, 0, 0)
+    assert report["krippendorff_alpha"]["nominal"] is None
+    assert report["undefined"]["krippendorff_alpha.nominal"]
+    assert report["cohen_kappa_pairs"] == []

@@ -51,6 +51,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         {"postgres"},
     ),
     "token_auth": (["bench/token_auth_bench.py", "--calls", "50"], r"us per token check", set()),
+    "webhooks": (
+        ["bench/webhooks_bench.py", "--submits", "20", "--calls", "50"],
+        r"announcement = [\d.]+% of a submit",
+        set(),
+    ),
     "scale": (
         ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database"],
         r"\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|",
@@ -71,6 +76,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         ["bench/region_refresh_bench.py", "--items", "200"],
         r"boxes: refresh \(project run \+ flags\) [\d.]+ s for 200 items",
         set(),
+    ),
+    "spans_boxes_db": (
+        ["bench/spans_boxes_db_bench.py", "--items", "300", "--repeat", "1"],
+        r"spans \+ boxes from the database: [\d.]+ s",
+        {"postgres"},
     ),
     "export_formats": (
         ["bench/export_formats_bench.py", "300"],

@@ -152,3 +152,77 @@ def test_per_label_per_item_and_aggregate_figures_are_in_range(toxic_spans):
     assert ((confidence > 0) & (confidence <= 1)).all()
     assert np.median(confidence) > 0.5  # a plurality can win below half when labels split
     assert sum(report["item_agreement_histogram"]["counts"]) == np.isfinite(items.f1_overlap).sum()
+
+
+def _stored_project(annotations, texts):
+    """The dataset stored as a spans project: one user per worker, bulk-created rows."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from labeling.models import Annotation, Item
+    from tests.factories import ProjectFactory
+
+    labels = [{"value": label} for label in [*TYPES, UNTYPED]]
+    project = ProjectFactory(schema={"kind": "spans", "data": "text", "labels": labels})
+    workers = sorted({worker for rows in annotations.values() for worker, _ in rows})
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=worker, password="!") for worker in workers]
+    )
+    user_of = {user.username: user for user in users}
+    items = Item.objects.bulk_create(
+        [Item(project=project, external_id=key, data={"text": texts[key]}) for key in annotations]
+    )
+    now = timezone.now()
+    rows = []
+    for item, judgements in zip(items, annotations.values(), strict=True):
+        seen = set()
+        for worker, spans in judgements:
+            if worker not in seen:  # the database keeps one annotation per (item, annotator)
+                seen.add(worker)
+                value = {"spans": spans}
+                rows.append(
+                    Annotation(
+                        project=project,
+                        item=item,
+                        annotator=user_of[worker],
+                        value=value,
+                        created_at=now,
+                    )
+                )
+    Annotation.objects.bulk_create(rows, batch_size=5000)
+    return project
+
+
+# Stored posts: the first ones in file order plus the quality-check post with 357 judgements.
+STORED_POSTS = 4000
+CHECK_POST = "6209917"
+
+
+@pytest.mark.django_db
+def test_the_database_backed_report_equals_the_pure_one_on_the_same_posts(toxic_spans):
+    from review import services
+
+    every, texts, _, _, _ = toxic_spans
+    keys = [*[k for k in every if k != CHECK_POST][:STORED_POSTS], CHECK_POST]
+    annotations = {key: every[key] for key in keys}
+    pure, _ = build_span_report(span_annotations(annotations, texts, [*TYPES, UNTYPED])[0])
+    project = _stored_project(annotations, texts)
+    stored, _, _ = services.project_report(project=project)
+    assert stored["annotations"] == sum(len(rows) for rows in annotations.values()) - 1
+    for key in ("items", "annotations", "annotators", "spans", "tokens", "percent_agreement"):
+        assert stored[key] == pure[key], key
+    assert stored["krippendorff_alpha"] == pure["krippendorff_alpha"]
+    assert stored["span_f1"] == pure["span_f1"]
+    assert stored["per_label"] == pure["per_label"]
+    assert stored["item_agreement_histogram"] == pure["item_agreement_histogram"]
+    by_name = {row["annotator"]: row for row in stored["per_annotator"]}
+    for row in pure["per_annotator"]:
+        assert row.items() <= by_name[row["annotator"]].items()
+    # Added for the contract: token kappa per pair, every pair of raters sharing a post.
+    assert {(p["a"], p["b"]) for p in stored["cohen_kappa_pairs"]} == {
+        tuple(sorted((p["a"], p["b"]))) for p in pure["pairs"]
+    }
+    kappas = [p["kappa"] for p in stored["cohen_kappa_pairs"] if p["kappa"] is not None]
+    assert -1 <= min(kappas) < np.median(kappas) < max(kappas) <= 1
+    (version,) = stored["groups"]["guideline_version"]  # all stored without a version
+    assert version["alpha"] == pytest.approx(pure["krippendorff_alpha"]["nominal"], abs=1e-6)

@@ -108,9 +108,13 @@ def test_setting_the_final_label_from_the_form_settles_the_item(contested, revie
     assert set(Flag.objects.filter(item=contested).values_list("status", flat=True)) == {
         FlagStatus.RESOLVED
     }
+    # No other item is queued: the queue opens, saying "All done", with the Undo toast.
+    assert response["Location"] == page_urls(contested)[0]
     html = client.get(response["Location"]).content.decode()
     assert "Final label set." in html
-    assert "review.final" in html
+    assert 'id="undo-toast"' in html
+    assert "All done" in html
+    assert "review.final" in client.get(page_urls(contested)[1]).content.decode()
 
 
 def test_an_invalid_final_label_comes_back_as_a_message(contested, reviewer):
@@ -186,7 +190,7 @@ def test_a_rating_item_is_settled_with_any_value_on_the_scale(reviewer, project)
     assert item.final_value == {"rating": 4}
 
 
-def test_a_spans_item_takes_its_final_value_as_json(reviewer, project):
+def test_a_spans_item_takes_its_final_value_from_the_editors_hidden_field(reviewer, project):
     project.schema = {
         "kind": "spans",
         "data": "text",
@@ -196,7 +200,9 @@ def test_a_spans_item_takes_its_final_value_as_json(reviewer, project):
     project.save()
     item = ItemFactory(project=project, data={"text": "Ada Lovelace wrote it."})
     html = client_for(reviewer).get(page_urls(item)[1]).content.decode()
-    assert 'id="value-json"' in html
+    # No JSON to type: the regions editor (regions/settle.js) fills the hidden field.
+    assert 'id="value-json"' not in html
+    assert 'id="settle-value"' in html
     value = '{"spans": [{"start": 0, "end": 12, "label": "PER"}]}'
     client_for(reviewer).post(action_url(item, "final"), {"value_json": value})
     item.refresh_from_db()

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from frontend import charts
+from frontend.views.agreement_regions import is_region, region_context
 from labeling.exceptions import NotFound, PermissionDenied
 from labeling.models import Project
 from labeling.permissions import role_of
@@ -74,6 +75,8 @@ def _confusion_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _charts(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Any]:
     """SVG charts for each section of the report (None where there is nothing to draw)."""
+    if is_region(report):  # spans, boxes: the alpha trend here, the rest in region_context
+        return {"trend": _trend_chart(trend)}
     per_label = [(row["label"], row.get("alpha")) for row in report.get("per_label", [])]
     return {
         "per_label": charts.bar_chart(per_label, title="Alpha per label (one vs rest)"),
@@ -111,4 +114,6 @@ def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "versions": (report.get("groups") or {}).get("guideline_version", []),
         "weeks": (report.get("groups") or {}).get("week", []),
     }
+    if is_region(report):  # spans, boxes: F1 and alpha over tokens or box clusters
+        context |= region_context(report)
     return render(request, "agreement/page.html", context)

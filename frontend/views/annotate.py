@@ -19,16 +19,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from config.csp import allow_images_from
+from frontend.views.region_config import REGION_KINDS, region_item, region_labels
 from guidelines.markdown import project_image_hosts
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Annotation, Item, Membership, Project
+from labeling.models import Annotation, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.services.annotations import annotation_edit
 from labeling.values import value_labels, value_text
 from review.selectors import annotation_outcomes
 
 HISTORY_PAGE_SIZE = 50
-REGION_KINDS = ("spans", "boxes")  # drawn with the regions component (static/accord/regions/)
 
 
 def _project(request: HttpRequest, project_id: int) -> Project:
@@ -47,31 +47,17 @@ def _screen_config(project: Project) -> dict[str, Any]:
         "project": project.pk,
         "kind": project.kind,
         "data": project.data_type,
-        "labels": [
-            {
-                "value": label["value"],
-                "hotkey": label.get("hotkey", ""),
-                "description": label.get("description", ""),
-                "color": label.get("color", ""),
-            }
-            for label in schema.get("labels", [])
-        ],
+        "labels": region_labels(project),
         "scale": {"min": scale.get("min"), "max": scale.get("max")} if scale else None,
         "urls": {
             "next": reverse("api-next", kwargs={"project_id": project.pk}),
             "progress": reverse("api-progress", kwargs={"project_id": project.pk}),
             "assignment": "/api/assignments/",
             "ack": f"/projects/{project.pk}/guideline/ack/",
+            "history": reverse("annotate_history", kwargs={"project_id": project.pk}),
+            "login": reverse("login"),
         },
     }
-
-
-def _item_payload(item: Item) -> dict[str, Any]:
-    """The item as the regions component reads it on the edit page (the API's shape)."""
-    image_url = None
-    if item.image:
-        image_url = reverse("api-item-image", kwargs={"project_id": item.project_id, "item_id": item.pk})
-    return {"data": item.data, "image_url": image_url, "width": item.width, "height": item.height}
 
 
 @login_required
@@ -160,7 +146,7 @@ def _edit_context(project: Project, annotation: Annotation, *, error: str, shown
         "error": error,
         "editable": annotation.item.final_value is None,
         "regions": project.kind in REGION_KINDS,
-        "config": {**_screen_config(project), "item": _item_payload(annotation.item)},
+        "config": {**_screen_config(project), "item": region_item(annotation.item)},
         "value": shown,
     }
 
@@ -178,6 +164,9 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
     if annotation is None:
         raise Http404("No such annotation")
     error, shown = "", annotation.value
+    # The labeling screen's "previous" key opens this page with ?from=annotate: back to labeling.
+    back_to = "annotate" if request.GET.get("from") == "annotate" else "annotate_history"
+    back = reverse(back_to, kwargs={"project_id": project.pk})
     if request.method == "POST":
         posted = _posted_value(project, request)
         try:
@@ -194,6 +183,7 @@ def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: i
             shown = posted if isinstance(posted, dict) else shown
         else:
             messages.success(request, "Your annotation was updated.")
-            return redirect("annotate_history", project_id=project.pk)
-    context = _edit_context(project, annotation, error=error, shown=shown)
+            return redirect(back)
+    context = {**_edit_context(project, annotation, error=error, shown=shown), "back": back,
+               "from_annotate": back_to == "annotate"}
     return render(request, "annotate/edit.html", context, status=400 if error else 200)

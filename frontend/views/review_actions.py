@@ -6,20 +6,24 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from frontend.views.region_config import REGION_KINDS
 from frontend.views.review_common import review_page
+from frontend.views.review_undo import undo_offer_remember
 from labeling.exceptions import AccordError, NotFound, ValueInvalid
 from labeling.models import Annotation, Project
 from review import selectors_queue as queue
 from review import services_decisions as decide
+from review import services_settle as settle
 from review.models import Flag
 
 
 def _final_value(project: Project, post: Any) -> object:
-    """The posted final value: labels from the picker, or the JSON editor for other kinds."""
+    """The posted final value: labels from the picker; for spans and boxes, the JSON the
+    regions editor writes into the form's hidden value_json field (checked by the service)."""
     if project.kind == "single":
         return {"label": post.get("label", "")}
     if project.kind == "multi":
@@ -33,7 +37,26 @@ def _final_value(project: Project, post: Any) -> object:
         raise ValueInvalid("The value is not valid JSON") from error
 
 
+def _source_name(view: Any, source: str) -> str:
+    """How a taken version reads in the page's message: "the aggregate", "alice's version"."""
+    if source == settle.AGGREGATE:
+        return "the aggregate"
+    names = {f"{settle.ANNOTATION_PREFIX}{a.pk}": a.annotator.username for a in view.annotations}
+    return f"{names[source]}'s version" if source in names else "the chosen version"
+
+
 def _final(request: HttpRequest, view: Any) -> str:
+    source = request.POST.get("source", "")
+    if source and view.project.kind in REGION_KINDS:
+        # A version taken as it is: the service reads it from the item, the page sends no value.
+        settle.final_label_take(
+            item=view.item,
+            reviewer=request.user,
+            source=source,
+            cause=request.POST.get("cause", ""),
+            note=request.POST.get("note", ""),
+        )
+        return f"Final label set: {_source_name(view, source)}."
     decide.final_label_set(
         item=view.item,
         reviewer=request.user,
@@ -101,19 +124,52 @@ ACTIONS = {
 }
 
 
+# Decisions that settle the item for now: the next item in the queue opens after them.
+MOVE_ON = {"final", "send-back"}
+# Actions the toast offers to undo (a comment is not a decision).
+UNDOABLE_ACTIONS = {"final", "verdict", "send-back", "dismiss", "example"}
+
+
+def _after(request: HttpRequest, project_id: int, item_id: int | None) -> str:
+    """The page to show after an action (keeping the queue's filters): an item's review page,
+    or with no item the queue itself (it says "All done" when nothing is left)."""
+    query = request.POST.get("query", "")
+    if item_id is None:
+        target = reverse("review-queue", kwargs={"project_id": project_id})
+    else:
+        target = reverse("review-item", kwargs={"project_id": project_id, "item_id": item_id})
+    return f"{target}?{query}" if query else target
+
+
 @review_page
 def review_action(request: HttpRequest, project_id: int, item_id: int, action: str) -> HttpResponse:
-    """Run one review action (POST only); domain errors come back as a message on the page."""
+    """Run one review action (POST only); domain errors come back as a message on the page.
+
+    A decision is offered for undo on the next page (see review_undo); a final label or a
+    send-back moves on to the next item of the (filtered) queue.
+    """
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     handler = ACTIONS.get(action)
     view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
     if handler is None:
         raise NotFound("No such action")
+    upcoming = None
+    if action in MOVE_ON:  # read before the decision moves the item out of the queue
+        filters = queue.queue_filters_parse(QueryDict(request.POST.get("query", "")))
+        upcoming = queue.queue_neighbour(
+            user=request.user, project_id=project_id, item_id=item_id, filters=filters
+        )
     try:
-        messages.success(request, handler(request, view))
+        text = handler(request, view)
     except AccordError as error:
         messages.error(request, error.message)
-    back = reverse("review-item", kwargs={"project_id": project_id, "item_id": item_id})
-    query = request.POST.get("query", "")
-    return redirect(f"{back}?{query}" if query else back)
+        return redirect(_after(request, project_id, item_id))
+    if action in UNDOABLE_ACTIONS:
+        undo_offer_remember(
+            request, project_id=project_id, item_id=item_id,
+            text=f"Item {view.item.external_id}: {text}",
+        )
+    else:
+        messages.success(request, text)
+    return redirect(_after(request, project_id, upcoming if action in MOVE_ON else item_id))

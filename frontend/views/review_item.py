@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.views.review_common import review_page, seconds
+from frontend.views.review_settle import settle_context
+from frontend.views.review_undo import undo_offer_take
 from labeling.models import Membership
 from labeling.values import CLASS_KINDS, schema_labels, value_labels, value_text
 from review import selectors_queue as queue
@@ -25,6 +27,8 @@ def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
                 "annotation": annotation,
                 "value": value_text(annotation.value),
                 "time": seconds(annotation.lead_time_ms),
+                # Changed later (an edit, or a relabel in a later round) by over a minute.
+                "changed": (annotation.updated_at - annotation.created_at).total_seconds() > 60,
                 "verdict": review.verdict if review else "",
                 "verdict_comment": review.comment if review else "",
             }
@@ -32,13 +36,26 @@ def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _final_options(schema: dict[str, Any]) -> list[dict[str, str]]:
+    """The final form's labels with their keys: the project's label hotkeys (the ones the
+    annotators use), or a rating's own digit, as on the labeling screen."""
+    hotkeys = {label["value"]: label.get("hotkey", "") for label in schema.get("labels") or []}
+    options = []
+    for value in schema_labels(schema):
+        key = hotkeys.get(value, "")
+        if schema.get("kind") == "rating" and len(value) == 1 and value.isdigit():
+            key = value
+        options.append({"value": value, "key": key.lower()})
+    return options
+
+
 def _final_choices(project: Any, item: Any) -> dict[str, Any]:
-    """What the final-label form offers: schema labels (keys 1..9) or a JSON editor."""
+    """What the final-label form offers: schema labels with their hotkeys, or a JSON editor."""
     kind = project.kind
     current = item.final_value or item.aggregate_value
     return {
         "kind": kind,
-        "options": schema_labels(project.schema) if kind in CLASS_KINDS else [],
+        "options": _final_options(project.schema) if kind in CLASS_KINDS else [],
         "selected": list(value_labels(current)),
         "value_json": json.dumps(current or {}, sort_keys=True),
     }
@@ -82,5 +99,7 @@ def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> Htt
         "neighbours": neighbours,
         "query": query,
         **_final_choices(view.project, item),
+        **settle_context(view),
+        "undo": undo_offer_take(request, project_id),
     }
     return render(request, "review/item.html", context)

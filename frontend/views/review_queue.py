@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.views.review_common import review_page
+from frontend.views.review_undo import undo_offer_take
 from labeling.choices import Role
 from labeling.models import Membership
 from labeling.permissions import role_of
@@ -17,7 +18,8 @@ from review import selectors_queue as queue
 from review.choices import Cause, FlagReason, FlagStatus
 
 
-def _row(flag: Any) -> dict[str, Any]:
+def _row(flag: Any, flags: list[Any]) -> dict[str, Any]:
+    """One queue row per item: its first flag sets the order, `flags` are all its reasons."""
     item = flag.item
     text = item.data.get("text", "") if isinstance(item.data, dict) else ""
     return {
@@ -26,6 +28,7 @@ def _row(flag: Any) -> dict[str, Any]:
         "snippet": text[:140] + ("…" if len(text) > 140 else ""),
         "aggregate": value_text(item.aggregate_value),
         "severity_pct": round(100 * max(0.0, min(1.0, flag.severity))),
+        "flags": flags or [flag],
     }
 
 
@@ -56,7 +59,7 @@ def review_queue_page(request: HttpRequest, project_id: int) -> HttpResponse:
     query = filters.as_query()
     context = {
         "project": project,
-        "rows": [_row(flag) for flag in page.flags],
+        "rows": [_row(flag, page.reasons.get(flag.item_id, [])) for flag in page.flags],
         "reason_counts": [
             (value, label, counts["reasons"][value]) for value, label in FlagReason.choices
         ],
@@ -70,5 +73,6 @@ def review_queue_page(request: HttpRequest, project_id: int) -> HttpResponse:
             for d in queue.guideline_gap_list(user=request.user, project_id=project_id, limit=20)
         ],
         **_choices(project),
+        "undo": undo_offer_take(request, project_id),
     }
     return render(request, "review/queue.html", context)

@@ -58,6 +58,9 @@ class ProjectDetailApi(APIView):
         """Change settings (aggregation, flags, review_budget, risk_threshold, ...); leads only.
 
         Changing one that affects aggregates, p_wrong or flags recomputes them after commit.
+        `settings.prelabel` sets the model server: url, auth (none, basic, bearer), username,
+        password or token (write-only, stored encrypted; "" clears), timeout (s), batch_size,
+        train_on_annotation; a 400 lists each bad field under errors.fields.
         """
         project = project_for_role(request.user, project_id, (Role.LEAD,))
         payload = ProjectSettingsPatchSerializer(data=request.data)

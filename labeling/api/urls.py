@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects, token, tokens
+from labeling.api import (
+    assignments,
+    imports,
+    items,
+    model_server,
+    prelabel,
+    projects,
+    token,
+    tokens,
+    webhooks,
+)
 
 urlpatterns = [
     path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
@@ -33,5 +43,7 @@ urlpatterns = [
     *imports.urlpatterns,
     *assignments.urlpatterns,
     *prelabel.urlpatterns,
+    *model_server.urlpatterns,
     *tokens.urlpatterns,
+    *webhooks.urlpatterns,
 ]

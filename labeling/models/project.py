@@ -30,6 +30,10 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Events some active webhook of the project subscribes to, kept by labeling.services.webhooks
+    # in the hook's transaction: writers that hold the project row know without a query that
+    # nobody listens (labeling.announce).
+    webhook_events = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

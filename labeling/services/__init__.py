@@ -8,6 +8,7 @@ from labeling.services.annotations import (
 )
 from labeling.services.audit import audit_record
 from labeling.services.gold import gold_clear, gold_set
+from labeling.services.item_values import item_value_validate
 from labeling.services.items import (
     ReopenReason,
     item_escalate,
@@ -47,6 +48,7 @@ __all__ = [
     "item_pending_take",
     "item_reviewer_record",
     "item_settle",
+    "item_value_validate",
     "items_aggregates_set",
     "items_p_wrong_set",
     "items_reopen",

@@ -35,6 +35,7 @@ from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.import_progress import job_progress
+from labeling.services.job_events import import_job_finished_announce
 from labeling.services.projects import user_get_or_create_inactive
 
 logger = logging.getLogger(__name__)
@@ -287,3 +288,4 @@ def _finish(job: ImportJob, status: str, *, errors: list[dict[str, object]] | No
         job.bytes_total = ImportJob.objects.values_list("bytes_total", flat=True).get(pk=job.pk)
         job.bytes_done = job.bytes_total
     job.save(update_fields=["bytes_total", "status", "errors", "finished_at", "items_created", "annotations_created", "predictions_created", "bytes_done"])
+    import_job_finished_announce(project_id=job.project_id, job_id=job.pk)

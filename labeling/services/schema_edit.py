@@ -19,6 +19,7 @@ from labeling.exceptions import SchemaError
 from labeling.models import Annotation, Item, OrderingPolicy, Prediction, Project
 from labeling.schema import schema_validate
 from labeling.services.audit import audit_record
+from labeling.services.model_server import model_server_settings_update
 from labeling.services.projects import project_create
 from labeling.values import declared_labels
 
@@ -84,7 +85,16 @@ def project_settings_merge(
     """Merge `settings` into the project's schema settings and save (the API's PATCH).
 
     Runs the same checks, audit entry and recompute trigger as project_settings_update.
+    A "prelabel" object (the model server settings, with its write-only password or token)
+    goes to labeling.services.model_server, which validates, encrypts and audits it.
     """
+    if "prelabel" in settings:
+        with transaction.atomic():
+            project = model_server_settings_update(
+                project=project, actor=actor, changes=settings["prelabel"]
+            )
+            rest = {key: value for key, value in settings.items() if key != "prelabel"}
+            return project_settings_merge(project=project, actor=actor, settings=rest) if rest else project
     schema = {**project.schema, "settings": {**project.settings, **settings}}
     return project_settings_update(
         project=project, actor=actor, name=project.name, description=project.description,

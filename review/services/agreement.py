@@ -28,6 +28,7 @@ from review.models import AgreementSnapshot
 from review.services import region_aggregates as regions
 from review.services.aggregate_values import aggregate_value
 from review.services.item_votes import ItemVotes, item_vote_table, value_name
+from review.services.region_agreement import REGION_KINDS, no_class_data, region_report
 from review.services.risk import ProjectRisk, p_wrong_store, project_risk
 
 DIGITS = 6
@@ -58,6 +59,8 @@ def _method(project: Project, data: ProjectData) -> MethodChoice:
 def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | None, ProjectData]:
     """Compute the project's `agreement --json` object from its annotations (no write)."""
     report, items, data, _ = _report_and_risk(project)
+    if project.kind in regions.AGGREGATE_KINDS:  # the figure the project run stores beside it
+        report["estimated_accuracy"] = regions.project_region_run(project).estimate
     return report, items, data
 
 
@@ -65,6 +68,9 @@ def _report_and_risk(
     project: Project,
 ) -> tuple[dict[str, Any], ItemResults | None, ProjectData, ProjectRisk | None]:
     """The report (with the method's reason and "estimated_accuracy"), items, data, risk."""
+    spec = schema_spec(project.schema)
+    if spec.kind in REGION_KINDS:  # spans, boxes: their own report, no class-label risk
+        return region_report(project=project), None, no_class_data(spec), None
     data = project_data(project)
     choice = _method(project, data)
     report, items = build(data.annotations, data.schema, aggregation=choice.method)  # type: ignore[arg-type]

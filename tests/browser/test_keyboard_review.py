@@ -68,8 +68,9 @@ def test_a_verdict_keeps_focus_on_its_annotation_and_announces_the_message(
     page.click(f'{card} button[data-verdict="accepted"]')
     page.wait_for_selector(f"{card}.verdict-accepted")
     wait_until(page, "(sel) => document.activeElement === document.querySelector(sel)", card)
-    wait_until(page, "() => document.querySelector('.messages').textContent.includes('accepted')")
-    assert page.get_attribute(".messages", "role") == "status"
+    # The decision is announced by its Undo toast (a status region).
+    wait_until(page, "() => document.getElementById('undo-toast').textContent.includes('accepted')")
+    assert page.get_attribute("#undo-toast", "role") == "status"
 
 
 def test_with_shortcuts_off_the_final_key_does_nothing(page, login, project, reviewer, annotators):

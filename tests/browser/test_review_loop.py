@@ -77,7 +77,11 @@ def test_a_reviewer_settles_a_disagreement_by_keyboard(
     open_from_queue(page, project, item, screenshot)
     assert page.locator(".annotation").count() == 3
     settle_by_keyboard(page, mine, screenshot)
-    assert page.locator(".final-value").inner_text() == "negative"
+    # The only item is settled: the queue opens, empty, with the decision's Undo toast.
+    page.wait_for_selector("#queue-done")
+    assert page.url.startswith(f"{page.base}{reverse('review-queue', kwargs={'project_id': project.pk})}")
+    assert page.inner_text("#queue-done") == "Nothing matches these filters"  # the low-agreement filter stays
+    assert "Final label set." in page.inner_text("#undo-toast")
 
     item.refresh_from_db()
     assert item.final_value == {"label": "negative"}

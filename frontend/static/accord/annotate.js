@@ -2,7 +2,17 @@
 // innerHTML for item data), take the label from keys or clicks, submit, and show the next one.
 // Spans and boxes are drawn by the regions component (regions/), which owns their keys first;
 // the flow (unsure, comment, skip, timing, suggestion, prefetch) is the same for every kind.
+// Helpers live in annotate/: requests and session expiry, label buttons, image zoom, the
+// empty-selection question, the previous-item key and the sent-back note.
 import { REGION_KINDS, mountRegions } from "./regions/mount.js";
+import { SessionExpired, makeApi } from "./annotate/api.js";
+import { ask } from "./annotate/confirm.js";
+import { mountZoom } from "./annotate/image-zoom.js";
+import { activeClock } from "./annotate/clock.js";
+import { buildOptions, optionsOf, selectionOf } from "./annotate/options.js";
+import { previousItem } from "./annotate/previous.js";
+import { showSentBack } from "./annotate/sent-back.js";
+import { sessionGuard } from "./annotate/session.js";
 
 (function () {
   const root = document.getElementById("annotate");
@@ -12,87 +22,20 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
   const $ = (id) => document.getElementById(id);
   const component = REGION_KINDS.includes(config.kind) ? mountRegions($("region-host"), config) : null;
 
-  const state = { current: null, ahead: null, selected: new Set(), busy: false, activeMs: 0, since: null };
+  const state = { current: null, ahead: null, selected: new Set(), busy: false };
 
-  // Active time: count only while the tab is visible.
-  function startClock() { state.activeMs = 0; state.since = document.hidden ? null : performance.now(); }
-  function activeTime() {
-    return Math.round(state.activeMs + (state.since === null ? 0 : performance.now() - state.since));
-  }
-  document.addEventListener("visibilitychange", () => {
-    if (document.hidden && state.since !== null) {
-      state.activeMs += performance.now() - state.since;
-      state.since = null;
-    } else if (!document.hidden && state.since === null) {
-      state.since = performance.now();
-    }
+  const clock = activeClock();
+
+  const expired = sessionGuard({
+    banner: $("session-expired"), link: $("login-again"), loginPath: config.urls.login,
+    onExpired: () => { state.expired = true; $("label-form").hidden = true; },
   });
-
-  // One request at a time: the order stays simple, and the embedded SQLite never sees a
-  // progress read racing a claim from the same screen.
-  let queue = Promise.resolve();
-  function api(method, url, body) {
-    const run = queue.then(() => request(method, url, body));
-    queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async function request(method, url, body) {
-    const response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  }
+  const api = makeApi({ csrf, loginPath: config.urls.login, onExpired: expired });
+  const zoom = mountZoom($("item-zoom"), $("item-image"), $("zoom-note"));
+  const previous = previousItem(config, $("previous"));
 
   function say(message) { $("status").textContent = message; }
   function fail(message) { $("error").textContent = message || ""; }
-
-  // Options: one button per label (single/multi) or per rating step; hotkeys from the schema.
-  function options() {
-    if (config.kind === "rating") {
-      const out = [];
-      for (let r = config.scale.min; r <= config.scale.max; r += 1) {
-        out.push({ value: String(r), hotkey: r >= 0 && r <= 9 ? String(r) : "", description: "" });
-      }
-      return out;
-    }
-    return config.labels;
-  }
-
-  function buildOptions() {
-    const box = $("label-options");
-    $("label-legend").textContent = config.kind === "multi" ? "Labels (pick any)" : config.kind === "rating" ? "Rating" : "Label";
-    for (const option of options()) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "label-option";
-      button.dataset.value = option.value;
-      button.setAttribute("aria-pressed", "false");
-      const name = document.createElement("span");
-      name.textContent = option.value;
-      button.appendChild(name);
-      if (option.hotkey) {
-        const key = document.createElement("kbd");
-        key.textContent = option.hotkey;
-        button.appendChild(key);
-      }
-      if (option.description) button.title = option.description;
-      button.addEventListener("click", () => pick(option.value));
-      if (!component) box.appendChild(button);
-      if (option.hotkey) {
-        const li = document.createElement("li");
-        const key = document.createElement("kbd");
-        key.textContent = option.hotkey;
-        li.appendChild(key);
-        li.appendChild(document.createTextNode(" " + option.value));
-        $("keys-list").appendChild(li);
-      }
-    }
-  }
 
   function paint() {
     for (const button of document.querySelectorAll(".label-option")) {
@@ -116,14 +59,6 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     return { label: values[0] };
   }
 
-  function selectionOf(value) {
-    if (!value) return [];
-    if (Array.isArray(value.labels)) return value.labels.map(String);
-    if (value.label !== undefined) return [String(value.label)];
-    if (value.rating !== undefined) return [String(value.rating)];
-    return [];
-  }
-
   function render(payload) {
     state.current = payload;
     state.selected = new Set();
@@ -138,8 +73,8 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     $("item-text").hidden = !text || Boolean(component);
     const image = $("item-image");
     $("item-figure").hidden = !item.image_url || Boolean(component);
-    image.classList.remove("zoomed");
     if (item.image_url && !component) image.src = item.image_url; else image.removeAttribute("src");
+    showSentBack($("sent-back"), item.sent_back);
     if (component) component.load(item, null, item.suggestion);
     const suggestion = item.suggestion;
     $("suggestion").hidden = !suggestion;
@@ -156,7 +91,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     $("label-form").hidden = false;
     $("done").hidden = true;
     say("");
-    startClock();
+    clock.start();
     if (component) component.focus(); else $("item-text").focus({ preventScroll: true });
   }
 
@@ -173,7 +108,8 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
   // submit or skip is stored, with no second round trip.
   async function prefetch() {
     state.ahead = null;
-    const { status, body } = await api("POST", config.urls.next, { ahead: true });
+    // A failed prefetch only costs the head start (an expired session is shown by the api).
+    const { status, body } = await api("POST", config.urls.next, { ahead: true }).catch(() => ({ status: 0 }));
     if (status !== 200 || !state.current || body.assignment.id === state.current.assignment.id) return;
     state.ahead = body;
     if (body.item.image_url) new Image().src = body.item.image_url;
@@ -202,7 +138,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
   }
 
   async function act(path, payload) {
-    if (!state.current || state.busy) return;
+    if (!state.current || state.busy || state.expired) return;
     state.busy = true;
     const id = state.current.assignment.id;
     try {
@@ -212,6 +148,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
         if (status === 409) await loadNext();
         return;
       }
+      if (body && body.annotation) previous.remember(body.annotation.id, state.current.item.external_id);
       if (state.ahead) {
         const ahead = state.ahead;
         state.ahead = null;
@@ -220,20 +157,28 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
       } else {
         await loadNext();
       }
+    } catch (error) {
+      if (!(error instanceof SessionExpired)) throw error;
+      return;
     } finally {
       state.busy = false;
     }
-    refreshProgress();
+    refreshProgress().catch(() => undefined);
   }
 
-  function submit() {
+  async function submit() {
     if (!component && state.selected.size === 0 && config.kind !== "multi") {
       fail("Pick a label first.");
       return;
     }
+    // Multi-label: "none of these" is a real answer, but an empty Enter is more often a slip.
+    if (config.kind === "multi" && state.selected.size === 0 && !(await ask($("confirm-empty")))) {
+      $("item-text").focus({ preventScroll: true });
+      return;
+    }
     act("submit", {
       value: component ? component.value() : valueOf(state.selected),
-      lead_time_ms: activeTime(),
+      lead_time_ms: clock.elapsed(),
       unsure: $("unsure").checked,
       comment: $("comment").value,
     });
@@ -254,7 +199,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     $("keys-button").setAttribute("aria-expanded", dialog.open ? "true" : "false");
   }
 
-  const hotkeys = new Map(component ? [] : options().filter((o) => o.hotkey).map((o) => [o.hotkey.toLowerCase(), o.value]));
+  const hotkeys = new Map(component ? [] : optionsOf(config).filter((o) => o.hotkey).map((o) => [o.hotkey.toLowerCase(), o.value]));
 
   // Single-key shortcuts (WCAG 2.1.4): the user can turn them off in their account, and they
   // act only while focus is in the item, its suggestion or its form (or on nothing at all).
@@ -273,9 +218,21 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     submit();
   }
 
+  // The previous-item key: Backspace (not a character, so never a label hotkey); on spans and
+  // boxes, whose Backspace deletes a region, Shift+Backspace.
+  function previousKey(event, typing) {
+    if (event.key !== "Backspace" || typing || event.ctrlKey || event.metaKey || event.altKey) return false;
+    if (component && !event.shiftKey) return false;
+    if (!inItemScope(event.target) || $("keys-help").open) return false;
+    event.preventDefault();
+    if (!previous.open()) say("Nothing submitted yet on this screen: there is no previous item.");
+    return true;
+  }
+
   function onKey(event) {
     const target = event.target;
     const typing = target.closest("textarea, input[type=text], select");
+    if (previousKey(event, typing)) return;
     // The span and box component takes its keys first, in the item's scope; with shortcuts off
     // it still gets arrows, Tab, Delete and Ctrl/Cmd combinations, never single characters.
     const componentKey = shortcutsOn || event.key.length > 1 || event.ctrlKey || event.metaKey;
@@ -302,7 +259,7 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
       s: () => act("skip"),
       u: () => { $("unsure").checked = !$("unsure").checked; },
       a: acceptSuggestion,
-      z: () => $("item-image").classList.toggle("zoomed"),
+      z: () => zoom.toggle(),
       c: () => $("comment").focus(),
       "?": toggleHelp,
     };
@@ -311,14 +268,17 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
     actions[key]();
   }
 
-  buildOptions();
+  buildOptions(config, {
+    box: $("label-options"), legend: $("label-legend"), keysList: $("keys-list"), onPick: pick,
+    withButtons: !component,
+  });
+  previous.show();
   if (component) [$("label-form").querySelector("fieldset").hidden, $("region-host").hidden] = [true, false];
   document.addEventListener("keydown", onKey);
   $("label-form").addEventListener("submit", (event) => { event.preventDefault(); submit(); });
   $("skip").addEventListener("click", () => act("skip"));
   $("accept-suggestion").addEventListener("click", acceptSuggestion);
   $("keys-button").addEventListener("click", toggleHelp);
-  $("item-image").addEventListener("click", () => $("item-image").classList.toggle("zoomed"));
   // The guideline panel is optional: a 404 (not built yet) or an error leaves the slot empty.
   document.body.addEventListener("htmx:responseError", (event) => {
     if (event.detail.elt && event.detail.elt.id === "guideline-panel") event.detail.elt.hidden = true;
@@ -326,5 +286,6 @@ import { REGION_KINDS, mountRegions } from "./regions/mount.js";
   // The guideline panel loads after the first item, so the item never waits for it.
   loadNext()
     .then(refreshProgress)
+    .catch((error) => { if (!(error instanceof SessionExpired)) throw error; })
     .finally(() => document.body.dispatchEvent(new Event("accord:ready")));
 })();

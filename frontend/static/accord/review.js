@@ -1,6 +1,8 @@
-// Keyboard for the review pages. Queue: J/K move, Enter opens. Item: 1-9 pick the final label,
+// Keyboard for the review pages. Queue: J/K move, Enter opens. Item: the project's label
+// hotkeys pick the final label,
 // F/Enter set it, G/M/S/X pick the cause, A/R accept/reject the focused annotation,
-// B send back, D dismiss, C comment, E example, J/K next/previous item.
+// B send back, D dismiss, C comment, E example, J/K next/previous item (spans and boxes add
+// O overlay and V next version, in regions/settle.js).
 // Single keys stay off while focus is on a link, button or field (other than the final form's
 // own pickers), and entirely when the user turned shortcuts off (WCAG 2.1.4).
 (function () {
@@ -40,6 +42,7 @@
   }
 
   function pickLabel(key) {
+    if (key.length !== 1 || key === '"' || key === "\\") return false;
     var input = document.querySelector('#final-form input[name="label"][data-key="' + key + '"]');
     if (!input) return false;
     input.checked = input.type === "checkbox" ? !input.checked : true;
@@ -66,16 +69,40 @@
     e: function () { openAndFocus("example", "input[name=note], button[type=submit]"); },
     c: function () { var box = document.getElementById("comment-body"); if (box) box.focus(); },
     j: function () { go("next-item"); }, k: function () { go("prev-item"); },
+    u: undo,
   };
+
+  // The Undo toast: a decision can be taken back until the time the server put on it.
+  function undo() {
+    var button = document.getElementById("undo-button");
+    if (button) button.click();
+  }
+
+  function startToast() {
+    var toast = document.getElementById("undo-toast");
+    if (!toast) return;
+    // Text put into a status region after load is read out; text present at load is not.
+    var text = toast.querySelector(".toast-text");
+    var said = text.textContent;
+    text.textContent = "";
+    setTimeout(function () { text.textContent = said; }, 150);
+    var left = Number(toast.dataset.until) - Date.now();
+    setTimeout(function () { toast.remove(); }, Math.max(0, left));
+  }
 
   function onItemKey(event) {
     // Keys inside a label/cause radio still count (number keys, F, Enter on the final form).
     var inFinal = event.target.closest && event.target.closest("#final-form fieldset");
+    // Spans/boxes drawings (regions/settle.js) take their own keys first; from there only F and
+    // Enter on the drawing itself (not on its buttons) reach the page.
+    var inRegions = event.target.closest && event.target.closest(".region-host");
+    if (inRegions && (typing(event) || !/^(f|enter)$/i.test(event.key))) return;
     if (typing(event) && !(inFinal && event.target.type !== "text")) return;
     var key = event.key.toLowerCase();
     if (!shortcutsOn && key !== "enter") return;
     if (key === "enter" && !inFinal) return;
-    if (/^[1-9]$/.test(key) && pickLabel(key)) { event.preventDefault(); return; }
+    // The label hotkeys come first: they are the keys the annotators use for the same labels.
+    if (pickLabel(key)) { event.preventDefault(); return; }
     if ("gmsx".indexOf(key) >= 0 && key.length === 1 && pickCause(key)) { event.preventDefault(); return; }
     if (itemKeys[key]) { event.preventDefault(); itemKeys[key](); }
   }
@@ -84,10 +111,11 @@
     // Links (a row's own, "Clear", the counts) open themselves on Enter; J/K and Enter here
     // act only when focus is on nothing in particular.
     if (typing(event) || !shortcutsOn) return;
+    var key = event.key.toLowerCase();
+    if (key === "u") { event.preventDefault(); undo(); return; }
     var rows = Array.prototype.slice.call(document.querySelectorAll(".queue-row"));
     if (!rows.length) return;
     var index = rows.findIndex(function (row) { return row.classList.contains("current"); });
-    var key = event.key.toLowerCase();
     if (key === "j" || key === "k") {
       event.preventDefault();
       index = key === "j" ? Math.min(rows.length - 1, index + 1) : Math.max(0, index - 1);
@@ -135,6 +163,7 @@
     setTimeout(function () { items.forEach(function (item) { list.appendChild(item); }); }, 150);
   }
 
+  startToast();
   if (document.body.classList.contains("review-item-page")) {
     document.addEventListener("keydown", onItemKey);
     document.addEventListener("submit", rememberFocus);

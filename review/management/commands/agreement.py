@@ -44,6 +44,15 @@ class Command(BaseCommand):
             f"  percent agreement: {report.get('percent_agreement')}",
             f"  Fleiss' kappa: {report.get('fleiss_kappa')}  Gwet's AC1: {report.get('gwet_ac1')}",
         ]
+        if "span_f1" in report:  # spans: alpha is over tokens
+            f1 = report["span_f1"]
+            lines.append(f"  span F1 exact: {f1.get('exact')}  overlap: {f1.get('overlap')}")
+        if "box_f1" in report:  # boxes: alpha is over clusters of matched boxes
+            f1 = report["box_f1"]
+            lines.append(
+                f"  box F1 at IoU {report.get('iou_threshold')}: {f1.get('labelled')} "
+                f"(any label {f1.get('any_label')})  mean IoU: {report.get('mean_iou')}"
+            )
         lines += [
             f"  undefined {key}: {why}" for key, why in (report.get("undefined") or {}).items()
         ]
