@@ -105,11 +105,11 @@ def test_a_reviewer_compares_span_versions_and_takes_an_annotators(page, login, 
     )
     screenshot(page, "review_settle_spans_overlay")
     page.click("text=Take bob\u2019s version")
-    page.wait_for_selector(".messages li")
-    assert "Final label set: bob's version." in page.text_content(".messages")
+    # The decision moves on (the queue is empty now) and offers its undo in a toast.
+    page.wait_for_selector("#undo-toast")
+    assert "Final label set: bob's version." in page.text_content("#undo-toast .toast-text")
     item.refresh_from_db()
     assert item.final_value == BOB
-    assert page.text_content("#settle-status") == "Starting from the final label."
 
 
 def test_a_reviewer_edits_a_box_by_keyboard_only_and_saves_it(page, login, screenshot):
@@ -128,7 +128,7 @@ def test_a_reviewer_edits_a_box_by_keyboard_only_and_saves_it(page, login, scree
         page.keyboard.press(key)
     screenshot(page, "review_settle_boxes_keyboard")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".messages li")
+    page.wait_for_selector("#undo-toast")
     item.refresh_from_db()
     assert item.final_value == {
         "boxes": [{"x": 102, "y": 110, "width": 121, "height": 120, "label": "square"}]
@@ -149,7 +149,7 @@ def test_a_reviewer_drags_a_box_in_the_editor_and_sets_the_final_label(page, log
     page.mouse.up()
     screenshot(page, "review_settle_boxes_drag")
     page.click("#set-final")
-    page.wait_for_selector(".messages li")
+    page.wait_for_selector("#undo-toast")
     item.refresh_from_db()
     (circle, square) = item.final_value["boxes"]
     assert circle == CIRCLE
@@ -192,6 +192,6 @@ def test_a_refused_edit_comes_back_into_the_editor_with_the_message(page, login)
     page.focus("#settle-editor .boxes-viewport")
     for key in ["Tab", "1", "Enter"]:  # select the box, relabel it a circle, set it
         page.keyboard.press(key)
-    page.wait_for_selector(".messages li.success")
+    page.wait_for_selector("#undo-toast")
     item.refresh_from_db()
     assert item.final_value == {"boxes": [CIRCLE]}
