@@ -9,6 +9,8 @@ a precomputed item-id subquery from the frontend, so this module never imports r
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -210,6 +212,13 @@ def _label_q(project: Project, label: str) -> Q:
         except ValueError:
             return Q(pk__in=[])
         return Q(aggregate_value__rating=rating) | Q(final_value__rating=rating)
+    if kind in ("spans", "boxes"):
+        # A span or box with that label: its JSON text holds "label":"<label>" (SQLite writes
+        # no space after the colon, PostgreSQL one); the closing quote keeps PER off PERSON.
+        part = f'"label": ?{re.escape(json.dumps(label))}'
+        return Q(**{f"aggregate_value__{kind}__regex": part}) | Q(
+            **{f"final_value__{kind}__regex": part}
+        )
     return Q()
 
 

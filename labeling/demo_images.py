@@ -16,18 +16,30 @@ BACKGROUNDS = [(236, 240, 244), (244, 238, 228), (230, 242, 236)]
 COLOURS = [(0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167)]
 
 
-def demo_image(number: int) -> bytes:
-    """PNG bytes of demo picture `number`: two to four shapes that do not overlap."""
+Shape = tuple[tuple[int, int, int, int], str, tuple[int, int, int]]
+
+
+def demo_shapes(number: int) -> list[Shape]:
+    """The shapes of demo picture `number`: ((left, top, right, bottom), "circle" or "square",
+    colour), two to four of them that do not overlap (what the demo story's annotators box)."""
     rng = random.Random(number)  # noqa: S311 - picture layout, not a secret
-    picture = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUNDS[number % len(BACKGROUNDS)])
-    pen = ImageDraw.Draw(picture)
+    shapes: list[Shape] = []
     for slot in rng.sample(range(6), rng.randint(2, 4)):  # a 3 x 2 grid of cells, one shape each
         size = rng.randint(70, 140)
         left = (slot % 3) * 213 + rng.randint(10, 200 - size)
         top = (slot // 3) * 240 + rng.randint(10, 230 - size)
-        box = (left, top, left + size, top + size)
         colour = rng.choice(COLOURS)
-        if rng.random() < 0.5:
+        kind = "circle" if rng.random() < 0.5 else "square"
+        shapes.append(((left, top, left + size, top + size), kind, colour))
+    return shapes
+
+
+def demo_image(number: int) -> bytes:
+    """PNG bytes of demo picture `number` (its `demo_shapes` on a pale background)."""
+    picture = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUNDS[number % len(BACKGROUNDS)])
+    pen = ImageDraw.Draw(picture)
+    for box, kind, colour in demo_shapes(number):
+        if kind == "circle":
             pen.ellipse(box, fill=colour)
         else:
             pen.rectangle(box, fill=colour)

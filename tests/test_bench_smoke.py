@@ -72,6 +72,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"spans \+ boxes: [\d.]+ s",
         set(),
     ),
+    "region_refresh": (
+        ["bench/region_refresh_bench.py", "--items", "200"],
+        r"boxes: refresh \(project run \+ flags\) [\d.]+ s for 200 items",
+        set(),
+    ),
     "spans_boxes_db": (
         ["bench/spans_boxes_db_bench.py", "--items", "300", "--repeat", "1"],
         r"spans \+ boxes from the database: [\d.]+ s",

@@ -93,3 +93,27 @@ def test_the_records_disagree_like_people_do():
     full = [r for r in records if len(r["annotations"]) == 3]
     split = [r for r in full if len({a["value"]["label"] for a in r["annotations"]}) > 1]
     assert 5 <= len(split) < len(full) // 2
+
+
+def test_the_demo_spans_and_boxes_projects_get_labeled_items_with_aggregates_and_flags(seeded):
+    from labeling import demo
+
+    spans = Project.objects.get(name=demo.DEMO_SPANS_PROJECT)
+    boxes = Project.objects.get(name=demo.DEMO_BOXES_PROJECT)
+    for project, story in ((spans, "story-news-"), (boxes, "story-shapes-")):
+        labeled = project.items.filter(external_id__startswith=story)
+        assert labeled.count() in (3, 4)
+        assert not labeled.filter(aggregate_value=None).exists()
+        assert not labeled.filter(p_wrong=None).exists()
+        assert labeled.exclude(aggregate_method="").count() == labeled.count()
+        # the items left for the user to label stay unlabeled
+        assert project.items.filter(annotation_count=0).count() >= 6
+        assert Flag.objects.filter(project=project, status=FlagStatus.OPEN).exists()
+    agreed = spans.items.get(external_id="story-news-001").aggregate_value
+    assert [(s["label"], s["confidence"]) for s in agreed["spans"]] == [
+        ("PER", 1.0), ("ORG", 1.0), ("LOC", 1.0)
+    ]  # fmt: skip
+    # the contested snippet and picture are the riskiest: within the review budget, with reasons
+    for project in (spans, boxes):
+        reasons = set(Flag.objects.filter(project=project).values_list("reason", flat=True))
+        assert {"low_agreement", "high_risk"} <= reasons

@@ -10,9 +10,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # A label whose share of aggregated labels is under `cut` is rare, once `min_items` are labeled.
     "rare_label": {"enabled": True, "cut": 0.02, "min_items": 50},
     # A prediction at least this confident that differs from the aggregate.
-    "model_disagrees": {"enabled": True, "score": 0.8},
+    # Spans and boxes: the prediction disagrees when its F1 against the aggregate is under min_f1.
+    "model_disagrees": {"enabled": True, "score": 0.8, "min_f1": 1.0},
     "unsure": {"enabled": True, "comments": True},
-    "gold_miss": {"enabled": True},
+    # Spans and boxes: an annotation misses when its F1 against the gold is under min_f1.
+    "gold_miss": {"enabled": True, "min_f1": 1.0},
     # Confident learning: flag when the off-label class clears its threshold by this margin.
     "likely_error": {"enabled": True, "margin": 0.0},
     # Among the riskiest items (p_wrong) the project's review budget admits.

@@ -15,6 +15,7 @@ import numpy as np
 
 from labeling.values import value_labels
 from review.flags.facts import Detection, ItemFacts, ProjectFacts
+from review.flags.regions import region_kind
 
 
 def class_thresholds(
@@ -32,8 +33,10 @@ def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> De
     """Fire when the confident-joint class differs from the item's (single) given label.
 
     Severity is p(j*) - p(given), clipped to 0..1. None without probabilities, without
-    thresholds, or for values with several labels.
+    thresholds, for values with several labels, and for spans and boxes.
     """
+    if region_kind(item.aggregate) is not None:
+        return None  # class probabilities describe one label per item, not spans or boxes
     given = value_labels(item.aggregate)
     probabilities = next((p.probabilities for p in item.predictions if p.probabilities), None)
     if len(given) != 1 or not probabilities or not project.class_thresholds:

@@ -13,7 +13,8 @@ def item_agreement(item: ItemFacts) -> float | None:
     """The review app's figure when present, else the majority value's share.
 
     The fallback covers categorical values only: exact matches of spans or boxes say little
-    about agreement, so those items wait for the review app's figure (None until then).
+    about agreement, so those items wait for the review app's figure (their pairwise overlap
+    span F1 or box F1 at IoU 0.5, review.services.region_aggregates; None until then).
     """
     if item.agreement is not None:
         return item.agreement

@@ -1,11 +1,28 @@
-"""Model disagrees: a confident prediction differs from the aggregated label."""
+"""Model disagrees: a confident prediction differs from the aggregated label.
+
+Spans and boxes compare by F1 (review.flags.regions: overlap span matching, boxes at IoU
+0.5): the prediction disagrees when its F1 against the aggregate is under `min_f1`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from labeling.values import value_labels
-from review.flags.facts import Detection, ItemFacts, ProjectFacts
+from review.flags.facts import Detection, ItemFacts, PredictionFact, ProjectFacts
+from review.flags.regions import region_f1, region_kind
+
+
+def _disagreement(
+    best: PredictionFact, item: ItemFacts, config: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Details when `best` disagrees with the aggregate, else None."""
+    kind = region_kind(best.value, item.aggregate)
+    if kind is None:
+        return None if value_labels(best.value) == value_labels(item.aggregate) else {}
+    f1 = region_f1(best.value, item.aggregate, kind, matching="overlap")
+    cut = float(config.get("min_f1", 1.0))
+    return {"f1": round(f1, 4), "min_f1": cut} if f1 < cut else None
 
 
 def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> Detection | None:
@@ -20,11 +37,13 @@ def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> De
     if not confident:
         return None
     best = max(confident, key=lambda prediction: float(prediction.score or 0.0))
-    if value_labels(best.value) == value_labels(item.aggregate):
+    extra = _disagreement(best, item, config)
+    if extra is None:
         return None
     return float(min(1.0, best.score or 0.0)), {
         "model_version": best.model_version,
         "predicted": list(value_labels(best.value)),
         "aggregate": list(value_labels(item.aggregate)),
         "score": best.score,
+        **extra,
     }

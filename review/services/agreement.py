@@ -25,6 +25,7 @@ from review.metrics.inputs import SchemaSpec
 from review.metrics.method_choice import MethodChoice, default_method
 from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
+from review.services import region_aggregates as regions
 from review.services.aggregate_values import aggregate_value
 from review.services.item_votes import ItemVotes, item_vote_table, value_name
 from review.services.region_agreement import REGION_KINDS, no_class_data, region_report
@@ -58,6 +59,8 @@ def _method(project: Project, data: ProjectData) -> MethodChoice:
 def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | None, ProjectData]:
     """Compute the project's `agreement --json` object from its annotations (no write)."""
     report, items, data, _ = _report_and_risk(project)
+    if project.kind in regions.AGGREGATE_KINDS:  # the figure the project run stores beside it
+        report["estimated_accuracy"] = regions.project_region_run(project).estimate
     return report, items, data
 
 
@@ -96,6 +99,10 @@ def item_recompute(*, item_id: int) -> Item | None:
     if item is None:
         return None
     spec = schema_spec(item.project.schema)
+    if spec.kind in regions.AGGREGATE_KINDS:  # spans, boxes: a plain vote of the item's regions
+        items_aggregates_set(rows=[(item.pk, regions.item_region_columns(item))])
+        item.refresh_from_db()
+        return item
     votes = item_vote_table(item=item, spec=spec, priority_from=_latest_report(item.project_id))
     fields: dict[str, Any] = {
         "aggregate_value": None,
@@ -188,12 +195,19 @@ def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
     if project is None:
         return None
     report, items, data, risk = _report_and_risk(project)
+    region_run = None
+    if project.kind in regions.AGGREGATE_KINDS:
+        region_run = regions.project_region_run(project)
+        report["estimated_accuracy"] = region_run.estimate
     report = _json_round_trip(report)
     with transaction.atomic():
         _serialise_project_runs(project.pk)
         if items is not None and len(data.item_ids):
             _write_items(project, data, items, _method(project, data).method)
-        p_wrong_store(project, data, risk)
+        if region_run is not None:
+            regions.project_region_store(project, region_run)
+        else:
+            p_wrong_store(project, data, risk)
         latest = (
             AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
         )

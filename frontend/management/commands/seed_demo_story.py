@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from frontend.demo_story import story_seed
+from frontend.demo_story_regions import regions_story_seed
 from labeling import demo
 
 
@@ -25,3 +26,5 @@ class Command(BaseCommand):
         project, created = story_seed(users=users)
         state = "created" if created else "already there"
         self.stdout.write(f"Story project {project.name!r} (id {project.pk}) {state}.")
+        for seeded in regions_story_seed(users=users):
+            self.stdout.write(f"Labeled story items added to {seeded.name!r} (id {seeded.pk}).")
