@@ -1,4 +1,9 @@
-"""Model disagrees: a confident prediction differs from the aggregated label."""
+"""Model disagrees: a confident prediction differs from the aggregated label.
+
+For class kinds the services pass only held-out predictions (out-of-fold for trained items,
+review.services.model_evidence); an in-sample model agrees with the labels it learnt.
+Silent while the project's model is skipped (ProjectFacts.model_skipped).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> De
     Severity is that prediction's score. None without an aggregate or a confident prediction.
     """
     threshold = float(config["score"])
-    if item.aggregate is None:
+    if item.aggregate is None or project.model_skipped:
         return None
     confident = [p for p in item.predictions if p.score is not None and p.score >= threshold]
     if not confident:
