@@ -5,18 +5,23 @@ model learns the crowd's current labels (the Dawid-Skene aggregate, noise includ
 labeling.prelabel.training does), and every item's probabilities come from the fold model
 that did not see it (sklearn cross_val_predict, 5 stratified folds). Its cross-validated
 accuracy is compared with the majority-class baseline on the same labels; a model that does
-not beat it is not used (review.services.model_evidence), so p_wrong stays the crowd's.
+not beat it (by labeling.prelabel.baseline_gate's margin) is not used
+(review.services.model_evidence), so p_wrong stays the crowd's.
 The two model detectors run on the held-out probabilities exactly as in review.flags.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
 
+from labeling.prelabel.baseline_gate import beats_baseline
 from review.flags import (
     ItemFacts,
     PredictionFact,
@@ -40,10 +45,10 @@ class FoldModel:
 
     @property
     def beats_baseline(self) -> bool:
-        return self.accuracy > self.baseline
+        return beats_baseline(self.accuracy, self.baseline, len(self.probabilities))
 
     def gate_line(self) -> str:
-        verdict = "used" if self.beats_baseline else "SKIPPED (not better than the baseline)"
+        verdict = "used" if self.beats_baseline else "SKIPPED (not clearly better than the baseline)"
         return (
             f"   k-fold model: cv accuracy {self.accuracy:.3f} vs majority baseline "
             f"{self.baseline:.3f} on the crowd's labels -> {verdict}"
@@ -56,19 +61,37 @@ def features(truth: np.ndarray, k: int, separation: float, rng: np.random.Genera
     return means[truth] * separation + rng.normal(size=(len(truth), DIMENSIONS))
 
 
-def fold_model(x: np.ndarray, labels: np.ndarray, k: int) -> FoldModel:
-    """Out-of-fold probabilities of a logistic regression fitted on `labels` (codes 0..k-1)."""
-    smallest = int(np.bincount(labels, minlength=k)[np.bincount(labels, minlength=k) > 0].min())
-    folds = StratifiedKFold(n_splits=min(FOLDS, max(smallest, 2)), shuffle=True, random_state=0)
-    present = np.unique(labels)
-    raw = cross_val_predict(
-        LogisticRegression(max_iter=1000), x, labels, cv=folds, method="predict_proba"
+def text_estimator() -> Pipeline:
+    """The text backend's model (labeling.prelabel.tfidf): TF-IDF words and pairs, logistic."""
+    return Pipeline(
+        [
+            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            ("clf", LogisticRegression(solver="saga", max_iter=1000, tol=1e-3, C=4.0)),
+        ]
     )
+
+
+def fold_model(x, labels: np.ndarray, k: int, estimator=None) -> FoldModel:
+    """Out-of-fold probabilities of `estimator` (default a logistic regression) fitted on
+    `labels` (codes 0..k-1); `x` is a feature matrix or, for a text pipeline, a list of texts."""
+    counts = np.bincount(labels, minlength=k)
+    smallest = int(counts[counts > 0].min())
+    # The product's folds (labeling.prelabel.training._splitter).
+    folds = (
+        StratifiedKFold(n_splits=min(FOLDS, smallest), shuffle=True, random_state=0)
+        if smallest >= 2
+        else KFold(n_splits=min(FOLDS, len(labels)), shuffle=True, random_state=0)
+    )
+    present = np.unique(labels)
+    model = estimator if estimator is not None else LogisticRegression(max_iter=1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tiny folds: missing classes, unconverged fits
+        raw = cross_val_predict(model, x, labels, cv=folds, method="predict_proba")
     probabilities = np.zeros((len(labels), k))
     probabilities[:, present] = raw
     accuracy = float((probabilities.argmax(axis=1) == labels).mean())
     baseline = 0.0
-    for train, test in folds.split(x, labels):
+    for train, test in folds.split(np.zeros(len(labels)), labels):
         majority = np.bincount(labels[train]).argmax()
         baseline += float((labels[test] == majority).sum())
     return FoldModel(probabilities, accuracy, baseline / len(labels))

@@ -13,6 +13,7 @@ from labeling.exceptions import SchemaError
 from labeling.models import HeldOutPrediction, Prediction
 from labeling.prelabel import versions
 from labeling.prelabel.base import PrelabelInput, Suggestion
+from labeling.prelabel.baseline_gate import beats_baseline
 from labeling.prelabel.text_fields import text_fields_clean, text_of
 from labeling.prelabel.tfidf import TfidfBackend
 from labeling.prelabel.training import TrainingSet, cross_validate, fit_model, training_set
@@ -229,3 +230,10 @@ def test_text_fields_are_set_through_patch_and_the_pre_label_page(api_as, projec
     project.refresh_from_db()
     assert project.settings["prelabel"]["text_fields"] == ["body", "summary"]
     assert 'value="body, summary"' in client.get(f"/projects/{project.pk}/prelabel/").content.decode()
+
+
+def test_the_baseline_gate_wants_a_clear_margin_on_few_items():
+    assert beats_baseline(0.44, 0.40, 25) is False
+    assert beats_baseline(0.44, 0.40, 5000) is True
+    assert beats_baseline(0.80, 0.42, 1000) is True
+    assert beats_baseline(None, 0.4, 10) is False

@@ -6,7 +6,8 @@ one); a project without any final label is measured against aggregated labels in
 `details["against"]` says which. The same k-fold run keeps each item's out-of-fold class
 probabilities (`CrossValidation.held_out`: predicted by a model that never saw its label,
 what the review app's model detectors read) and the majority-class baseline's accuracy
-on the same folds (`details["baseline_accuracy"]`, `details["beats_baseline"]`).
+on the same folds (`details["baseline_accuracy"]`, and `details["beats_baseline"]` by the
+margin of labeling.prelabel.baseline_gate).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from labeling.models import Item, Project
 from labeling.prelabel.base import Backend, PrelabelInput
+from labeling.prelabel.baseline_gate import beats_baseline
 from labeling.prelabel.exceptions import NotEnoughLabels
 from labeling.prelabel.labels import class_of
 from labeling.prelabel.text_fields import DEFAULT_TEXT_FIELDS, project_text_fields, text_of
@@ -146,7 +148,7 @@ def cross_validate(make: Callable[[], Backend], data: TrainingSet) -> CrossValid
     details = {
         "against": against, "folds": splitter.get_n_splits(), "evaluated": evaluated,
         "baseline_accuracy": base,
-        "beats_baseline": accuracy is not None and base is not None and accuracy > base,
+        "beats_baseline": beats_baseline(accuracy, base, evaluated),
     }  # fmt: skip
     return CrossValidation(accuracy, details, held_out)
 

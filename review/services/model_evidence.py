@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from labeling.models import HeldOutPrediction, Item, ModelVersion, Prediction, Project
 from labeling.prelabel.labels import value_of
 from labeling.values import value_labels
 from review.flags.facts import PredictionFact
 from review.flags.likely_error import class_thresholds
 
+THRESHOLD_TTL = 300  # seconds a per-submit refresh reuses the project's thresholds
 MULTI_CUT = 0.5  # one-vs-rest: a label is predicted at this probability (as the text backend)
 
 
@@ -30,6 +33,8 @@ class ModelEvidence:
     version: str | None = None
     skipped: str | None = None
     probabilities: dict[int, dict[str, float]] = field(default_factory=dict)
+    # Identifies the version row across databases and runs (cache keys): id and creation time.
+    stamp: str = ""
 
 
 def model_gate(project: Project) -> tuple[ModelVersion | None, str | None]:
@@ -74,7 +79,8 @@ def model_evidence(project: Project, *, item_ids: list[int] | None = None) -> Mo
     for item_id, probs in held.values_list("item_id", "probabilities").iterator():
         if isinstance(probs, dict) and probs:
             found[item_id] = probs
-    return ModelEvidence(version.version, None, found)
+    stamp = f"{version.pk}:{version.created_at.timestamp()}"
+    return ModelEvidence(version.version, None, found, stamp)
 
 
 def held_out_fact(kind: str, version: str, probabilities: dict[str, float]) -> PredictionFact:
@@ -92,27 +98,39 @@ def held_out_fact(kind: str, version: str, probabilities: dict[str, float]) -> P
 def model_facts(project: Project, *, item_id: int | None = None) -> ModelFacts:
     """Held-out predictions per item id, thresholds and skip reason for the class detectors.
 
-    With `item_id`, predictions cover that item only, but thresholds still need every
-    labeled item's held-out probabilities (one query over the version's rows).
+    With `item_id` (one item's refresh after a submit), predictions cover that item only
+    and the thresholds, which need every labeled item's held-out probabilities, come from
+    a cache kept THRESHOLD_TTL seconds per project and model version (they move slowly).
     """
-    evidence = model_evidence(project)
+    evidence = model_evidence(project, item_ids=None if item_id is None else [item_id])
     if evidence.version is None or evidence.skipped is not None:
         return ModelFacts(skipped=evidence.skipped)
-    aggregates = dict(
-        Item.objects.filter(project=project, aggregate_value__isnull=False)
-        .filter(pk__in=list(evidence.probabilities))
-        .values_list("id", "aggregate_value")
+    version = evidence.version
+    if item_id is None:
+        thresholds = _thresholds(project, evidence.probabilities)
+    else:
+        key = f"review:cl-thresholds:{project.pk}:{evidence.stamp}"
+        thresholds = cache.get(key)
+        if thresholds is None:
+            thresholds = _thresholds(project, model_evidence(project).probabilities)
+            cache.set(key, thresholds, THRESHOLD_TTL)
+    facts = {
+        pk: held_out_fact(project.kind, version, p) for pk, p in evidence.probabilities.items()
+    }
+    return ModelFacts(predictions=facts, thresholds=thresholds)
+
+
+def _thresholds(project: Project, probabilities: dict[int, dict[str, float]]) -> dict[str, float]:
+    """Confident-learning thresholds from held-out probabilities and current aggregates."""
+    aggregates = Item.objects.filter(project=project, aggregate_value__isnull=False).values_list(
+        "id", "aggregate_value"
     )
     pairs = []
-    for pk, aggregate in aggregates.items():
+    for pk, aggregate in aggregates.iterator(chunk_size=2000):
         given = value_labels(aggregate)
-        if len(given) == 1:
-            pairs.append((given[0], evidence.probabilities[pk]))
-    wanted = evidence.probabilities if item_id is None else {
-        k: v for k, v in evidence.probabilities.items() if k == item_id
-    }
-    facts = {pk: held_out_fact(project.kind, evidence.version, p) for pk, p in wanted.items()}
-    return ModelFacts(predictions=facts, thresholds=class_thresholds(pairs))
+        if pk in probabilities and len(given) == 1:
+            pairs.append((given[0], probabilities[pk]))
+    return class_thresholds(pairs)
 
 
 @dataclass(frozen=True)
