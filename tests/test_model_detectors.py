@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from labeling.exceptions import SchemaError
-from labeling.models import HeldOutPrediction, Prediction
+from labeling.models import HeldOutPrediction, Item, Prediction
 from labeling.prelabel import versions
 from labeling.prelabel.base import PrelabelInput, Suggestion
 from labeling.prelabel.baseline_gate import beats_baseline
@@ -29,9 +29,10 @@ from review.flags import (
 )
 from review.models import Flag
 from review.services.model_evidence import model_gate
+from review.services.refresh import project_refresh
 from review.services.risk import model_matrix
 from review.services_flags import item_flags_refresh
-from tests.factories import ItemFactory
+from tests.factories import AnnotationFactory, ItemFactory, UserFactory
 from tests.factories_import import item_line, jsonl_write
 from tests.factories_prelabel import ModelVersionFactory, labeled_items
 
@@ -237,3 +238,34 @@ def test_the_baseline_gate_wants_a_clear_margin_on_few_items():
     assert beats_baseline(0.44, 0.40, 5000) is True
     assert beats_baseline(0.80, 0.42, 1000) is True
     assert beats_baseline(None, 0.4, 10) is False
+
+
+def _unanimous_item(project, index, label="positive"):
+    item = ItemFactory(project=project)
+    for i in range(3):
+        AnnotationFactory(
+            item=item, annotator=UserFactory(username=f"md{i}"), value={"label": label}
+        )
+    return item
+
+
+@pytest.mark.parametrize("beats", [True, False])
+def test_a_held_out_disagreement_raises_p_wrong_only_for_a_model_that_beats_baseline(project, beats):
+    items = [_unanimous_item(project, i, "positive" if i % 2 else "negative") for i in range(8)]
+    version = ModelVersionFactory(project=project, details={"beats_baseline": beats})
+    for item in items:
+        given = "positive" if items.index(item) % 2 else "negative"
+        agree = {"positive": 0.9, "negative": 0.05, "neutral": 0.05} if given == "positive" else {
+            "positive": 0.05, "negative": 0.9, "neutral": 0.05}  # fmt: skip
+        # The first item: the held-out model is sure its unanimous label is wrong.
+        probs = {"positive": 0.98, "negative": 0.01, "neutral": 0.01} if item is items[0] else agree
+        HeldOutPrediction.objects.create(
+            project=project, item=item, model_version=version.version, probabilities=probs
+        )
+    project_refresh(project_id=project.pk)
+    risks = dict(Item.objects.filter(project=project).values_list("id", "p_wrong"))
+    others = max(risks[item.pk] for item in items[1:])
+    if beats:
+        assert risks[items[0].pk] > others + 0.05
+    else:
+        assert risks[items[0].pk] == pytest.approx(risks[items[2].pk])
