@@ -31,6 +31,8 @@ class CrowdData:
     codes: np.ndarray
     classes: list[str]
     gold: np.ndarray
+    # Item text (quiz: the question and its options), for a k-fold text model; None: no text.
+    texts: list[str] | None = None
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -85,7 +87,11 @@ def quiz(subset: str) -> CrowdData:
     if len(workers) != annotators.max() + 1 or len(truth) != len(answers):
         raise ValueError(f"{subset}: answers, workers and truth do not line up")
     gold = np.array([classes.index(letter) for letter in truth], dtype=np.int64)
-    return CrowdData(f"quiz/{subset}", items, annotators, codes, classes, gold)
+    with (folder / "quiz.csv").open(encoding="utf-8") as handle:
+        # Every text column (question and options), as settings.prelabel.text_fields would.
+        texts = [" \n".join(v for k, v in row.items() if k) for row in csv.DictReader(handle)]
+    texts = texts if len(texts) == len(answers) else None
+    return CrowdData(f"quiz/{subset}", items, annotators, codes, classes, gold, texts)
 
 
 def gold_datasets() -> list[CrowdData]:

@@ -31,12 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality_datasets import gold_datasets
 from quality_eval import (
     PooledRow,
+    Row,
     crowd_rows,
     gold_row,
     method_line,
     print_reliability,
     print_table,
 )
+from quality_sim_model import detector_hits, detector_line, fold_model, text_estimator
+
+from review.metrics.risk import item_risk
 
 
 def main() -> None:
@@ -57,6 +61,7 @@ def main() -> None:
             rows,
         )
         print(method_line(data.annotators, data.sizes))
+        _text_model(data, rows)
         print_reliability("p_wrong, no gold", _find(rows, "p_wrong, project default"))
         print_reliability("p_wrong, 20% gold", rows[-1])
         if data.name.startswith("quiz/"):
@@ -66,6 +71,24 @@ def main() -> None:
     print_table("quiz, six subsets pooled (queues per subset)", rows)
     print_reliability("p_wrong, no gold (quiz pooled)", _find(rows, "p_wrong, project default"))
     print_reliability("p_wrong, 20% gold (quiz pooled)", rows[-1])
+
+
+def _text_model(data, rows) -> None:
+    """A k-fold text model on the crowd's labels, gated by the majority baseline (as the
+    product): print the gate, the detectors and, when used, the p_wrong row it changes."""
+    if data.texts is None:
+        print("   k-fold model: no item features in this dataset (model detectors n/a)")
+        return
+    labels = rows[0].labels
+    fold = fold_model(data.texts, labels, data.sizes["n_classes"], text_estimator())
+    print(fold.gate_line())
+    print(detector_line(detector_hits(fold.probabilities, labels), labels != data.gold))
+    if fold.beats_baseline:
+        risk = item_risk(
+            data.items, data.annotators, data.codes, sizes=data.sizes, labels=labels,
+            model=fold.probabilities,
+        )  # fmt: skip
+        print_table("  with the model", [Row("p_wrong + k-fold model", labels, risk.p_wrong, data.gold)])
 
 
 def _find(rows, prefix):

@@ -7,6 +7,16 @@ annotator's edge over chance shrinks to 40% on them); the last class is rare.
 A model, where a setting has one, gives out-of-fold class probabilities with a
 given mean accuracy: per item a confidence c ~ Beta around the accuracy, the
 predicted class is right with probability c and gets probability c (calibrated).
+Settings with a "k-fold model" instead give items synthetic features and train a
+model on the crowd's own (noisy) labels with 5-fold cross_val_predict, as the
+product does (bench/quality_sim_model.py): its held-out probabilities enter
+p_wrong only when it beats the majority baseline, and the two model detectors
+(likely label error, model disagrees) are reported on them. One of these settings
+has features without signal, to show the model being skipped.
+
+After the settings, an escalation table (bench/quality_sim_escalation.py): the
+riskiest items get one more label at a time up to k=5, and it prints how many
+extra labels bought how many fixed and caught wrong labels.
 
 For each setting it prints the same table as bench/quality_gold.py (accuracy,
 wrong labels, share caught by a 20% and a 15% queue, ECE per signal) plus
@@ -34,7 +44,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality_eval import crowd_rows, gold_row, method_line, print_reliability, print_table
+from quality_eval import Row, crowd_rows, gold_row, method_line, print_reliability, print_table
+from quality_sim_escalation import START, escalation_table
+from quality_sim_model import detector_hits, detector_line, features, fold_model
+
+from review.metrics.risk import item_risk
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ class Setting:
     hard_share: float = 0.2
     prior: tuple[float, ...] = (0.45, 0.3, 0.2, 0.05)
     model_accuracy: float | None = None
+    separation: float | None = None  # k-fold model on synthetic features of this strength
     gold_share: float = 0.05
     annotators: int = 40
 
@@ -60,6 +75,10 @@ SETTINGS = [
     Setting("k=3, heavy spam", mix={"good": 0.4, "careless": 0.2, "biased": 0.1, "spammer": 0.3}),
     Setting("k=5, rare class 2%", overlap=5, prior=(0.5, 0.3, 0.18, 0.02)),
     Setting("k=3, easy items, good crowd", hard_share=0.0, mix={"good": 0.8, "careless": 0.2}),
+    # Appended, so the settings above keep their seeds (and their figures).
+    Setting("k=3, realistic mix + k-fold model", separation=1.5),
+    Setting("k=3, realistic mix + weak k-fold model", separation=0.7),
+    Setting("k=3, realistic mix + k-fold model, no signal", separation=0.0),
 ]
 
 
@@ -73,6 +92,7 @@ class Crowd:
     truth: np.ndarray
     model: np.ndarray | None
     sizes: dict[str, int]
+    features: np.ndarray | None = None
 
 
 def _annotator_types(setting: Setting, rng: np.random.Generator) -> list[tuple[str, float]]:
@@ -114,7 +134,8 @@ def simulate(setting: Setting, n_items: int, seed: int) -> Crowd:
         None if setting.model_accuracy is None else _model(setting.model_accuracy, truth, k, rng)
     )
     sizes = {"n_items": n_items, "n_annotators": len(types), "n_classes": k}
-    return Crowd(items, annotators, codes, truth, model, sizes)
+    x = None if setting.separation is None else features(truth, k, setting.separation, rng)
+    return Crowd(items, annotators, codes, truth, model, sizes, x)
 
 
 def _model(accuracy: float, truth: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -128,10 +149,31 @@ def _model(accuracy: float, truth: np.ndarray, k: int, rng: np.random.Generator)
     return probs
 
 
+def _fold_model_row(crowd: Crowd, labels: np.ndarray):
+    """The product's p_wrong with a k-fold model trained on the crowd's labels (if it beats
+    the baseline), keeping those labels as the current ones; and the detectors' figures."""
+    fold = fold_model(crowd.features, labels, crowd.sizes["n_classes"])
+    model = fold.probabilities if fold.beats_baseline else None
+    risk = item_risk(
+        crowd.items, crowd.annotators, crowd.codes, sizes=crowd.sizes, labels=labels, model=model
+    )
+    name = "p_wrong + k-fold model, no gold" if model is not None else "p_wrong, model skipped"
+    wrong = labels != crowd.truth
+    line = detector_line(detector_hits(fold.probabilities, labels), wrong)
+    if model is None:
+        line += " (shown for reference; the product skips them)"
+    return fold, Row(name, labels, risk.p_wrong, crowd.truth), line
+
+
 def report(setting: Setting, crowd: Crowd, seeds: int) -> None:
     """Print the setting's table and the reliability tables of p_wrong."""
     data = (crowd.items, crowd.annotators, crowd.codes, crowd.truth, crowd.sizes)
     rows = crowd_rows(*data, model=crowd.model)
+    notes = []
+    if crowd.features is not None:
+        fold, row, line = _fold_model_row(crowd, rows[0].labels)
+        rows.append(row)
+        notes = [fold.gate_line(), line]
     rows.append(gold_row(*data, model=crowd.model, seeds=seeds, share=setting.gold_share))
     n, labels = crowd.sizes["n_items"], len(crowd.codes)
     print_table(
@@ -139,7 +181,10 @@ def report(setting: Setting, crowd: Crowd, seeds: int) -> None:
         rows,
     )
     print(method_line(crowd.annotators, crowd.sizes))
-    no_gold = next(r for r in rows if r.name.startswith(("p_wrong + model", "p_wrong, project")))
+    for note in notes:
+        print(note)
+    prefixes = ("p_wrong + k-fold", "p_wrong + model", "p_wrong, project")
+    no_gold = next(r for p in prefixes for r in rows if r.name.startswith(p))
     print_reliability(no_gold.name, no_gold)
     print_reliability(rows[-1].name, rows[-1])
 
@@ -157,6 +202,9 @@ def main() -> None:
 
             crowd = through_db(crowd, name=setting.name)
         report(setting, crowd, args.seeds)
+    for number, setting in enumerate(SETTINGS):
+        if setting.overlap == START and setting.model_accuracy is None and setting.separation is None:
+            escalation_table(setting, args.items, number, _label, _annotator_types)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -82,14 +83,7 @@ def through_db(crowd, *, name: str):
     items = index[loaded.annotations.items]
     _check_same(crowd, items, annotator, np.asarray(loaded.annotations.codes))
     _print_stored(project, crowd.truth)
-    return type(crowd)(
-        items,
-        annotator,
-        np.asarray(loaded.annotations.codes),
-        crowd.truth,
-        crowd.model,
-        crowd.sizes,
-    )
+    return replace(crowd, items=items, annotators=annotator, codes=np.asarray(loaded.annotations.codes))
 
 
 def _check_same(crowd, items, annotators, codes) -> None:

@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("projects/<int:project_id>/prelabel/train/", prelabel.prelabel_train, name="prelabel-train"),
     path(
+        "projects/<int:project_id>/prelabel/text-fields/",
+        prelabel.prelabel_text_fields_save,
+        name="prelabel-text-fields",
+    ),
+    path(
         "projects/<int:project_id>/prelabel/jobs/<int:job_id>/",
         prelabel.prelabel_job_status,
         name="prelabel-job",

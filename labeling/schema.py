@@ -13,6 +13,7 @@ from typing import Any
 
 from labeling.exceptions import SchemaError, ValueInvalid
 from labeling.image_urls import image_hosts_validate
+from labeling.prelabel.text_fields import text_fields_clean
 from labeling.values import declared_labels
 
 KINDS = ("single", "multi", "rating", "spans", "boxes")
@@ -147,6 +148,8 @@ def _settings(raw: object) -> dict[str, Any]:
             "settings.prelabel must not hold a password or token; set them through "
             "PATCH /api/projects/{id} or the pre-label page, which store them encrypted"
         )
+    if isinstance(prelabel, dict) and prelabel.get("text_fields"):
+        merged["prelabel"] = {**prelabel, "text_fields": text_fields_clean(prelabel["text_fields"])}
     if "image_hosts" in merged:
         merged["image_hosts"] = image_hosts_validate(merged["image_hosts"])
     if not _is_share(merged["review_budget"]):

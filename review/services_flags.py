@@ -21,12 +21,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from labeling.models import Item, Prediction, Project
+from labeling.models import Item, Project
 from labeling.services import item_escalate
-from labeling.values import value_labels
+from labeling.values import CLASS_KINDS, value_labels
 from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
-from review.flags.likely_error import class_thresholds
 from review.models import Flag, FlagStatus
+from review.services.model_evidence import ModelFacts, model_facts
 from review.services.risk_cut import risk_cut
 
 logger = logging.getLogger(__name__)
@@ -44,34 +44,26 @@ class FlagRefresh:
     escalated_to: int | None = None
 
 
-def prediction_probabilities(value: Any) -> dict[str, float] | None:
-    """Class probabilities a backend stored beside its value ({"probabilities": {label: p}})."""
-    raw = value.get("probabilities") if isinstance(value, dict) else None
-    if not isinstance(raw, dict):
-        return None
-    try:
-        return {str(label): float(p) for label, p in raw.items()}
-    except (TypeError, ValueError):
-        return None
+def item_facts_build(item: Item, model: ModelFacts | None = None) -> ItemFacts:
+    """The detector inputs for one item (two queries: annotations, predictions).
 
-
-def item_facts_build(item: Item) -> ItemFacts:
-    """The detector inputs for one item (two queries: annotations, predictions)."""
+    Class kinds see only the held-out prediction of the project's usable model (`model`,
+    review.services.model_evidence); other kinds see the stored predictions.
+    """
     annotations = tuple(
         AnnotationFact(
             annotator_id=a.annotator_id, value=a.value, unsure=a.unsure, comment=a.comment
         )
         for a in item.annotations.order_by("id")
     )
-    predictions = tuple(
-        PredictionFact(
-            model_version=p.model_version,
-            value=p.value,
-            score=p.score,
-            probabilities=prediction_probabilities(p.value),
+    if item.project.kind in CLASS_KINDS:
+        held = (model or ModelFacts()).predictions.get(item.pk)
+        predictions: tuple[PredictionFact, ...] = (held,) if held else ()
+    else:
+        predictions = tuple(
+            PredictionFact(model_version=p.model_version, value=p.value, score=p.score)
+            for p in item.predictions.order_by("-id")
         )
-        for p in item.predictions.order_by("-id")
-    )
     return ItemFacts(
         annotations=annotations,
         target_overlap=item.target_overlap or item.project.overlap,
@@ -85,12 +77,11 @@ def item_facts_build(item: Item) -> ItemFacts:
     )
 
 
-def project_facts_build(project: Project, *, model_version: str | None = None) -> ProjectFacts:
-    """Project-wide inputs: label shares of the aggregates and confident-learning thresholds.
+def project_facts_build(project: Project, *, model: ModelFacts | None = None) -> ProjectFacts:
+    """Project-wide inputs: label shares of the aggregates, confident-learning thresholds
+    and the model's skip reason (both from `model`, review.services.model_evidence).
 
-    One GROUP BY over the project's aggregates (few distinct values). Thresholds come from
-    `model_version`'s predictions that carry probabilities, and only when a version is given
-    (the item being judged has probabilities from it); otherwise they stay empty.
+    One GROUP BY over the project's aggregates (few distinct values).
     """
     rows = (
         Item.objects.filter(project=project, aggregate_value__isnull=False)
@@ -105,41 +96,13 @@ def project_facts_build(project: Project, *, model_version: str | None = None) -
         for label in value_labels(row["aggregate_value"]):
             counts[label] += row["n"]
     shares = {label: n / labeled for label, n in counts.items()} if labeled else {}
-    thresholds = _thresholds(project, model_version) if model_version else {}
+    model = model or ModelFacts()
     return ProjectFacts(
         label_shares=shares,
         labeled_items=labeled,
-        class_thresholds=thresholds,
+        class_thresholds=model.thresholds,
         risk_cut=risk_cut(project),
-    )
-
-
-def _thresholds(project: Project, model_version: str) -> dict[str, float]:
-    pairs = []
-    predictions = Prediction.objects.filter(
-        project=project,
-        model_version=model_version,
-        item__aggregate_value__isnull=False,
-        value__has_key="probabilities",
-    ).values_list("item__aggregate_value", "value")
-    for aggregate, value in predictions.iterator():
-        given, probabilities = value_labels(aggregate), prediction_probabilities(value)
-        if len(given) == 1 and probabilities:
-            pairs.append((given[0], probabilities))
-    return class_thresholds(pairs)
-
-
-def _probability_version(facts: ItemFacts) -> str | None:
-    """The model version whose probabilities the likely-error detector will read, if any."""
-    return next((p.model_version for p in facts.predictions if p.probabilities), None)
-
-
-def _latest_probability_version(project: Project) -> str | None:
-    return (
-        Prediction.objects.filter(project=project, value__has_key="probabilities")
-        .order_by("-id")
-        .values_list("model_version", flat=True)
-        .first()
+        model_skipped=model.skipped,
     )
 
 
@@ -201,7 +164,7 @@ def _apply(item: Item, found: dict[str, tuple[float, dict[str, Any]]]) -> FlagRe
 
 
 def item_flags_refresh(
-    *, item_id: int, project_facts: ProjectFacts | None = None
+    *, item_id: int, project_facts: ProjectFacts | None = None, model: ModelFacts | None = None
 ) -> FlagRefresh | None:
     """Run the detectors on one item and bring its flags in line (see the module rules).
 
@@ -209,7 +172,8 @@ def item_flags_refresh(
     is within the review budget (high risk), of a project whose max_overlap exceeds the
     item's current target gets target_overlap + 1 instead of those flags; it is flagged
     only when still contested or risky at the maximum. `project_facts` lets batch callers
-    compute the project figures once. Returns None when the item is gone.
+    compute the project figures once (and pass `model`, the project's held-out model facts,
+with them). Returns None when the item is gone.
     """
     with transaction.atomic():
         item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
@@ -217,10 +181,10 @@ def item_flags_refresh(
             return None
         if item.final_value is not None:
             return FlagRefresh()
-        facts = item_facts_build(item)
         if project_facts is None:
-            version = _probability_version(facts)
-            project_facts = project_facts_build(item.project, model_version=version)
+            model = model_facts(item.project, item_id=item.pk)
+            project_facts = project_facts_build(item.project, model=model)
+        facts = item_facts_build(item, model)
         found = detect_all(facts, project_facts, item.project.settings)
         escalated = None
         if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
@@ -249,7 +213,8 @@ def project_flags_refresh(
     )
     if not ids:
         return None
-    facts = project_facts_build(project, model_version=_latest_probability_version(project))
+    model = model_facts(project)
+    facts = project_facts_build(project, model=model)
     for item_id in ids:
-        item_flags_refresh(item_id=item_id, project_facts=facts)
+        item_flags_refresh(item_id=item_id, project_facts=facts, model=model)
     return ids[-1]

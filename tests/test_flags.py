@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from labeling.models import AuditEntry
+from labeling.models import AuditEntry, HeldOutPrediction
 from review.flags import (
     AnnotationFact,
     ItemFacts,
@@ -32,6 +32,7 @@ from review.tasks_flags import (
     refresh_project_flags_task,
 )
 from tests.factories import AnnotationFactory, ItemFactory, PredictionFactory, UserFactory
+from tests.factories_prelabel import ModelVersionFactory
 
 NO_PROJECT = ProjectFacts()
 
@@ -208,14 +209,27 @@ def test_an_open_flag_goes_away_when_the_labels_settle(project):
     assert not Flag.objects.filter(item=item).exists()
 
 
-def test_the_model_disagreement_is_flagged_from_stored_predictions(project):
+def test_the_model_disagreement_is_flagged_from_held_out_probabilities(project):
+    item = contested_item(project, names=("positive", "positive", "positive"))
+    item.aggregate_value = {"label": "positive"}
+    item.save()
+    version = ModelVersionFactory(project=project, details={"beats_baseline": True})
+    HeldOutPrediction.objects.create(
+        project=project, item=item, model_version=version.version,
+        probabilities={"positive": 0.03, "negative": 0.97},
+    )
+    item_flags_refresh(item_id=item.pk)
+    flag = Flag.objects.get(item=item, reason="model_disagrees")
+    assert flag.severity == pytest.approx(0.97)
+
+
+def test_an_in_sample_prediction_without_a_checked_model_raises_no_model_flag(project):
     item = contested_item(project, names=("positive", "positive", "positive"))
     item.aggregate_value = {"label": "positive"}
     item.save()
     PredictionFactory(item=item, value={"label": "negative"}, score=0.97)
     item_flags_refresh(item_id=item.pk)
-    flag = Flag.objects.get(item=item)
-    assert (flag.reason, flag.severity) == ("model_disagrees", pytest.approx(0.97))
+    assert not Flag.objects.filter(item=item, reason="model_disagrees").exists()
 
 
 # --- escalation ---------------------------------------------------------------------------
@@ -279,7 +293,8 @@ def test_refreshing_a_deleted_item_does_nothing(db):
     refresh_item_flags_task.apply(args=[987654], throw=True)
 
 
-def test_likely_error_reads_stored_probabilities_of_the_same_model(project):
+def test_likely_error_reads_held_out_probabilities_of_the_checked_model(project):
+    version = ModelVersionFactory(project=project, details={"beats_baseline": True})
     items = []
     for given, probabilities in (
         ("positive", {"positive": 0.9, "negative": 0.1}),
@@ -288,13 +303,8 @@ def test_likely_error_reads_stored_probabilities_of_the_same_model(project):
         ("positive", {"positive": 0.2, "negative": 0.8}),
     ):
         item = ItemFactory(project=project, aggregate_value={"label": given})
-        PredictionFactory(
-            item=item,
-            value={
-                "label": max(probabilities, key=probabilities.get),
-                "probabilities": probabilities,
-            },
-            score=None,
+        HeldOutPrediction.objects.create(
+            project=project, item=item, model_version=version.version, probabilities=probabilities
         )
         items.append(item)
     item_flags_refresh(item_id=items[-1].pk)

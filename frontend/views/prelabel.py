@@ -19,9 +19,11 @@ from labeling.exceptions import AccordError, NotFound, PermissionDenied
 from labeling.models import Project
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, registry, selectors
-from labeling.services.model_server import prelabel_public
+from labeling.prelabel.text_fields import project_text_fields
+from labeling.services.model_server import model_server_settings_update, prelabel_public
 from labeling.services.model_server_events import model_server_train
 from labeling.services.prelabel import SCOPES, prelabel_job_cancel, prelabel_job_start
+from review.services.model_evidence import model_gate
 
 SCOPE_LABELS = {
     "unlabeled": "Unlabeled items (no annotation yet)",
@@ -73,6 +75,8 @@ def _page_context(request: HttpRequest, project: Project, form: ModelServerForm)
         "server_form": form,
         "server": prelabel_public(project),
         "server_events": selectors.model_server_events_recent(user=request.user, project_id=project.pk),
+        "text_fields": ", ".join(project_text_fields(project.settings)),
+        "model_skipped": model_gate(project)[1],
     }
 
 
@@ -87,6 +91,23 @@ def prelabel_server_save(request: HttpRequest, project_id: int) -> HttpResponse:
     project.refresh_from_db()
     context = _page_context(request, project, form)
     return render(request, "prelabel/page.html", context, status=400)
+
+
+@login_required
+@require_POST
+def prelabel_text_fields_save(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Save which item fields the text model reads (settings.prelabel.text_fields)."""
+    project = _lead_project(request, project_id)
+    names = [part.strip() for part in request.POST.get("text_fields", "").split(",") if part.strip()]
+    try:
+        model_server_settings_update(
+            project=project, actor=request.user, changes={"text_fields": names or ["text"]}  # type: ignore[arg-type]
+        )
+    except AccordError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Text fields saved; the next model trains on them.")
+    return redirect("prelabel", project_id=project.pk)
 
 
 @login_required

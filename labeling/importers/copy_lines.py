@@ -55,7 +55,10 @@ class LineBuilder:
             )
             batch.annotations.append((index, a.annotator, rest))
         for p in record.predictions:
-            rest = f"{copy_text(p.model)}\t{self._value(p.value)}\t{plain_text(p.score)}{self.prediction_suffix}"
+            rest = (
+                f"{copy_text(p.model)}\t{self._value(p.value)}\t{plain_text(p.score)}\t"
+                f"{json_text(p.probabilities)}{self.prediction_suffix}"
+            )
             batch.predictions.append((index, rest))
 
     def _value(self, value: Any) -> str:

@@ -37,6 +37,7 @@ class PredictionRecord:
     model: str
     value: Any
     score: float | None = None
+    probabilities: dict[str, float] | None = None
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from typing import Any
 from labeling.exceptions import ValueInvalid
 from labeling.image_urls import image_url_problem, is_image_url
 from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
+from labeling.prelabel.margins import prediction_probabilities
 from labeling.schema import value_validate
 from labeling.values import declared_labels
 
@@ -102,7 +103,10 @@ def _prediction(raw: object, line: int, item_id: str) -> PredictionRecord:
     score = raw.get("score")
     if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
         raise ShapeError(f"{where} of {model}: 'score' must be a number")
-    return PredictionRecord(line=line, model=model.strip(), value=raw["value"], score=score)
+    probabilities = prediction_probabilities(raw) or None
+    return PredictionRecord(
+        line=line, model=model.strip(), value=raw["value"], score=score, probabilities=probabilities
+    )
 
 
 def _count(raw: object, name: str, item_id: str) -> int | None:

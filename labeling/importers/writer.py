@@ -48,7 +48,7 @@ ANNOTATION_COLUMNS = (
     "comment",
     "prelabel_shown",
 )
-PREDICTION_COLUMNS = ("model_version", "value", "score")
+PREDICTION_COLUMNS = ("model_version", "value", "score", "probabilities")
 
 # One batch: per item, its column values, its annotations' and its predictions' values.
 Batch = list[tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]
@@ -109,7 +109,7 @@ class BatchWriter:
             (ids[a.annotator], a.value, a.created_at or self.now, a.guideline_version, a.lead_time_ms, a.unsure, a.comment, a.prelabel_shown)
             for a in record.annotations
         ]
-        predictions = [(p.model, p.value, p.score) for p in record.predictions]
+        predictions = [(p.model, p.value, p.score, p.probabilities) for p in record.predictions]
         return item, annotations, predictions
 
     def _store_image(self, name: str, detected: ImageType) -> str:

@@ -8,7 +8,13 @@ labeling.models.item_image_path).
 """
 
 from labeling.models.access import ApiToken, Invite, LabelingPreference
-from labeling.models.items import Item, ItemReviewer, Prediction, item_image_path
+from labeling.models.items import (
+    HeldOutPrediction,
+    Item,
+    ItemReviewer,
+    Prediction,
+    item_image_path,
+)
 from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
 from labeling.models.model_server import (
     ModelServerEvent,
@@ -25,6 +31,7 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "AuditEntry",
+    "HeldOutPrediction",
     "ImportJob",
     "Invite",
     "Item",

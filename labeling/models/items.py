@@ -131,6 +131,8 @@ class Prediction(models.Model):
     score = models.FloatField(null=True, blank=True)
     # Margin between the top two class probabilities; low margin = uncertain (active learning).
     margin = models.FloatField(null=True, blank=True)
+    # Class probabilities {label: p} of this prediction, when the backend or the import gave them.
+    probabilities = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -141,3 +143,26 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return f"prediction {self.model_version} on {self.item_id}"
+
+
+class HeldOutPrediction(models.Model):
+    """Out-of-fold class probabilities of a trained item: the model version's k-fold run
+    predicted it with a model that never saw its label (what the model detectors read)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="held_out")
+    # Indexed through held_out_unique_model.
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="held_out", db_index=False
+    )
+    model_version = models.CharField(max_length=200)
+    probabilities = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "model_version"], name="held_out_unique_model"),
+        ]
+
+    def __str__(self) -> str:
+        return f"held-out {self.model_version} on {self.item_id}"

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from labeling.exceptions import SchemaError
+from labeling.prelabel.text_fields import text_fields_clean
 
 AUTH_KINDS = ("none", "basic", "bearer")
 DEFAULT_TIMEOUT = 100.0  # seconds; Label Studio's ML API timeout
@@ -20,7 +21,9 @@ MAX_TIMEOUT = 3600.0
 DEFAULT_BATCH_SIZE = 50  # tasks per /predict request
 MAX_BATCH_SIZE = 1000
 # Keys of settings.prelabel this module owns; others (retrain_every, ...) pass through as they are.
-PUBLIC_KEYS = ("url", "auth", "username", "timeout", "batch_size", "train_on_annotation")
+PUBLIC_KEYS = (
+    "url", "auth", "username", "timeout", "batch_size", "train_on_annotation", "text_fields",
+)
 SECRET_KEYS = ("password", "token")
 
 
@@ -83,6 +86,7 @@ def server_settings_validate(
     if not isinstance(train, bool):
         errors["train_on_annotation"] = "Train on annotation is true or false"
     public["train_on_annotation"] = train is not False
+    _text_fields(merged, public, errors)
     secret = _secret(raw, public["auth"], errors)
     # A stored password is no bearer token (nor the reverse): a new auth kind needs its secret.
     same_kind = public["auth"] == (current.get("auth") or "none")
@@ -99,6 +103,17 @@ def server_settings_validate(
     if public["auth"] == "none":
         public["username"], secret = "", ("" if secret_set else None)
     return public, secret
+
+
+def _text_fields(merged: dict[str, Any], public: dict[str, Any], errors: dict[str, str]) -> None:
+    """settings.prelabel.text_fields (what the text backend reads), when given."""
+    if merged.get("text_fields") in (None, "", []):
+        public.pop("text_fields", None)
+        return
+    try:
+        public["text_fields"] = text_fields_clean(merged["text_fields"])
+    except SchemaError as error:
+        errors["text_fields"] = error.message
 
 
 def _url(raw: object, errors: dict[str, str]) -> str:

@@ -3,7 +3,11 @@
 A model learns from each item's final label where a reviewer set one, else its aggregated
 label. Its cross-validated accuracy is measured against final labels (held-out items that have
 one); a project without any final label is measured against aggregated labels instead, and
-`details["against"]` says which.
+`details["against"]` says which. The same k-fold run keeps each item's out-of-fold class
+probabilities (`CrossValidation.held_out`: predicted by a model that never saw its label,
+what the review app's model detectors read) and the majority-class baseline's accuracy
+on the same folds (`details["baseline_accuracy"]`, and `details["beats_baseline"]` by the
+margin of labeling.prelabel.baseline_gate).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from labeling.models import Item, Project
 from labeling.prelabel.base import Backend, PrelabelInput
+from labeling.prelabel.baseline_gate import beats_baseline
 from labeling.prelabel.exceptions import NotEnoughLabels
 from labeling.prelabel.labels import class_of
+from labeling.prelabel.text_fields import DEFAULT_TEXT_FIELDS, project_text_fields, text_of
 
 MIN_LABELS = 4
 MAX_FOLDS = 5
@@ -35,19 +41,38 @@ class TrainingSet:
     is_final: list[bool] = field(default_factory=list)
 
 
-def item_input(item: Item) -> PrelabelInput:
+@dataclass
+class CrossValidation:
+    """k-fold accuracy (None when nothing could be evaluated), details, and per item id its
+    out-of-fold class probabilities."""
+
+    accuracy: float | None
+    details: dict[str, Any]
+    held_out: dict[int, dict[str, float]] = field(default_factory=dict)
+
+
+def item_input(item: Item, fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS) -> PrelabelInput:
     """What a backend needs of an item; its image is named in the media storage, not a path."""
-    return _input(item.pk, item.data, item.image.name if item.image else None, item.width, item.height)
+    image = item.image.name if item.image else None
+    return _input(item.pk, item.data, image, item.width, item.height, fields)
 
 
-def _input(pk: int, data: Any, image: str | None, width: int | None, height: int | None) -> PrelabelInput:
-    """An input from item fields: the stored image, else the storage name in data["image"]."""
+def _input(
+    pk: int,
+    data: Any,
+    image: str | None,
+    width: int | None,
+    height: int | None,
+    fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS,
+) -> PrelabelInput:
+    """An input from item fields: the stored image, else the storage name in data["image"];
+    the text is the project's text fields joined (labeling.prelabel.text_fields)."""
     data = data if isinstance(data, dict) else {}
     named = data.get("image") if isinstance(data.get("image"), str) else None
     return PrelabelInput(
         item_id=pk,
         data=data,
-        text=str(data.get("text") or ""),
+        text=text_of(data, fields),
         image_name=image or named,
         width=width,
         height=height,
@@ -71,11 +96,12 @@ def training_set(project: Project) -> TrainingSet:
         .order_by("id")
     )
     found = TrainingSet()
+    fields = project_text_fields(project.settings)
     for item in rows.iterator(chunk_size=2000):
         final = class_of(project.kind, item.final_value)
         label = final or class_of(project.kind, item.aggregate_value)
         if label is not None:
-            found.inputs.append(item_input(item))
+            found.inputs.append(item_input(item, fields))
             found.labels.append(label)
             found.is_final.append(final is not None)
     return found
@@ -91,38 +117,49 @@ def training_check(data: TrainingSet) -> None:
         )
 
 
-def cross_validate(
-    make: Callable[[], Backend], data: TrainingSet
-) -> tuple[float | None, dict[str, Any]]:
+def cross_validate(make: Callable[[], Backend], data: TrainingSet) -> CrossValidation:
     """k-fold accuracy (k <= 5) on held-out items, against final labels where any exist.
 
-    Returns (accuracy or None when nothing could be evaluated, details).
+    Every item of the training set is predicted once by the fold model that left it out;
+    its class probabilities are kept in `held_out` (items the backend cannot read are not).
+    The baseline predicts the training folds' most common class.
     """
     against = "final" if any(data.is_final) else "aggregate"
-    smallest = min(Counter(data.labels).values())
-    folds = min(MAX_FOLDS, len(data.labels))
-    splitter: Any = (
-        StratifiedKFold(n_splits=min(folds, smallest), shuffle=True, random_state=0)
-        if smallest >= 2
-        else KFold(n_splits=folds, shuffle=True, random_state=0)
-    )
+    splitter = _splitter(data.labels)
     labels = np.asarray(data.labels)
-    hits = evaluated = 0
+    hits = baseline = evaluated = 0
+    held_out: dict[int, dict[str, float]] = {}
     for train, test in splitter.split(np.zeros(len(labels)), labels):
-        scored = [i for i in test if against == "aggregate" or data.is_final[i]]
-        if not scored or len(set(labels[train])) < 2:
+        if len(set(labels[train])) < 2:
             continue
         model = make()
         model.fit([data.inputs[i] for i in train], labels[train].tolist())
-        predicted = model.predict([data.inputs[i] for i in scored])
-        hits += sum(
-            1
-            for i, s in zip(scored, predicted, strict=True)
-            if s is not None and class_of(model.kind, s.value) == labels[i]
-        )
-        evaluated += len(scored)
+        predicted = model.predict([data.inputs[i] for i in test])
+        majority = Counter(labels[train].tolist()).most_common(1)[0][0]
+        for i, s in zip(test, predicted, strict=True):
+            if s is not None and s.probabilities:
+                held_out[data.inputs[i].item_id] = dict(s.probabilities)
+            if against == "aggregate" or data.is_final[i]:
+                evaluated += 1
+                baseline += int(labels[i] == majority)
+                hits += int(s is not None and class_of(model.kind, s.value) == labels[i])
     accuracy = round(hits / evaluated, 6) if evaluated else None
-    return accuracy, {"against": against, "folds": splitter.get_n_splits(), "evaluated": evaluated}
+    base = round(baseline / evaluated, 6) if evaluated else None
+    details = {
+        "against": against, "folds": splitter.get_n_splits(), "evaluated": evaluated,
+        "baseline_accuracy": base,
+        "beats_baseline": beats_baseline(accuracy, base, evaluated),
+    }  # fmt: skip
+    return CrossValidation(accuracy, details, held_out)
+
+
+def _splitter(labels: list[str]) -> Any:
+    """Stratified folds when every class has two items, else plain shuffled folds."""
+    smallest = min(Counter(labels).values())
+    folds = min(MAX_FOLDS, len(labels))
+    if smallest >= 2:
+        return StratifiedKFold(n_splits=min(folds, smallest), shuffle=True, random_state=0)
+    return KFold(n_splits=folds, shuffle=True, random_state=0)
 
 
 def class_counts(labels: Iterable[str]) -> dict[str, int]:
@@ -137,6 +174,11 @@ def fit_model(make: Callable[[], Backend], data: TrainingSet) -> Backend:
     return model
 
 
-def inputs_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[PrelabelInput]:
+def inputs_from_rows(
+    rows: Iterable[tuple[Any, ...]], fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS
+) -> list[PrelabelInput]:
     """Backend inputs from `values_list(*INPUT_FIELDS)` rows (cheaper than model instances)."""
-    return [_input(pk, data, image or None, width, height) for pk, data, image, width, height in rows]
+    return [
+        _input(pk, data, image or None, width, height, fields)
+        for pk, data, image, width, height in rows
+    ]

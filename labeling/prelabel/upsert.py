@@ -18,7 +18,7 @@ from django.db import connection
 from labeling.models import Prediction
 from labeling.prelabel.base import Suggestion
 
-UPDATED = ("value", "score", "margin", "created_at")
+UPDATED = ("value", "score", "margin", "probabilities", "created_at")
 
 
 def predictions_upsert(
@@ -31,7 +31,8 @@ def predictions_upsert(
         rows = [
             Prediction(
                 project_id=project_id, item_id=item_id, model_version=version, value=s.value,
-                score=s.score, margin=s.margin, created_at=now,
+                score=s.score, margin=s.margin, probabilities=s.probabilities or None,
+                created_at=now,
             )
             for item_id, s in pairs
         ]
@@ -45,19 +46,22 @@ def predictions_upsert(
     from psycopg2.extras import execute_values
 
     table = connection.ops.quote_name(Prediction._meta.db_table)
+    columns = "project_id, item_id, model_version, value, score, margin, probabilities, created_at"
     sql = (
-        f"INSERT INTO {table} (project_id, item_id, model_version, value, score, margin, created_at) "  # noqa: S608 - constant names
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 - constant names
         "VALUES %s ON CONFLICT (item_id, model_version) DO UPDATE SET "
         + ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATED)
     )
     values = [
-        (project_id, item_id, version, json.dumps(s.value), s.score, s.margin, now)
+        (
+            project_id, item_id, version, json.dumps(s.value), s.score, s.margin,
+            json.dumps(s.probabilities) if s.probabilities else None, now,
+        )
         for item_id, s in pairs
     ]
     with connection.cursor() as cursor:
-        execute_values(
-            cursor.cursor, sql, values, template="(%s, %s, %s, %s::jsonb, %s, %s, %s)", page_size=1000
-        )
+        template = "(%s, %s, %s, %s::jsonb, %s, %s, %s::jsonb, %s)"
+        execute_values(cursor.cursor, sql, values, template=template, page_size=1000)
 
 
 def batch_lock(job_id: int, start_id: int) -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from labeling.models import ModelVersion, Project
 from labeling.prelabel import registry, storage, training
 from labeling.prelabel.base import Backend
+from labeling.prelabel.held_out import held_out_store
 from labeling.prelabel.http_backend import HttpBackend
 from labeling.services import model_server
 
@@ -45,12 +46,20 @@ def model_version_train(
         return _http_version(project, model, user)
     data = training.training_set(project)
     training.training_check(data)
-    accuracy, details = training.cross_validate(
-        lambda: registry.backend_create(project, name), data
-    )
+    checked = training.cross_validate(lambda: registry.backend_create(project, name), data)
     fitted = training.fit_model(lambda: model, data)
-    details.update(classes=training.class_counts(data.labels), final_labels=sum(data.is_final))
-    return _record(project, name, fitted, trained_on=len(data.labels), accuracy=accuracy, details=details)
+    details = {
+        **checked.details,
+        "classes": training.class_counts(data.labels),
+        "final_labels": sum(data.is_final),
+    }
+    row = _record(
+        project, name, fitted, trained_on=len(data.labels), accuracy=checked.accuracy,
+        details=details,
+    )
+    # Out-of-fold probabilities of the trained items feed the review app's model detectors.
+    held_out_store(project_id=project.pk, version=row.version, held_out=checked.held_out)
+    return row
 
 
 def _record(

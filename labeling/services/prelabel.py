@@ -23,6 +23,7 @@ from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJ
 from labeling.prelabel import registry, training, upsert, versions
 from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
+from labeling.prelabel.text_fields import project_text_fields
 from labeling.services.audit import audit_record
 from labeling.services.job_events import prelabel_job_finished_announce
 from labeling.values import CLASS_KINDS
@@ -229,7 +230,8 @@ def _batch_predict(job: PrelabelJob, start_id: int, end_id: int) -> list[tuple[i
     version = ModelVersion.objects.get(project=job.project, version=job.model_version)
     model = versions.model_version_load(project=job.project, version=version)
     inputs = training.inputs_from_rows(
-        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS)
+        job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS),
+        project_text_fields(job.project.settings),
     )
     # A model server answers `batch_size` tasks per request; beat between requests so a long
     # batch of slow answers is not mistaken for a dead worker by the stalled-job sweep.

@@ -58,3 +58,6 @@ class ProjectFacts:
     class_thresholds: dict[str, float] = field(default_factory=dict)
     # The review budget's cut: the lowest p_wrong the budget admits (None: no project run yet).
     risk_cut: float | None = None
+    # Why the model detectors are off (no usable model, or one no better than the majority
+    # baseline in cross-validation); None when they may run.
+    model_skipped: str | None = None

@@ -1,9 +1,13 @@
-"""Likely label error, confident-learning style (Northcutt et al., 2021, "confident joint").
+"""Likely label error, confident learning (Northcutt et al., 2021), as cleanlab 2.x computes it.
 
 Inputs are out-of-sample predicted class probabilities. Class j's threshold t_j is the mean
-probability of j over items whose given label is j. An item given label i counts toward the
-confident joint cell (i, j*) where j* is the most probable class with p_j >= t_j; j* != i marks
-a likely error. Without probabilities (no model yet) the detector stays silent.
+probability of j over items whose given label is j. An item is confident in the classes with
+p_j >= t_j (less 1e-6, as cleanlab); its guessed true class is that class, or the overall
+most probable class when several are confident. A guess different from the given label is
+an off-diagonal entry of the confident joint: a label issue, unless the given label is the
+model's own top class (cleanlab drops those too). This is cleanlab's
+find_label_issues(filter_by="confident_learning"); tests check the two agree.
+Without probabilities, or while the project's model is skipped, the detector stays silent.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from labeling.values import value_labels
 from review.flags.facts import Detection, ItemFacts, ProjectFacts
 from review.flags.regions import region_kind
 
+TOLERANCE = 1e-6  # cleanlab's slack on "p_j >= t_j"
+
 
 def class_thresholds(
     rows: Iterable[tuple[str, dict[str, float]]],
@@ -29,11 +35,29 @@ def class_thresholds(
     return {label: float(np.mean(values)) for label, values in sums.items() if values}
 
 
+def confident_class(
+    probabilities: dict[str, float], thresholds: dict[str, float], margin: float = 0.0
+) -> str | None:
+    """The confident-joint column of one item (None when no class clears its threshold)."""
+    labels = [label for label in probabilities if label in thresholds]
+    if not labels:
+        return None
+    scores = np.array([float(probabilities[label]) for label in labels])
+    limits = np.array([thresholds[label] + margin for label in labels]) - TOLERANCE
+    confident = scores >= limits
+    if not confident.any():
+        return None
+    if confident.sum() > 1:
+        return labels[int(np.argmax(scores))]
+    return labels[int(np.argmax(confident))]
+
+
 def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> Detection | None:
     """Fire when the confident-joint class differs from the item's (single) given label.
 
-    Severity is p(j*) - p(given), clipped to 0..1. None without probabilities, without
-    thresholds, for values with several labels, and for spans and boxes.
+    Severity is p(guess) - p(given), clipped to 0..1. None without probabilities, without
+    thresholds, for values with several labels, when the given label is the top class, and for
+    spans and boxes.
     """
     if region_kind(item.aggregate) is not None:
         return None  # class probabilities describe one label per item, not spans or boxes
@@ -41,15 +65,11 @@ def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> De
     probabilities = next((p.probabilities for p in item.predictions if p.probabilities), None)
     if len(given) != 1 or not probabilities or not project.class_thresholds:
         return None
-    margin = float(config.get("margin", 0.0))
-    labels = [label for label in probabilities if label in project.class_thresholds]
-    scores = np.array([float(probabilities[label]) for label in labels])
-    limits = np.array([project.class_thresholds[label] + margin for label in labels])
-    confident = scores >= limits
-    if not confident.any():
+    if project.model_skipped:
         return None
-    best = labels[int(np.argmax(np.where(confident, scores, -1.0)))]
-    if best == given[0]:
+    best = confident_class(probabilities, project.class_thresholds, float(config.get("margin", 0.0)))
+    top = max(probabilities, key=lambda label: float(probabilities[label]))
+    if best is None or best == given[0] or top == given[0]:
         return None
     p_given = float(probabilities.get(given[0], 0.0))
     severity = float(np.clip(float(probabilities[best]) - p_given, 0.0, 1.0))

@@ -2,6 +2,9 @@
 
 Spans and boxes compare by F1 (review.flags.regions: overlap span matching, boxes at IoU
 0.5): the prediction disagrees when its F1 against the aggregate is under `min_f1`.
+For class kinds the services pass only held-out predictions (out-of-fold for trained items,
+review.services.model_evidence); an in-sample model agrees with the labels it learnt.
+Silent for class kinds while the project's model is skipped (ProjectFacts.model_skipped).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ def detect(item: ItemFacts, project: ProjectFacts, config: dict[str, Any]) -> De
     threshold = float(config["score"])
     if item.aggregate is None:
         return None
+    if project.model_skipped and region_kind(item.aggregate) is None:
+        return None  # the gate is about class models; span and box servers are not cross-validated
     confident = [p for p in item.predictions if p.score is not None and p.score >= threshold]
     if not confident:
         return None

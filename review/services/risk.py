@@ -6,8 +6,10 @@ never per submit: at 100k items x 3 labels it costs ~6 s without gold, ~19 s wit
 Per item, the current label is the final label when a reviewer settled it, else the
 aggregate this run just computed. Gold answers and reviewers' final labels both clamp
 the Dawid-Skene run (review.metrics.risk.item_risk), so annotators' weights learn from
-them; settled and gold items then get p_wrong 0 (or 1 for a gold miss). No model enters
-yet: stored predictions are in-sample, and item_risk must only see out-of-fold ones.
+them; settled and gold items then get p_wrong 0 (or 1 for a gold miss). A model enters
+only through its held-out probabilities (out-of-fold for trained items) and only when it
+beat the majority baseline in cross-validation (review.services.model_evidence): so the
+items it disagrees with, likely label errors among them, rank higher in the budget queue.
 Single-label and rating projects only; other kinds keep p_wrong null.
 """
 
@@ -27,6 +29,7 @@ from review.metrics.inputs import SchemaSpec
 from review.metrics.report import ItemResults, coded_values
 from review.metrics.review_budget import accuracy_estimate, review_queue
 from review.metrics.risk import item_risk
+from review.services.model_evidence import model_evidence
 from review.services.risk_cut import budget_settings, budget_size
 
 DIGITS = 6
@@ -59,6 +62,26 @@ def _final_codes(project: Project, spec: SchemaSpec, item_ids: np.ndarray) -> np
     return codes
 
 
+def model_matrix(project: Project, item_ids: np.ndarray, names: list[str]) -> np.ndarray | None:
+    """(items, classes) held-out probabilities of the usable model, NaN rows where none;
+    None without a usable model. Rows naming classes outside the schema are left NaN."""
+    evidence = model_evidence(project)
+    if not evidence.probabilities:
+        return None
+    column = {name: code for code, name in enumerate(names)}
+    matrix = np.full((len(item_ids), len(names)), np.nan)
+    for row, item_id in enumerate(item_ids.tolist()):
+        probs = evidence.probabilities.get(item_id)
+        if not probs or any(str(label) not in column for label in probs):
+            continue
+        matrix[row] = 0.0
+        for label, p in probs.items():
+            matrix[row, column[str(label)]] = float(p)
+        total = matrix[row].sum()
+        matrix[row] = matrix[row] / total if total > 0 else np.nan
+    return matrix if np.isfinite(matrix).all(axis=1).any() else None
+
+
 def project_risk(project: Project, data: ProjectData, items: ItemResults) -> ProjectRisk | None:
     """p_wrong, the budget queue and the accuracy estimate; None for kinds without them."""
     spec, a = data.schema, data.annotations
@@ -70,7 +93,10 @@ def project_risk(project: Project, data: ProjectData, items: ItemResults) -> Pro
     labels = np.where(finals >= 0, finals, items.labels)
     gold = np.full(a.n_items, -1, dtype=np.int64) if a.gold is None else a.gold.copy()
     gold = np.where(finals >= 0, finals, gold)
-    result = item_risk(a.items, a.annotators, codes, sizes=sizes, labels=labels, gold=gold)
+    model = model_matrix(project, data.item_ids, names)
+    result = item_risk(
+        a.items, a.annotators, codes, sizes=sizes, labels=labels, gold=gold, model=model
+    )
     budget, threshold = budget_settings(project.settings)
     queue = review_queue(result.p_wrong, budget=None, threshold=threshold, eligible=finals < 0)
     queue = queue[: budget_size(budget, int(np.isfinite(result.p_wrong).sum()))]

@@ -102,6 +102,7 @@ PAGE_RULES = {
     "lead-webhook-redeliver": "lead",
     "prelabel-server": "lead",
     "prelabel-train": "lead",
+    "prelabel-text-fields": "lead",
 }
 
 API_RULES = {

@@ -20,6 +20,7 @@ from labeling.importers.formats.base import (
 )
 from labeling.importers.formats.label_studio_results import value_from_results
 from labeling.importers.records import ItemRecord, RowError
+from labeling.prelabel.margins import prediction_probabilities
 
 TITLE = "Label Studio JSON"
 DEFAULT_MODEL = "label-studio"
@@ -92,7 +93,11 @@ def _prediction(prediction: dict[str, Any], kind: str, where: str) -> dict[str, 
     model = prediction.get("model_version")
     model = str(model).strip() if model not in (None, "") else DEFAULT_MODEL
     value = value_from_results(prediction["result"], kind, f"{where}, prediction of {model}")
-    return {"model": model, "value": value, "score": prediction.get("score")}
+    found = {"model": model, "value": value, "score": prediction.get("score")}
+    probabilities = prediction_probabilities(prediction)
+    if probabilities:
+        found["probabilities"] = probabilities
+    return found
 
 
 def _list(task: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
