@@ -58,6 +58,7 @@ def test_built_instances_equal_the_orms_field_by_field_and_save_like_them(projec
     assert Item.objects.count() == 1
 
 
+@pytest.mark.postgres
 def test_a_statement_is_prepared_once_per_connection(project):
     postgres_required()
     ItemFactory(project=project)
@@ -68,6 +69,7 @@ def test_a_statement_is_prepared_once_per_connection(project):
     assert texts.count(f"PREPARE {rows._prepared[connection.connection][sql]} AS {rows._numbered(sql)}") == 1
 
 
+@pytest.mark.postgres
 def test_the_setting_turns_preparing_off(project, settings):
     postgres_required()
     settings.DB_PREPARED_STATEMENTS = False
@@ -77,6 +79,7 @@ def test_the_setting_turns_preparing_off(project, settings):
     assert not any("3 = 3" in text for text in prepared_texts())
 
 
+@pytest.mark.postgres
 def test_a_rolled_back_transaction_keeps_the_prepared_statement(project):
     postgres_required()
     ItemFactory(project=project)
