@@ -34,6 +34,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from labeling.db.executor import columns, fetch_all, fetch_one
 from labeling.exceptions import GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.policies import policy_for
@@ -50,7 +51,6 @@ from labeling.policies.pool import (
     pool_sql,
     skipped_item_ids,
 )
-from labeling.rows import columns, fetch_all, fetch_one
 from labeling.values import value_text
 
 PROJECT = Project._meta.db_table

@@ -14,8 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from labeling.db.executor import columns, fetch_one
 from labeling.models import ApiToken
-from labeling.rows import columns, fetch_one
 from labeling.services.tokens import api_token_touch, key_digest
 
 

@@ -9,9 +9,9 @@ from typing import Protocol
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
+from labeling.db.executor import columns
 from labeling.models import Item, Project
 from labeling.policies.pool import ITEM, id_list_sql
-from labeling.rows import columns
 
 
 @dataclass(frozen=True)

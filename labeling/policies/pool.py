@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from labeling.db.executor import execute
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, ItemReviewer, Project
-from labeling.rows import execute
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
 
@@ -64,7 +64,7 @@ def id_list_sql(column: str, ids: Sequence[int], *, negate: bool = True) -> tupl
     """`column NOT IN (...)` (or IN) over `ids`; an always-true/false test when empty.
 
     On PostgreSQL one array parameter, so the statement text (and its prepared plan, see
-    labeling.rows.execute) does not change with the number of ids.
+    labeling.db.executor.execute) does not change with the number of ids.
     """
     if connection.vendor == "postgresql":
         return f"{'NOT ' if negate else ''}({column} = ANY(%s))", [[int(pk) for pk in ids]]

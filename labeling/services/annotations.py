@@ -15,11 +15,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from labeling import events
+from labeling.db.executor import columns, fetch_one, insert
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.policies.pool import db_time
-from labeling.rows import columns, fetch_one, insert
 from labeling.services.audit import audit_record
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag

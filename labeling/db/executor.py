@@ -1,4 +1,4 @@
-"""Load model instances from hand-written SQL, several models per row, with Django's converters.
+"""The one executor of hand-written SQL: load model instances, several models per row, with Django's converters.
 
 The hot paths of the annotator's day (next, submit) read a lease with its item and project in one
 statement. The ORM would compile that join anew on every request, which costs more Python time
@@ -80,7 +80,8 @@ def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[str], list
 def columns(model: type[Model], alias: str) -> str:
     """`alias.col1, alias.col2, ...` for the model's concrete fields, in field order."""
     names, _, _ = _layout(model, connection.vendor)
-    return ", ".join(f'{alias}."{name}"' for name in names)
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(name)}" for name in names)
 
 
 def _build(row: Sequence[Any], models: Sequence[type[Model]], db: Any) -> list[Model]:
@@ -138,12 +139,13 @@ def insert(
     meta = model._meta
     fields = [meta.get_field(name) for name in values]
     params = [field.get_db_prep_save(values[name], connection) for name, field in zip(values, fields, strict=True)]
-    names = ", ".join(f'"{field.column}"' for field in fields)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - our tables
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - quoted names
     returning = connection.features.can_return_columns_from_insert
     if returning:
-        sql += f' RETURNING "{meta.pk.column}"'
+        sql += f" RETURNING {quote(meta.pk.column)}"
     with connection.cursor() as cursor:
         if along and connection.vendor == "postgresql":
             ctes = ", ".join(f"along{index} AS ({statement})" for index, (statement, _) in enumerate(along))
