@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from labeling.db.locks import LockKind, text_key, xact_lock
 from labeling.events import refresh_project_on_commit
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
@@ -196,7 +197,8 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
         return 0
     pairs = _batch_predict(job, start_id, end_id)
     with transaction.atomic():
-        upsert.batch_lock(job.pk, start_id)
+        # Two deliveries of the same batch write one after the other.
+        xact_lock(LockKind.PRELABEL_BATCH, text_key(f"{job.pk}:{start_id}"))
         # Re-check: a job cancelled while this batch predicted must not write (its rows could
         # be mistaken for a later job's work and stall that job's count).
         if not PrelabelJob.objects.filter(
