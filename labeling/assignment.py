@@ -31,9 +31,10 @@ import time
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from labeling.db.backend import has_select_for_update_of, is_postgresql
 from labeling.db.executor import columns, fetch_all, fetch_one
 from labeling.exceptions import GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
@@ -118,7 +119,7 @@ def _lease(
     if pk is None:
         return None
     lease = Assignment(pk=pk, **values)
-    lease._state.adding, lease._state.db = False, connection.alias
+    lease._state.adding, lease._state.db = False, DEFAULT_DB_ALIAS
     lease.item, lease.project = item, project
     return lease
 
@@ -187,10 +188,10 @@ def own_leases(
 def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, Membership]:
     """Read the project with the user's member row, locking that row (one claim at a time per
     annotator). NotFound for outsiders, GuidelineAckRequired (409) before acknowledgement."""
-    lock = " FOR UPDATE OF m" if connection.features.has_select_for_update_of else ""
+    lock = " FOR UPDATE OF m" if has_select_for_update_of() else ""
     # A lease is soft state: lost in a crash, the annotator simply claims again. So the claim
     # transaction does not wait for its WAL flush (submits, which store labels, still do).
-    soft = "SET LOCAL synchronous_commit TO OFF; " if connection.vendor == "postgresql" else ""
+    soft = "SET LOCAL synchronous_commit TO OFF; " if is_postgresql() else ""
     found = fetch_one(
         f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
         f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",

@@ -126,6 +126,20 @@ def fetch_all(sql: str, params: Sequence[object], model: type[M]) -> list[M]:
         return [_build(row, [model], cursor.db)[0] for row in cursor.fetchall()]  # type: ignore[misc]
 
 
+def copy_to_csv(sql: str, params: Sequence[object], buffer: Any) -> None:
+    """PostgreSQL: stream the query's rows as CSV into `buffer` (COPY ... TO STDOUT)."""
+    with connection.cursor() as cursor:
+        statement = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
+
+
+def run(sql: str, params: Sequence[object]) -> int:
+    """Run one write statement as it is (never prepared); return the rows it touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
 def insert(
     model: type[M], values: dict[str, Any], *, along: Sequence[tuple[str, Sequence[object]]] = ()
 ) -> M:

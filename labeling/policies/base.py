@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 
+from labeling.db.backend import has_skip_locked
 from labeling.db.executor import columns
 from labeling.models import Item, Project
 from labeling.policies.pool import ITEM, id_list_sql
@@ -55,6 +55,6 @@ def phase_select_sql(
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    if lock and connection.features.has_select_for_update_skip_locked:
+    if lock and has_skip_locked():
         sql += " FOR UPDATE SKIP LOCKED"
     return sql, [*pool_params, *phase.params, *tried_params, *phase.order_params]

@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from labeling import events
-from labeling.db.executor import columns, fetch_one, insert
+from labeling.db.backend import has_select_for_update_of
+from labeling.db.executor import columns, fetch_one, insert, run
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
@@ -39,7 +40,7 @@ def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
     NotFound for anyone else's or a missing one; the membership join means removed members
     lose their leases.
     """
-    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    lock = " FOR UPDATE OF a" if has_select_for_update_of() else ""
     found = fetch_one(
         f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"
         f" FROM {Assignment._meta.db_table} a"
@@ -113,8 +114,7 @@ def _store(
         setattr(annotation, name, field_value)
     annotation.save(update_fields=[*fields, "updated_at"])
     Item.objects.filter(pk=assignment.item_id).update(**pending_flag(now))
-    with connection.cursor() as cursor:
-        cursor.execute(*close)
+    run(*close)
     return annotation
 
 

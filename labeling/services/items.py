@@ -28,10 +28,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from labeling import events
+from labeling.db.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
 from labeling.services.audit import audit_record
-from labeling.services.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
 
 __all__ = [
     "AGGREGATE_FIELDS",
