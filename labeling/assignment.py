@@ -35,7 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from labeling.db.backend import has_select_for_update_of, is_postgresql
-from labeling.db.executor import columns, fetch_all, fetch_one
+from labeling.db.executor import columns, fetch_all, fetch_one, table
 from labeling.exceptions import GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.policies import policy_for
@@ -54,8 +54,8 @@ from labeling.policies.pool import (
 )
 from labeling.values import value_text
 
-PROJECT = Project._meta.db_table
-MEMBERSHIP = Membership._meta.db_table
+PROJECT = table(Project)
+MEMBERSHIP = table(Membership)
 SKIPPED = AssignmentStatus.SKIPPED.value
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
 OWN = columns(Assignment, ASSIGNMENT)
@@ -169,7 +169,7 @@ def own_leases(
     rows = fetch_all(
             # Equality on all three columns of the (project, annotator, status) index in each
             # branch, so the user's submitted history is never read (an OR made it a filter).
-            f"SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"
+            f"SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"  # noqa: S608 - quoted tables, values bound
             f" UNION ALL SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
             " AND status = %s AND finished_at >= %s ORDER BY id",
             [project.pk, user.pk, ACTIVE, project.pk, user.pk, SKIPPED, db_time(now - SKIP_MEMORY)],
@@ -193,7 +193,7 @@ def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, M
     # transaction does not wait for its WAL flush (submits, which store labels, still do).
     soft = "SET LOCAL synchronous_commit TO OFF; " if is_postgresql() else ""
     found = fetch_one(
-        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
+        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"  # noqa: S608 - quoted tables, values bound
         f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",
         [project_id, user.pk],
         [Project, Membership],

@@ -77,6 +77,11 @@ def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[str], list
     return [field.column for field in fields], [field.attname for field in fields], converters
 
 
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted for the database in use."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
 def columns(model: type[Model], alias: str) -> str:
     """`alias.col1, alias.col2, ...` for the model's concrete fields, in field order."""
     names, _, _ = _layout(model, connection.vendor)

@@ -50,7 +50,7 @@ def phase_select_sql(
     pool_where, pool_params = pool
     not_tried, tried_params = id_list_sql(f"{ITEM}.id", tried)
     sql = (
-        f"SELECT {columns(Item, ITEM)} FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"
+        f"SELECT {columns(Item, ITEM)} FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"  # noqa: S608 - quoted tables, values bound
         f" ORDER BY {phase.order_by}"
     )
     if limit is not None:

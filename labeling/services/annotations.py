@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from labeling import events
 from labeling.db.backend import has_select_for_update_of
-from labeling.db.executor import columns, fetch_one, insert, run
+from labeling.db.executor import columns, fetch_one, insert, run, table
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
@@ -42,11 +42,11 @@ def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
     """
     lock = " FOR UPDATE OF a" if has_select_for_update_of() else ""
     found = fetch_one(
-        f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"
-        f" FROM {Assignment._meta.db_table} a"
-        f" JOIN {Item._meta.db_table} i ON i.id = a.item_id"
-        f" JOIN {Project._meta.db_table} p ON p.id = a.project_id"
-        f" JOIN {Membership._meta.db_table} m ON m.project_id = a.project_id AND m.user_id = a.annotator_id"
+        f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"  # noqa: S608 - quoted tables, values bound
+        f" FROM {table(Assignment)} a"
+        f" JOIN {table(Item)} i ON i.id = a.item_id"
+        f" JOIN {table(Project)} p ON p.id = a.project_id"
+        f" JOIN {table(Membership)} m ON m.project_id = a.project_id AND m.user_id = a.annotator_id"
         f" WHERE a.id = %s AND a.annotator_id = %s{lock}",
         [assignment_id, user.pk],
         [Assignment, Item, Project],
@@ -84,7 +84,7 @@ def _store(
     """
     assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
     close = (
-        f"UPDATE {Assignment._meta.db_table} SET status = %s, finished_at = %s WHERE id = %s",
+        f"UPDATE {table(Assignment)} SET status = %s, finished_at = %s WHERE id = %s",  # noqa: S608 - quoted tables, values bound
         [assignment.status.value, db_time(now), assignment.pk],
     )
     annotation = None
@@ -96,7 +96,7 @@ def _store(
         )
     if annotation is None:
         count = (
-            f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1,"
+            f"UPDATE {table(Item)} SET annotation_count = annotation_count + 1,"  # noqa: S608 - quoted tables, values bound
             " recompute_pending = %s,"
             " recompute_pending_since = COALESCE(recompute_pending_since, %s) WHERE id = %s",
             [True, db_time(now), assignment.item_id],
