@@ -9,8 +9,8 @@ from django.db import OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from labeling import assignment as engine
 from labeling import events
+from labeling.assignment import engine
 from labeling.models import Item
 from labeling.services import annotation_edit, annotation_submit
 from labeling.task_retry import MAX_RETRIES

@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from labeling import events
+from labeling.assignment.pool_sql import db_time
 from labeling.db.backend import has_select_for_update_of
 from labeling.db.executor import columns, fetch_one, insert, run, table
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
-from labeling.policies.pool import db_time
 from labeling.services.audit import audit_record
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag

@@ -119,7 +119,7 @@ def items_pending_sweep(*, before: datetime) -> list[int]:
 def item_reviewer_record(*, item_ids: Sequence[int], user: AbstractBaseUser) -> None:
     """Record that `user` made a review decision on these items (idempotent: one row per pair).
 
-    From then on the claim never serves them these items (labeling.policies.pool).
+    From then on the claim never serves them these items (labeling.assignment.pool_sql).
     """
     ItemReviewer.objects.bulk_create(
         [ItemReviewer(item_id=pk, user_id=user.pk) for pk in item_ids], ignore_conflicts=True

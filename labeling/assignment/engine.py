@@ -34,13 +34,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
-from labeling.db.backend import has_select_for_update_of, is_postgresql
-from labeling.db.executor import columns, fetch_all, fetch_one, table
-from labeling.exceptions import GuidelineAckRequired, NotFound
-from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
-from labeling.policies import policy_for
-from labeling.policies.base import Phase, phase_select_sql
-from labeling.policies.pool import (
+from labeling.assignment.policies import policy_for
+from labeling.assignment.policies.base import Phase, phase_select_sql
+from labeling.assignment.pool_sql import (
     ACTIVE,
     ASSIGNMENT,
     ITEM,
@@ -52,6 +48,10 @@ from labeling.policies.pool import (
     pool_sql,
     skipped_item_ids,
 )
+from labeling.db.backend import has_select_for_update_of, is_postgresql
+from labeling.db.executor import columns, fetch_all, fetch_one, table
+from labeling.exceptions import GuidelineAckRequired, NotFound
+from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.values import value_text
 
 PROJECT = table(Project)

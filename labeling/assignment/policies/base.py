@@ -8,10 +8,10 @@ from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from labeling.assignment.pool_sql import ITEM, id_list_sql
 from labeling.db.backend import has_skip_locked
 from labeling.db.executor import columns
 from labeling.models import Item, Project
-from labeling.policies.pool import ITEM, id_list_sql
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def phase_select_sql(
 ) -> tuple[str, list[object]]:
     """SELECT the phase's claimable item rows in order, leaving out `tried`.
 
-    `pool` is labeling.policies.pool.pool_sql's (condition, params). With `lock` (PostgreSQL)
+    `pool` is labeling.assignment.pool_sql.pool_sql's (condition, params). With `lock` (PostgreSQL)
     the rows are locked FOR UPDATE SKIP LOCKED: rows rivals hold are passed over, not waited on.
     """
     pool_where, pool_params = pool
