@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from labeling.db.executor import columns, fetch_one
+from labeling.db.executor import columns, fetch_one, quote, table
 from labeling.models import ApiToken
 from labeling.services.tokens import api_token_touch, key_digest
 
@@ -26,8 +26,8 @@ class FastTokenAuthentication(TokenAuthentication):
         users = get_user_model()
         found = fetch_one(
             f"SELECT {columns(users, 'u')}, {columns(ApiToken, 't')}"  # noqa: S608 - our tables
-            f" FROM {users._meta.db_table} u JOIN {ApiToken._meta.db_table} t"
-            f" ON t.user_id = u.{users._meta.pk.column} WHERE t.key_hash = %s",
+            f" FROM {table(users)} u JOIN {table(ApiToken)} t"
+            f" ON t.user_id = u.{quote(users._meta.pk.column)} WHERE t.key_hash = %s",
             [key_digest(key)],
             [users, ApiToken],
         )

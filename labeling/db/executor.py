@@ -77,9 +77,14 @@ def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[str], list
     return [field.column for field in fields], [field.attname for field in fields], converters
 
 
+def quote(name: str) -> str:
+    """An identifier (table, column), quoted for the database in use."""
+    return str(connection.ops.quote_name(name))
+
+
 def table(model: type[Model]) -> str:
     """The model's table name, quoted for the database in use."""
-    return str(connection.ops.quote_name(model._meta.db_table))
+    return quote(model._meta.db_table)
 
 
 def columns(model: type[Model], alias: str) -> str:
