@@ -24,7 +24,6 @@ from config.celery import app
 logger = logging.getLogger(__name__)
 
 # Stable task names owned by other apps.
-ANNOTATION_SUBMITTED = "review.process_submitted_annotation"  # args: [item_id]
 PROJECT_CHANGED = "review.recompute_project_agreement"  # args: [project_id]
 ITEMS_PENDING = "review.process_pending_items"  # args: [project_id]
 ITEMS_REOPENED = "review.hold_reopened_flags"  # args: [[item_id, ...], reopened_at (ISO 8601)]

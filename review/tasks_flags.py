@@ -1,4 +1,4 @@
-"""Flag tasks: refresh one item's flags, or a whole project's in self-re-enqueuing batches."""
+"""Flag tasks: refresh a whole project's flags in self-re-enqueuing batches, hold reopened items' flags."""
 
 from __future__ import annotations
 
@@ -11,16 +11,11 @@ from django.utils.dateparse import parse_datetime
 
 from labeling.task_retry import TRANSIENT_DB_RETRY
 from review.services.refresh import project_refresh
-from review.services_flags import (
-    flags_hold_for_new_round,
-    item_flags_refresh,
-    project_flags_refresh,
-)
+from review.services_flags import flags_hold_for_new_round, project_flags_refresh
 
 __all__ = [
     "hold_reopened_flags_task",
     "project_flags_refresh_schedule",
-    "refresh_item_flags_task",
     "refresh_project_flags_task",
     "refresh_project_task",
 ]
@@ -30,13 +25,6 @@ logger = logging.getLogger(__name__)
 # A whole-project refresh walks every item; run at most one per project in this window.
 PROJECT_REFRESH_THROTTLE_SECONDS = 300
 THROTTLE_KEY = "review:flags-refresh:{project_id}"
-
-
-@shared_task(name="review.refresh_item_flags", acks_late=True, **TRANSIENT_DB_RETRY)
-def refresh_item_flags_task(item_id: int) -> None:
-    """Bring one item's flags in line with its labels (idempotent: same labels, same flags)."""
-    if item_flags_refresh(item_id=item_id) is None:
-        logger.info("item %s is gone; no flags to refresh", item_id)
 
 
 @shared_task(name="review.refresh_project_flags", acks_late=True, **TRANSIENT_DB_RETRY)

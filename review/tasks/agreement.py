@@ -17,7 +17,6 @@ from review.tasks_flags import project_flags_refresh_schedule
 
 __all__ = [
     "process_pending_items_task",
-    "process_submitted_annotation_task",
     "project_recompute_schedule",
     "recompute_project_agreement_task",
 ]
@@ -46,20 +45,6 @@ def project_recompute_schedule(project_id: int) -> bool:
         )
     )
     return True
-
-
-@shared_task(name="review.process_submitted_annotation", acks_late=True, **TRANSIENT_DB_RETRY)
-def process_submitted_annotation_task(item_id: int) -> None:
-    """Recompute an item's aggregate and agreement, refresh its flags, schedule the snapshot.
-
-    Idempotent: the item's columns are recomputed from its annotations.
-    """
-    item = services.item_recompute(item_id=item_id)
-    if item is None:
-        logger.info("item %s is gone; nothing to recompute", item_id)
-        return
-    item_flags_refresh(item_id=item.pk)
-    project_recompute_schedule(item.project_id)
 
 
 @shared_task(name="review.process_pending_items", acks_late=True, **TRANSIENT_DB_RETRY)

@@ -25,10 +25,8 @@ EXPECTED = {
     "labeling.retrain_model": "prelabel",
     "labeling.sweep_pending_items": "default",
     "labeling.sweep_stalled_jobs": "default",
-    "review.process_submitted_annotation": "review",
     "review.process_pending_items": "review",
     "review.recompute_project_agreement": "review",
-    "review.refresh_item_flags": "review",
     "review.refresh_project_flags": "review",
     "review.hold_reopened_flags": "review",
 }
