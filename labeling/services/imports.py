@@ -23,6 +23,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from labeling import task_names
 from labeling.db.backend import is_postgresql
 from labeling.db.maintenance import table_analyze
 from labeling.events import drain_pending_on_commit, enqueue_on_commit
@@ -202,7 +203,7 @@ def _annotators(project: Project, names: set[str]) -> dict[str, int]:
     return ids
 
 
-RUN_TASK = "labeling.run_import_job"
+RUN_TASK = task_names.RUN_IMPORT_JOB
 UPLOAD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".zip", ".conll", ".txt")
 ZIP_MAGIC = b"PK\x03\x04"
 

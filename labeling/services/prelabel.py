@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from labeling import task_names
 from labeling.db.locks import LockKind, text_key, xact_lock
 from labeling.events import refresh_project_on_commit
 from labeling.exceptions import Conflict, ValueInvalid
@@ -32,8 +33,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 SCOPES = ("unlabeled", "unsettled", "all")
 LIVE = (JobStatus.PENDING, JobStatus.RUNNING)
-RUN_TASK = "labeling.run_prelabel_job"
-BATCH_TASK = "labeling.prelabel_batch"
+RUN_TASK = task_names.RUN_PRELABEL_JOB
+BATCH_TASK = task_names.PRELABEL_BATCH
 
 
 def item_filter_clean(raw: object) -> dict[str, Any]:
