@@ -82,7 +82,7 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"), BASE_DIR
     )
 }
-# Hot-path statements run as prepared statements on PostgreSQL (labeling.rows.execute); turn
+# Hot-path statements run as prepared statements on PostgreSQL (labeling.db.executor.execute); turn
 # off behind a pooler that shares sessions between clients (PgBouncer in transaction mode).
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

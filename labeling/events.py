@@ -20,17 +20,17 @@ from typing import Any
 from django.db import transaction
 
 from config.celery import app
+from labeling import task_names
 
 logger = logging.getLogger(__name__)
 
-# Stable task names owned by other apps.
-ANNOTATION_SUBMITTED = "review.process_submitted_annotation"  # args: [item_id]
-PROJECT_CHANGED = "review.recompute_project_agreement"  # args: [project_id]
-ITEMS_PENDING = "review.process_pending_items"  # args: [project_id]
-ITEMS_REOPENED = "review.hold_reopened_flags"  # args: [[item_id, ...], reopened_at (ISO 8601)]
+# Stable task names owned by other apps (labeling.task_names has them all).
+PROJECT_CHANGED = task_names.RECOMPUTE_PROJECT_AGREEMENT
+ITEMS_PENDING = task_names.PROCESS_PENDING_ITEMS
+ITEMS_REOPENED = task_names.HOLD_REOPENED_FLAGS
 # Aggregates, p_wrong and every flag of a project, now (no throttle): after a settings change,
 # an import with annotations, a finished pre-label job.
-PROJECT_REFRESH = "review.refresh_project"  # args: [project_id]
+PROJECT_REFRESH = task_names.REFRESH_PROJECT
 REFRESH_DELAY_S = 2.0  # lets a burst of triggers in one process coalesce into one run
 
 DRAIN_EVERY_S = 1.0

@@ -13,7 +13,7 @@ from typing import Any
 
 from labeling.exceptions import SchemaError, ValueInvalid
 from labeling.image_urls import image_hosts_validate
-from labeling.prelabel.text_fields import text_fields_clean
+from labeling.text_fields import text_fields_clean
 from labeling.values import declared_labels
 
 KINDS = ("single", "multi", "rating", "spans", "boxes")

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Case, CharField, IntegerField, QuerySet, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractIsoYear, ExtractWeek
 
+from labeling.db.backend import is_postgresql
+from labeling.db.executor import copy_to_csv
 from labeling.models import Annotation, Item, Project
 from labeling.values import VALUE_KEYS, class_key
 from review.metrics.inputs import Annotations, SchemaSpec
@@ -93,9 +94,7 @@ def _copy_ints(rows: QuerySet[Any]) -> np.ndarray:
     """PostgreSQL: stream the integer columns with COPY and parse them in C (no row objects)."""
     sql, params = rows.query.sql_with_params()
     buffer = io.StringIO()
-    with connection.cursor() as cursor:
-        statement = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
+    copy_to_csv(sql, params, buffer)
     if not buffer.tell():
         return np.zeros((0, len(COLUMNS)), dtype=np.int64)
     buffer.seek(0)
@@ -109,7 +108,7 @@ def _fetch(project: Project, spec: SchemaSpec) -> tuple[np.ndarray, list[Any]]:
         raw = list(rows.values_list(*COLUMNS, "value"))
         table = np.array([r[:-1] for r in raw], dtype=np.int64).reshape(-1, len(COLUMNS))
         return table, [r[-1] for r in raw]
-    if connection.vendor == "postgresql":
+    if is_postgresql():
         return _copy_ints(rows.values_list(*COLUMNS)), []
     return np.array(list(rows.values_list(*COLUMNS)), dtype=np.int64).reshape(-1, len(COLUMNS)), []
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import CharField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractIsoYear, ExtractWeek
 
+from labeling.db.backend import is_postgresql
 from labeling.models import Annotation, Item, Project
 from review.loaders import NO_VERSION
 from review.loaders_regions_sql import PART_FIELDS, part_columns
@@ -124,7 +124,7 @@ def _python_parts(base: RegionRows, kind: str, labels: list[str]) -> list[tuple[
 def _part_table(project: Project, kind: str, labels: list[str]) -> tuple[np.ndarray, RegionRows]:
     """(row, *coordinates, code) per part as float64, and the rows: in SQL on PostgreSQL."""
     width = 2 + len(PART_FIELDS[kind])
-    if connection.vendor != "postgresql":
+    if not is_postgresql():
         base = region_rows(project)
         return np.array(_python_parts(base, kind, labels), dtype=np.float64).reshape(
             -1, width

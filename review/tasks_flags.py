@@ -1,4 +1,4 @@
-"""Flag tasks: refresh one item's flags, or a whole project's in self-re-enqueuing batches."""
+"""Flag tasks: refresh a whole project's flags in self-re-enqueuing batches, hold reopened items' flags."""
 
 from __future__ import annotations
 
@@ -9,18 +9,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from labeling import task_names
 from labeling.task_retry import TRANSIENT_DB_RETRY
 from review.services.refresh import project_refresh
-from review.services_flags import (
-    flags_hold_for_new_round,
-    item_flags_refresh,
-    project_flags_refresh,
-)
+from review.services_flags import flags_hold_for_new_round, project_flags_refresh
 
 __all__ = [
     "hold_reopened_flags_task",
     "project_flags_refresh_schedule",
-    "refresh_item_flags_task",
     "refresh_project_flags_task",
     "refresh_project_task",
 ]
@@ -32,14 +28,7 @@ PROJECT_REFRESH_THROTTLE_SECONDS = 300
 THROTTLE_KEY = "review:flags-refresh:{project_id}"
 
 
-@shared_task(name="review.refresh_item_flags", acks_late=True, **TRANSIENT_DB_RETRY)
-def refresh_item_flags_task(item_id: int) -> None:
-    """Bring one item's flags in line with its labels (idempotent: same labels, same flags)."""
-    if item_flags_refresh(item_id=item_id) is None:
-        logger.info("item %s is gone; no flags to refresh", item_id)
-
-
-@shared_task(name="review.refresh_project_flags", acks_late=True, **TRANSIENT_DB_RETRY)
+@shared_task(name=task_names.REFRESH_PROJECT_FLAGS, acks_late=True, **TRANSIENT_DB_RETRY)
 def refresh_project_flags_task(project_id: int, after_id: int = 0) -> None:
     """Refresh one batch of a project's items, then enqueue the next batch.
 
@@ -50,7 +39,7 @@ def refresh_project_flags_task(project_id: int, after_id: int = 0) -> None:
         refresh_project_flags_task.apply_async(args=[project_id, last])
 
 
-@shared_task(name="review.hold_reopened_flags", acks_late=True, **TRANSIENT_DB_RETRY)
+@shared_task(name=task_names.HOLD_REOPENED_FLAGS, acks_late=True, **TRANSIENT_DB_RETRY)
 def hold_reopened_flags_task(item_ids: list[int], reopened_at: str) -> int:
     """Hold the open flags of items reopened at `reopened_at` (ISO 8601) for their new labels.
 
@@ -73,7 +62,7 @@ def project_flags_refresh_schedule(project_id: int) -> bool:
     return True
 
 
-@shared_task(name="review.refresh_project", acks_late=True, **TRANSIENT_DB_RETRY)
+@shared_task(name=task_names.REFRESH_PROJECT, acks_late=True, **TRANSIENT_DB_RETRY)
 def refresh_project_task(project_id: int) -> None:
     """Recompute the project's aggregates and p_wrong, then every item's flags (not throttled).
 

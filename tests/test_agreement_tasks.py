@@ -8,12 +8,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from labeling.events import ANNOTATION_SUBMITTED, PROJECT_CHANGED
+from labeling.events import ITEMS_PENDING, PROJECT_CHANGED
 from labeling.models import Item
+from labeling.services.items import pending_flag
 from review.models import AgreementSnapshot
 from review.tasks import (
-    process_submitted_annotation_task,
+    process_pending_items_task,
     project_recompute_schedule,
     recompute_project_agreement_task,
 )
@@ -36,19 +38,26 @@ def item(project, annotators):
     return item
 
 
+def recompute(item_id: int) -> int:
+    """What a submit sets off: the item flagged for recompute, then its project's drain."""
+    Item.objects.filter(pk=item_id).update(**pending_flag(timezone.now()))
+    return process_pending_items_task(Item.objects.get(pk=item_id).project_id)
+
+
 def test_task_names_match_the_names_labeling_enqueues():
-    assert process_submitted_annotation_task.name == ANNOTATION_SUBMITTED
+    assert process_pending_items_task.name == ITEMS_PENDING
     assert recompute_project_agreement_task.name == PROJECT_CHANGED
 
 
 def test_task_arguments_survive_a_json_round_trip(item):
-    args = json.loads(json.dumps([item.pk]))
-    process_submitted_annotation_task.apply(args=args, throw=True)
+    Item.objects.filter(pk=item.pk).update(**pending_flag(timezone.now()))
+    args = json.loads(json.dumps([item.project_id]))
+    process_pending_items_task.apply(args=args, throw=True)
     assert Item.objects.get(pk=item.pk).aggregate_value == {"label": "negative"}
 
 
 def test_submitted_annotation_sets_aggregate_confidence_and_agreement(item):
-    process_submitted_annotation_task(item.pk)
+    recompute(item.pk)
     item.refresh_from_db()
     assert item.aggregate_value == {"label": "negative"}
     assert item.aggregate_method == "majority"
@@ -57,9 +66,9 @@ def test_submitted_annotation_sets_aggregate_confidence_and_agreement(item):
 
 
 def test_processing_the_same_item_twice_changes_nothing(item):
-    process_submitted_annotation_task(item.pk)
+    recompute(item.pk)
     first = Item.objects.filter(pk=item.pk).values().get()
-    process_submitted_annotation_task(item.pk)
+    recompute(item.pk)
     second = Item.objects.filter(pk=item.pk).values().get()
     assert first == second
 
@@ -67,14 +76,14 @@ def test_processing_the_same_item_twice_changes_nothing(item):
 def test_item_with_one_label_has_an_aggregate_but_no_agreement(project, annotator):
     lone = ItemFactory(project=project)
     AnnotationFactory(item=lone, annotator=annotator, value={"label": "neutral"})
-    process_submitted_annotation_task(lone.pk)
+    recompute(lone.pk)
     lone.refresh_from_db()
     assert lone.aggregate_value == {"label": "neutral"}
     assert lone.agreement is None
 
 
-def test_missing_item_is_logged_and_skipped(db):
-    process_submitted_annotation_task(987654)
+def test_a_drain_of_a_missing_project_does_nothing(db):
+    assert process_pending_items_task(987654) == 0
     assert not AgreementSnapshot.objects.exists()
 
 
@@ -140,7 +149,7 @@ def test_per_item_tie_follows_the_label_frequency_of_the_last_snapshot(project, 
     tied = ItemFactory(project=project)
     AnnotationFactory(item=tied, annotator=annotators[0], value={"label": "positive"})
     AnnotationFactory(item=tied, annotator=annotators[1], value={"label": "neutral"})
-    process_submitted_annotation_task(tied.pk)
+    recompute(tied.pk)
     tied.refresh_from_db()
     assert tied.aggregate_value == {"label": "neutral"}
     assert tied.agreement == 0.5

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from labeling.assignment import next_item
+from labeling.assignment.engine import next_item
 from labeling.models import AssignmentStatus, Membership, Role
 from labeling.services.people import project_creator_set
 from tests.factories import SINGLE_SCHEMA, AnnotationFactory, ItemFactory, PredictionFactory

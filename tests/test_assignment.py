@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from labeling import assignment as engine
+from labeling.assignment import engine
 from labeling.exceptions import AssignmentClosed, GuidelineAckRequired, NotFound
 from labeling.models import (
     Assignment,

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from labeling import assignment as engine
+from labeling.assignment import engine
 from tests.factories import ItemFactory, MembershipFactory, PredictionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,10 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
-from labeling.models import AuditEntry, HeldOutPrediction
+from labeling.models import AuditEntry, HeldOutPrediction, Item
+from labeling.services.items import pending_flag
 from review.flags import (
     AnnotationFact,
     ItemFacts,
@@ -24,11 +26,10 @@ from review.flags import (
 )
 from review.models import Flag, FlagStatus
 from review.services_flags import item_flags_refresh, project_flags_refresh
-from review.tasks import process_submitted_annotation_task
+from review.tasks import process_pending_items_task
 from review.tasks_flags import (
     THROTTLE_KEY,
     project_flags_refresh_schedule,
-    refresh_item_flags_task,
     refresh_project_flags_task,
 )
 from tests.factories import AnnotationFactory, ItemFactory, PredictionFactory, UserFactory
@@ -276,8 +277,9 @@ def test_an_escalated_item_waits_for_its_extra_label(project):
 
 def test_flag_task_arguments_survive_a_json_round_trip(project):
     item = contested_item(project)
-    args = json.loads(json.dumps([item.pk]))
-    refresh_item_flags_task.apply(args=args, throw=True)
+    Item.objects.filter(pk=item.pk).update(**pending_flag(timezone.now()))
+    args = json.loads(json.dumps([project.pk]))
+    process_pending_items_task.apply(args=args, throw=True)
     assert Flag.objects.filter(item=item, reason="low_agreement").count() == 1
 
 
@@ -290,7 +292,6 @@ def test_the_project_task_walks_every_batch(project):
 
 def test_refreshing_a_deleted_item_does_nothing(db):
     assert item_flags_refresh(item_id=987654) is None
-    refresh_item_flags_task.apply(args=[987654], throw=True)
 
 
 def test_likely_error_reads_held_out_probabilities_of_the_checked_model(project):
@@ -343,7 +344,8 @@ def test_project_refreshes_are_throttled_per_project(project):
 
 def test_a_submitted_annotation_refreshes_the_items_flags_through_the_review_task(project):
     item = contested_item(project)
-    process_submitted_annotation_task.apply(args=json.loads(json.dumps([item.pk])), throw=True)
+    Item.objects.filter(pk=item.pk).update(**pending_flag(timezone.now()))
+    process_pending_items_task.apply(args=json.loads(json.dumps([project.pk])), throw=True)
     item.refresh_from_db()
     assert item.agreement == pytest.approx(1 / 3)
     assert Flag.objects.filter(item=item, reason="low_agreement", status="open").exists()

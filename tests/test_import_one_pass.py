@@ -84,6 +84,7 @@ def test_a_clean_import_in_many_batches_writes_every_row_once(project, tmp_path)
     assert sorted(Annotation.objects.filter(annotator__username="bob").values_list("item__external_id", flat=True)) == sorted(items)
 
 
+@pytest.mark.postgres
 def test_import_without_the_trigger_privilege_checks_keys_per_row(project, tmp_path, monkeypatch):
     postgres_only()
     monkeypatch.setattr(fk_checks, "setting_try", lambda cursor, statement: False)
@@ -94,6 +95,7 @@ def test_import_without_the_trigger_privilege_checks_keys_per_row(project, tmp_p
     assert (counts.items, counts.annotations) == (7, 7)
 
 
+@pytest.mark.postgres
 def test_a_refused_setting_leaves_the_transaction_usable(db):
     postgres_only()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -102,6 +104,7 @@ def test_a_refused_setting_leaves_the_transaction_usable(db):
         assert cursor.fetchone() == (1,)
 
 
+@pytest.mark.postgres
 def test_reference_check_refuses_annotators_that_do_not_exist(project):
     postgres_only()
     with transaction.atomic(), connection.cursor() as cursor, pytest.raises(DatabaseError, match="deleted during the import"):

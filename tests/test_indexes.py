@@ -56,6 +56,7 @@ def test_every_foreign_key_leads_some_index():
     assert missing == []
 
 
+@pytest.mark.postgres
 def test_foreign_key_lookups_of_a_delete_use_an_index_on_postgres():
     require_service(connection.vendor == "postgresql", "needs PostgreSQL (EXPLAIN)")
     # given sequential scans priced out, so any usable index wins
@@ -72,6 +73,7 @@ def test_foreign_key_lookups_of_a_delete_use_an_index_on_postgres():
     assert slow == []
 
 
+@pytest.mark.postgres
 def test_no_index_repeats_the_leading_columns_of_a_full_index_on_postgres():
     require_service(connection.vendor == "postgresql", "needs PostgreSQL (pg_index)")
     tables = [model._meta.db_table for model in apps.get_app_config("labeling").get_models()]
@@ -96,6 +98,7 @@ def test_no_index_repeats_the_leading_columns_of_a_full_index_on_postgres():
     assert redundant == []
 
 
+@pytest.mark.postgres
 def test_mostly_null_foreign_keys_have_only_partial_indexes_on_postgres():
     require_service(connection.vendor == "postgresql", "needs PostgreSQL (pg_index)")
     # given the two foreign keys an import leaves NULL on every row
@@ -109,6 +112,7 @@ def test_mostly_null_foreign_keys_have_only_partial_indexes_on_postgres():
     assert leading == {("item_final_reviewer_idx", True), ("annotation_assignment_idx", True)}
 
 
+@pytest.mark.postgres
 def test_external_id_exact_and_prefix_lookups_use_the_unique_index_on_postgres(project):
     require_service(connection.vendor == "postgresql", "needs PostgreSQL (EXPLAIN)")
     from labeling.models import Item

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from labeling import assignment as engine
+from labeling.assignment import engine
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import ItemReviewer
 from review import services_decisions as decide

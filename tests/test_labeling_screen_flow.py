@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from labeling import assignment as engine
+from labeling.assignment import engine
 from labeling.exceptions import AssignmentClosed, SchemaError
 from labeling.models import Annotation, AssignmentStatus, AuditEntry
 from labeling.schema import schema_validate

@@ -14,11 +14,11 @@ from labeling.models import HeldOutPrediction, Item, Prediction
 from labeling.prelabel import versions
 from labeling.prelabel.base import PrelabelInput, Suggestion
 from labeling.prelabel.baseline_gate import beats_baseline
-from labeling.prelabel.text_fields import text_fields_clean, text_of
 from labeling.prelabel.tfidf import TfidfBackend
 from labeling.prelabel.training import TrainingSet, cross_validate, fit_model, training_set
 from labeling.prelabel.upsert import predictions_upsert
 from labeling.services.imports import import_file
+from labeling.text_fields import text_fields_clean, text_of
 from review.flags import (
     ItemFacts,
     PredictionFact,

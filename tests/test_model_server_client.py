@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from labeling.exceptions import SchemaError
+from labeling.prediction_margins import margin_of, prediction_probabilities, prediction_score
 from labeling.prelabel.base import PrelabelInput
 from labeling.prelabel.exceptions import PrelabelUnavailable, TransientBackendError
 from labeling.prelabel.http_backend import HttpBackend
 from labeling.prelabel.http_client import client_for
-from labeling.prelabel.margins import margin_of, prediction_probabilities, prediction_score
 from labeling.prelabel.server_config import ServerConfig, server_settings_validate
 from labeling.schema import schema_validate
 from tests.factories import SINGLE_SCHEMA

@@ -9,13 +9,13 @@ from django.db import OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from labeling import assignment as engine
 from labeling import events
+from labeling.assignment import engine
 from labeling.models import Item
 from labeling.services import annotation_edit, annotation_submit
 from labeling.task_retry import MAX_RETRIES
 from labeling.tasks.pending import SWEEP_PENDING_ITEMS, sweep_pending_items_task
-from review.tasks import process_submitted_annotation_task
+from review.tasks import process_pending_items_task
 from tests.factories import ItemFactory
 
 
@@ -92,33 +92,33 @@ def test_beat_runs_the_sweep_every_minute():
     assert SWEEP_PENDING_ITEMS in events.app.tasks
 
 
-def test_worker_tasks_retry_a_lost_database_connection(monkeypatch):
+def test_worker_tasks_retry_a_lost_database_connection(db, monkeypatch):
     calls = []
 
-    def flaky(*, item_id):
-        calls.append(item_id)
+    def flaky(*, project_id):
+        calls.append(project_id)
         if len(calls) < 3:
             raise OperationalError("terminating connection due to administrator command")
 
-    monkeypatch.setattr("review.tasks.agreement.services.item_recompute", flaky)
+    monkeypatch.setattr("review.tasks.agreement.item_pending_take", flaky)
     # Eager retries run in-process; propagating would raise the first Retry instead.
     monkeypatch.setitem(events.app.conf, "task_eager_propagates", False)
-    result = process_submitted_annotation_task.apply(args=[7], throw=False)
+    result = process_pending_items_task.apply(args=[7], throw=False)
     assert result.successful()
     assert calls == [7, 7, 7]
 
 
-def test_worker_tasks_give_up_after_five_retries(monkeypatch):
+def test_worker_tasks_give_up_after_five_retries(db, monkeypatch):
     calls = []
 
-    def down(*, item_id):
-        calls.append(item_id)
+    def down(*, project_id):
+        calls.append(project_id)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("review.tasks.agreement.services.item_recompute", down)
+    monkeypatch.setattr("review.tasks.agreement.item_pending_take", down)
     monkeypatch.setitem(events.app.conf, "task_eager_propagates", False)
-    result = process_submitted_annotation_task.apply(args=[7], throw=False)
+    result = process_pending_items_task.apply(args=[7], throw=False)
     assert result.failed()
     assert isinstance(result.result, OperationalError)
     assert len(calls) == MAX_RETRIES + 1
-    assert process_submitted_annotation_task.retry_backoff
+    assert process_pending_items_task.retry_backoff

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from labeling import assignment as engine
+from labeling.assignment import engine
+from labeling.assignment.policies import rare, uncertainty
 from labeling.models import OrderingPolicy
-from labeling.policies import rare, uncertainty
 from tests.factories import ItemFactory, PredictionFactory
 from tests.factories_prelabel import ModelVersionFactory
 

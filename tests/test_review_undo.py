@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from labeling import assignment as engine
+from labeling.assignment import engine
 from labeling.exceptions import Conflict, NotFound
 from labeling.models import AuditEntry, Project
 from labeling.services import annotation_submit

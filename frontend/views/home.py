@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.nav import home_actions
-from labeling import assignment
+from labeling.assignment import engine as assignment
 from labeling.models import Membership
 from labeling.permissions import can_create_projects
 from labeling.selectors import item_count_capped

@@ -19,10 +19,10 @@ from labeling.exceptions import AccordError, NotFound, PermissionDenied
 from labeling.models import Project
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, registry, selectors
-from labeling.prelabel.text_fields import project_text_fields
 from labeling.services.model_server import model_server_settings_update, prelabel_public
 from labeling.services.model_server_events import model_server_train
 from labeling.services.prelabel import SCOPES, prelabel_job_cancel, prelabel_job_start
+from labeling.text_fields import project_text_fields
 from review.services.model_evidence import model_gate
 
 SCOPE_LABELS = {

@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from labeling import assignment as engine
 from labeling.api.errors import error_responses
 from labeling.api.pagination import NewestCursorPagination
 from labeling.api.responses import (
@@ -24,6 +23,7 @@ from labeling.api.responses import (
     ProgressSerializer,
     SubmitResponseSerializer,
 )
+from labeling.assignment import engine
 from labeling.image_urls import image_url_allowed
 from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
@@ -105,7 +105,7 @@ class NextSerializer(serializers.Serializer):
 class ProjectNextApi(APIView):
     """POST: my live assignment or a newly claimed one (200), or 204 when I am done.
 
-    {"ahead": true} asks for a second lease to prefetch (see labeling.assignment.next_item).
+    {"ahead": true} asks for a second lease to prefetch (see labeling.assignment.engine.next_item).
     """
 
     @extend_schema(

@@ -18,8 +18,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.request import Request
 
+from labeling.db.executor import columns, fetch_one, quote, table
 from labeling.models import ApiToken
-from labeling.rows import columns, fetch_one
 from labeling.services.tokens import api_token_touch, key_digest
 
 # URL names a "project_read" token may GET (with its own project's id).
@@ -39,8 +39,8 @@ class FastTokenAuthentication(TokenAuthentication):
         users = get_user_model()
         found = fetch_one(
             f"SELECT {columns(users, 'u')}, {columns(ApiToken, 't')}"  # noqa: S608 - our tables
-            f" FROM {users._meta.db_table} u JOIN {ApiToken._meta.db_table} t"
-            f" ON t.user_id = u.{users._meta.pk.column} WHERE t.key_hash = %s",
+            f" FROM {table(users)} u JOIN {table(ApiToken)} t"
+            f" ON t.user_id = u.{quote(users._meta.pk.column)} WHERE t.key_hash = %s",
             [key_digest(key)],
             [users, ApiToken],
         )

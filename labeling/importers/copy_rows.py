@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db.models import NOT_PROVIDED, Field, JSONField, Model
 
+from labeling.db.executor import quote
+
 NULL = "\\N"
 # One encoder for all rows: json.dumps with options builds a new encoder on every call.
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -112,8 +114,8 @@ class CopyTable:
 
     def copy_text(self, cursor: Any, text: str) -> None:
         """COPY ready-made lines (varying columns, then `suffix`) with a raw psycopg2 cursor."""
-        columns = ", ".join(f'"{name}"' for name in self.columns)
-        cursor.copy_expert(f'COPY "{self.table}" ({columns}) FROM STDIN', io.StringIO(text), size=1 << 20)
+        columns = ", ".join(quote(name) for name in self.columns)
+        cursor.copy_expert(f"COPY {quote(self.table)} ({columns}) FROM STDIN", io.StringIO(text), size=1 << 20)
 
 
 def database_fills(field: Field) -> bool:

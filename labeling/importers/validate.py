@@ -13,7 +13,7 @@ from typing import Any
 from labeling.exceptions import ValueInvalid
 from labeling.image_urls import image_url_problem, is_image_url
 from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
-from labeling.prelabel.margins import prediction_probabilities
+from labeling.prediction_margins import prediction_probabilities
 from labeling.schema import value_validate
 from labeling.values import declared_labels
 

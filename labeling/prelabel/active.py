@@ -10,10 +10,11 @@ from collections import Counter
 
 from django.db.models import Q, QuerySet
 
+from labeling.db.executor import table
 from labeling.models import Item, ModelVersion, Prediction, Project
 from labeling.prelabel.labels import class_of
 
-ITEM = Item._meta.db_table
+ITEM = table(Item)
 
 
 def current_version(project: Project) -> str | None:
@@ -68,9 +69,8 @@ def predicted_items_sql(project: Project, version: str, only: Q | None = None) -
 
 def margin_sql(project: Project, version: str) -> tuple[str, tuple[object, ...]]:
     """SQL for the item's smallest margin under `version` (NULL without one), to order by."""
-    table = Prediction._meta.db_table
     sql = (
-        f"(SELECT MIN(p.margin) FROM {table} p"  # noqa: S608 - table names are ours
+        f"(SELECT MIN(p.margin) FROM {table(Prediction)} p"  # noqa: S608 - table names are ours
         f" WHERE p.item_id = {ITEM}.id AND p.project_id = %s AND p.model_version = %s)"
     )
     return sql, (project.pk, version)

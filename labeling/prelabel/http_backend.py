@@ -8,7 +8,7 @@ Tasks go in requests of `batch_size`. An image task's data.image is the absolute
 Accord's image endpoint; with `hostname` and `access_token` from /setup, a server's
 get_local_path downloads it. Results are mapped back to Accord values and validated against
 the project's schema; anything that does not fit is dropped (None). Scores and any class
-probabilities become the suggestion's score and margin (labeling.prelabel.margins).
+probabilities become the suggestion's score and margin (labeling.prediction_margins).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 
 from labeling.exceptions import ValueInvalid
+from labeling.prediction_margins import margin_of, prediction_probabilities, prediction_score
 from labeling.prelabel.base import Backend, PrelabelInput, Suggestion
 from labeling.prelabel.exceptions import PrelabelUnavailable, TransientBackendError
 from labeling.prelabel.http_client import client_for, server_call
 from labeling.prelabel.ls_format import label_config, value_from_results
-from labeling.prelabel.margins import margin_of, prediction_probabilities, prediction_score
 from labeling.prelabel.server_config import ServerConfig
 from labeling.schema import value_validate
 from labeling.values import declared_labels

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from labeling.exceptions import SchemaError
-from labeling.prelabel.text_fields import text_fields_clean
+from labeling.text_fields import text_fields_clean
 
 AUTH_KINDS = ("none", "basic", "bearer")
 DEFAULT_TIMEOUT = 100.0  # seconds; Label Studio's ML API timeout

@@ -25,7 +25,7 @@ from labeling.prelabel.base import Backend, PrelabelInput
 from labeling.prelabel.baseline_gate import beats_baseline
 from labeling.prelabel.exceptions import NotEnoughLabels
 from labeling.prelabel.labels import class_of
-from labeling.prelabel.text_fields import DEFAULT_TEXT_FIELDS, project_text_fields, text_of
+from labeling.text_fields import DEFAULT_TEXT_FIELDS, project_text_fields, text_of
 
 MIN_LABELS = 4
 MAX_FOLDS = 5
@@ -66,7 +66,7 @@ def _input(
     fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS,
 ) -> PrelabelInput:
     """An input from item fields: the stored image, else the storage name in data["image"];
-    the text is the project's text fields joined (labeling.prelabel.text_fields)."""
+    the text is the project's text fields joined (labeling.text_fields)."""
     data = data if isinstance(data, dict) else {}
     named = data.get("image") if isinstance(data.get("image"), str) else None
     return PrelabelInput(

@@ -9,7 +9,6 @@ spends writing them); elsewhere the ORM's bulk_create with update_conflicts, sam
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -60,17 +59,7 @@ def predictions_upsert(
         for item_id, s in pairs
     ]
     with connection.cursor() as cursor:
-        template = "(%s, %s, %s, %s::jsonb, %s, %s, %s::jsonb, %s)"
-        execute_values(cursor.cursor, sql, values, template=template, page_size=1000)
-
-
-def batch_lock(job_id: int, start_id: int) -> None:
-    """Serialise two deliveries of the same batch (PostgreSQL advisory lock until commit).
-
-    Other databases serialise write transactions anyway (SQLite), so nothing is needed there.
-    """
-    if connection.vendor != "postgresql":
-        return
-    key = zlib.crc32(f"prelabel:{job_id}:{start_id}".encode())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        execute_values(
+            cursor.cursor, sql, values, template="(%s, %s, %s, %s::jsonb, %s, %s, %s::jsonb, %s)",
+            page_size=1000,
+        )

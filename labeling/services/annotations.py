@@ -11,16 +11,17 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from labeling import events
 from labeling.announce import announce
+from labeling.assignment.pool_sql import db_time
+from labeling.db.backend import has_select_for_update_of
+from labeling.db.executor import columns, fetch_one, insert, run, table
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
-from labeling.policies.pool import db_time
-from labeling.rows import columns, fetch_one, insert
 from labeling.services.audit import audit_record
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag
@@ -43,13 +44,13 @@ def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
     NotFound for anyone else's or a missing one; the membership join means removed members
     lose their leases.
     """
-    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    lock = " FOR UPDATE OF a" if has_select_for_update_of() else ""
     found = fetch_one(
-        f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"
-        f" FROM {Assignment._meta.db_table} a"
-        f" JOIN {Item._meta.db_table} i ON i.id = a.item_id"
-        f" JOIN {Project._meta.db_table} p ON p.id = a.project_id"
-        f" JOIN {Membership._meta.db_table} m ON m.project_id = a.project_id AND m.user_id = a.annotator_id"
+        f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"  # noqa: S608 - quoted tables, values bound
+        f" FROM {table(Assignment)} a"
+        f" JOIN {table(Item)} i ON i.id = a.item_id"
+        f" JOIN {table(Project)} p ON p.id = a.project_id"
+        f" JOIN {table(Membership)} m ON m.project_id = a.project_id AND m.user_id = a.annotator_id"
         f" WHERE a.id = %s AND a.annotator_id = %s{lock}",
         [assignment_id, user.pk],
         [Assignment, Item, Project],
@@ -87,7 +88,7 @@ def _store(
     """
     assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
     close = (
-        f"UPDATE {Assignment._meta.db_table} SET status = %s, finished_at = %s WHERE id = %s",
+        f"UPDATE {table(Assignment)} SET status = %s, finished_at = %s WHERE id = %s",  # noqa: S608 - quoted tables, values bound
         [assignment.status.value, db_time(now), assignment.pk],
     )
     annotation = None
@@ -99,7 +100,7 @@ def _store(
         )
     if annotation is None:
         count = (
-            f"UPDATE {Item._meta.db_table} SET annotation_count = annotation_count + 1,"
+            f"UPDATE {table(Item)} SET annotation_count = annotation_count + 1,"  # noqa: S608 - quoted tables, values bound
             " recompute_pending = %s,"
             " recompute_pending_since = COALESCE(recompute_pending_since, %s) WHERE id = %s",
             [True, db_time(now), assignment.item_id],
@@ -124,8 +125,7 @@ def _store(
         after={"value": annotation.value, "round": annotation.round, "unsure": annotation.unsure},
     )
     Item.objects.filter(pk=assignment.item_id).update(**pending_flag(now))
-    with connection.cursor() as cursor:
-        cursor.execute(*close)
+    run(*close)
     return annotation
 
 

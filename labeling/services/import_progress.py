@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from time import monotonic
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.utils import timezone
 
+from labeling.db.backend import is_postgresql, thread_connection_close
 from labeling.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class JobProgress:
         self.written_at = monotonic()
         self.requests: queue.Queue[tuple[int, int] | None] = queue.Queue()
         self.thread: threading.Thread | None = None
-        if connection.vendor == "postgresql":
+        if is_postgresql():
             self.thread = threading.Thread(target=self._write_elsewhere, name="import-progress", daemon=True)
             self.thread.start()
 
@@ -77,7 +78,7 @@ class JobProgress:
                 finally:
                     self.requests.task_done()
         finally:
-            connection.close()  # this thread's own connection
+            thread_connection_close()
 
 
 @contextmanager

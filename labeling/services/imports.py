@@ -19,10 +19,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from labeling import task_names
+from labeling.db.backend import is_postgresql
+from labeling.db.maintenance import table_analyze
 from labeling.events import drain_pending_on_commit, enqueue_on_commit
 from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
@@ -32,7 +35,7 @@ from labeling.importers.records import RowError
 from labeling.importers.sources import FORMATS, RecordStream, format_detect, records_open
 from labeling.importers.validate import record_check
 from labeling.importers.writer import BatchWriter
-from labeling.models import ImportJob, JobStatus, Membership, Project, Role
+from labeling.models import ImportJob, Item, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.import_progress import job_progress
 from labeling.services.job_events import import_job_finished_announce
@@ -75,7 +78,7 @@ def import_file(
     `recompute_pending`, and after commit the review drain recomputes exactly those; an import
     without annotations schedules no background work at all.
     """
-    one_pass = connection.vendor == "postgresql" and images is None and format_detect(path, fmt) != "images"
+    one_pass = is_postgresql() and images is None and format_detect(path, fmt) != "images"
     try:
         if one_pass:
             counts = _import_one_pass(project, path, fmt=fmt, dedupe=dedupe, actor=actor, progress=progress)
@@ -157,11 +160,11 @@ def _statistics_refresh() -> None:
     Annotations and predictions are read by item id ranges, which need no fresh statistics.
     Needs table ownership; skipped otherwise.
     """
-    if connection.vendor != "postgresql":
+    if not is_postgresql():
         return
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("ANALYZE labeling_item")
+        with transaction.atomic():
+            table_analyze(Item)
     except DatabaseError:
         logger.warning("ANALYZE after import failed; planner statistics stay stale until autovacuum")
 
@@ -201,7 +204,7 @@ def _annotators(project: Project, names: set[str]) -> dict[str, int]:
     return ids
 
 
-RUN_TASK = "labeling.run_import_job"
+RUN_TASK = task_names.RUN_IMPORT_JOB
 UPLOAD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".zip", ".conll", ".txt")
 ZIP_MAGIC = b"PK\x03\x04"
 

@@ -29,10 +29,10 @@ from django.utils import timezone
 
 from labeling import events
 from labeling.announce import announce
+from labeling.db.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
 from labeling.services.audit import audit_record
-from labeling.services.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
 from labeling.webhooks.catalogue import WebhookEvent
 from labeling.webhooks.payloads import item_settled_data
 
@@ -122,7 +122,7 @@ def items_pending_sweep(*, before: datetime) -> list[int]:
 def item_reviewer_record(*, item_ids: Sequence[int], user: AbstractBaseUser) -> None:
     """Record that `user` made a review decision on these items (idempotent: one row per pair).
 
-    From then on the claim never serves them these items (labeling.policies.pool).
+    From then on the claim never serves them these items (labeling.assignment.pool_sql).
     """
     ItemReviewer.objects.bulk_create(
         [ItemReviewer(item_id=pk, user_id=user.pk) for pk in item_ids], ignore_conflicts=True

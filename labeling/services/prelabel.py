@@ -17,15 +17,17 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from labeling import task_names
+from labeling.db.locks import LockKind, text_key, xact_lock
 from labeling.events import refresh_project_on_commit
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
 from labeling.prelabel import registry, training, upsert, versions
 from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
-from labeling.prelabel.text_fields import project_text_fields
 from labeling.services.audit import audit_record
 from labeling.services.job_events import prelabel_job_finished_announce
+from labeling.text_fields import project_text_fields
 from labeling.values import CLASS_KINDS
 
 logger = logging.getLogger(__name__)
@@ -33,8 +35,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 SCOPES = ("unlabeled", "unsettled", "all")
 LIVE = (JobStatus.PENDING, JobStatus.RUNNING)
-RUN_TASK = "labeling.run_prelabel_job"
-BATCH_TASK = "labeling.prelabel_batch"
+RUN_TASK = task_names.RUN_PRELABEL_JOB
+BATCH_TASK = task_names.PRELABEL_BATCH
 
 
 def item_filter_clean(raw: object) -> dict[str, Any]:
@@ -207,7 +209,8 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
     PrelabelJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     pairs = _batch_predict(job, start_id, end_id)
     with transaction.atomic():
-        upsert.batch_lock(job.pk, start_id)
+        # Two deliveries of the same batch write one after the other.
+        xact_lock(LockKind.PRELABEL_BATCH, text_key(f"{job.pk}:{start_id}"))
         # Re-check: a job cancelled while this batch predicted must not write (its rows could
         # be mistaken for a later job's work and stall that job's count).
         if not PrelabelJob.objects.filter(

@@ -13,10 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from labeling import assignment as engine
+from labeling.assignment import engine
+from labeling.assignment.pool_sql import claimable_items
 from labeling.exceptions import AssignmentClosed
 from labeling.models import Assignment, AssignmentStatus
-from labeling.policies.pool import claimable_items
 
 
 def skipped_reclaim(*, project_id: int, user: AbstractBaseUser, item_id: int) -> Assignment:

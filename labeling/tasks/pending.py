@@ -8,6 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from labeling import task_names
 from labeling.services.items import items_pending_sweep
 from labeling.task_retry import TRANSIENT_DB_RETRY
 
@@ -15,7 +16,7 @@ __all__ = ["PENDING_SWEEP_AGE", "SWEEP_PENDING_ITEMS", "sweep_pending_items_task
 
 logger = logging.getLogger(__name__)
 
-SWEEP_PENDING_ITEMS = "labeling.sweep_pending_items"
+SWEEP_PENDING_ITEMS = task_names.SWEEP_PENDING_ITEMS
 # Older than any drain still on its way (drains leave DRAIN_DELAY_S after the commit).
 PENDING_SWEEP_AGE = timedelta(minutes=1)
 

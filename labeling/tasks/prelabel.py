@@ -15,6 +15,7 @@ from typing import Any
 
 from celery import shared_task
 
+from labeling import task_names
 from labeling.events import enqueue
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
 from labeling.services import prelabel as service
@@ -77,7 +78,7 @@ def prelabel_batch_task(self: Any, job_id: int, start_id: int, end_id: int, expe
         raise
 
 
-@shared_task(name="labeling.retrain_model", acks_late=True, **RETRY)
+@shared_task(name=task_names.RETRAIN_MODEL, acks_late=True, **RETRY)
 def retrain_model_task(project_id: int, force: bool = False) -> str:
     """Retrain the project's default model if retrain_every new labels arrived (or `force`).
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from labeling import task_names
 from labeling.services.job_recovery import jobs_stalled_sweep
 from labeling.task_retry import TRANSIENT_DB_RETRY
 
 __all__ = ["SWEEP_STALLED_JOBS", "sweep_stalled_jobs_task"]
 
-SWEEP_STALLED_JOBS = "labeling.sweep_stalled_jobs"
+SWEEP_STALLED_JOBS = task_names.SWEEP_STALLED_JOBS
 
 
 @shared_task(name=SWEEP_STALLED_JOBS, acks_late=True, **TRANSIENT_DB_RETRY)

@@ -128,7 +128,8 @@ def annotator_agreement(
 def pair_agreements(table: PairTable) -> FloatArray:
     """Observed agreement (share of shared items with equal labels) per pair."""
     diag = np.trace(table.confusion, axis1=1, axis2=2).astype(np.float64)
-    return diag / np.maximum(table.n, 1)
+    shares: FloatArray = diag / np.maximum(table.n, 1)
+    return shares
 
 
 def pair_matrix(table: PairTable, annotator_ids: Sequence[int]) -> dict[str, Any]:

@@ -29,7 +29,8 @@ def coincidences(counts: IntArray) -> FloatArray:
     rows = counts[totals >= 2].astype(np.float64)
     weights = 1.0 / (totals[totals >= 2] - 1.0)
     weighted = rows * weights[:, None]
-    return weighted.T @ rows - np.diag(weighted.sum(axis=0))
+    coincidences: FloatArray = weighted.T @ rows - np.diag(weighted.sum(axis=0))
+    return coincidences
 
 
 def difference_matrix(

@@ -41,7 +41,8 @@ def _pattern_coincidences(patterns: IntArray) -> FloatArray:
     outer = rows[:, :, None] * rows[:, None, :]
     idx = np.arange(rows.shape[1])
     outer[:, idx, idx] -= rows
-    return (outer * weights[:, None, None]).reshape(len(rows), -1)
+    flat: FloatArray = (outer * weights[:, None, None]).reshape(len(rows), -1)
+    return flat
 
 
 def _replicate_coincidences(patterns: IntArray, draws: IntArray) -> FloatArray:
@@ -54,7 +55,7 @@ def _replicate_coincidences(patterns: IntArray, draws: IntArray) -> FloatArray:
     return total.reshape(draws.shape[0], n_values, n_values)
 
 
-def _replicate_alphas(o: FloatArray, level: Level, scale: FloatArray) -> FloatArray:
+def _replicate_alphas(o: FloatArray, level: Level, scale: FloatArray | IntArray) -> FloatArray:
     """Alpha for each stacked coincidence matrix (B, K, K); NaN where undefined."""
     marginals = o.sum(axis=2)
     totals = marginals.sum(axis=1)

@@ -48,7 +48,8 @@ def _posteriors(incidence: sparse.csr_matrix, probabilities: FloatArray) -> Floa
     log_post = np.asarray(incidence @ np.log(probabilities))
     log_post -= log_post.max(axis=1, keepdims=True)
     post = np.exp(log_post)
-    return post / post.sum(axis=1, keepdims=True)
+    normalised: FloatArray = post / post.sum(axis=1, keepdims=True)
+    return normalised
 
 
 def _m_step(

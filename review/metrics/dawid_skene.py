@@ -62,7 +62,8 @@ class DawidSkeneResult:
     @property
     def confidence(self) -> FloatArray:
         """Posterior probability of the MAP class per item (NaN when unlabelled)."""
-        return self.posteriors.max(axis=1)
+        confidence: FloatArray = self.posteriors.max(axis=1)
+        return confidence
 
 
 def _m_step(

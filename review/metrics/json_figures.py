@@ -14,7 +14,7 @@ MATRIX_LIMIT = 30
 DIGITS = 6
 
 
-def rounded(value: float) -> float | None:
+def rounded(value: float | np.floating[Any]) -> float | None:
     """Round for JSON; NaN becomes None."""
     return None if not np.isfinite(value) else round(float(value), DIGITS)
 

@@ -35,7 +35,8 @@ def _category_shares(counts: IntArray) -> FloatArray:
     """pi_k: the mean over rated items of the share of ratings in category k."""
     totals = counts.sum(axis=1)
     rated = totals >= 1
-    return (counts[rated] / totals[rated, None]).mean(axis=0)
+    shares: FloatArray = (counts[rated] / totals[rated, None]).mean(axis=0)
+    return shares
 
 
 def percent_agreement(counts: IntArray) -> Metric:

@@ -67,7 +67,8 @@ class Patterns:
         totals = self.rows.sum(axis=1)
         rated = totals >= 1
         shares = self.rows[rated] / totals[rated, None]
-        return (shares * self.weights[rated, None]).sum(axis=0) / self.weights[rated].sum()
+        mean: FloatArray = (shares * self.weights[rated, None]).sum(axis=0) / self.weights[rated].sum()
+        return mean
 
     def percent_agreement(self) -> Metric:
         """As review.metrics.kappa.percent_agreement."""

@@ -72,7 +72,7 @@ def _alphas(
 ) -> dict[str, float | None]:
     """Alpha by level: nominal always; all four for ratings; set distances for multi."""
     levels: tuple[Level, ...] = LEVELS if schema.kind == "rating" else ("nominal",)
-    alphas = {
+    alphas: dict[str, float | None] = {
         level: sink.value(
             f"krippendorff_alpha.{level}", krippendorff_alpha(counts, level, _scale(schema))
         )

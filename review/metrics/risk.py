@@ -24,6 +24,7 @@ p_wrong = 1 - posterior(current label). Calibration:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -83,7 +84,8 @@ def combine_with_model(
     if model is None:
         return posteriors
     probs = np.maximum(np.asarray(model, dtype=np.float64), MODEL_FLOOR)
-    has_model = np.isfinite(probs).all(axis=1)
+    # all(axis=1) of a 2-D array is an array; numpy's stubs also allow a scalar.
+    has_model = cast(npt.NDArray[np.bool_], np.isfinite(probs).all(axis=1))
     crowd = np.where(np.isnan(posteriors), np.asarray(marginals)[None, :], posteriors)
     joint = crowd * np.where(has_model[:, None], probs / np.maximum(marginals, 1e-12), 1.0)
     joint /= joint.sum(axis=1, keepdims=True)

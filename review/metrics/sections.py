@@ -120,7 +120,7 @@ def per_annotator(
     sums = np.bincount(ends, weights=np.tile(kappas[ok], 2), minlength=data.n_annotators)
     uses = np.bincount(ends, minlength=data.n_annotators)
     result = []
-    for a in np.nonzero(figures["n"] > 0)[0]:
+    for a in np.nonzero(figures["n"] > 0)[0].tolist():
         entry: dict[str, Any] = {"annotator": data.annotator_names[a], "n": int(figures["n"][a])}
         entry["agreement_with_others"] = _round(figures["with_others"][a])
         entry["agreement_with_aggregate"] = _round(figures["with_aggregate"][a])

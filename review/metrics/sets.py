@@ -43,7 +43,8 @@ def set_distances(domain: npt.NDArray[np.bool_], distance: SetDistance) -> Float
     equal = inter == union
     subset = (inter == sizes[:, None]) | (inter == sizes[None, :])
     weight = np.select([equal, subset, inter > 0], [1.0, 2.0 / 3.0, 1.0 / 3.0], default=0.0)
-    return 1.0 - jaccard * weight
+    distances: FloatArray = 1.0 - jaccard * weight
+    return distances
 
 
 def set_alpha(

@@ -23,12 +23,14 @@ def count_table(
     keep = codes_arr >= 0
     flat = items_arr[keep] * n_values + codes_arr[keep]
     counts = np.bincount(flat, minlength=n_items * n_values)
-    return counts.reshape(n_items, n_values)
+    table: IntArray = counts.reshape(n_items, n_values)
+    return table
 
 
 def pairable(counts: IntArray) -> IntArray:
     """Return the rows of ``counts`` for items with two or more values."""
-    return counts[counts.sum(axis=1) >= 2]
+    rows: IntArray = counts[counts.sum(axis=1) >= 2]
+    return rows
 
 
 def dense_codes(values: npt.ArrayLike) -> tuple[IntArray, npt.NDArray[np.generic]]:

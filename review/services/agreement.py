@@ -14,8 +14,9 @@ import math
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 
+from labeling.db.locks import LockKind, xact_lock
 from labeling.models import Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
 from review.exceptions import ProjectNotFound
@@ -32,8 +33,6 @@ from review.services.region_agreement import REGION_KINDS, no_class_data, region
 from review.services.risk import ProjectRisk, p_wrong_store, project_risk
 
 DIGITS = 6
-# First key of the advisory lock that serialises a project's agreement runs.
-ADVISORY_LOCK_CLASS = 4
 
 
 def project_resolve(*, reference: str) -> Project:
@@ -178,11 +177,7 @@ def _write_items(project: Project, data: ProjectData, items: ItemResults, method
 
 def _serialise_project_runs(project_id: int) -> None:
     """PostgreSQL: one project run writes at a time (transaction-scoped advisory lock)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, project_id]
-            )
+    xact_lock(LockKind.AGREEMENT_RUN, project_id)
 
 
 def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:

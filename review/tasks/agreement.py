@@ -8,6 +8,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 
+from labeling import task_names
 from labeling.events import ITEMS_PENDING, enqueue
 from labeling.services.items import item_pending_take
 from labeling.task_retry import TRANSIENT_DB_RETRY
@@ -17,7 +18,6 @@ from review.tasks_flags import project_flags_refresh_schedule
 
 __all__ = [
     "process_pending_items_task",
-    "process_submitted_annotation_task",
     "project_recompute_schedule",
     "recompute_project_agreement_task",
 ]
@@ -48,21 +48,7 @@ def project_recompute_schedule(project_id: int) -> bool:
     return True
 
 
-@shared_task(name="review.process_submitted_annotation", acks_late=True, **TRANSIENT_DB_RETRY)
-def process_submitted_annotation_task(item_id: int) -> None:
-    """Recompute an item's aggregate and agreement, refresh its flags, schedule the snapshot.
-
-    Idempotent: the item's columns are recomputed from its annotations.
-    """
-    item = services.item_recompute(item_id=item_id)
-    if item is None:
-        logger.info("item %s is gone; nothing to recompute", item_id)
-        return
-    item_flags_refresh(item_id=item.pk)
-    project_recompute_schedule(item.project_id)
-
-
-@shared_task(name="review.process_pending_items", acks_late=True, **TRANSIENT_DB_RETRY)
+@shared_task(name=task_names.PROCESS_PENDING_ITEMS, acks_late=True, **TRANSIENT_DB_RETRY)
 def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int:
     """Recompute each item of the project flagged `recompute_pending` and refresh its flags,
     then schedule one project snapshot. Returns how many items it recomputed.
@@ -87,7 +73,7 @@ def process_pending_items_task(project_id: int, limit: int = DRAIN_LIMIT) -> int
     return done
 
 
-@shared_task(name="review.recompute_project_agreement", acks_late=True, **TRANSIENT_DB_RETRY)
+@shared_task(name=task_names.RECOMPUTE_PROJECT_AGREEMENT, acks_late=True, **TRANSIENT_DB_RETRY)
 def recompute_project_agreement_task(project_id: int) -> None:
     """Store a fresh agreement snapshot and refresh every item's aggregate.
 
@@ -99,4 +85,4 @@ def recompute_project_agreement_task(project_id: int) -> None:
         logger.info("project %s is gone; no snapshot", project_id)
     project_flags_refresh_schedule(project_id)
     # Pre-labeling retrains once retrain_every new labels arrived (no-op before any model).
-    enqueue("labeling.retrain_model", [project_id])
+    enqueue(task_names.RETRAIN_MODEL, [project_id])

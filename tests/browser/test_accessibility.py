@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import review.tasks  # noqa: F401  (registers the review tasks the events name)
 from guidelines import services as guideline_services
 from labeling import events
-from labeling.models import Membership, Project, Role
+from labeling.models import Item, Membership, Project, Role
+from labeling.services.items import pending_flag
 from labeling.services.people import project_creator_set
 from tests.browser.conftest import wait_until
 from tests.browser.test_annotate import MULTI_SCHEMA
@@ -110,7 +112,8 @@ def world(project, lead, reviewer, annotators):
         for k, user in enumerate(annotators):
             value = {"label": labels[(n * k) % 3 if n % 3 else 0]}
             AnnotationFactory(item=other, annotator=user, value=value, lead_time_ms=2000 + 500 * k)
-        events.enqueue(events.ANNOTATION_SUBMITTED, [other.pk])
+        Item.objects.filter(pk=other.pk).update(**pending_flag(timezone.now()))
+        events.enqueue(events.ITEMS_PENDING, [project.pk])
     for n in range(3):
         ItemFactory(project=project, external_id=f"new-{n}", data={"text": f"Unlabeled {n}."})
     publish(project, lead, "# Guide\n\nLabel the **tone**.", changelog="First")

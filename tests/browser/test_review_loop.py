@@ -8,10 +8,13 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 import review.tasks  # noqa: F401  (registers the review tasks the events name, as a worker would)
 from labeling import events
+from labeling.models import Item
+from labeling.services.items import pending_flag
 from review.models import Flag, FlagStatus
 from review.selectors import annotation_outcomes
 from tests.factories import AnnotationFactory, ItemFactory
@@ -26,7 +29,8 @@ def disagree(project, annotators):
     )
     for user, label in zip(annotators, ("positive", "negative", "neutral"), strict=True):
         AnnotationFactory(item=item, annotator=user, value={"label": label}, lead_time_ms=3000)
-        events.enqueue(events.ANNOTATION_SUBMITTED, [item.pk])
+        Item.objects.filter(pk=item.pk).update(**pending_flag(timezone.now()))
+        events.enqueue(events.ITEMS_PENDING, [project.pk])
     return item
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 import labeling.tasks  # noqa: F401 - registers the tasks, as a worker would
 import review.tasks  # noqa: F401
 from config.celery import app as celery_app
+from labeling import task_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,10 +26,8 @@ EXPECTED = {
     "labeling.retrain_model": "prelabel",
     "labeling.sweep_pending_items": "default",
     "labeling.sweep_stalled_jobs": "default",
-    "review.process_submitted_annotation": "review",
     "review.process_pending_items": "review",
     "review.recompute_project_agreement": "review",
-    "review.refresh_item_flags": "review",
     "review.refresh_project_flags": "review",
     "review.hold_reopened_flags": "review",
 }
@@ -87,3 +86,14 @@ def test_the_compose_stack_has_a_bucket_and_checks_web_readiness():
     assert {"db", "redis", "minio", "web", "beat"} <= set(services)
     assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["web"]["environment"]["AWS_STORAGE_BUCKET_NAME"]
+
+
+def test_every_accord_task_has_its_name_in_the_task_name_table():
+    ours = {name for name in celery_app.tasks if name.startswith(("labeling.", "review.", "guidelines."))}
+    assert ours == set(task_names.ALL)
+
+
+def test_routes_and_the_beat_schedule_name_tasks_of_the_table():
+    routed = {name for name in settings.CELERY_TASK_ROUTES if not name.endswith("*")}
+    beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert routed | beat <= task_names.ALL

@@ -7,13 +7,13 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from labeling.choices import AssignmentStatus
+from labeling.db.backend import is_postgresql
 from labeling.models import Annotation, Item, PrelabelJob, Project
 from labeling.values import schema_labels, value_labels
 from review.choices import FlagStatus, Verdict
@@ -56,7 +56,7 @@ class Median(Aggregate):
 def _median_lead_times(project: Project) -> dict[int, float]:
     """Median lead time in ms per annotator id; in SQL on PostgreSQL, in Python elsewhere."""
     rows = Annotation.objects.filter(project=project, lead_time_ms__isnull=False)
-    if connection.vendor == "postgresql":
+    if is_postgresql():
         grouped = rows.values("annotator_id").annotate(median=Median("lead_time_ms"))
         return {row["annotator_id"]: row["median"] for row in grouped}
     times: dict[int, list[int]] = defaultdict(list)

@@ -20,7 +20,7 @@ from labeling.importers.formats.base import (
 )
 from labeling.importers.formats.label_studio_results import value_from_results
 from labeling.importers.records import ItemRecord, RowError
-from labeling.prelabel.margins import prediction_probabilities
+from labeling.prediction_margins import prediction_probabilities
 
 TITLE = "Label Studio JSON"
 DEFAULT_MODEL = "label-studio"

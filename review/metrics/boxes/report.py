@@ -38,7 +38,7 @@ def _per_annotator(matching: BoxMatching) -> list[dict[str, Any]]:
     n = np.bincount(d.annotators, minlength=d.n_annotators)
     boxes = np.bincount(d.annotators, weights=matching.per_row, minlength=d.n_annotators)
     result = []
-    for a in np.nonzero(n > 0)[0]:
+    for a in np.nonzero(n > 0)[0].tolist():
         others = tally.n[a] - own[a]
         entry: dict[str, Any] = {"annotator": d.annotator_names[a], "n": int(n[a])}
         entry["boxes"] = int(boxes[a])

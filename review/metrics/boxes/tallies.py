@@ -84,7 +84,8 @@ class BoxMatching:
 
     def compared(self) -> FloatArray:
         """Per annotation row: its boxes times the other annotations of its item."""
-        return self.per_row * (self.layout.size[self.data.items] - 1).astype(np.float64)
+        others = (self.layout.size[self.data.items] - 1).astype(np.float64)
+        return self.per_row * others
 
     def overall(self) -> BoxTally:
         """One tally over every pair of every item."""

@@ -69,7 +69,7 @@ def per_annotator(
     agree = np.bincount(annotators[ok], weights=with_aggregate[ok], minlength=size)
     shared = np.bincount(annotators[ok], minlength=size)
     result = []
-    for a in np.nonzero(n > 0)[0]:
+    for a in np.nonzero(n > 0)[0].tolist():
         entry: dict[str, Any] = {"annotator": names[a], "n": int(n[a]), "spans": int(spans[a])}
         entry |= _f1_fields(figures, a)
         entry["token_agreement_with_aggregate"] = (

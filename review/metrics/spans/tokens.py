@@ -41,7 +41,7 @@ ASCII_CLASSES = np.array(_classify(list(range(128))), dtype=np.int8)
 
 def _char_classes(points: np.ndarray) -> np.ndarray:
     """SPACE / WORD / SYMBOL per code point: a table for ASCII, the few other distinct points in Python."""
-    kind = ASCII_CLASSES[np.minimum(points, 127)]
+    kind: np.ndarray = ASCII_CLASSES[np.minimum(points, 127)]
     wide = points > 127
     if wide.any():
         distinct, inverse = np.unique(points[wide], return_inverse=True)

@@ -14,7 +14,7 @@ mean over its tokens of the share of the (weighted) votes its label got.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -74,7 +74,7 @@ def weighted_token_votes(
     ).reshape(tokens.count, width)
     item_total = np.bincount(data.items, weights=row_weight, minlength=data.n_items)
     votes[:, OUTSIDE] = item_total[tokens.items] - votes[:, 1:].sum(axis=1)
-    return votes
+    return cast(FloatArray, votes)
 
 
 def span_vote(tokens: Tokens, votes: FloatArray) -> MergedSpans:

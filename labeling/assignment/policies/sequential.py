@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from labeling.assignment.policies.base import Phase
 from labeling.models import Project
-from labeling.policies.base import Phase
 
 
 def candidates(*, project: Project, user: AbstractBaseUser) -> list[Phase]:

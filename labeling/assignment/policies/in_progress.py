@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from labeling.assignment.policies.base import Phase
+from labeling.assignment.pool_sql import ITEM
 from labeling.models import Project
-from labeling.policies.base import Phase
-from labeling.policies.pool import ITEM
 
 
 def candidates(*, project: Project, user: AbstractBaseUser) -> list[Phase]:

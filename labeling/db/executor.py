@@ -1,4 +1,4 @@
-"""Load model instances from hand-written SQL, several models per row, with Django's converters.
+"""The one executor of hand-written SQL: load model instances, several models per row, with Django's converters.
 
 The hot paths of the annotator's day (next, submit) read a lease with its item and project in one
 statement. The ORM would compile that join anew on every request, which costs more Python time
@@ -77,10 +77,21 @@ def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[str], list
     return [field.column for field in fields], [field.attname for field in fields], converters
 
 
+def quote(name: str) -> str:
+    """An identifier (table, column), quoted for the database in use."""
+    return str(connection.ops.quote_name(name))
+
+
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted for the database in use."""
+    return quote(model._meta.db_table)
+
+
 def columns(model: type[Model], alias: str) -> str:
     """`alias.col1, alias.col2, ...` for the model's concrete fields, in field order."""
     names, _, _ = _layout(model, connection.vendor)
-    return ", ".join(f'{alias}."{name}"' for name in names)
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(name)}" for name in names)
 
 
 def _build(row: Sequence[Any], models: Sequence[type[Model]], db: Any) -> list[Model]:
@@ -125,6 +136,20 @@ def fetch_all(sql: str, params: Sequence[object], model: type[M]) -> list[M]:
         return [_build(row, [model], cursor.db)[0] for row in cursor.fetchall()]  # type: ignore[misc]
 
 
+def copy_to_csv(sql: str, params: Sequence[object], buffer: Any) -> None:
+    """PostgreSQL: stream the query's rows as CSV into `buffer` (COPY ... TO STDOUT)."""
+    with connection.cursor() as cursor:
+        statement = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
+
+
+def run(sql: str, params: Sequence[object]) -> int:
+    """Run one write statement as it is (never prepared); return the rows it touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
 def insert(
     model: type[M], values: dict[str, Any], *, along: Sequence[tuple[str, Sequence[object]]] = ()
 ) -> M:
@@ -138,12 +163,13 @@ def insert(
     meta = model._meta
     fields = [meta.get_field(name) for name in values]
     params = [field.get_db_prep_save(values[name], connection) for name, field in zip(values, fields, strict=True)]
-    names = ", ".join(f'"{field.column}"' for field in fields)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({marks})'  # noqa: S608 - our tables
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - quoted names
     returning = connection.features.can_return_columns_from_insert
     if returning:
-        sql += f' RETURNING "{meta.pk.column}"'
+        sql += f" RETURNING {quote(meta.pk.column)}"
     with connection.cursor() as cursor:
         if along and connection.vendor == "postgresql":
             ctes = ", ".join(f"along{index} AS ({statement})" for index, (statement, _) in enumerate(along))

@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
+from labeling.assignment.policies import in_progress
+from labeling.assignment.policies.base import Phase
 from labeling.models import Project
-from labeling.policies import in_progress
-from labeling.policies.base import Phase
 from labeling.prelabel import active
 
 KEYS = {"single": "value__label", "rating": "value__rating"}

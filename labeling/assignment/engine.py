@@ -31,14 +31,12 @@ import time
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
-from labeling.exceptions import GuidelineAckRequired, NotFound
-from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
-from labeling.policies import policy_for
-from labeling.policies.base import Phase, phase_select_sql
-from labeling.policies.pool import (
+from labeling.assignment.policies import policy_for
+from labeling.assignment.policies.base import Phase, phase_select_sql
+from labeling.assignment.pool_sql import (
     ACTIVE,
     ASSIGNMENT,
     ITEM,
@@ -50,11 +48,14 @@ from labeling.policies.pool import (
     pool_sql,
     skipped_item_ids,
 )
-from labeling.rows import columns, fetch_all, fetch_one
+from labeling.db.backend import has_select_for_update_of, is_postgresql
+from labeling.db.executor import columns, fetch_all, fetch_one, table
+from labeling.exceptions import GuidelineAckRequired, NotFound
+from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.values import value_text
 
-PROJECT = Project._meta.db_table
-MEMBERSHIP = Membership._meta.db_table
+PROJECT = table(Project)
+MEMBERSHIP = table(Membership)
 SKIPPED = AssignmentStatus.SKIPPED.value
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
 OWN = columns(Assignment, ASSIGNMENT)
@@ -118,7 +119,7 @@ def _lease(
     if pk is None:
         return None
     lease = Assignment(pk=pk, **values)
-    lease._state.adding, lease._state.db = False, connection.alias
+    lease._state.adding, lease._state.db = False, DEFAULT_DB_ALIAS
     lease.item, lease.project = item, project
     return lease
 
@@ -168,7 +169,7 @@ def own_leases(
     rows = fetch_all(
             # Equality on all three columns of the (project, annotator, status) index in each
             # branch, so the user's submitted history is never read (an OR made it a filter).
-            f"SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"
+            f"SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"  # noqa: S608 - quoted tables, values bound
             f" UNION ALL SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
             " AND status = %s AND finished_at >= %s ORDER BY id",
             [project.pk, user.pk, ACTIVE, project.pk, user.pk, SKIPPED, db_time(now - SKIP_MEMORY)],
@@ -187,12 +188,12 @@ def own_leases(
 def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, Membership]:
     """Read the project with the user's member row, locking that row (one claim at a time per
     annotator). NotFound for outsiders, GuidelineAckRequired (409) before acknowledgement."""
-    lock = " FOR UPDATE OF m" if connection.features.has_select_for_update_of else ""
+    lock = " FOR UPDATE OF m" if has_select_for_update_of() else ""
     # A lease is soft state: lost in a crash, the annotator simply claims again. So the claim
     # transaction does not wait for its WAL flush (submits, which store labels, still do).
-    soft = "SET LOCAL synchronous_commit TO OFF; " if connection.vendor == "postgresql" else ""
+    soft = "SET LOCAL synchronous_commit TO OFF; " if is_postgresql() else ""
     found = fetch_one(
-        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"
+        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"  # noqa: S608 - quoted tables, values bound
         f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",
         [project_id, user.pk],
         [Project, Membership],

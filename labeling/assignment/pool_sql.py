@@ -18,15 +18,15 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from labeling.db.executor import execute, table
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, ItemReviewer, Project
-from labeling.rows import execute
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
 
-ITEM = Item._meta.db_table
-ASSIGNMENT = Assignment._meta.db_table
-ANNOTATION = Annotation._meta.db_table
-REVIEWER = ItemReviewer._meta.db_table
+ITEM = table(Item)
+ASSIGNMENT = table(Assignment)
+ANNOTATION = table(Annotation)
+REVIEWER = table(ItemReviewer)
 ACTIVE = AssignmentStatus.ACTIVE.value
 
 
@@ -54,7 +54,7 @@ def _reopened_for_sql(user_id: int) -> tuple[str, list[object]]:
             [json.dumps([user_id])],
         )
     return (
-        f"(json_array_length({ITEM}.reopened_for) = 0"
+        f"(json_array_length({ITEM}.reopened_for) = 0"  # noqa: S608 - quoted tables, values bound
         f" OR EXISTS (SELECT 1 FROM json_each({ITEM}.reopened_for) WHERE json_each.value = %s))",
         [user_id],
     )
@@ -64,7 +64,7 @@ def id_list_sql(column: str, ids: Sequence[int], *, negate: bool = True) -> tupl
     """`column NOT IN (...)` (or IN) over `ids`; an always-true/false test when empty.
 
     On PostgreSQL one array parameter, so the statement text (and its prepared plan, see
-    labeling.rows.execute) does not change with the number of ids.
+    labeling.db.executor.execute) does not change with the number of ids.
     """
     if connection.vendor == "postgresql":
         return f"{'NOT ' if negate else ''}({column} = ANY(%s))", [[int(pk) for pk in ids]]
@@ -95,8 +95,8 @@ def pool_sql(
     """
     reopened, reopened_params = _reopened_for_sql(user_id)
     not_skipped, skipped_params = id_list_sql(f"{ITEM}.id", skipped)
-    mine = f"SELECT 1 FROM {ANNOTATION} mine WHERE mine.item_id = {ITEM}.id AND mine.annotator_id = %s"
-    reviewed = f"SELECT 1 FROM {REVIEWER} rev WHERE rev.item_id = {ITEM}.id AND rev.user_id = %s"
+    mine = f"SELECT 1 FROM {ANNOTATION} mine WHERE mine.item_id = {ITEM}.id AND mine.annotator_id = %s"  # noqa: S608 - quoted tables, values bound
+    reviewed = f"SELECT 1 FROM {REVIEWER} rev WHERE rev.item_id = {ITEM}.id AND rev.user_id = %s"  # noqa: S608 - quoted tables, values bound
     mine_end = _PROBE_PER_ROW if connection.vendor == "postgresql" else ""
     target = f"COALESCE({ITEM}.target_overlap, %s)"
     sql = f"""
@@ -109,7 +109,7 @@ def pool_sql(
         AND (SELECT COUNT(*) FROM {ASSIGNMENT} lease
              WHERE lease.item_id = {ITEM}.id AND lease.status = %s AND lease.expires_at > %s)
           + (SELECT COUNT(*) FROM {ANNOTATION} done
-             WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target}"""
+             WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target}"""  # noqa: S608 - quoted tables, values bound
     params: list[object] = [
         project.pk, project.overlap, user_id, *reopened_params, user_id,
         *skipped_params, ACTIVE, db_time(now), project.overlap,
@@ -153,14 +153,14 @@ def insert_lease_if_room(values: dict[str, object], *, target: int, now: datetim
     """
     fields = [Assignment._meta.get_field(name) for name in values if values[name] is not None]
     params = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
-    names = ", ".join(field.column for field in fields)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     item_id, round_, stamp = values["item_id"], values["round"], db_time(now)
     room = f"""
         (SELECT COUNT(*) FROM {ASSIGNMENT} WHERE item_id = %s AND status = %s AND expires_at > %s)
-        + (SELECT COUNT(*) FROM {ANNOTATION} WHERE item_id = %s AND round = %s) < %s"""
+        + (SELECT COUNT(*) FROM {ANNOTATION} WHERE item_id = %s AND round = %s) < %s"""  # noqa: S608 - quoted tables, values bound
     room_params = [item_id, ACTIVE, stamp, item_id, round_, target]
-    expire = f"UPDATE {ASSIGNMENT} SET status = %s, finished_at = %s WHERE item_id = %s AND status = %s AND expires_at <= %s"
+    expire = f"UPDATE {ASSIGNMENT} SET status = %s, finished_at = %s WHERE item_id = %s AND status = %s AND expires_at <= %s"  # noqa: S608 - quoted tables, values bound
     expire_params = [AssignmentStatus.EXPIRED.value, stamp, item_id, ACTIVE, stamp]
     insert = f"INSERT INTO {ASSIGNMENT} ({names}) SELECT {marks} WHERE {room} RETURNING id"
     with connection.cursor() as cursor:

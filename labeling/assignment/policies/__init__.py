@@ -8,9 +8,9 @@ project can be large, because the engine reads them with LIMIT under SELECT ... 
 
 from __future__ import annotations
 
+from labeling.assignment.policies import in_progress, random_order, rare, sequential, uncertainty
+from labeling.assignment.policies.base import Policy
 from labeling.models import OrderingPolicy
-from labeling.policies import in_progress, random_order, rare, sequential, uncertainty
-from labeling.policies.base import Policy
 
 POLICIES: dict[str, Policy] = {
     OrderingPolicy.IN_PROGRESS_FIRST: in_progress.candidates,

@@ -23,16 +23,17 @@ def _postgres_update(rows: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
     """One UPDATE ... FROM (VALUES ...) per page of rows (psycopg2 execute_values)."""
     from psycopg2.extras import execute_values
 
-    meta = Item._meta
-    columns = [meta.get_field(name).column for name in AGGREGATE_FIELDS]
+    meta, quote = Item._meta, connection.ops.quote_name
+    columns = [quote(meta.get_field(name).column) for name in AGGREGATE_FIELDS]
     assignments = ", ".join(f"{c} = v.{c}" for c in columns)
-    # Identifiers come from the model's metadata, every value is a bound parameter.
+    table = quote(meta.db_table)
+    # Identifiers are the model's, quoted; every value is a bound parameter.
     statement = (
-        f"UPDATE {meta.db_table} AS i SET {assignments} "  # noqa: S608
+        f"UPDATE {table} AS i SET {assignments} "  # noqa: S608
         f"FROM (VALUES %s) AS v(id, {', '.join(columns)}) WHERE i.id = v.id"
     )
     template = "(%s, %s::jsonb, %s::double precision, %s, %s::double precision)"
-    lock = f"SELECT id FROM {meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE"  # noqa: S608
+    lock = f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE"  # noqa: S608
     values = [
         (pk, None if value is None else json.dumps(value), confidence, method, agreement)
         for pk, (value, confidence, method, agreement) in rows

@@ -12,9 +12,9 @@ import random
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from labeling.assignment.policies.base import Phase
+from labeling.assignment.pool_sql import ITEM
 from labeling.models import Project
-from labeling.policies.base import Phase
-from labeling.policies.pool import ITEM
 
 PRIME = 2_147_483_647  # 2**31 - 1: ids * a stay well inside 64-bit integers
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 
+from labeling.assignment.pool_sql import ITEM, id_list_sql
+from labeling.db.backend import has_skip_locked
+from labeling.db.executor import columns
 from labeling.models import Item, Project
-from labeling.policies.pool import ITEM, id_list_sql
-from labeling.rows import columns
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,17 @@ def phase_select_sql(
 ) -> tuple[str, list[object]]:
     """SELECT the phase's claimable item rows in order, leaving out `tried`.
 
-    `pool` is labeling.policies.pool.pool_sql's (condition, params). With `lock` (PostgreSQL)
+    `pool` is labeling.assignment.pool_sql.pool_sql's (condition, params). With `lock` (PostgreSQL)
     the rows are locked FOR UPDATE SKIP LOCKED: rows rivals hold are passed over, not waited on.
     """
     pool_where, pool_params = pool
     not_tried, tried_params = id_list_sql(f"{ITEM}.id", tried)
     sql = (
-        f"SELECT {columns(Item, ITEM)} FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"
+        f"SELECT {columns(Item, ITEM)} FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"  # noqa: S608 - quoted tables, values bound
         f" ORDER BY {phase.order_by}"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    if lock and connection.features.has_select_for_update_skip_locked:
+    if lock and has_skip_locked():
         sql += " FOR UPDATE SKIP LOCKED"
     return sql, [*pool_params, *phase.params, *tried_params, *phase.order_params]

@@ -1,0 +1,1 @@
+"""The raw-SQL fence: the one executor, bulk-load helpers and advisory locks (see STYLE.md)."""

@@ -1,0 +1,29 @@
+"""What the database in use is and can do, for code outside the SQL modules.
+
+Modules outside labeling/db/ and the other SQL modules (see `banned-api` in pyproject.toml)
+never import django.db.connection: they branch on these answers instead.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def is_postgresql() -> bool:
+    """True on PostgreSQL (COPY, SKIP LOCKED, advisory locks, percentile_cont), False on SQLite."""
+    return connection.vendor == "postgresql"
+
+
+def has_select_for_update_of() -> bool:
+    """Whether `SELECT ... FOR UPDATE OF alias` is understood (PostgreSQL; not SQLite)."""
+    return bool(connection.features.has_select_for_update_of)
+
+
+def has_skip_locked() -> bool:
+    """Whether `SELECT ... FOR UPDATE SKIP LOCKED` is understood (PostgreSQL; not SQLite)."""
+    return bool(connection.features.has_select_for_update_skip_locked)
+
+
+def thread_connection_close() -> None:
+    """Close this thread's own database connection (a helper thread ends with it)."""
+    connection.close()
