@@ -23,10 +23,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from labeling import task_names
 from labeling.events import enqueue_on_commit
 from labeling.models import Project, Webhook, WebhookDelivery
 
-DELIVER_TASK = "labeling.deliver_webhook"  # args: [delivery_id]
+DELIVER_TASK = task_names.DELIVER_WEBHOOK  # args: [delivery_id]
 
 Data = Callable[[], dict[str, Any]]
 Listener = Callable[[int, str, Data], None]

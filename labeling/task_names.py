@@ -14,6 +14,9 @@ PRELABEL_BATCH = "labeling.prelabel_batch"  # args: [job_id, start_id, end_id, e
 RETRAIN_MODEL = "labeling.retrain_model"  # args: [project_id]
 SWEEP_PENDING_ITEMS = "labeling.sweep_pending_items"  # beat, no args
 SWEEP_STALLED_JOBS = "labeling.sweep_stalled_jobs"  # beat, no args
+DELIVER_WEBHOOK = "labeling.deliver_webhook"  # args: [delivery_id]
+SWEEP_WEBHOOK_DELIVERIES = "labeling.sweep_webhook_deliveries"  # beat, no args
+SEND_MODEL_SERVER_EVENT = "labeling.send_model_server_event"  # args: [event_id]
 # review
 PROCESS_PENDING_ITEMS = "review.process_pending_items"  # args: [project_id]
 RECOMPUTE_PROJECT_AGREEMENT = "review.recompute_project_agreement"  # args: [project_id]
@@ -24,7 +27,8 @@ REFRESH_PROJECT = "review.refresh_project"  # args: [project_id]
 ALL = frozenset(
     {
         RUN_IMPORT_JOB, RUN_PRELABEL_JOB, PRELABEL_BATCH, RETRAIN_MODEL, SWEEP_PENDING_ITEMS,
-        SWEEP_STALLED_JOBS, PROCESS_PENDING_ITEMS, RECOMPUTE_PROJECT_AGREEMENT,
+        SWEEP_STALLED_JOBS, DELIVER_WEBHOOK, SWEEP_WEBHOOK_DELIVERIES, SEND_MODEL_SERVER_EVENT,
+        PROCESS_PENDING_ITEMS, RECOMPUTE_PROJECT_AGREEMENT,
         REFRESH_PROJECT_FLAGS, HOLD_REOPENED_FLAGS, REFRESH_PROJECT,
     }
 )

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from labeling import task_names
 from labeling.events import enqueue_on_commit
 from labeling.models import (
     Annotation,
@@ -32,7 +33,7 @@ from labeling.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
-SEND_TASK = "labeling.send_model_server_event"
+SEND_TASK = task_names.SEND_MODEL_SERVER_EVENT
 ANNOTATION_CREATED = "ANNOTATION_CREATED"
 ANNOTATION_UPDATED = "ANNOTATION_UPDATED"
 START_TRAINING = "START_TRAINING"

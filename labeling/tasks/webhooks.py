@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from labeling import task_names
 from labeling.announce import DELIVER_TASK
 from labeling.services.webhook_delivery import deliveries_sweep, delivery_run
 
@@ -16,7 +17,7 @@ def deliver_webhook_task(delivery_id: int) -> None:
     delivery_run(delivery_id=delivery_id)
 
 
-@shared_task(name="labeling.sweep_webhook_deliveries")
+@shared_task(name=task_names.SWEEP_WEBHOOK_DELIVERIES)
 def sweep_webhook_deliveries_task() -> None:
     """Beat, every minute: re-send the tasks of overdue pending deliveries."""
     deliveries_sweep()
