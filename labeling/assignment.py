@@ -34,7 +34,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from labeling.exceptions import GuidelineAckRequired, NotFound
+from labeling.exceptions import Conflict, GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.policies import policy_for
 from labeling.policies.base import Phase, phase_select_sql
@@ -198,9 +198,11 @@ def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, M
         [Project, Membership],
         before=soft,
     )
-    if found is None:
+    if found is None or found[0].deleting:
         raise NotFound("No such project")
     project, membership = found
+    if project.is_archived:
+        raise Conflict("The project is archived: no new work is handed out")
     if membership.acknowledged_version < project.guideline_version:
         raise GuidelineAckRequired(
             f"Read and acknowledge guideline version {project.guideline_version} first",

@@ -24,7 +24,7 @@ from labeling.permissions import STAFF_ROLES, project_for_role, role_of
 
 def project_list_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
     """Projects the user is a member of, in id order."""
-    return Project.objects.filter(memberships__user=user).distinct().order_by("id")
+    return Project.objects.filter(memberships__user=user, deleting=False).distinct().order_by("id")
 
 
 def member_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Membership]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, prelabel, projects, token, tokens
+from labeling.api import assignments, imports, items, lifecycle, prelabel, projects, token, tokens
 
 urlpatterns = [
     path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
@@ -30,6 +30,7 @@ urlpatterns = [
         items.PredictionListApi.as_view(),
         name="api-predictions",
     ),
+    *lifecycle.urlpatterns,
     *imports.urlpatterns,
     *assignments.urlpatterns,
     *prelabel.urlpatterns,

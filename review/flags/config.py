@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    # Item agreement (share of agreeing pairs, or the review app's figure) below this is contested.
-    "low_agreement": {"enabled": True, "threshold": 0.6},
-    # A label whose share of aggregated labels is under `cut` is rare, once `min_items` are labeled.
-    "rare_label": {"enabled": True, "cut": 0.02, "min_items": 50},
-    # A prediction at least this confident that differs from the aggregate.
-    "model_disagrees": {"enabled": True, "score": 0.8},
-    "unsure": {"enabled": True, "comments": True},
-    "gold_miss": {"enabled": True},
-    # Confident learning: flag when the off-label class clears its threshold by this margin.
-    "likely_error": {"enabled": True, "margin": 0.0},
-    # Among the riskiest items (p_wrong) the project's review budget admits.
-    "high_risk": {"enabled": True},
-}
+from labeling.project_settings import FLAG_DEFAULTS
+
+# The defaults are project settings, listed with the others in labeling.project_settings.
+DEFAULTS: dict[str, dict[str, Any]] = FLAG_DEFAULTS
 
 
 def flag_config(settings: dict[str, Any] | None, reason: str) -> dict[str, Any]:
