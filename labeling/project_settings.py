@@ -206,11 +206,11 @@ def settings_errors(values: dict[str, Any]) -> dict[str, str]:
         if message is not None:
             errors[name] = message
     maximum, overlap = values.get("max_overlap"), values.get("overlap")
-    if "max_overlap" not in errors and "overlap" not in errors and _is_int(maximum) and _is_int(overlap):
-        if maximum and maximum < overlap:
-            errors["max_overlap"] = (
-                f"Escalation must reach at least the overlap ({overlap}), or be 0 to turn it off"
-            )
+    both_valid = not {"max_overlap", "overlap"} & set(errors) and _is_int(maximum) and _is_int(overlap)
+    if both_valid and maximum and maximum < overlap:
+        errors["max_overlap"] = (
+            f"Escalation must reach at least the overlap ({overlap}), or be 0 to turn it off"
+        )
     return errors
 
 
