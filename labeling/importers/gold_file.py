@@ -1,6 +1,6 @@
 """Read a file of gold answers: CSV with columns id (or external_id) and gold, or JSON Lines
 objects {"id": ..., "gold": ...}. A gold cell holding a JSON object is a value; anything else
-is a label (see labeling.services.gold.gold_value_of)."""
+is a label (see labeling.values.value_from_answer)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from labeling.models import Item, Project
 from labeling.schema import value_validate
 from labeling.services.audit import audit_record
 from labeling.services.lifecycle import project_writable
+from labeling.values import value_from_answer
 
 
 @transaction.atomic
@@ -68,7 +69,7 @@ def gold_bulk_set(
             continue
         try:
             text = item.data.get("text") if isinstance(item.data, dict) else None
-            clean[external_id] = value_validate(project.schema, gold_value_of(project.kind, raw), text=text if isinstance(text, str) else None)
+            clean[external_id] = value_validate(project.schema, value_from_answer(project.kind, raw), text=text if isinstance(text, str) else None)
         except ValueInvalid as error:
             problems.append({"line": line, "message": f"item {external_id}: {error.message}"})
     if problems:
@@ -77,19 +78,6 @@ def gold_bulk_set(
         for external_id, value in clean.items():
             gold_set(item=items[external_id], value=value, actor=actor)
     return len(clean)
-
-
-def gold_value_of(kind: str, raw: Any) -> Any:
-    """An answer as a value object: bare labels (and "a|b" for multi, numbers for ratings) are
-    wrapped the way the CSV import wraps its label column; objects pass through."""
-    if isinstance(raw, dict):
-        return raw
-    if kind == "rating":
-        text = str(raw).strip()
-        return {"rating": int(text) if text.lstrip("-").isdigit() else raw}
-    if kind == "multi":
-        return {"labels": [part.strip() for part in str(raw).split("|") if part.strip()]}
-    return {"label": raw.strip() if isinstance(raw, str) else raw}
 
 
 def gold_from_labels(*, project: Project, item_ids: list[int], actor: AbstractBaseUser | None) -> int:
