@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from labeling.events import drain_pending_on_commit, enqueue_on_commit
-from labeling.exceptions import Conflict, ImportFailed
+from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
 from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
 from labeling.importers.one_pass import records_copy
@@ -35,6 +35,7 @@ from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.import_progress import job_progress
+from labeling.services.lifecycle import project_writable
 from labeling.services.projects import user_get_or_create_inactive
 
 logger = logging.getLogger(__name__)
@@ -215,8 +216,7 @@ def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractB
     """
     if fmt not in FORMATS:
         raise ImportFailed(f"Unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if project.is_archived:
-        raise Conflict("The project is archived; unarchive it to import")
+    project_writable(project)  # archived or being deleted: Conflict
     name = Path(upload.name or "upload").name
     size = upload.size or 0
     if size > settings.ACCORD_MAX_UPLOAD_BYTES:

@@ -78,19 +78,21 @@ def project_delete_request(*, project: Project, actor: AbstractBaseUser | None, 
 
 
 def project_delete_batch(*, project_id: int) -> int | None:
-    """Delete up to DELETE_BATCH items of a project marked `deleting`; once none are left,
-    the project itself. Returns the items left (0 when the project was just deleted), or None
-    when there is nothing to do (no such project, or not marked). Idempotent."""
+    """Delete up to DELETE_BATCH items of a project marked `deleting`, and the project itself
+    once no item is left. Returns the items left (0: the project is gone), or None when there
+    is nothing to do (no such project, or not marked). Idempotent."""
     project = Project.objects.filter(pk=project_id, deleting=True).first()
     if project is None:
         return None
     with transaction.atomic():
-        ids = list(Item.objects.filter(project=project).order_by("id").values_list("id", flat=True)[:DELETE_BATCH])
+        items = Item.objects.filter(project=project)
+        ids = list(items.order_by("id").values_list("id", flat=True)[:DELETE_BATCH])
         if ids:
             Item.objects.filter(pk__in=ids).delete()
-            return Item.objects.filter(project=project).count()
-        project.delete()
-    return 0
+        left = items.count() if len(ids) == DELETE_BATCH else 0
+        if not left:
+            project.delete()
+    return left
 
 
 def items_delete(*, project: Project, item_ids: list[int], actor: AbstractBaseUser | None) -> int:
