@@ -191,6 +191,8 @@ def test_the_gold_rate_change_is_audited_with_old_and_new_value(project, lead, a
     assert (entry.before, entry.after) == ({"gold_rate": 0.0}, {"gold_rate": 0.2})
     page = _client(lead).get(reverse("lead-settings", kwargs={"project_id": project.pk})).content.decode()
     assert 'data-setting="gold_rate"' in page
+    logged = api.get(reverse("api-audit", kwargs={"project_id": project.pk})).json()["results"]
+    assert any(row["action"] == "project.settings_update" and row["after"] == {"gold_rate": 0.2} for row in logged)
 
 
 def test_a_setting_unchanged_writes_no_audit_entry(project, lead, api):

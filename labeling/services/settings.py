@@ -66,7 +66,7 @@ def project_settings_update(
         raise Conflict("The project is archived; unarchive it to change its settings")
     if not name.strip():
         raise SchemaError("A project needs a name", details={"field": "name", "fields": {"name": "A project needs a name"}})
-    given = {**columns, **(values or {})}
+    given = _known({**columns, **(values or {})})
     clean, merged = _validated(schema, given, {k: getattr(locked, k) for k in COLUMNS})
     renames = {old: new for old, new in (renames or {}).items() if old != new}
     if has_labels(locked):
@@ -102,6 +102,13 @@ def _validated(
         fields = details.get("fields") or {field: error.message}
         raise SchemaError(error.message, details={"field": field, "fields": fields}) from error
     return clean, values
+
+
+def _known(given: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(given) - set(BY_NAME))
+    if unknown:
+        raise TypeError(f"not project settings: {', '.join(unknown)}")
+    return given
 
 
 def _named(values: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +190,7 @@ def project_create_configured(
 
     Raises SchemaError (details name the field) or Conflict when the name is taken.
     """
-    given = {**columns, **(values or {})}
+    given = _known({**columns, **(values or {})})
     defaults = {name: BY_NAME[name].default for name in COLUMNS}
     clean, _ = _validated(schema, given, defaults)
     project = project_create(name=name, schema=clean, description=description, created_by=actor)
