@@ -132,3 +132,11 @@ def test_the_api_deletes_one_item_or_many_of_its_own_project_only(project, lead,
     assert api.delete(one).status_code == 204
     assert api.delete(one).status_code == 404
     assert list(Item.objects.filter(project=project)) == [mine[2]]
+
+
+def test_the_settings_page_of_an_archived_project_says_so_and_saves_nothing(project, lead):
+    _client(lead).post(_url("lead-project-archive", project), {"archived": "1"})
+    page = _client(lead).get(_url("lead-settings", project)).content.decode()
+    assert 'id="archived-notice"' in page
+    assert 'id="save-project"' not in page
+    assert 'id="unarchive-project"' in page

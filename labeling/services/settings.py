@@ -63,7 +63,7 @@ def project_settings_update(
     """
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if locked.is_archived:
-        raise Conflict("The project is archived; unarchive it to change its settings")
+        raise Conflict("The project is archived; unarchive it to change its settings", details={"field": "__all__"})
     if not name.strip():
         raise SchemaError("A project needs a name", details={"field": "name", "fields": {"name": "A project needs a name"}})
     given = _known({**columns, **(values or {})})
