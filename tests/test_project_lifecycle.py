@@ -140,3 +140,11 @@ def test_the_settings_page_of_an_archived_project_says_so_and_saves_nothing(proj
     assert 'id="archived-notice"' in page
     assert 'id="save-project"' not in page
     assert 'id="unarchive-project"' in page
+
+
+def test_the_home_page_shows_the_lead_how_far_a_deletion_got(project, lead, annotator):
+    for _ in range(3):
+        ItemFactory(project=project)
+    Project.objects.filter(pk=project.pk).update(deleting=True)
+    assert "is being deleted: 3 items left" in _client(lead).get(reverse("home")).content.decode()
+    assert "being deleted" not in _client(annotator).get(reverse("home")).content.decode()

@@ -31,7 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
         memberships = memberships.filter(project__archived_at__isnull=True)
     memberships = memberships.select_related("project").order_by("project__name")
     rows = [_row(request, membership) for membership in memberships]
+    deleting = Membership.objects.filter(user=request.user, role="lead", project__deleting=True).select_related("project")
     context = {
+        "deleting": [
+            {"name": m.project.name, "left": item_count_capped(project=m.project, cap=ITEMS_CAP)} for m in deleting
+        ],
         "rows": rows,
         "can_create_projects": can_create_projects(request.user),
         "show_archived": show_archived,
