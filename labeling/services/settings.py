@@ -18,6 +18,7 @@ from labeling.models import Project
 from labeling.project_settings import (
     BY_NAME,
     COLUMNS,
+    FLAG_DEFAULTS,
     settings_from_patch,
     settings_read,
     settings_store,
@@ -29,9 +30,7 @@ from labeling.services.projects import project_create
 from labeling.services.schema_edit import check_compatible, field_of, has_labels, labels_rename
 
 # Settings whose change alters aggregates, p_wrong or flags (so saving them recomputes).
-QUALITY_PREFIXES = ("aggregation", "review_budget", "risk_threshold", *(
-    "low_agreement", "rare_label", "model_disagrees", "unsure", "gold_miss", "likely_error", "high_risk",
-))  # fmt: skip
+QUALITY_PREFIXES = ("aggregation", "review_budget", "risk_threshold", *FLAG_DEFAULTS)
 
 
 def project_settings_values(project: Project) -> dict[str, Any]:
