@@ -10,9 +10,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint chromium axe bench clean
+.PHONY: run test install codegen lint chromium axe lsml bench clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt client/pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "Accord needs Python 3.11 or newer (3.11 to 3.13 are tested), and none of"; \
 	  echo "$(PYTHON_CANDIDATES) runs as one here. Install one, or name it: make $(MAKECMDGOALS) PYTHON=/path/to/python3.x"; \
@@ -25,7 +25,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# openapi-python-client caps httpx below the version Accord pins, so the generated-client test
+# runs it from a virtualenv of its own inside this one (built for `make test` only).
+CODEGEN := $(VENV)/codegen
+$(CODEGEN)/.installed: requirements-codegen.txt $(VENV)/.installed
+	test -x $(CODEGEN)/bin/python || $(PY) -m venv $(CODEGEN)
+	$(CODEGEN)/bin/python -m pip install --quiet -r requirements-codegen.txt
+	touch $@
+
 install: $(VENV)/.installed
+
+codegen: $(CODEGEN)/.installed
 
 # The web server and a Celery worker together, on SQLite and the filesystem broker; the worker
 # embeds the beat scheduler (-B) for the periodic sweeps, and consumes every queue (-Q).
@@ -56,12 +66,25 @@ axe:
 	  else echo "npm is missing: the accessibility browser tests will be skipped (they fail under CI=true)."; fi; \
 	fi
 
+# The real label-studio-ml server for the model server tests, in a virtualenv of its own
+# (its pins clash with ours); tests/test_model_server_lsml.py starts it as a subprocess and
+# skips without it on a user's machine, but fails under CI=true.
+LSML_VENV ?= .venv-lsml
+$(LSML_VENV)/.installed: requirements-lsml.txt
+	@test -n "$(PYTHON)" || { echo "No Python 3.11+ found for $(LSML_VENV)"; exit 1; }
+	test -x $(LSML_VENV)/bin/python || $(PYTHON) -m venv $(LSML_VENV)
+	$(LSML_VENV)/bin/python -m pip install --quiet -r requirements-lsml.txt
+	touch $@
+
+lsml: $(LSML_VENV)/.installed
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn > /dev/null
 
-test: install chromium axe
+test: install codegen chromium axe lsml
 	mkdir -p var
 	$(VENV)/bin/pytest -q -p no:randomly $(PYTEST_ARGS)
 
@@ -69,4 +92,4 @@ bench: install
 	@echo "Benchmarks print their figures: see bench/README.md"
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(LSML_VENV) var

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc files, served from static (no CDN)
     "django_htmx",
     "labeling",
     "review",
@@ -174,12 +175,37 @@ REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     *(["rest_framework.renderers.BrowsableAPIRenderer"] if ACCORD_BROWSABLE_API else []),
 ]
 # --- end sec-web ---
+# --- client: one body type, one page style, a typed schema (issue 17) ---
+# Bodies are JSON (uploads set their own multipart parser); tests' APIClient sends JSON too.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+# Every list is a cursor page {"next", "previous", "results"} (labeling.api.pagination).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "labeling.api.pagination.QueryOrderCursorPagination"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
-    "DESCRIPTION": "Multi-annotator labeling: projects, items, assignments, agreement, review.",
+    "DESCRIPTION": (
+        "Multi-annotator labeling: projects, items, assignments, agreement, review. "
+        "Authenticate with `Authorization: Token KEY` (POST /api/auth/token). Lists are "
+        "cursor pages: follow `next` (an opaque URL, null on the last page); `page_size` "
+        "asks for up to 500 rows."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components (PatchedX, XRequest): read-only fields are
+    # not asked for, write-only ones not promised.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: the docs load nothing from another origin.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "labeling.choices.JobStatus",
+        "AssignmentStatusEnum": "labeling.choices.AssignmentStatus",
+        "FlagStatusEnum": "review.choices.FlagStatus",
+    },
 }
+# --- end client ---
 
 # Celery: Redis in production; the embedded default is kombu's filesystem transport,
 # which needs no server (web and worker share the folders under var/celery).
@@ -237,6 +263,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # httpx logs every model server request at INFO; failures are logged by the services.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # --- Operations (issue #18): health probes, HTTPS behind a proxy, database connections -----------
@@ -306,12 +334,16 @@ CELERY_TASK_ROUTES = {
     "labeling.run_prelabel_job": {"queue": "prelabel"},
     "labeling.prelabel_batch": {"queue": "prelabel"},
     "labeling.retrain_model": {"queue": "prelabel"},
+    "labeling.send_model_server_event": {"queue": "prelabel"},
     "review.*": {"queue": "review"},
 }
 # Recovery: jobs beat per batch (ImportJob/PrelabelJob.heartbeat_at). Every
 # ACCORD_JOB_SWEEP_SECONDS, labeling.sweep_stalled_jobs requeues a running pre-label job, and
 # fails a running import, whose heartbeat is older than ACCORD_JOB_STALL_SECONDS (its worker
 # died). Keep the stall longer than the slowest batch and the longest wait in a busy queue.
+# Accord's address as model servers reach it: sent to them at /setup ("hostname") and used in
+# image tasks' URLs, so Label Studio ML backends can download items' images (get_local_path).
+ACCORD_PUBLIC_URL = env_str("ACCORD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ACCORD_JOB_STALL_SECONDS = env_int("ACCORD_JOB_STALL_SECONDS", default=300, minimum=10)
 ACCORD_JOB_SWEEP_SECONDS = env_int("ACCORD_JOB_SWEEP_SECONDS", default=60, minimum=1)
 CELERY_BEAT_SCHEDULE["sweep-stalled-jobs"] = {
@@ -352,3 +384,27 @@ if not CELERY_BROKER_URL.startswith("filesystem://"):
 # API docs, not the deployment, and `manage.py spectacular --validate` reports them.
 SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False
 # --- end Operations ----------------------------------------------------------------------------
+
+# --- Webhooks (issue #17): outgoing, signed, retried; README "Webhooks" -----------------------
+# Loopback and private-network receivers (10/8, 172.16/12, 192.168/16, fc00::/7, 127/8) are
+# refused unless this is on; it follows DEBUG, so the embedded default can call a receiver on
+# the same machine and a production deployment (DEBUG off) cannot reach its own network.
+# Link-local and cloud-metadata addresses are refused whatever it says.
+ACCORD_WEBHOOK_ALLOW_PRIVATE = env_bool("ACCORD_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+ACCORD_WEBHOOK_TIMEOUT_S = env_int("ACCORD_WEBHOOK_TIMEOUT_S", default=10, minimum=1)
+ACCORD_WEBHOOK_MAX_ATTEMPTS = env_int("ACCORD_WEBHOOK_MAX_ATTEMPTS", default=6, minimum=1)
+# Retry n waits base * 2**(n-1) seconds (capped at an hour) plus up to 10% jitter: 30 s, 1 min,
+# 2 min, 4 min, 8 min by default.
+ACCORD_WEBHOOK_RETRY_BASE_S = env_int("ACCORD_WEBHOOK_RETRY_BASE_S", default=30, minimum=0)
+CELERY_BEAT_SCHEDULE["sweep-webhook-deliveries"] = {
+    "task": "labeling.sweep_webhook_deliveries",
+    "schedule": 60.0,
+}
+# The delivery log's "status" enum gets a name of its own in the OpenAPI document, and the
+# jobs' keeps the name it had before (StatusEnum), so generated clients do not change.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "WebhookDeliveryStatusEnum": "labeling.webhooks.catalogue.DeliveryStatus",
+    }
+)
+# --- end Webhooks ------------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from config import health, login_limiter
 from config.metrics.views import metrics
@@ -16,7 +20,14 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),  # off unless ACCORD_METRICS_TOKEN is set
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files; the split view serves
+    # Swagger's bootstrap as a script file, so the docs run under the pages' own CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api_docs/redoc.html"),
+        name="api-redoc",
+    ),
     path("api/", include("labeling.api.urls")),
     path("api/", include("review.api.urls")),
     path("api/", include("guidelines.api.urls")),

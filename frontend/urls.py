@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("frontend.urls_guidelines")),
     path("", include("frontend.urls_lead")),
     path("", include("frontend.urls_prelabel")),
+    path("", include("frontend.urls_webhooks")),
 ]

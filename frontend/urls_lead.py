@@ -68,6 +68,9 @@ register_project_link(
 register_project_link(label="Members", url_name="lead-members", roles={"lead"}, order=63)
 register_project_link(label="Export", url_name="lead-export", roles={"lead"}, order=64)
 register_project_link(
-    label="Settings", url_name="lead-settings", roles={"lead"}, order=65,
-    sub_pages={"lead-project-delete"},
+    label="Settings",
+    url_name="lead-settings",
+    roles={"lead"},
+    order=65,
+    sub_pages={"lead-webhooks", "lead-webhook", "lead-project-delete"},
 )

@@ -11,6 +11,12 @@ urlpatterns = [
         "projects/<int:project_id>/prelabel/start/", prelabel.prelabel_start, name="prelabel-start"
     ),
     path(
+        "projects/<int:project_id>/prelabel/server/",
+        prelabel.prelabel_server_save,
+        name="prelabel-server",
+    ),
+    path("projects/<int:project_id>/prelabel/train/", prelabel.prelabel_train, name="prelabel-train"),
+    path(
         "projects/<int:project_id>/prelabel/jobs/<int:job_id>/",
         prelabel.prelabel_job_status,
         name="prelabel-job",

@@ -14,9 +14,12 @@ from django.utils import timezone
 
 from guidelines.exceptions import InvalidExamples, NothingToAcknowledge, NothingToPublish
 from guidelines.models import Acknowledgement, Guideline, GuidelineVersion
+from labeling.announce import announce
 from labeling.models import Item, Membership, Project
 from labeling.services import ReopenReason, audit_record, items_reopen
 from labeling.values import value_labels
+from labeling.webhooks.catalogue import WebhookEvent
+from labeling.webhooks.payloads import guideline_data
 
 EXAMPLE_TEXT_CHARS = 500  # how much of an example item's text a version keeps
 
@@ -109,6 +112,16 @@ def version_publish(
                 "changelog": version.changelog,
                 "example_item_ids": version.example_item_ids,
             },
+        )
+        announce(
+            project=locked,
+            event=WebhookEvent.GUIDELINE_PUBLISHED,
+            data=lambda: guideline_data(
+                number=version.number,
+                changelog=version.changelog,
+                author=author.get_username(),
+                published_at=version.published_at,
+            ),
         )
     return version
 

@@ -116,6 +116,13 @@ def _settings(raw: object) -> dict[str, Any]:
         raise SchemaError(f"settings.aggregation must be one of {', '.join(AGGREGATIONS)}")
     if "guideline_image_hosts" in merged:
         merged["guideline_image_hosts"] = guideline_image_hosts_validate(merged["guideline_image_hosts"])
+    prelabel = merged.get("prelabel")
+    if isinstance(prelabel, dict) and ("password" in prelabel or "token" in prelabel):
+        # Secrets are sealed apart (labeling.services.model_server), never kept in the schema.
+        raise SchemaError(
+            "settings.prelabel must not hold a password or token; set them through "
+            "PATCH /api/projects/{id} or the pre-label page, which store them encrypted"
+        )
     if "image_hosts" in merged:
         merged["image_hosts"] = image_hosts_validate(merged["image_hosts"])
     if not _is_share(merged["review_budget"]):

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from labeling.exceptions import ValueInvalid
 from labeling.models import Annotation, Item, Membership
-from labeling.schema import value_validate
 from labeling.services import (
     ReopenReason,
     audit_record,
     item_example_mark,
     item_reviewer_record,
     item_settle,
+    item_value_validate,
     items_reopen,
 )
 from review.exceptions import OwnItemReview
@@ -93,19 +93,27 @@ def _audit(
 
 @transaction.atomic
 def final_label_set(
-    *, item: Item, reviewer: AbstractBaseUser, value: object, cause: str = "", note: str = ""
+    *,
+    item: Item,
+    reviewer: AbstractBaseUser,
+    value: object,
+    cause: str = "",
+    note: str = "",
+    source: str = "",
 ) -> ReviewDecision:
     """Settle the item's final label (any value valid for the schema) and resolve its flags.
 
-    `cause` is one of review.models.Cause or empty. Raises ValueInvalid for a bad value or
-    cause, OwnItemReview when the reviewer annotated the item.
+    The value is checked as an annotation is (labeling.services.item_value_validate): span
+    offsets against the item's text, boxes against the image's stored width and height.
+    `cause` is one of review.models.Cause or empty; `source` (optional) says where the value
+    came from ("aggregate", "annotation:12") and goes into the audit entry. Raises
+    ValueInvalid for a bad value or cause, OwnItemReview when the reviewer annotated the item.
     """
     item = _locked(item)
     _refuse_own(item, reviewer)
     if cause and cause not in Cause.values:
         raise ValueInvalid(f"cause must be one of {', '.join(Cause.values)}")
-    text = item.data.get("text") if isinstance(item.data, dict) else None
-    clean = value_validate(item.project.schema, value, text=text)
+    clean = item_value_validate(schema=item.project.schema, item=item, value=value)
     before = _final_state(item)
     item_settle(item=item, reviewer=reviewer, value=clean)
     Flag.objects.filter(item=item, status__in=LIVE_FLAGS).update(
@@ -125,7 +133,8 @@ def final_label_set(
         reviewer,
         "review.final",
         before,
-        {**_final_state(item), "cause": cause, "note": decision.note},
+        {**_final_state(item), "cause": cause, "note": decision.note}
+        | ({"source": source} if source else {}),
     )
     return decision
 

@@ -51,6 +51,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         {"postgres"},
     ),
     "token_auth": (["bench/token_auth_bench.py", "--calls", "50"], r"us per token check", set()),
+    "webhooks": (
+        ["bench/webhooks_bench.py", "--submits", "20", "--calls", "50"],
+        r"announcement = [\d.]+% of a submit",
+        set(),
+    ),
     "scale": (
         ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database"],
         r"\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|",

@@ -24,7 +24,9 @@ def directives(header: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/login/", "/api/projects", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path", ["/login/", "/api/projects", "/no-such-page/", "/api/docs/", "/api/docs/redoc/"]
+)
 def test_every_response_carries_a_policy_that_runs_only_accords_scripts(path):
     response = Client().get(path)
     policy = directives(response["Content-Security-Policy"])
@@ -52,3 +54,26 @@ def test_templates_hold_no_inline_script_or_event_handler(template):
     assert not INLINE_SCRIPT.search(text)
     assert not EVENT_HANDLER.search(text)
     assert not JS_URL.search(text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/docs/redoc/"])
+def test_the_api_docs_load_only_local_files_and_hold_no_inline_script(path):
+    response = Client().get(path)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert not INLINE_SCRIPT.search(html)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert [url for url in sources if not url.startswith("/")] == []
+    assert any("drf_spectacular_sidecar" in url for url in sources)
+
+
+@pytest.mark.django_db
+def test_the_swagger_bootstrap_is_a_script_file_of_accords_own():
+    response = Client().get("/api/docs/?script=")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in response.content.decode()

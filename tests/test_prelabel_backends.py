@@ -16,12 +16,17 @@ from labeling.prelabel.http_backend import HttpBackend
 from labeling.prelabel.image import ImageBackend
 from labeling.prelabel.labels import class_of, value_of
 from labeling.prelabel.ls_format import label_config
+from labeling.prelabel.server_config import ServerConfig
 from labeling.prelabel.tfidf import TfidfBackend
 from labeling.schema import schema_validate
 from tests.factories import SINGLE_SCHEMA
 
 POSITIVE = ["great product, love it", "wonderful and great", "love this, excellent", "excellent value"]
 NEGATIVE = ["terrible, broke at once", "awful and bad", "bad quality, terrible", "hate it, awful"]
+
+
+def http_backend(schema, url):
+    return HttpBackend(kind=schema["kind"], schema=schema, config=ServerConfig(url=url), project_key="7")
 
 
 def texts(values):
@@ -134,13 +139,14 @@ def fake_server():
 
 def test_http_backend_speaks_the_label_studio_protocol(fake_server):
     schema = schema_validate(SINGLE_SCHEMA)
-    backend = HttpBackend(kind="single", schema=schema, url=fake_server, project_id=7)
+    backend = http_backend(schema, fake_server)
 
     assert backend.setup() == "fake-1"
     good, bad = backend.predict(texts(["nice one", "bad one"]))
 
     assert good.value == {"label": "positive"}
     assert good.score == 0.75
+    assert good.margin == 0.625  # three labels: 0.75 - (1 - 0.75) / 2
     assert bad.value == {"label": "negative"}
     paths = [path for path, _ in FakeLabelStudioBackend.requests]
     assert paths == ["GET /health", "POST /setup", "POST /predict"]
@@ -151,7 +157,7 @@ def test_http_backend_speaks_the_label_studio_protocol(fake_server):
 
 def test_http_backend_drops_values_outside_the_schema(fake_server):
     schema = schema_validate({**SINGLE_SCHEMA, "labels": [{"value": "negative"}, {"value": "x"}]})
-    backend = HttpBackend(kind="single", schema=schema, url=fake_server, project_id=7)
+    backend = http_backend(schema, fake_server)
 
     good, bad = backend.predict(texts(["nice one", "bad one"]))
 
@@ -160,9 +166,7 @@ def test_http_backend_drops_values_outside_the_schema(fake_server):
 
 
 def test_http_backend_server_errors_are_transient_and_client_errors_are_not(fake_server):
-    backend = HttpBackend(
-        kind="single", schema=schema_validate(SINGLE_SCHEMA), url=fake_server, project_id=7
-    )
+    backend = http_backend(schema_validate(SINGLE_SCHEMA), fake_server)
     FakeLabelStudioBackend.fail_predict_with = 503
     with pytest.raises(TransientBackendError):
         backend.predict(texts(["x"]))
@@ -172,9 +176,7 @@ def test_http_backend_server_errors_are_transient_and_client_errors_are_not(fake
 
 
 def test_http_backend_connection_refused_is_transient():
-    backend = HttpBackend(
-        kind="single", schema=schema_validate(SINGLE_SCHEMA), url="http://127.0.0.1:9", project_id=7
-    )
+    backend = http_backend(schema_validate(SINGLE_SCHEMA), "http://127.0.0.1:9")
     with pytest.raises(TransientBackendError):
         backend.setup()
 

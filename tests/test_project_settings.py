@@ -23,10 +23,11 @@ from tests.factories_settings import setting_post_defaults, setting_post_value
 
 pytestmark = pytest.mark.django_db
 
-# Project fields that are not settings: identity, the schema itself, bookkeeping, lifecycle.
+# Project fields that are not settings: identity, the schema itself, bookkeeping (the webhook
+# events are derived from the project's webhooks, which have their own pages), lifecycle.
 NOT_SETTINGS = {
     "id", "name", "description", "schema", "guideline_version", "created_by", "created_at",
-    "archived_at", "deleting",
+    "webhook_events", "archived_at", "deleting",
 }  # fmt: skip
 NAMES = [setting.name for setting in SETTINGS]
 

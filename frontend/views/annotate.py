@@ -19,16 +19,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from config.csp import allow_images_from
+from frontend.views.region_config import REGION_KINDS, region_item, region_labels
 from guidelines.markdown import project_image_hosts
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Annotation, Item, Membership, Project
+from labeling.models import Annotation, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.services.annotations import annotation_edit
 from labeling.values import value_labels, value_text
 from review.selectors import annotation_outcomes
 
 HISTORY_PAGE_SIZE = 50
-REGION_KINDS = ("spans", "boxes")  # drawn with the regions component (static/accord/regions/)
 
 
 def _project(request: HttpRequest, project_id: int) -> Project:
@@ -47,15 +47,7 @@ def _screen_config(project: Project) -> dict[str, Any]:
         "project": project.pk,
         "kind": project.kind,
         "data": project.data_type,
-        "labels": [
-            {
-                "value": label["value"],
-                "hotkey": label.get("hotkey", ""),
-                "description": label.get("description", ""),
-                "color": label.get("color", ""),
-            }
-            for label in schema.get("labels", [])
-        ],
+        "labels": region_labels(project),
         "scale": {"min": scale.get("min"), "max": scale.get("max")} if scale else None,
         "urls": {
             "next": reverse("api-next", kwargs={"project_id": project.pk}),
@@ -64,14 +56,6 @@ def _screen_config(project: Project) -> dict[str, Any]:
             "ack": f"/projects/{project.pk}/guideline/ack/",
         },
     }
-
-
-def _item_payload(item: Item) -> dict[str, Any]:
-    """The item as the regions component reads it on the edit page (the API's shape)."""
-    image_url = None
-    if item.image:
-        image_url = reverse("api-item-image", kwargs={"project_id": item.project_id, "item_id": item.pk})
-    return {"data": item.data, "image_url": image_url, "width": item.width, "height": item.height}
 
 
 @login_required
@@ -160,7 +144,7 @@ def _edit_context(project: Project, annotation: Annotation, *, error: str, shown
         "error": error,
         "editable": annotation.item.final_value is None,
         "regions": project.kind in REGION_KINDS,
-        "config": {**_screen_config(project), "item": _item_payload(annotation.item)},
+        "config": {**_screen_config(project), "item": region_item(annotation.item)},
         "value": shown,
     }
 

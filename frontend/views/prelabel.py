@@ -1,5 +1,6 @@
-"""The pre-labeling page for leads: start a job, watch it (htmx polling), cancel it, and read
-model versions (cv accuracy, accuracy on settled items, acceptance) and the anchoring check."""
+"""The pre-labeling page for leads: start a job, watch it (htmx polling), cancel it, read
+model versions (cv accuracy, accuracy on settled items, acceptance) and the anchoring check,
+and set up the model server (frontend.views.prelabel_server) and ask it to train."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from frontend.views.prelabel_server import ModelServerForm, server_form, server_save
 from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound, PermissionDenied
 from labeling.models import Project
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, registry, selectors
+from labeling.services.model_server import prelabel_public
+from labeling.services.model_server_events import model_server_train
 from labeling.services.prelabel import SCOPES, prelabel_job_cancel, prelabel_job_start
 
 SCOPE_LABELS = {
@@ -49,9 +53,13 @@ def _job_context(request: HttpRequest, project: Project, job_id: int) -> dict[st
 def prelabel_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Start form, the latest job's live progress, model versions and the anchoring check."""
     project = _lead_project(request, project_id)
+    return render(request, "prelabel/page.html", _page_context(request, project, server_form(project)))
+
+
+def _page_context(request: HttpRequest, project: Project, form: ModelServerForm) -> dict[str, Any]:
     jobs = list(selectors.prelabel_job_list(user=request.user, project_id=project.pk)[:10])
     latest = jobs[0] if jobs else None
-    context = {
+    return {
         "project": project,
         "backends": registry.backend_names(project),
         "default_backend": registry.default_backend(project),
@@ -62,8 +70,37 @@ def prelabel_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "versions": measures.model_version_measures(user=request.user, project_id=project.pk),
         "anchoring": measures.anchoring_comparison(user=request.user, project_id=project.pk),
         "retrain_every": registry.retrain_every(project),
+        "server_form": form,
+        "server": prelabel_public(project),
+        "server_events": selectors.model_server_events_recent(user=request.user, project_id=project.pk),
     }
-    return render(request, "prelabel/page.html", context)
+
+
+@login_required
+@require_POST
+def prelabel_server_save(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Save the model server settings; invalid fields come back with messages beside them."""
+    project = _lead_project(request, project_id)
+    form = server_save(request, project)
+    if form is None:
+        return redirect("prelabel", project_id=project.pk)
+    project.refresh_from_db()
+    context = _page_context(request, project, form)
+    return render(request, "prelabel/page.html", context, status=400)
+
+
+@login_required
+@require_POST
+def prelabel_train(request: HttpRequest, project_id: int) -> HttpResponse:
+    """"Train": send START_TRAINING to the project's model server (leads only)."""
+    project = _lead_project(request, project_id)
+    try:
+        model_server_train(project=project, user=request.user)  # type: ignore[arg-type]
+    except AccordError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Training requested: START_TRAINING is on its way to the model server.")
+    return redirect("prelabel", project_id=project.pk)
 
 
 @login_required

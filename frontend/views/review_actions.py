@@ -10,16 +10,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from frontend.views.region_config import REGION_KINDS
 from frontend.views.review_common import review_page
 from labeling.exceptions import AccordError, NotFound, ValueInvalid
 from labeling.models import Annotation, Project
 from review import selectors_queue as queue
 from review import services_decisions as decide
+from review import services_settle as settle
 from review.models import Flag
 
 
 def _final_value(project: Project, post: Any) -> object:
-    """The posted final value: labels from the picker, or the JSON editor for other kinds."""
+    """The posted final value: labels from the picker; for spans and boxes, the JSON the
+    regions editor writes into the form's hidden value_json field (checked by the service)."""
     if project.kind == "single":
         return {"label": post.get("label", "")}
     if project.kind == "multi":
@@ -33,7 +36,26 @@ def _final_value(project: Project, post: Any) -> object:
         raise ValueInvalid("The value is not valid JSON") from error
 
 
+def _source_name(view: Any, source: str) -> str:
+    """How a taken version reads in the page's message: "the aggregate", "alice's version"."""
+    if source == settle.AGGREGATE:
+        return "the aggregate"
+    names = {f"{settle.ANNOTATION_PREFIX}{a.pk}": a.annotator.username for a in view.annotations}
+    return f"{names[source]}'s version" if source in names else "the chosen version"
+
+
 def _final(request: HttpRequest, view: Any) -> str:
+    source = request.POST.get("source", "")
+    if source and view.project.kind in REGION_KINDS:
+        # A version taken as it is: the service reads it from the item, the page sends no value.
+        settle.final_label_take(
+            item=view.item,
+            reviewer=request.user,
+            source=source,
+            cause=request.POST.get("cause", ""),
+            note=request.POST.get("note", ""),
+        )
+        return f"Final label set: {_source_name(view, source)}."
     decide.final_label_set(
         item=view.item,
         reviewer=request.user,

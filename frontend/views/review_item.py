@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.views.review_common import review_page, seconds
+from frontend.views.review_settle import settle_context
 from labeling.models import Membership
 from labeling.values import CLASS_KINDS, schema_labels, value_labels, value_text
 from review import selectors_queue as queue
@@ -82,5 +83,6 @@ def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> Htt
         "neighbours": neighbours,
         "query": query,
         **_final_choices(view.project, item),
+        **settle_context(view),
     }
     return render(request, "review/item.html", context)

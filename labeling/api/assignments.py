@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path, reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -19,6 +18,12 @@ from rest_framework.views import APIView
 from labeling import assignment as engine
 from labeling.api.errors import error_responses
 from labeling.api.pagination import NewestCursorPagination
+from labeling.api.responses import (
+    AssignmentResponseSerializer,
+    NextResponseSerializer,
+    ProgressSerializer,
+    SubmitResponseSerializer,
+)
 from labeling.image_urls import image_url_allowed
 from labeling.models import Annotation, Assignment
 from labeling.permissions import project_for_role
@@ -103,8 +108,8 @@ class ProjectNextApi(APIView):
     @extend_schema(
         request=NextSerializer,
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description='{"assignment", "item"}'),
-            204: OpenApiResponse(description="Nothing left for me to label"),
+            200: OpenApiResponse(NextResponseSerializer, description="My assignment and its item"),
+            204: OpenApiResponse(description="Nothing left for me to label: no body"),
             **error_responses(400, 401, 404, 409),
         },
     )
@@ -118,11 +123,14 @@ class ProjectNextApi(APIView):
         return Response(body)
 
 
-CLOSE_RESPONSES = {200: OpenApiTypes.OBJECT, **error_responses(401, 404, 409)}
+CLOSE_RESPONSES = {200: AssignmentResponseSerializer, **error_responses(401, 404, 409)}
 
 
 class AssignmentSubmitApi(APIView):
-    @extend_schema(request=SubmitSerializer, responses={**CLOSE_RESPONSES, **error_responses(400)})
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={200: SubmitResponseSerializer, **error_responses(400, 401, 404, 409)},
+    )
     def post(self, request: Request, assignment_id: int) -> Response:
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -147,7 +155,7 @@ class AssignmentReleaseApi(APIView):
 class ProjectProgressApi(APIView):
     """GET: {"done", "remaining"} for me in the project (what the progress bar shows)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 404)})
+    @extend_schema(responses={200: ProgressSerializer, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for_role(request.user, project_id)
         done = Annotation.objects.filter(project=project, annotator_id=request.user.pk).count()

@@ -20,7 +20,9 @@ from labeling.api.serializers import (
     PredictionSerializer,
     StaffItemSerializer,
 )
+from labeling.browse import STATUSES
 from labeling.image_types import image_type_detect
+from labeling.item_filters import ItemListFilters, item_list_filtered, item_search_filtered
 from labeling.models import Annotation, Item, Prediction, Project
 
 SEARCH = OpenApiParameter(
@@ -29,6 +31,26 @@ SEARCH = OpenApiParameter(
     description="External id: the item with exactly this id comes first (on the first page), "
     "then the items whose id starts with it, in id order.",
 )
+FILTER_NAMES = ("external_id", "status", "label", "flag")
+STAFF_ONLY = " Reviewers and leads only (403 for annotators)."
+FILTERS = [
+    SEARCH,
+    OpenApiParameter("external_id", str, description="Only the item with exactly this id."),
+    OpenApiParameter(
+        "status", str, enum=list(STATUSES),
+        description="unlabeled, in_progress (below its overlap), complete (not settled) or "
+        "settled (a reviewer set the final label)." + STAFF_ONLY,
+    ),
+    OpenApiParameter(
+        "label", str,
+        description="Items whose aggregate or final label is this (a rating as a number)." + STAFF_ONLY,
+    ),
+    OpenApiParameter(
+        "flag", str,
+        description="Items with an open flag of this reason (low_agreement, rare_label, "
+        "model_disagrees, unsure, gold_miss, likely_error, high_risk)." + STAFF_ONLY,
+    ),
+]  # fmt: skip
 
 
 @extend_schema_view(
@@ -36,8 +58,8 @@ SEARCH = OpenApiParameter(
         description="Items of the project in id order, a page at a time (follow `next`; no "
         "total count is computed). Reviewers and leads also get the aggregate, agreement, "
         "p_wrong and final fields (StaffItem); annotators get what Item lists.",
-        parameters=[SEARCH],
-        responses={200: ItemSerializer(many=True), **error_responses(401, 404)},
+        parameters=FILTERS,
+        responses={200: ItemSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
 )
 class ItemListApi(generics.ListAPIView):
@@ -47,10 +69,14 @@ class ItemListApi(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         user, project_id = self.request.user, self.kwargs["project_id"]
-        term = self.request.query_params.get("search", "").strip()
+        params = self.request.query_params
+        term = params.get("search", "").strip()
+        filters = ItemListFilters(**{name: params.get(name, "").strip() for name in FILTER_NAMES})
         if not term:
-            return selectors.item_list(user=user, project_id=project_id)
-        self.exact, prefixed = selectors.item_search(user=user, project_id=project_id, term=term)
+            return item_list_filtered(user=user, project_id=project_id, filters=filters)
+        self.exact, prefixed = item_search_filtered(
+            user=user, project_id=project_id, term=term, filters=filters
+        )
         return prefixed
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:

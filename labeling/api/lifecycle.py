@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -13,7 +12,13 @@ from rest_framework.views import APIView
 
 from labeling import services
 from labeling.api.errors import error_responses
-from labeling.api.serializers import GoldBulkSerializer, ItemsDeleteSerializer, ProjectSerializer
+from labeling.api.serializers import (
+    GoldBulkSerializer,
+    GoldSetSerializer,
+    ItemsDeletedSerializer,
+    ItemsDeleteSerializer,
+    ProjectSerializer,
+)
 from labeling.models import Role
 from labeling.permissions import project_for_role
 
@@ -40,7 +45,7 @@ class ProjectArchiveApi(APIView):
 class ItemsDeleteApi(APIView):
     @extend_schema(
         request=ItemsDeleteSerializer,
-        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: ItemsDeletedSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, project_id: int) -> Response:
         """Delete these items (ids of the project; others are ignored) with their annotations,
@@ -65,7 +70,7 @@ class ItemDeleteApi(APIView):
 class GoldBulkApi(APIView):
     @extend_schema(
         request=GoldBulkSerializer,
-        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: GoldSetSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, project_id: int) -> Response:
         """Set gold answers by external id, all or nothing: {"answers": {"ext-1": {"label":

@@ -28,3 +28,12 @@ class NewestCursorPagination(IdCursorPagination):
     """Newest change first: by updated_at, ties (same instant) broken by the cursor's offset."""
 
     ordering = ("-updated_at", "-id")
+
+
+class QueryOrderCursorPagination(IdCursorPagination):
+    """The default for every list: cursor pages in the order the list's queryset gives
+    (versions newest first, tokens newest first), or by id when it gives none."""
+
+    def get_ordering(self, request, queryset, view):  # type: ignore[no-untyped-def]
+        ordering = tuple(str(field) for field in queryset.query.order_by)
+        return ordering or super().get_ordering(request, queryset, view)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import URLPattern, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
+from labeling.api.responses import JobProgressSerializer, ModelVersionListSerializer
 from labeling.models import PrelabelJob, Role
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, selectors
@@ -41,6 +41,7 @@ class PrelabelJobSerializer(serializers.ModelSerializer):
             "cancel_requested", "error", "created_at", "finished_at", "progress",
         ]
 
+    @extend_schema_field(JobProgressSerializer)
     def get_progress(self, job: PrelabelJob) -> dict[str, Any]:
         return selectors.job_progress(job)
 
@@ -90,7 +91,7 @@ class PrelabelJobCancelApi(APIView):
 
 
 class ModelVersionListApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
+    @extend_schema(responses={200: ModelVersionListSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """Model versions with cv accuracy, accuracy on settled items and acceptance rate."""
         rows = measures.model_version_measures(user=request.user, project_id=project_id)

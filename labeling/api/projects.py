@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -18,6 +17,7 @@ from labeling.api.serializers import (
     MembershipSerializer,
     ProjectCreateSerializer,
     ProjectDeleteSerializer,
+    ProjectDeleteStartedSerializer,
     ProjectSerializer,
     ProjectSettingsPatchSerializer,
 )
@@ -62,6 +62,9 @@ class ProjectDetailApi(APIView):
         setting in errors.fields {name: message}; an archived project answers 409.
 
         Changing one that affects aggregates, p_wrong or flags recomputes them after commit.
+        `settings.prelabel` sets the model server: url, auth (none, basic, bearer), username,
+        password or token (write-only, stored encrypted; "" clears), timeout (s), batch_size,
+        train_on_annotation; a 400 lists each bad field under errors.fields.
         """
         project = project_for_role(request.user, project_id, (Role.LEAD,))
         payload = ProjectSettingsPatchSerializer(data=request.data)
@@ -75,7 +78,7 @@ class ProjectDetailApi(APIView):
 
     @extend_schema(
         request=ProjectDeleteSerializer,
-        responses={202: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404)},
+        responses={202: ProjectDeleteStartedSerializer, **error_responses(400, 401, 403, 404)},
     )
     def delete(self, request: Request, project_id: int) -> Response:
         """Delete the project and everything in it; leads only. The body's `confirm` must be

@@ -49,6 +49,19 @@ class ProjectDeleteSerializer(serializers.Serializer):
     confirm = serializers.CharField(help_text="The project's name, typed exactly", allow_blank=True)
 
 
+class ProjectDeleteStartedSerializer(serializers.Serializer):
+    items = serializers.IntegerField(help_text="Items the background deletion removes")
+    status = serializers.CharField(help_text='Always "deleting"')
+
+
+class ItemsDeletedSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+class GoldSetSerializer(serializers.Serializer):
+    gold = serializers.IntegerField(help_text="Items given a gold answer")
+
+
 class ItemsDeleteSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), max_length=100_000)
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,6 +31,7 @@ class TokenObtainApi(ObtainAuthToken):
     authentication_classes = ()
     permission_classes = ()
     throttle_classes = (AnonApiThrottle,)
+    parser_classes = (JSONParser,)  # a JSON body, like every other endpoint (issue 17)
 
     @extend_schema(
         request=AuthTokenSerializer,

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from labeling.api import assignments, imports, items, lifecycle, prelabel, projects, token, tokens
+from labeling.api import (
+    assignments,
+    imports,
+    items,
+    lifecycle,
+    model_server,
+    prelabel,
+    projects,
+    token,
+    tokens,
+    webhooks,
+)
 
 urlpatterns = [
     path("auth/token", token.TokenObtainApi.as_view(), name="api-auth-token"),
@@ -34,5 +45,7 @@ urlpatterns = [
     *imports.urlpatterns,
     *assignments.urlpatterns,
     *prelabel.urlpatterns,
+    *model_server.urlpatterns,
     *tokens.urlpatterns,
+    *webhooks.urlpatterns,
 ]

@@ -10,7 +10,13 @@ labeling.models.item_image_path).
 from labeling.models.access import ApiToken, Invite, LabelingPreference
 from labeling.models.items import Item, ItemReviewer, Prediction, item_image_path
 from labeling.models.jobs import AuditEntry, ImportJob, JobStatus, ModelVersion, PrelabelJob
+from labeling.models.model_server import (
+    ModelServerEvent,
+    ModelServerEventStatus,
+    ModelServerSecret,
+)
 from labeling.models.project import Membership, OrderingPolicy, Project, Role
+from labeling.models.webhooks import Webhook, WebhookDelivery
 from labeling.models.work import Annotation, Assignment, AssignmentStatus
 
 __all__ = [
@@ -26,11 +32,16 @@ __all__ = [
     "JobStatus",
     "LabelingPreference",
     "Membership",
+    "ModelServerEvent",
+    "ModelServerEventStatus",
+    "ModelServerSecret",
     "ModelVersion",
     "OrderingPolicy",
     "Prediction",
     "PrelabelJob",
     "Project",
     "Role",
+    "Webhook",
+    "WebhookDelivery",
     "item_image_path",
 ]

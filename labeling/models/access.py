@@ -22,6 +22,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Written at most once a minute per token (labeling.api.auth), so it is minute-accurate.
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A scoped token (scope "project_read") may only read its project's items and images
+    # (labeling.api.auth enforces it); Accord gives one to the project's model server.
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["user_id", "-created_at", "-id"]

@@ -35,6 +35,10 @@ class Project(models.Model):
     # Set when a lead confirmed deletion: the project is gone for everyone at once while a
     # task deletes its rows in batches (labeling.tasks.delete_project).
     deleting = models.BooleanField(default=False, db_default=False)
+    # Events some active webhook of the project subscribes to, kept by labeling.services.webhooks
+    # in the hook's transaction: writers that hold the project row know without a query that
+    # nobody listens (labeling.announce).
+    webhook_events = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

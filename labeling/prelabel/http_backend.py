@@ -1,73 +1,119 @@
 """HTTP backend: a model served behind Label Studio's ML backend protocol.
 
-Requests (JSON): GET /health -> {"status": "UP"}; POST /setup {"project", "schema" (label config
-XML)} -> {"model_version"}; POST /predict {"tasks": [{"id", "data"}], "label_config", "project",
+Requests (JSON), as Label Studio sends them: GET /health -> {"status": "UP"}; POST /setup
+{"project", "schema" (label config XML), "hostname", "access_token"} -> {"model_version"};
+POST /predict {"tasks": [{"id", "data"}], "model_version", "project", "label_config",
 "params"} -> {"results": [{"result": [{"from_name", "to_name", "type", "value"}], "score"}]}.
-Results are mapped back to Accord values and validated against the project's schema; anything
-that does not fit is dropped (None). Connection errors, timeouts and 5xx are transient.
+Tasks go in requests of `batch_size`. An image task's data.image is the absolute URL of
+Accord's image endpoint; with `hostname` and `access_token` from /setup, a server's
+get_local_path downloads it. Results are mapped back to Accord values and validated against
+the project's schema; anything that does not fit is dropped (None). Scores and any class
+probabilities become the suggestion's score and margin (labeling.prelabel.margins).
 """
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import httpx
 
 from labeling.exceptions import ValueInvalid
 from labeling.prelabel.base import Backend, PrelabelInput, Suggestion
 from labeling.prelabel.exceptions import PrelabelUnavailable, TransientBackendError
+from labeling.prelabel.http_client import client_for, server_call
 from labeling.prelabel.ls_format import label_config, value_from_results
+from labeling.prelabel.margins import margin_of, prediction_probabilities, prediction_score
+from labeling.prelabel.server_config import ServerConfig
 from labeling.schema import value_validate
-
-TIMEOUT_SECONDS = 30
+from labeling.values import declared_labels
 
 
 class HttpBackend(Backend):
-    """Forward items to a Label Studio compatible ML server; it is not trained here."""
+    """Forward items to a Label Studio compatible ML server; it trains on webhooks, not here."""
 
     name = "http"
     trainable = False
 
-    def __init__(self, *, kind: str, schema: dict[str, Any], url: str, project_id: int) -> None:
+    def __init__(
+        self,
+        *,
+        kind: str,
+        schema: dict[str, Any],
+        config: ServerConfig,
+        project_key: str,
+        image_url: Callable[[int], str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         super().__init__(kind=kind)
         self.schema = schema
-        self.url = url.rstrip("/")
-        self.project_key = str(project_id)
+        self.config = config
+        self.project_key = project_key
+        self.image_url = image_url
         self.remote_version = ""
+        self._transport = transport
+
+    @property
+    def url(self) -> str:
+        return self.config.url
+
+    @property
+    def batch_size(self) -> int:
+        return self.config.batch_size
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        return server_call(client_for(self.config, self._transport), method, path, body)
 
     def fit(self, inputs: Sequence[PrelabelInput], labels: Sequence[str]) -> None:
-        """No local training: check the server is up and learn its model version."""
-        self.setup()
+        """No local training: the server trains on webhook events (labeling.services.model_server_events)."""
 
-    def setup(self) -> str:
+    def setup(self, *, hostname: str = "", access_token: str = "") -> str:
         """GET /health then POST /setup; remember and return the server's model version."""
-        health = self._call("GET", "/health", None)
+        health = self._call("GET", "/health")
         if str(health.get("status", "UP")).upper() != "UP":
-            raise TransientBackendError(f"ML backend at {self.url} is not up: {health}")
+            raise TransientBackendError(f"Model server at {self.url} is not up: {health}")
         answer = self._call(
-            "POST", "/setup", {"project": self.project_key, "schema": label_config(self.schema)}
+            "POST",
+            "/setup",
+            {
+                "project": self.project_key,
+                "schema": label_config(self.schema),
+                "hostname": hostname,
+                "access_token": access_token,
+            },
         )
         self.remote_version = str(answer.get("model_version") or "unversioned")
         return self.remote_version
 
     def predict(self, inputs: Sequence[PrelabelInput]) -> list[Suggestion | None]:
-        """POST /predict with the items as tasks; one suggestion per task (None if unusable)."""
-        if not inputs:
-            return []
+        """POST /predict in requests of batch_size tasks; one suggestion per task (None if unusable)."""
+        suggestions: list[Suggestion | None] = []
+        for start in range(0, len(inputs), self.batch_size):
+            suggestions.extend(self._predict_batch(inputs[start : start + self.batch_size]))
+        return suggestions
+
+    def _predict_batch(self, inputs: Sequence[PrelabelInput]) -> list[Suggestion | None]:
         body = {
-            "tasks": [{"id": entry.item_id, "data": entry.data} for entry in inputs],
-            "label_config": label_config(self.schema),
+            "tasks": [{"id": entry.item_id, "data": self._task_data(entry)} for entry in inputs],
+            "model_version": self.remote_version or None,
             "project": self.project_key,
-            "params": {"context": None},
+            "label_config": label_config(self.schema),
+            "params": {"login": None, "password": None, "context": None},
         }
-        results = self._call("POST", "/predict", body).get("results") or []
-        if len(results) != len(inputs):
+        results = self._call("POST", "/predict", body).get("results")
+        if not isinstance(results, list) or len(results) != len(inputs):
+            count = len(results) if isinstance(results, list) else 0
             raise PrelabelUnavailable(
-                f"ML backend returned {len(results)} results for {len(inputs)} tasks"
+                f"Model server /predict returned {count} results for {len(inputs)} tasks"
             )
         return [self._suggestion(raw, entry) for raw, entry in zip(results, inputs, strict=True)]
+
+    def _task_data(self, entry: PrelabelInput) -> dict[str, Any]:
+        """The item's data; an image item's image is the URL of Accord's image endpoint."""
+        data = dict(entry.data)
+        if self.schema.get("data") == "image" and self.image_url is not None:
+            data["image"] = self.image_url(entry.item_id)
+        return data
 
     def _suggestion(self, raw: object, entry: PrelabelInput) -> Suggestion | None:
         if not isinstance(raw, dict):
@@ -79,24 +125,8 @@ class HttpBackend(Backend):
             value = value_validate(self.schema, value, text=entry.text or None)
         except ValueInvalid:
             return None
-        score = raw.get("score")
-        score = float(score) if isinstance(score, int | float) else None
-        return Suggestion(value=value, score=score, margin=None)
-
-    def _call(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(  # noqa: S310 - the URL is a lead's http(s) setting
-            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-                payload = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            if error.code >= 500:
-                raise TransientBackendError(f"ML backend {path}: HTTP {error.code}") from error
-            raise PrelabelUnavailable(f"ML backend {path}: HTTP {error.code}") from error
-        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
-            raise TransientBackendError(f"ML backend {path}: {error}") from error
-        except json.JSONDecodeError as error:
-            raise PrelabelUnavailable(f"ML backend {path}: the answer is not JSON") from error
-        return payload if isinstance(payload, dict) else {}
+        score = prediction_score(raw)
+        probabilities = prediction_probabilities(raw)
+        classes = len(declared_labels(self.schema)) or 2
+        margin = margin_of(score=score, probabilities=probabilities, classes=classes)
+        return Suggestion(value=value, score=score, margin=margin, probabilities=probabilities)

@@ -73,3 +73,45 @@ def _box(region: dict[str, Any], entry: PrelabelInput) -> dict[str, Any] | None:
         "height": round(value["height"] * height / 100, 2),
         "label": label,
     }
+
+
+def results_from_value(schema: dict[str, Any], value: Any, entry: PrelabelInput) -> list[dict[str, Any]]:
+    """An Accord value as Label Studio result regions naming `label_config`'s tags (the inverse
+    of `value_from_results`): what model servers read in annotation webhooks."""
+    if not isinstance(value, dict):
+        return []
+    kind, to_name = schema["kind"], schema.get("data", "text")
+    if kind in ("single", "multi"):
+        labels = [value["label"]] if kind == "single" else list(value.get("labels") or [])
+        parts = [("choices", {"choices": labels})] if labels else []
+    elif kind == "rating":
+        parts = [("rating", {"rating": value.get("rating")})]
+    elif kind == "spans":
+        parts = [
+            ("labels", {"start": s["start"], "end": s["end"], "text": entry.text[s["start"] : s["end"]],
+                        "labels": [s["label"]]})
+            for s in value.get("spans") or []
+        ]  # fmt: skip
+    else:
+        parts = [("rectanglelabels", _box_percent(b, entry)) for b in value.get("boxes") or []]
+    from_name = "rating" if kind == "rating" else "label"
+    regions = [
+        {"id": f"r{n}", "from_name": from_name, "to_name": to_name, "type": tag, "value": part}
+        for n, (tag, part) in enumerate(parts)
+    ]
+    if kind == "boxes":
+        for region in regions:
+            region.update(original_width=entry.width, original_height=entry.height)
+    return regions
+
+
+def _box_percent(box: dict[str, Any], entry: PrelabelInput) -> dict[str, Any]:
+    width, height = entry.width or 1, entry.height or 1
+    return {
+        "x": box["x"] * 100 / width,
+        "y": box["y"] * 100 / height,
+        "width": box["width"] * 100 / width,
+        "height": box["height"] * 100 / height,
+        "rotation": 0,
+        "rectanglelabels": [box["label"]],
+    }

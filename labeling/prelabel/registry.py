@@ -1,6 +1,6 @@
 """Backend names -> backends. "tfidf" is the default for text, "image" for images; "http"
-needs a URL in the project settings ({"prelabel": {"url": "http://host:9090"}}) and
-"embeddings" needs the optional extra installed."""
+needs a model server URL in the project settings ({"prelabel": {"url": "http://host:9090"}},
+see labeling.services.model_server) and "embeddings" needs the optional extra installed."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from labeling.prelabel.exceptions import PrelabelUnavailable
 from labeling.prelabel.http_backend import HttpBackend
 from labeling.prelabel.image import ImageBackend
 from labeling.prelabel.tfidf import TfidfBackend
+from labeling.services import model_server
 from labeling.values import CLASS_KINDS
 
 DEFAULT_RETRAIN_EVERY = 200
@@ -74,10 +75,24 @@ def backend_create(project: Project, name: str | None = None) -> Backend:
     name = backend_check(project, name)
     kind = project.kind
     if name == "http":
-        url = str(prelabel_settings(project)["url"])
-        return HttpBackend(kind=kind, schema=project.schema, url=url, project_id=project.pk)
+        return http_backend_create(project)
     if name == "image":
         return ImageBackend(kind=kind)
     if name == "embeddings":
         return embeddings.EmbeddingsBackend(kind=kind)
     return TfidfBackend(kind=kind)
+
+
+def http_backend_create(project: Project) -> HttpBackend:
+    """The project's model server as a backend (PrelabelUnavailable without a URL)."""
+    config = model_server.model_server_config(project)
+    if config is None:
+        raise PrelabelUnavailable(_why_not(project, "http"))
+    return HttpBackend(
+        kind=project.kind,
+        schema=project.schema,
+        config=config,
+        project_key=model_server.model_server_project_key(project),
+        image_url=lambda item_id: model_server.item_image_url(project.pk, item_id),
+    )
+

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from labeling.exceptions import NotFound
-from labeling.models import PrelabelJob, Role
+from labeling.models import ModelServerEvent, PrelabelJob, Role
 from labeling.permissions import project_for_role
 
 
@@ -38,3 +38,11 @@ def job_progress(job: PrelabelJob) -> dict[str, object]:
         "percent": round(100 * done / job.total) if job.total else 100,
         "finished": job.status not in ("pending", "running"),
     }
+
+
+def model_server_events_recent(
+    *, user: AbstractBaseUser, project_id: int, limit: int = 5
+) -> list[ModelServerEvent]:
+    """The project's latest training events sent (or due) to its model server, newest first."""
+    project = project_for_role(user, project_id, [Role.LEAD])
+    return list(ModelServerEvent.objects.filter(project=project).order_by("-id")[:limit])

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from labeling.models import ModelVersion, Project
 from labeling.prelabel import registry, storage, training
 from labeling.prelabel.base import Backend
 from labeling.prelabel.http_backend import HttpBackend
+from labeling.services import model_server
 
 logger = logging.getLogger(__name__)
 
@@ -26,18 +28,21 @@ def model_version_current(*, project: Project, backend: str) -> ModelVersion | N
     return None
 
 
-def model_version_train(*, project: Project, backend: str | None = None) -> ModelVersion:
+def model_version_train(
+    *, project: Project, backend: str | None = None, user: AbstractBaseUser | None = None
+) -> ModelVersion:
     """Fit a new version of `backend` on the project's final (else aggregated) labels.
 
     Records trained_on, cross-validated accuracy against final labels and class counts;
     raises NotEnoughLabels or PrelabelUnavailable. The fitted model is saved in the media
-    storage as models/<project>/<version>.joblib. The http backend is not trained: its
-    version is the remote server's model version.
+    storage as models/<project>/<version>.joblib. The http backend is not trained here: its
+    version is the remote server's model version, learnt at /setup, which also hands the
+    server a read-only token of the project (owned by `user` when they lead it).
     """
     name = registry.backend_check(project, backend)
     model = registry.backend_create(project, name)
     if isinstance(model, HttpBackend):
-        return _http_version(project, model)
+        return _http_version(project, model, user)
     data = training.training_set(project)
     training.training_check(data)
     accuracy, details = training.cross_validate(
@@ -77,8 +82,9 @@ def _record(
     return row
 
 
-def _http_version(project: Project, model: HttpBackend) -> ModelVersion:
-    remote = model.setup()
+def _http_version(project: Project, model: HttpBackend, user: AbstractBaseUser | None) -> ModelVersion:
+    token = model_server.model_server_token_issue(project=project, user=user)
+    remote = model.setup(hostname=model_server.public_base_url(), access_token=token)
     row, _ = ModelVersion.objects.get_or_create(
         project=project,
         version=f"http-{remote}",

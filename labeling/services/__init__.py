@@ -8,6 +8,7 @@ from labeling.services.annotations import (
 )
 from labeling.services.audit import audit_record
 from labeling.services.gold import gold_bulk_set, gold_clear, gold_from_labels, gold_set
+from labeling.services.item_values import item_value_validate
 from labeling.services.items import (
     ReopenReason,
     item_escalate,
@@ -57,6 +58,7 @@ __all__ = [
     "item_pending_take",
     "item_reviewer_record",
     "item_settle",
+    "item_value_validate",
     "items_aggregates_set",
     "items_delete",
     "items_p_wrong_set",

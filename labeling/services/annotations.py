@@ -15,14 +15,18 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from labeling import events
+from labeling.announce import announce
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
 from labeling.permissions import project_for_role
 from labeling.policies.pool import db_time
 from labeling.rows import columns, fetch_one, insert
-from labeling.schema import value_validate
 from labeling.services.audit import audit_record
+from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag
+from labeling.services.model_server_events import model_server_annotation_event
+from labeling.webhooks.catalogue import WebhookEvent
+from labeling.webhooks.payloads import annotation_data
 
 MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab, not work
 
@@ -30,11 +34,7 @@ MAX_LEAD_TIME_MS = 24 * 3600 * 1000  # a day; anything longer is a forgotten tab
 def _validated(project: Project, item: Item, value: object) -> dict[str, Any]:
     """The value checked against the project's schema (span offsets against the item's text,
     boxes against the image's size)."""
-    text = item.data.get("text") if isinstance(item.data, dict) else None
-    size = (item.width, item.height) if item.width and item.height else None
-    return value_validate(
-        project.schema, value, text=text if isinstance(text, str) else None, size=size
-    )
+    return item_value_validate(schema=project.schema, item=item, value=value)
 
 
 def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
@@ -176,6 +176,14 @@ def _submit(
         }
         annotation = _store(assignment, user, fields, now)
         events.drain_pending_on_commit(project.pk)
+        # A later round updates the annotator's earlier annotation in place (see `_store`).
+        created = annotation.created_at == now
+        announce(
+            project=project,
+            event=WebhookEvent.ANNOTATION_CREATED if created else WebhookEvent.ANNOTATION_UPDATED,
+            data=lambda: annotation_data(annotation),
+        )
+        model_server_annotation_event(project=project, annotation=annotation, created=created)
     return annotation
 
 
@@ -248,4 +256,7 @@ def annotation_edit(
                      target_type="annotation", target_id=annotation.pk, before=before, after=after)
         Item.objects.filter(pk=annotation.item_id).update(**pending_flag(timezone.now()))
         events.drain_pending_on_commit(project.pk)
+        announce(project=project, event=WebhookEvent.ANNOTATION_UPDATED,
+                 data=lambda: annotation_data(annotation))
+        model_server_annotation_event(project=project, annotation=annotation, created=False)
     return annotation

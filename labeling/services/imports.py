@@ -36,6 +36,7 @@ from labeling.models import ImportJob, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.import_progress import job_progress
 from labeling.services.import_replace import items_replace_prepare
+from labeling.services.job_events import import_job_finished_announce
 from labeling.services.lifecycle import project_writable
 from labeling.services.projects import user_get_or_create_inactive
 
@@ -299,3 +300,4 @@ def _finish(job: ImportJob, status: str, *, errors: list[dict[str, object]] | No
         job.bytes_total = ImportJob.objects.values_list("bytes_total", flat=True).get(pk=job.pk)
         job.bytes_done = job.bytes_total
     job.save(update_fields=["bytes_total", "status", "errors", "finished_at", "items_created", "annotations_created", "predictions_created", "bytes_done"])
+    import_job_finished_announce(project_id=job.project_id, job_id=job.pk)

@@ -28,10 +28,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from labeling import events
+from labeling.announce import announce
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
 from labeling.services.audit import audit_record
 from labeling.services.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
+from labeling.webhooks.catalogue import WebhookEvent
+from labeling.webhooks.payloads import item_settled_data
 
 __all__ = [
     "AGGREGATE_FIELDS",
@@ -136,6 +139,8 @@ def item_settle(*, item: Item, reviewer: AbstractBaseUser, value: Any) -> Item:
     item.final_decided_at = timezone.now()
     item.save(update_fields=["final_value", "final_reviewer", "final_decided_at"])
     item_reviewer_record(item_ids=[item.pk], user=reviewer)
+    announce(project=item.project, event=WebhookEvent.ITEM_SETTLED,
+             data=lambda: item_settled_data(item))
     return item
 
 

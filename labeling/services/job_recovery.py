@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from labeling.events import enqueue
 from labeling.models import ImportJob, JobStatus, PrelabelJob
+from labeling.services.job_events import import_job_finished_announce
 from labeling.services.prelabel import RUN_TASK as PRELABEL_RUN_TASK
 
 logger = logging.getLogger(__name__)
@@ -62,11 +63,12 @@ def jobs_stalled_sweep(*, stall_seconds: int, now: datetime | None = None) -> Sw
     before = now - timedelta(seconds=stall_seconds)
     result = SweepResult()
     message = IMPORT_STALLED_MESSAGE.format(seconds=stall_seconds)
-    for job_id in ImportJob.objects.filter(_stalled(before)).values_list("pk", flat=True):
+    for job_id, project_id in ImportJob.objects.filter(_stalled(before)).values_list("pk", "project_id"):
         failed = ImportJob.objects.filter(_stalled(before), pk=job_id).update(
             status=JobStatus.FAILED, errors=[{"line": 0, "message": message}], finished_at=now
         )
         if failed:
+            import_job_finished_announce(project_id=project_id, job_id=job_id)
             logger.warning("import job %s stalled (no heartbeat for %s s): failed", job_id, stall_seconds)
             result.imports_failed.append(job_id)
     for job_id in PrelabelJob.objects.filter(_stalled(before)).values_list("pk", flat=True):

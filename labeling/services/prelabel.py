@@ -24,6 +24,7 @@ from labeling.prelabel import registry, training, upsert, versions
 from labeling.prelabel.base import Suggestion
 from labeling.prelabel.exceptions import TRANSIENT_ERRORS
 from labeling.services.audit import audit_record
+from labeling.services.job_events import prelabel_job_finished_announce
 from labeling.values import CLASS_KINDS
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ def prelabel_job_cancel(*, job: PrelabelJob, user: AbstractBaseUser | None) -> P
                 project=job.project, actor=user, action="prelabel.cancel",
                 target_type="prelabel_job", target_id=job.pk, after={"done": job.done},
             )
+            prelabel_job_finished_announce(project_id=job.project_id, job_id=job.pk)
     return job
 
 
@@ -153,10 +155,12 @@ def prelabel_job_run(*, job_id: int) -> list[tuple[int, int, int]]:
         for chunk in (ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE))
     ]
     finished = JobStatus.DONE if not ids else JobStatus.RUNNING
-    PrelabelJob.objects.filter(pk=job.pk, status__in=LIVE, cancel_requested=False).update(
+    moved = PrelabelJob.objects.filter(pk=job.pk, status__in=LIVE, cancel_requested=False).update(
         status=finished, model_version=version.version, total=len(ids),
         finished_at=timezone.now() if not ids else None, heartbeat_at=timezone.now(),
     )
+    if moved and not ids:
+        prelabel_job_finished_announce(project_id=job.project_id, job_id=job.pk)
     return batches
 
 
@@ -169,16 +173,19 @@ def _job_model_version(job: PrelabelJob) -> ModelVersion:
         current = versions.model_version_current(project=job.project, backend=job.backend)
         if current is not None and not versions.retrain_due(project=job.project, backend=job.backend):
             return current
-    return versions.model_version_train(project=job.project, backend=job.backend)
+    return versions.model_version_train(project=job.project, backend=job.backend, user=job.created_by)
 
 
 def prelabel_job_fail(*, job_id: int, error: Exception) -> None:
     """Mark a live job failed with the error's message (finished jobs are left alone)."""
     message = getattr(error, "message", None) or str(error) or error.__class__.__name__
     logger.warning("prelabel job %s failed: %s", job_id, message)
-    PrelabelJob.objects.filter(pk=job_id, status__in=LIVE).update(
+    failed = PrelabelJob.objects.filter(pk=job_id, status__in=LIVE).update(
         status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now()
     )
+    if failed:
+        project_id = PrelabelJob.objects.values_list("project_id", flat=True).get(pk=job_id)
+        prelabel_job_finished_announce(project_id=project_id, job_id=job_id)
 
 
 def _is_transient(error: Exception) -> bool:
@@ -194,6 +201,9 @@ def prelabel_batch_run(*, job_id: int, start_id: int, end_id: int, expected: int
     job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING or job.cancel_requested:
         return 0
+    # Every attempt beats, so a batch retrying a slow or failing model server is not taken
+    # for a dead worker; its retries end by failing the job (labeling.tasks.prelabel).
+    PrelabelJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     pairs = _batch_predict(job, start_id, end_id)
     with transaction.atomic():
         upsert.batch_lock(job.pk, start_id)
@@ -221,7 +231,13 @@ def _batch_predict(job: PrelabelJob, start_id: int, end_id: int) -> list[tuple[i
     inputs = training.inputs_from_rows(
         job_items(job).filter(pk__gte=start_id, pk__lte=end_id).values_list(*training.INPUT_FIELDS)
     )
-    suggestions = model.predict(inputs) if inputs else []
+    # A model server answers `batch_size` tasks per request; beat between requests so a long
+    # batch of slow answers is not mistaken for a dead worker by the stalled-job sweep.
+    step = getattr(model, "batch_size", None) or len(inputs) or 1
+    suggestions = []
+    for start in range(0, len(inputs), step):
+        suggestions.extend(model.predict(inputs[start : start + step]))
+        PrelabelJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     return [(entry.item_id, s) for entry, s in zip(inputs, suggestions, strict=True) if s]
 
 
@@ -234,6 +250,7 @@ def _job_advance(job: PrelabelJob, items: int) -> None:
     if finished:
         # New predictions feed the model detectors: recompute the project's flags.
         refresh_project_on_commit(job.project_id)
+        prelabel_job_finished_announce(project_id=job.project_id, job_id=job.pk)
 
 
 def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVersion | None:

@@ -26,6 +26,7 @@ from labeling.project_settings import (
 )
 from labeling.schema import schema_validate
 from labeling.services.audit import audit_record
+from labeling.services.model_server import model_server_settings_update
 from labeling.services.projects import project_create
 from labeling.services.schema_edit import check_compatible, field_of, has_labels, labels_rename
 
@@ -155,8 +156,23 @@ def project_settings_merge(
 ) -> Project:
     """The API's PATCH: apply the settings given (by name or in the stored shape); others keep
     their values; keys that are no setting of this list merge into schema.settings as they are
-    (other features' settings, checked by schema_validate). Same checks and audit as the page."""
+    (other features' settings, checked by schema_validate). Same checks and audit as the page.
+
+    What is left of a "prelabel" object (the model server's url, auth, password or token,
+    timeout, batch size) goes to labeling.services.model_server, which validates, encrypts the
+    secret and audits it, in the same transaction.
+    """
     values, rest = settings_from_patch(settings)
+    with transaction.atomic():
+        if "prelabel" in rest:
+            project = model_server_settings_update(project=project, actor=actor, changes=rest.pop("prelabel"))
+        return _merge(project, actor, values, rest, name, description)
+
+
+def _merge(
+    project: Project, actor: AbstractBaseUser | None, values: dict[str, Any], rest: dict[str, Any],
+    name: str | None, description: str | None,
+) -> Project:
     schema = {**project.schema, "settings": _deep_merge(project.settings, rest)}
     return project_settings_update(
         project=project, actor=actor, name=project.name if name is None else name,

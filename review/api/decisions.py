@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -21,6 +20,13 @@ from labeling.exceptions import NotFound
 from labeling.models import Annotation, Item, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
 from review import services_decisions as decide
+from review.api.responses import (
+    CommentResultSerializer,
+    DecisionSerializer,
+    ExampleResultSerializer,
+    FlagDismissResultSerializer,
+    VerdictResultSerializer,
+)
 from review.models import Cause, Flag, ReviewDecision, Verdict
 
 
@@ -89,7 +95,7 @@ def decision_json(decision: ReviewDecision) -> dict[str, Any]:
 class FinalLabelApi(APIView):
     @extend_schema(
         request=FinalSerializer,
-        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+        responses={201: DecisionSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Set the item's final label (any valid value) with an optional cause and note."""
@@ -108,7 +114,7 @@ class FinalLabelApi(APIView):
 class VerdictApi(APIView):
     @extend_schema(
         request=VerdictSerializer,
-        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+        responses={201: VerdictResultSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, project_id: int, annotation_id: int) -> Response:
         """Accept or reject one annotation."""
@@ -132,7 +138,7 @@ class VerdictApi(APIView):
 class SendBackApi(APIView):
     @extend_schema(
         request=SendBackSerializer,
-        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+        responses={201: DecisionSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Open a new round for the item, optionally only for chosen annotators (user ids)."""
@@ -150,7 +156,7 @@ class SendBackApi(APIView):
 class FlagDismissApi(APIView):
     @extend_schema(
         request=DismissSerializer,
-        responses={200: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+        responses={200: FlagDismissResultSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, project_id: int, flag_id: int) -> Response:
         """Dismiss a flag with a reason."""
@@ -168,7 +174,7 @@ class FlagDismissApi(APIView):
 class CommentApi(APIView):
     @extend_schema(
         request=CommentSerializer,
-        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+        responses={201: CommentResultSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Add a comment to the item's review thread."""
@@ -181,7 +187,7 @@ class CommentApi(APIView):
 class ExampleApi(APIView):
     @extend_schema(
         request=ExampleSerializer,
-        responses={200: OpenApiTypes.OBJECT, **WRITE_ERRORS},
+        responses={200: ExampleResultSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, project_id: int, item_id: int) -> Response:
         """Mark (or unmark with is_example=false) the item as a guideline example."""

@@ -16,7 +16,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +27,12 @@ from labeling.csv_formulas import csv_writer
 from labeling.ids import column_int
 from labeling.models import AuditEntry
 from review import selectors_queue as queue
+from review.api.responses import (
+    AuditEntrySerializer,
+    FlagPageSerializer,
+    ItemReviewSerializer,
+    ReviewSummarySerializer,
+)
 from review.models import Flag
 
 AUDIT_COLUMNS = (
@@ -77,7 +83,7 @@ class FlagListApi(APIView):
             OpenApiParameter(name, str)
             for name in ("reason", "label", "annotator", "version", "status", "cursor")
         ],
-        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404)},
+        responses={200: FlagPageSerializer, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request, project_id: int) -> Response:
         """Flags, most severe first: {"results": [...], "next": cursor or null}."""
@@ -93,7 +99,7 @@ class FlagListApi(APIView):
 
 
 class ReviewSummaryApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
+    @extend_schema(responses={200: ReviewSummarySerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """Open flags per reason, settled items per cause, and the guideline-gap items."""
         counts = queue.queue_counts(user=request.user, project_id=project_id)
@@ -113,7 +119,7 @@ class ReviewSummaryApi(APIView):
 
 
 class ItemReviewApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
+    @extend_schema(responses={200: ItemReviewSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, item_id: int) -> Response:
         """Every annotation of the item side by side, with flags, decisions, comments, audit."""
         view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
@@ -178,19 +184,6 @@ def _csv(entries: Iterator[AuditEntry]) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-class AuditEntrySerializer(serializers.Serializer):
-    """One audit entry as the JSON list and the JSON Lines download carry it."""
-
-    id = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True)
-    action = serializers.CharField()
-    target_type = serializers.CharField()
-    target_id = serializers.CharField()
-    before = serializers.JSONField(allow_null=True)
-    after = serializers.JSONField(allow_null=True)
 
 
 class AuditLogApi(generics.ListAPIView):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,10 +9,11 @@ from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
 from review import selectors, services
+from review.api.responses import AgreementReportSerializer
 
 
 class ProjectAgreementApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403, 404)})
+    @extend_schema(responses={200: AgreementReportSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         """The `agreement --json` object of the project's latest snapshot (reviewers and leads).
 

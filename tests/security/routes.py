@@ -20,7 +20,7 @@ EXCLUDED_PREFIXES = ("admin/",)
 # (tests/operations/test_metrics.py).
 EXCLUDED_ROUTES = ("healthz", "readyz", "metrics")
 # Not operations of the API: the schema document and its viewer are pages.
-API_PAGES = {"api-schema", "api-docs"}
+API_PAGES = {"api-schema", "api-docs", "api-redoc"}
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 

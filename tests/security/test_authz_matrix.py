@@ -40,6 +40,7 @@ ALLOWED = {
 PAGE_RULES = {
     "api-schema": "public",
     "api-docs": "public",
+    "api-redoc": "public",
     "login": "public",
     "logout": "public",
     "home": "any user",
@@ -95,6 +96,13 @@ PAGE_RULES = {
     "prelabel-start": "lead",
     "prelabel-job": "lead",
     "prelabel-job-cancel": "lead",
+    "lead-webhooks": "lead",
+    "lead-webhook": "lead",
+    "lead-webhook-delete": "lead",
+    "lead-webhook-ping": "lead",
+    "lead-webhook-redeliver": "lead",
+    "prelabel-server": "lead",
+    "prelabel-train": "lead",
 }
 
 API_RULES = {
@@ -134,6 +142,8 @@ API_RULES = {
     "projects_prelabel_jobs_retrieve": "lead",
     "projects_prelabel_jobs_cancel_create": "lead",
     "projects_model_versions_retrieve": "lead",
+    "projects_prelabel_train_create": "lead",
+    "projects_prelabel_events_list": "lead",
     "projects_agreement_retrieve": "staff",
     "projects_flags_retrieve": "staff",
     "projects_flags_dismiss_create": "staff",
@@ -153,6 +163,14 @@ API_RULES = {
     "projects_guideline_draft_create": "lead",
     "projects_guideline_publish_create": "lead",
     "projects_guideline_acknowledge_create": "member",
+    "projects_webhooks_list": "lead",
+    "projects_webhooks_create": "lead",
+    "projects_webhooks_retrieve": "lead",
+    "projects_webhooks_partial_update": "lead",
+    "projects_webhooks_destroy": "lead",
+    "projects_webhooks_ping_create": "lead",
+    "projects_webhooks_deliveries_list": "lead",
+    "projects_webhooks_deliveries_redeliver_create": "lead",
 }
 
 # Allowed roles may get 404 here, for a stated reason (never a hidden permission answer).

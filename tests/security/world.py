@@ -18,6 +18,7 @@ from labeling.models import ApiToken, ImportJob, Membership, PrelabelJob, Projec
 from labeling.services.invites import invite_create
 from labeling.services.people import project_creator_set
 from labeling.services.tokens import api_token_create
+from labeling.services.webhooks import webhook_create, webhook_ping
 from review.models import Flag
 from tests.factories import (
     AnnotationFactory,
@@ -104,6 +105,8 @@ def seed_world() -> World:
     ModelVersionFactory(project=project)
     project_creator_set(user=users["lead"], allowed=True)
     tokens = {p: api_token_create(user=users[p], name="matrix")[1] for p in PERSONAS[1:]}
+    # Port 9 (discard) on loopback: nothing listens, so a ping in a case fails fast and offline.
+    hook = webhook_create(project=project, actor=users["lead"], url="http://127.0.0.1:9/hook", events=["annotation.created"])
     invite, invite_key = invite_create(project=project, actor=users["lead"], role=Role.ANNOTATOR)
     ids = {
         "token": invite_key,
@@ -121,6 +124,8 @@ def seed_world() -> World:
         "import_job": ImportJob.objects.create(
             project=project, created_by=users["lead"], file="imports/x.jsonl", original_name="x.jsonl"
         ).pk,
+        "hook_id": hook.pk,
+        "delivery_id": webhook_ping(webhook=hook, actor=users["lead"]).pk,
         "prelabel_job": PrelabelJob.objects.create(
             project=project, backend="tfidf", created_by=users["lead"], finished_at=timezone.now()
         ).pk,

@@ -1,6 +1,7 @@
 // Keyboard for the review pages. Queue: J/K move, Enter opens. Item: 1-9 pick the final label,
 // F/Enter set it, G/M/S/X pick the cause, A/R accept/reject the focused annotation,
-// B send back, D dismiss, C comment, E example, J/K next/previous item.
+// B send back, D dismiss, C comment, E example, J/K next/previous item (spans and boxes add
+// O overlay and V next version, in regions/settle.js).
 // Single keys stay off while focus is on a link, button or field (other than the final form's
 // own pickers), and entirely when the user turned shortcuts off (WCAG 2.1.4).
 (function () {
@@ -71,6 +72,10 @@
   function onItemKey(event) {
     // Keys inside a label/cause radio still count (number keys, F, Enter on the final form).
     var inFinal = event.target.closest && event.target.closest("#final-form fieldset");
+    // Spans/boxes drawings (regions/settle.js) take their own keys first; from there only F and
+    // Enter on the drawing itself (not on its buttons) reach the page.
+    var inRegions = event.target.closest && event.target.closest(".region-host");
+    if (inRegions && (typing(event) || !/^(f|enter)$/i.test(event.key))) return;
     if (typing(event) && !(inFinal && event.target.type !== "text")) return;
     var key = event.key.toLowerCase();
     if (!shortcutsOn && key !== "enter") return;

@@ -14,12 +14,15 @@ export function attachPointer({ viewport, svg, state, model, toImage, draw, norm
     const target = event.target;
     if (state.panning || event.button === 1) {
       drag = { mode: "pan", x: event.clientX, y: event.clientY, view: { ...state.view } };
-    } else if (target.dataset && target.dataset.handle && model.current()) {
+    } else if (target.dataset && target.dataset.handle && model.current() && !model.readOnly) {
       drag = { mode: "resize", handle: target.dataset.handle, ix, iy, before: model.snapshot(), box: { ...model.current() } };
     } else if (target.dataset && target.dataset.kind) {
       model.select(target.dataset.kind, Number(target.dataset.index));
-      if (target.dataset.kind !== "item") return;
+      if (target.dataset.kind !== "item" || model.readOnly) return;
       drag = { mode: "move", ix, iy, before: model.snapshot(), box: { ...model.current() } };
+    } else if (model.readOnly) {
+      model.select(null); // a read-only view selects and pans, and never changes a box
+      return;
     } else {
       model.selected = null;
       drag = { mode: "draw", ix, iy };

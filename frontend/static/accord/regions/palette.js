@@ -2,7 +2,7 @@
 // Colours come from the schema (label.color) when the browser accepts them as CSS colours,
 // else from a fixed colour-blind-safe palette (Okabe & Ito, 2008), by the label's position.
 
-const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#6B4C9A", "#4D4D4D"];
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#6B4C9A", "#4D4D4D"];
 
 export function labelInfo(labels) {
   const info = new Map();

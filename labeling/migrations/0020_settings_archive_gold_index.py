@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labeling', '0017_labeling_preference'),
+        ('labeling', '0019_model_server'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labeling', '0018_settings_archive_gold_index'),
+        ('labeling', '0020_settings_archive_gold_index'),
     ]
 
     operations = [
