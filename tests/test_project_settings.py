@@ -208,3 +208,20 @@ def test_only_leads_change_settings(project, reviewer, annotator, api, role):
     url = reverse("api-project", kwargs={"project_id": project.pk})
     assert api.patch(url, {"settings": {"gold_rate": 0.5}}, format="json").status_code == 403
     assert setting_post_defaults()  # the helper covers every setting
+
+
+def test_retrain_every_and_the_model_server_share_the_prelabel_object(project, lead, api):
+    api.force_authenticate(lead)
+    url = reverse("api-project", kwargs={"project_id": project.pk})
+    body = {"settings": {"prelabel": {"url": "http://m.test", "retrain_every": 50}}}
+    response = api.patch(url, body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["settings"]["retrain_every"] == 50
+    project.refresh_from_db()
+    assert project.settings["prelabel"]["url"] == "http://m.test"
+    assert project.settings["prelabel"]["retrain_every"] == 50
+    # Saving the settings page keeps the model server's fields.
+    page = _client(lead).post(reverse("lead-settings", kwargs={"project_id": project.pk}), _page_post(project, retrain_every=70))
+    assert page.status_code == 302
+    project.refresh_from_db()
+    assert (project.settings["prelabel"]["url"], project.settings["prelabel"]["retrain_every"]) == ("http://m.test", 70)
