@@ -9,7 +9,9 @@ from frontend.views.lead import (
     export,
     invites,
     item,
+    items_bulk,
     label_studio,
+    lifecycle,
     members,
     projects,
     uploads,
@@ -19,7 +21,11 @@ urlpatterns = [
     path("projects/new/", projects.project_new, name="lead-project-new"),
     path("projects/new/label-studio/", label_studio.project_from_label_studio, name="lead-project-from-label-studio"),
     path("projects/<int:project_id>/settings/", projects.project_settings, name="lead-settings"),
+    path("projects/<int:project_id>/settings/archive/", lifecycle.project_archive_toggle, name="lead-project-archive"),
+    path("projects/<int:project_id>/settings/delete/", lifecycle.project_delete, name="lead-project-delete"),
     path("projects/<int:project_id>/data/", data.data_page, name="lead-data"),
+    path("projects/<int:project_id>/data/items/bulk/", items_bulk.items_bulk, name="lead-items-bulk"),
+    path("projects/<int:project_id>/data/gold/", items_bulk.gold_upload, name="lead-gold-upload"),
     path("projects/<int:project_id>/data/import/", uploads.import_upload, name="lead-import"),
     path(
         "projects/<int:project_id>/data/imports/<int:job_id>/",
@@ -66,5 +72,5 @@ register_project_link(
     url_name="lead-settings",
     roles={"lead"},
     order=65,
-    sub_pages={"lead-webhooks", "lead-webhook"},
+    sub_pages={"lead-webhooks", "lead-webhook", "lead-project-delete"},
 )

@@ -33,7 +33,8 @@ def project_for_role(
     Outsiders get NotFound (the project's existence is not revealed); members whose role
     is not enough get PermissionDenied.
     """
-    project = Project.objects.filter(pk=project_id).first()
+    # A project marked for deletion is gone for everyone, its lead included.
+    project = Project.objects.filter(pk=project_id, deleting=False).first()
     role = role_of(user, project_id) if project else None
     if project is None or role is None:
         raise NotFound("No such project")

@@ -24,7 +24,7 @@ from labeling.permissions import STAFF_ROLES, project_for_role, role_of
 
 def project_list_for_user(user: AbstractBaseUser) -> QuerySet[Project]:
     """Projects the user is a member of, in id order."""
-    return Project.objects.filter(memberships__user=user).distinct().order_by("id")
+    return Project.objects.filter(memberships__user=user, deleting=False).distinct().order_by("id")
 
 
 def member_list(*, user: AbstractBaseUser, project_id: int) -> QuerySet[Membership]:
@@ -125,3 +125,21 @@ def shortcuts_enabled(*, user: AbstractBaseUser) -> bool:
         return True
     preference = LabelingPreference.objects.filter(user_id=user.pk).first()
     return preference is None or preference.shortcuts_enabled
+
+
+def gold_accuracy(*, user: AbstractBaseUser, project_id: int) -> list[dict[str, object]]:
+    """Per annotator with labels on gold items: {"user_id", "username", "n", "correct",
+    "accuracy"} (accuracy = correct / n, exact match of the stored value with the gold answer,
+    both normalised by the schema check). Reviewers and leads only (PermissionDenied else)."""
+    project = project_for_role(user, project_id, STAFF_ROLES)
+    rows = Annotation.objects.filter(project=project, item__is_gold=True).values_list(
+        "annotator_id", "annotator__username", "value", "item__gold_value"
+    )
+    found: dict[int, dict[str, object]] = {}
+    for annotator_id, username, value, gold in rows.iterator(chunk_size=2000):
+        entry = found.setdefault(annotator_id, {"user_id": annotator_id, "username": username, "n": 0, "correct": 0})
+        entry["n"] = int(entry["n"]) + 1  # type: ignore[call-overload]
+        entry["correct"] = int(entry["correct"]) + (value == gold)  # type: ignore[call-overload]
+    for entry in found.values():
+        entry["accuracy"] = int(entry["correct"]) / int(entry["n"])  # type: ignore[call-overload]
+    return sorted(found.values(), key=lambda entry: str(entry["username"]))

@@ -223,3 +223,19 @@ def schema_labels(schema: Mapping[str, Any]) -> list[str]:
     if not 0 <= high - low < MAX_SCALE_POINTS:
         return []
     return [str(point) for point in range(low, high + 1)]
+
+
+def value_from_answer(kind: str, raw: Any) -> Any:
+    """An answer given as a bare label (a gold column, a gold file) as a value object.
+
+    "pos" -> {"label": "pos"}; multi "a|b" -> {"labels": ["a", "b"]}; rating "4" ->
+    {"rating": 4}. Objects pass through unchanged; the schema check judges the result.
+    """
+    if isinstance(raw, dict):
+        return raw
+    if kind == "rating":
+        text = str(raw).strip()
+        return {"rating": int(text) if text.lstrip("-").isdigit() else raw}
+    if kind == "multi":
+        return {"labels": [part.strip() for part in str(raw).split("|") if part.strip()]}
+    return {"label": raw.strip() if isinstance(raw, str) else raw}

@@ -15,6 +15,7 @@ from labeling.schema import schema_validate
 from labeling.services.imports import import_file
 from tests.factories import ItemFactory, ProjectFactory
 from tests.factories_formats import schema, stored_annotations, write_json, write_lines
+from tests.factories_settings import setting_post_defaults
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +136,7 @@ def test_label_studio_file_that_is_not_an_array_names_the_format(tmp_path):
 def settings_form(**overrides):
     return {
         "name": "Photos", "description": "", "kind": "single", "data_type": "image", "scale_min": "1", "scale_max": "5",
-        "level": "ordinal", "overlap": "3", "aggregation": "majority", "ordering": "in_progress_first", "gold_rate": "0",
-        "lease_minutes": "30", "low_agreement": "", "rare_label": "", "model_disagrees": "",
+        "level": "ordinal", **setting_post_defaults(), "aggregation": "majority",
         "labels-TOTAL_FORMS": "1", "labels-INITIAL_FORMS": "0", "labels-0-value": "cat", "labels-0-ORDER": "1", **overrides,
     }
 

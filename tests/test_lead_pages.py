@@ -11,6 +11,7 @@ from django.utils import timezone
 from labeling.models import Annotation, ImportJob, Item, Membership, Project, Role
 from review.models import Flag, FlagReason
 from tests.factories import AnnotationFactory, ItemFactory, project_creator
+from tests.factories_settings import setting_post_defaults
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +38,16 @@ def _url(name, project, **extra):
 def _settings_post(**overrides):
     data = {
         "name": "Reviews", "description": "", "kind": "single", "data_type": "text",
-        "scale_min": "1", "scale_max": "5", "level": "ordinal", "overlap": "3",
+        "scale_min": "1", "scale_max": "5", "level": "ordinal",
+        **setting_post_defaults(),
         "aggregation": "majority", "ordering": "in_progress_first", "gold_rate": "0.05",
-        "lease_minutes": "30", "low_agreement": "0.6", "rare_label": "", "model_disagrees": "",
+        "lease_minutes": "30", "low_agreement_threshold": "0.6",
         "labels-TOTAL_FORMS": "2", "labels-INITIAL_FORMS": "0",
         "labels-0-value": "good", "labels-0-hotkey": "g", "labels-0-ORDER": "1",
         "labels-1-value": "bad", "labels-1-hotkey": "b", "labels-1-ORDER": "2",
     }
     data.update(overrides)
-    return data
+    return {key: value for key, value in data.items() if value is not None}
 
 
 @pytest.mark.parametrize("name", LEAD_PAGES)
@@ -181,7 +183,7 @@ def test_settings_page_keeps_settings_it_does_not_show(project, lead):
     project.save()
     response = _client(lead).post(_url("lead-settings", project), _settings_post())
     assert response.status_code == 302
-    assert Project.objects.get(pk=project.pk).settings["prelabel"] == {"x": 1}
+    assert Project.objects.get(pk=project.pk).settings["prelabel"]["x"] == 1
 
 
 def test_lead_marks_an_item_gold_and_a_wrong_answer_is_refused(project, lead):

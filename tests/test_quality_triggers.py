@@ -15,13 +15,12 @@ from labeling.services.imports import import_file
 from tests.factories import AnnotationFactory, ItemFactory, UserFactory
 from tests.factories_import import item_line, jsonl_write
 from tests.factories_prelabel import labeled_items
+from tests.factories_settings import setting_post_defaults
 
 SETTINGS_POST = {
     "name": "Reviews", "description": "", "kind": "single", "data_type": "text",
-    "scale_min": "1", "scale_max": "5", "level": "ordinal", "overlap": "3",
-    "aggregation": "majority", "ordering": "in_progress_first", "gold_rate": "0",
-    "lease_minutes": "30", "low_agreement": "0.6", "rare_label": "", "model_disagrees": "",
-    "review_budget": "0.3", "risk_threshold": "",
+    "scale_min": "1", "scale_max": "5", "level": "ordinal", **setting_post_defaults(),
+    "aggregation": "majority", "low_agreement_threshold": "0.6", "review_budget": "0.3",
     "labels-TOTAL_FORMS": "3", "labels-INITIAL_FORMS": "3",
     "labels-0-value": "positive", "labels-0-original": "positive", "labels-0-ORDER": "1",
     "labels-1-value": "negative", "labels-1-original": "negative", "labels-1-ORDER": "2",

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from frontend import charts
 from frontend.views.agreement_regions import is_region, region_context
+from labeling import selectors as labeling_selectors
 from labeling.exceptions import NotFound, PermissionDenied
 from labeling.models import Project
 from labeling.permissions import role_of
@@ -87,6 +88,14 @@ def _charts(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, An
     }
 
 
+def _gold_rows(request: HttpRequest, project_id: int) -> list[dict[str, Any]] | None:
+    """Gold accuracy per annotator for reviewers and leads (None for annotators)."""
+    try:
+        return labeling_selectors.gold_accuracy(user=request.user, project_id=project_id)  # type: ignore[arg-type]
+    except PermissionDenied:
+        return None
+
+
 @login_required
 def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Headline alpha with its interval, per-label bars, pair heatmap, histogram, trend, confusions."""
@@ -113,6 +122,7 @@ def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "charts": _charts(report, trend),
         "versions": (report.get("groups") or {}).get("guideline_version", []),
         "weeks": (report.get("groups") or {}).get("week", []),
+        "gold": _gold_rows(request, project_id),
     }
     if is_region(report):  # spans, boxes: F1 and alpha over tokens or box clusters
         context |= region_context(report)

@@ -20,12 +20,27 @@ ITEMS_CAP = 1_000
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """List my projects with my role, my progress and my role's main actions."""
-    memberships = (
-        Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
-    )
+    """List my projects with my role, my progress and my role's main actions.
+
+    Archived projects are left out unless ?archived=1 ("Show archived").
+    """
+    show_archived = request.GET.get("archived") == "1"
+    memberships = Membership.objects.filter(user=request.user, project__deleting=False)
+    archived_count = memberships.filter(project__archived_at__isnull=False).count()
+    if not show_archived:
+        memberships = memberships.filter(project__archived_at__isnull=True)
+    memberships = memberships.select_related("project").order_by("project__name")
     rows = [_row(request, membership) for membership in memberships]
-    context = {"rows": rows, "can_create_projects": can_create_projects(request.user)}
+    deleting = Membership.objects.filter(user=request.user, role="lead", project__deleting=True).select_related("project")
+    context = {
+        "deleting": [
+            {"name": m.project.name, "left": item_count_capped(project=m.project, cap=ITEMS_CAP)} for m in deleting
+        ],
+        "rows": rows,
+        "can_create_projects": can_create_projects(request.user),
+        "show_archived": show_archived,
+        "archived_count": archived_count,
+    }
     return render(request, "frontend/home.html", context)
 
 

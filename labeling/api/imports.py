@@ -62,6 +62,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     format = serializers.ChoiceField(choices=IMPORT_FORMATS, default="auto", required=False)
+    replace = serializers.BooleanField(
+        default=False, required=False,
+        help_text="Replace items whose id is already in the project, if nobody labeled them "
+        "(the import is refused when any of them has labels)",
+    )
 
 
 class ImportCreateApi(APIView):
@@ -78,7 +83,8 @@ class ImportCreateApi(APIView):
         if upload is None:
             raise ImportFailed("Attach the file to import as the multipart field 'file'")
         fmt = request.data.get("format") or "auto"
-        job = import_job_create(project=project, upload=upload, user=request.user, fmt=fmt)
+        replace = str(request.data.get("replace", "")).lower() in ("1", "true", "yes", "on")
+        job = import_job_create(project=project, upload=upload, user=request.user, fmt=fmt, replace=replace)
         job.refresh_from_db()  # an eager or fast worker may have finished it already
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

@@ -16,6 +16,8 @@ from labeling.api.serializers import (
     MemberAddSerializer,
     MembershipSerializer,
     ProjectCreateSerializer,
+    ProjectDeleteSerializer,
+    ProjectDeleteStartedSerializer,
     ProjectSerializer,
     ProjectSettingsPatchSerializer,
 )
@@ -55,7 +57,9 @@ class ProjectDetailApi(APIView):
         responses={200: ProjectSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, project_id: int) -> Response:
-        """Change settings (aggregation, flags, review_budget, risk_threshold, ...); leads only.
+        """Change any setting (names as in the response's `settings`, or the stored shape such
+        as {"flags": {"unsure": {"enabled": false}}}); leads only. A 400 lists every bad
+        setting in errors.fields {name: message}; an archived project answers 409.
 
         Changing one that affects aggregates, p_wrong or flags recomputes them after commit.
         `settings.prelabel` sets the model server: url, auth (none, basic, bearer), username,
@@ -65,10 +69,28 @@ class ProjectDetailApi(APIView):
         project = project_for_role(request.user, project_id, (Role.LEAD,))
         payload = ProjectSettingsPatchSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = payload.validated_data
         project = services.project_settings_merge(
-            project=project, actor=request.user, settings=payload.validated_data["settings"]
+            project=project, actor=request.user, settings=data["settings"],
+            name=data.get("name"), description=data.get("description"),
         )
         return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        request=ProjectDeleteSerializer,
+        responses={202: ProjectDeleteStartedSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def delete(self, request: Request, project_id: int) -> Response:
+        """Delete the project and everything in it; leads only. The body's `confirm` must be
+        the project's name (400 otherwise). Answers 202 {"items": n} at once: the project is
+        gone for everyone, and a background task deletes its rows in batches."""
+        project = project_for_role(request.user, project_id, (Role.LEAD,))
+        payload = ProjectDeleteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        count = services.project_delete_request(
+            project=project, actor=request.user, confirm=payload.validated_data["confirm"]
+        )
+        return Response({"items": count, "status": "deleting"}, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from labeling.models import Annotation, Item, Membership, Prediction, Project, Role
+from labeling.services.settings import project_settings_values
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    settings = serializers.SerializerMethodField(
+        help_text="Every project setting by name (labeling.project_settings.SETTINGS)"
+    )
+    archived = serializers.BooleanField(source="is_archived", read_only=True)
+
     class Meta:
         model = Project
         fields = (
             "id", "name", "description", "schema", "overlap", "max_overlap", "ordering",
             "lease_minutes", "gold_rate", "show_prelabels", "prelabel_share",
-            "guideline_version", "created_at",
+            "guideline_version", "created_at", "archived", "settings",
         )
         read_only_fields = ("id", "guideline_version", "created_at")
+
+    def get_settings(self, project: Project) -> dict[str, Any]:
+        return project_settings_values(project)
 
 
 class ProjectCreateSerializer(serializers.Serializer):
@@ -26,9 +37,37 @@ class ProjectCreateSerializer(serializers.Serializer):
 
 
 class ProjectSettingsPatchSerializer(serializers.Serializer):
-    """PATCH body: settings to merge into schema.settings (checked by the schema validator)."""
+    """PATCH body: settings by name or in the stored shape (checked by the one settings
+    validator, labeling.project_settings), and optionally the name and description."""
 
-    settings = serializers.DictField()
+    settings = serializers.DictField(required=False, default=dict)
+    name = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProjectDeleteSerializer(serializers.Serializer):
+    confirm = serializers.CharField(help_text="The project's name, typed exactly", allow_blank=True)
+
+
+class ProjectDeleteStartedSerializer(serializers.Serializer):
+    items = serializers.IntegerField(help_text="Items the background deletion removes")
+    status = serializers.CharField(help_text='Always "deleting"')
+
+
+class ItemsDeletedSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+class GoldSetSerializer(serializers.Serializer):
+    gold = serializers.IntegerField(help_text="Items given a gold answer")
+
+
+class ItemsDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), max_length=100_000)
+
+
+class GoldBulkSerializer(serializers.Serializer):
+    answers = serializers.DictField(help_text="external id -> answer (a value object or a label)")
 
 
 class MembershipSerializer(serializers.ModelSerializer):

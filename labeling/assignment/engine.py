@@ -12,8 +12,9 @@ otherwise it claims an item. Which items are claimable (see `claimable_items`):
   others; the skipper sees them again after that, or never in the same working day).
 The project's ordering policy orders them (in_progress_first, the default, serves reopened and
 escalated items first, as they carry the most annotations). Gold items are
-served on a `gold_rate` share of claims (and once the regular pool is empty); the annotator
-cannot tell them apart, since the payload never carries the gold answer.
+served on a `gold_rate` share of claims (and once the regular pool is empty), to every
+annotator whatever the overlap; the annotator cannot tell them apart, since the payload never
+carries the gold answer.
 
 Concurrency: the claim runs in one transaction. The member row is locked first (one claim at a
 time per annotator), then candidate item rows are locked one at a time with
@@ -50,7 +51,7 @@ from labeling.assignment.pool_sql import (
 )
 from labeling.db.backend import has_select_for_update_of, is_postgresql
 from labeling.db.executor import columns, fetch_all, fetch_one, table
-from labeling.exceptions import GuidelineAckRequired, NotFound
+from labeling.exceptions import Conflict, GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.values import value_text
 
@@ -61,12 +62,13 @@ CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale ro
 OWN = columns(Assignment, ASSIGNMENT)
 MAX_LEASES = 2  # the current item and one fetched ahead by the labeling screen
 CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
+GOLD_TARGET = 32_767  # gold items take every annotator: no overlap slot count applies
 
 
 def claim_phases(*, project: Project, user: AbstractBaseUser, rng: random.Random) -> list[Phase]:
     """Phases to claim from, in turn: the policy's order, regular or gold first.
 
-    The pool is items below the project's overlap (the index on (project, annotation_count,
+    Gold items are not held to the overlap (see labeling.assignment.pool_sql). The pool is items below the project's overlap (the index on (project, annotation_count,
     id) keeps that range cheap) plus reopened and escalated items, which can sit above it;
     in_progress_first puts those first, since they carry the most annotations.
     """
@@ -75,7 +77,9 @@ def claim_phases(*, project: Project, user: AbstractBaseUser, rng: random.Random
     )
     phases = policy_for(project.ordering)(project=project, user=user)
     regular = [phase.narrowed(f"{in_range} AND {ITEM}.is_gold = %s", (project.overlap, False)) for phase in phases]
-    gold = [phase.narrowed(f"{in_range} AND {ITEM}.is_gold = %s", (project.overlap, True)) for phase in phases]
+    # Gold items go to every annotator, whatever the overlap: that is what makes them a
+    # measure of each one. Few, read through the partial index item_gold_idx, in id order.
+    gold = [Phase(f"{ITEM}.is_gold = %s", (True,))]
     serve_gold = project.gold_rate > 0 and rng.random() < project.gold_rate
     return gold + regular if serve_gold else regular + gold
 
@@ -115,7 +119,8 @@ def _lease(
         "created_at": now,
         "expires_at": now + timedelta(minutes=project.lease_minutes),
     }
-    pk = insert_lease_if_room(values, target=item.target_overlap or project.overlap, now=now)
+    target = GOLD_TARGET if item.is_gold else item.target_overlap or project.overlap
+    pk = insert_lease_if_room(values, target=target, now=now)
     if pk is None:
         return None
     lease = Assignment(pk=pk, **values)
@@ -199,9 +204,11 @@ def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, M
         [Project, Membership],
         before=soft,
     )
-    if found is None:
+    if found is None or found[0].deleting:
         raise NotFound("No such project")
     project, membership = found
+    if project.is_archived:
+        raise Conflict("The project is archived: no new work is handed out")
     if membership.acknowledged_version < project.guideline_version:
         raise GuidelineAckRequired(
             f"Read and acknowledge guideline version {project.guideline_version} first",

@@ -89,7 +89,7 @@ def pool_sql(
       they reviewed, also after a send-back cleared the final label); one NOT EXISTS probing
       the (item, user) unique index, row by row like the one above;
     - live leases plus annotations of the current round are below its target (`target_overlap`,
-      else the project's overlap); the annotation_count test comes first because it is a column
+      else the project's overlap), except for gold items, which every annotator gets; the annotation_count test comes first because it is a column
       read that rules out full round-1 items before any subquery runs;
     - not in `skipped` (the user's recent skips and the leases they hold).
     """
@@ -102,14 +102,14 @@ def pool_sql(
     sql = f"""
         {ITEM}.project_id = %s
         AND {ITEM}.final_value IS NULL
-        AND ({ITEM}.round > 1 OR {ITEM}.annotation_count < {target})
+        AND ({ITEM}.is_gold OR {ITEM}.round > 1 OR {ITEM}.annotation_count < {target})
         AND NOT EXISTS ({mine} AND NOT (mine.round < {ITEM}.round AND {reopened}){mine_end})
         AND NOT EXISTS ({reviewed}{mine_end})
         AND {not_skipped}
-        AND (SELECT COUNT(*) FROM {ASSIGNMENT} lease
+        AND ({ITEM}.is_gold OR (SELECT COUNT(*) FROM {ASSIGNMENT} lease
              WHERE lease.item_id = {ITEM}.id AND lease.status = %s AND lease.expires_at > %s)
           + (SELECT COUNT(*) FROM {ANNOTATION} done
-             WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target}"""  # noqa: S608 - quoted tables, values bound
+             WHERE done.item_id = {ITEM}.id AND done.round = {ITEM}.round) < {target})"""  # noqa: S608 - quoted tables, values bound
     params: list[object] = [
         project.pk, project.overlap, user_id, *reopened_params, user_id,
         *skipped_params, ACTIVE, db_time(now), project.overlap,

@@ -17,6 +17,7 @@ from labeling.models import Annotation, Item, Prediction
 
 NO_IMAGE = "\\N\t\\N\t\\N"  # image, width, height
 NOT_PENDING = "f\t\\N"  # recompute_pending, recompute_pending_since: no labels, nothing to recompute
+NOT_GOLD = "f"  # is_gold; gold_value follows (\\N when there is no gold answer)
 
 
 def copy_tables(project_id: int, now: datetime) -> dict[str, CopyTable]:
@@ -45,7 +46,8 @@ class LineBuilder:
         annotations = record.annotations
         batch.items.append(
             f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{NO_IMAGE}\t"
-            f"{self.pending if annotations else NOT_PENDING}{self.item_suffix}"
+            f"{self.pending if annotations else NOT_PENDING}\t{NOT_GOLD if record.gold is None else 't'}"
+            f"\t{json_text(record.gold)}{self.item_suffix}"
         )
         for a in annotations:
             created = self.now_text if a.created_at is None else a.created_at.isoformat()

@@ -1,6 +1,7 @@
 """CSV in long form: id,text[,annotator,label] with one row per (item, annotator).
 
-Optional columns: data (the item's data as a JSON object, as our export writes it), image,
+Optional columns: gold (the item's known answer: a label, or a value as JSON; on any of the
+item's rows), data (the item's data as a JSON object, as our export writes it), image,
 value (the annotation value as JSON, for kinds a single label cannot express), created_at,
 guideline_version, lead_time_ms, unsure, comment. Rows of one item need not be adjacent,
 so items are gathered in memory before they are yielded (CSV imports are the small ones;
@@ -98,6 +99,8 @@ def _add_row(items: dict[str, ItemRecord], row: dict[str, str], line: int, kind:
         record = items.get(external_id)
         if record is None:
             record = items[external_id] = ItemRecord(line, external_id, _data(row))
+        if record.gold is None and (row.get("gold") or "").strip():
+            record.gold = _gold(row["gold"].strip())
         if (row.get("annotator") or "").strip():
             raw = {**row, "value": _value(row, kind), "unsure": _flag(row.get("unsure"))}
             record.annotations.append(annotation_from_object(raw, line, external_id))
@@ -129,6 +132,11 @@ def _value(row: dict[str, str], kind: str) -> object:
     if kind == "multi":
         return {"labels": [part.strip() for part in label.split("|") if part.strip()]}
     return {"label": label}
+
+
+def _gold(cell: str) -> object:
+    """The gold column: a value as JSON when it starts with "{", else a label."""
+    return _json(cell, "gold") if cell.startswith("{") else cell
 
 
 def _json(raw: str, column: str) -> object:

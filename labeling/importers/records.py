@@ -49,6 +49,8 @@ class ItemRecord:
     data: dict[str, Any]
     annotations: list[AnnotationRecord] = field(default_factory=list)
     predictions: list[PredictionRecord] = field(default_factory=list)
+    # The known answer that makes the item gold (a value object, or a bare label), or None.
+    gold: Any = None
 
     @property
     def image_name(self) -> str | None:

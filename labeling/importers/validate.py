@@ -15,7 +15,7 @@ from labeling.image_urls import image_url_problem, is_image_url
 from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
 from labeling.prediction_margins import prediction_probabilities
 from labeling.schema import value_validate
-from labeling.values import declared_labels
+from labeling.values import declared_labels, value_from_answer
 
 MAX_ID_LENGTH = 255
 MAX_NAME_LENGTH = 150
@@ -42,6 +42,7 @@ def record_from_object(obj: object, line: int) -> ItemRecord:
         data=obj["data"],
         annotations=[annotation_from_object(a, line, external_id) for a in _list(obj, "annotations")],
         predictions=[_prediction(p, line, external_id) for p in _list(obj, "predictions")],
+        gold=obj.get("gold"),
     )
 
 
@@ -166,6 +167,9 @@ def record_check(record: ItemRecord, *, schema: dict[str, Any], dedupe: bool) ->
         prediction.value = _valid_value(schema, prediction.value, text, record, where, prediction.line, errors)
         predictions.append(prediction)
     record.predictions = predictions
+    if record.gold is not None:
+        answer = value_from_answer(schema["kind"], record.gold)
+        record.gold = _valid_value(schema, answer, text, record, ("gold", "answer"), record.line, errors)
     return errors
 
 

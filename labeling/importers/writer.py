@@ -37,6 +37,8 @@ ITEM_COLUMNS = (
     "height",
     "recompute_pending",
     "recompute_pending_since",
+    "is_gold",
+    "gold_value",
 )
 ANNOTATION_COLUMNS = (
     "annotator_id",
@@ -103,7 +105,8 @@ class BatchWriter:
             image = self._store_image(record.image_name, detected)
         pending = bool(record.annotations)
         since = self.now if pending else None
-        item = (record.external_id, record.data, len(record.annotations), image, width, height, pending, since)
+        gold = record.gold
+        item = (record.external_id, record.data, len(record.annotations), image, width, height, pending, since, gold is not None, gold)
         ids = self.annotator_ids
         annotations = [
             (ids[a.annotator], a.value, a.created_at or self.now, a.guideline_version, a.lead_time_ms, a.unsure, a.comment, a.prelabel_shown)

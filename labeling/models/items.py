@@ -84,6 +84,8 @@ class Item(models.Model):
             models.Index(
                 fields=["project", "id"], condition=Q(recompute_pending=True), name="item_pending_idx"
             ),
+            # Gold items: few, and every annotator's claim looks for them (labeling.assignment).
+            models.Index(fields=["project", "id"], condition=Q(is_gold=True), name="item_gold_idx"),
             # Deleting a user nulls their final decisions; few items are settled.
             models.Index(
                 fields=["final_reviewer"],

@@ -20,6 +20,8 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=255)
     # An import format name (labeling.importers.sources.FORMATS); "auto" tells it from the file.
     format = models.CharField(max_length=32, default="auto")
+    # Replace unlabeled items whose id is already in the project (labeling.services.import_replace).
+    replace = models.BooleanField(default=False, db_default=False)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
     bytes_total = models.BigIntegerField(default=0)
     bytes_done = models.BigIntegerField(default=0)

@@ -30,6 +30,11 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived projects are read-only and hidden from the home page unless asked for.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Set when a lead confirmed deletion: the project is gone for everyone at once while a
+    # task deletes its rows in batches (labeling.tasks.delete_project).
+    deleting = models.BooleanField(default=False, db_default=False)
     # Events some active webhook of the project subscribes to, kept by labeling.services.webhooks
     # in the hook's transaction: writers that hold the project row know without a query that
     # nobody listens (labeling.announce).
@@ -50,6 +55,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def kind(self) -> str:

@@ -7,7 +7,7 @@ from labeling.services.annotations import (
     assignment_skip,
 )
 from labeling.services.audit import audit_record
-from labeling.services.gold import gold_clear, gold_set
+from labeling.services.gold import gold_bulk_set, gold_clear, gold_from_labels, gold_set
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import (
     ReopenReason,
@@ -20,6 +20,13 @@ from labeling.services.items import (
     items_p_wrong_set,
     items_reopen,
 )
+from labeling.services.lifecycle import (
+    items_delete,
+    project_archive,
+    project_delete_batch,
+    project_delete_request,
+    project_writable,
+)
 from labeling.services.projects import (
     membership_remove,
     membership_set,
@@ -27,11 +34,12 @@ from labeling.services.projects import (
     project_update_schema,
     user_get_or_create_inactive,
 )
-from labeling.services.schema_edit import (
-    labels_rename,
+from labeling.services.schema_edit import labels_rename
+from labeling.services.settings import (
     project_create_configured,
     project_settings_merge,
     project_settings_update,
+    project_settings_values,
 )
 
 __all__ = [
@@ -41,7 +49,9 @@ __all__ = [
     "assignment_release",
     "assignment_skip",
     "audit_record",
+    "gold_bulk_set",
     "gold_clear",
+    "gold_from_labels",
     "gold_set",
     "item_escalate",
     "item_example_mark",
@@ -50,15 +60,21 @@ __all__ = [
     "item_settle",
     "item_value_validate",
     "items_aggregates_set",
+    "items_delete",
     "items_p_wrong_set",
     "items_reopen",
     "labels_rename",
     "membership_remove",
     "membership_set",
+    "project_archive",
     "project_create",
     "project_create_configured",
+    "project_delete_batch",
+    "project_delete_request",
     "project_settings_merge",
     "project_settings_update",
+    "project_settings_values",
     "project_update_schema",
+    "project_writable",
     "user_get_or_create_inactive",
 ]

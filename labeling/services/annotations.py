@@ -169,6 +169,8 @@ def _submit(
         assignment = _own_assignment(assignment_id, user)
         _ensure_still_held(assignment, now)
         project, item = assignment.project, assignment.item
+        if project.is_archived or project.deleting:
+            raise AssignmentClosed("The project is archived; labels are no longer taken")
         fields = {
             "assignment_id": assignment.pk,
             "value": _validated(project, item, value),

@@ -38,7 +38,9 @@ from labeling.importers.writer import BatchWriter
 from labeling.models import ImportJob, Item, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.import_progress import job_progress
+from labeling.services.import_replace import items_replace_prepare
 from labeling.services.job_events import import_job_finished_announce
+from labeling.services.lifecycle import project_writable
 from labeling.services.projects import user_get_or_create_inactive
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ def import_file(
     images: str | Path | None = None,
     actor: AbstractBaseUser | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> ImportCounts:
     """Import `path` (jsonl, json, csv, or a zip/folder of images) into `project`.
 
@@ -76,8 +79,13 @@ def import_file(
     every pass). Raises ImportFailed(details=[{"line", "message"}, ...]) and writes nothing
     when any record is bad. Items that arrived with annotations are written flagged
     `recompute_pending`, and after commit the review drain recomputes exactly those; an import
-    without annotations schedules no background work at all.
+    without annotations schedules no background work at all. With `replace`, items already in
+    the project under a file's id are replaced when unlabeled (labeling.services.import_replace).
     """
+    if replace:
+        with transaction.atomic():
+            items_replace_prepare(project=project, path=path, fmt=fmt, images=images, actor=actor)
+            return import_file(project=project, path=path, fmt=fmt, dedupe=dedupe, images=images, actor=actor, progress=progress)
     one_pass = is_postgresql() and images is None and format_detect(path, fmt) != "images"
     try:
         if one_pass:
@@ -210,7 +218,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 @transaction.atomic
-def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractBaseUser | None, fmt: str = "auto") -> ImportJob:
+def import_job_create(
+    *, project: Project, upload: UploadedFile, user: AbstractBaseUser | None, fmt: str = "auto", replace: bool = False
+) -> ImportJob:
     """Save the upload as a pending ImportJob and enqueue its run after commit.
 
     Refuses (ImportFailed) files over settings.ACCORD_MAX_UPLOAD_BYTES, other suffixes than
@@ -219,6 +229,7 @@ def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractB
     """
     if fmt not in FORMATS:
         raise ImportFailed(f"Unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
+    project_writable(project)  # archived or being deleted: Conflict
     name = Path(upload.name or "upload").name
     size = upload.size or 0
     if size > settings.ACCORD_MAX_UPLOAD_BYTES:
@@ -232,7 +243,7 @@ def import_job_create(*, project: Project, upload: UploadedFile, user: AbstractB
     upload.seek(0)
     if (suffix == ".zip") != (head == ZIP_MAGIC):
         raise ImportFailed(f"{name}: the content does not match the {suffix} name")
-    job = ImportJob(project=project, created_by=user, original_name=name, bytes_total=size, format=fmt)
+    job = ImportJob(project=project, created_by=user, original_name=name, bytes_total=size, format=fmt, replace=replace)
     job.file.save(get_valid_filename(name), upload, save=False)
     job.save()
     enqueue_on_commit(RUN_TASK, [job.pk])
@@ -260,6 +271,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
                 path=path,
                 fmt=_format(job),
                 actor=job.created_by,
+                replace=job.replace,
                 progress=progress,
             )
     except ImportFailed as failure:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from labeling.exceptions import Conflict, SchemaError
 from labeling.models import Assignment, AssignmentStatus, Membership, Project, Role
+from labeling.project_settings import settings_read, settings_validate
 from labeling.schema import schema_validate
 
 
@@ -35,6 +36,8 @@ def project_create(
     clean = schema_validate(schema)
     if overlap is not None:
         clean = schema_validate({**clean, "settings": {**clean["settings"], "overlap": overlap}})
+    # The settings the schema carries obey the same rules as on the settings page.
+    settings_validate(settings_read(columns={}, stored=clean["settings"]))
     project = Project.objects.create(
         name=name,
         description=description,

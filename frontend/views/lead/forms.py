@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
-from labeling.choices import OrderingPolicy
 from labeling.exceptions import SchemaError
 from labeling.models import Project
-from labeling.schema import AGGREGATIONS, DATA_TYPES, KINDS, LEVELS, schema_validate
+from labeling.project_settings import BY_NAME, SETTINGS, Setting, settings_errors
+from labeling.schema import DATA_TYPES, KINDS, LEVELS, schema_validate
+from labeling.services import project_settings_values
 
 # Which form field a schema_validate message is about (first match wins).
 MESSAGE_FIELDS = (
@@ -74,7 +75,32 @@ LabelFormSet = forms.formset_factory(
 )
 
 
+SECTIONS = (
+    ("work", "Work"),
+    ("review", "Review and aggregation"),
+    ("flags", "Flags"),
+    ("suggestions", "Suggestions (pre-labels)"),
+    ("hosts", "Image hosts"),
+)
+
+
+def setting_field(setting: Setting) -> forms.Field:
+    """The form field of one setting; its bounds are checked by settings_errors, not here."""
+    common: dict[str, Any] = {"label": setting.label, "help_text": setting.help}
+    if setting.kind == "bool":
+        return forms.BooleanField(required=False, **common)
+    if setting.kind == "choice":
+        return forms.ChoiceField(choices=list(setting.choices), **common)
+    if setting.kind == "hosts":
+        return forms.CharField(required=False, max_length=2000, **common)
+    if setting.kind == "int":
+        return forms.IntegerField(required=not setting.nullable, **common)
+    return forms.FloatField(required=not setting.nullable, **common)
+
+
 class ProjectForm(forms.Form):
+    """Name, schema and every setting of labeling.project_settings.SETTINGS (one field each)."""
+
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
@@ -82,65 +108,42 @@ class ProjectForm(forms.Form):
     scale_min = forms.IntegerField(required=False, initial=1, label="Rating scale from")
     scale_max = forms.IntegerField(required=False, initial=5, label="Rating scale to")
     level = forms.ChoiceField(choices=[(v, v) for v in LEVELS], required=False)
-    overlap = forms.IntegerField(initial=3, help_text="Annotators per item")
-    aggregation = forms.ChoiceField(choices=[(a, a) for a in AGGREGATIONS])
-    ordering = forms.ChoiceField(choices=OrderingPolicy.choices, label="Ordering policy")
-    gold_rate = forms.FloatField(initial=0.0, min_value=0.0, max_value=1.0, help_text="Share 0-1")
-    lease_minutes = forms.IntegerField(
-        initial=30, min_value=1, max_value=1440, label="Lease (minutes)"
-    )
-    image_hosts = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="Image hosts",
-        help_text="Hosts whose http(s) image URLs items may use, separated by spaces (default none)",
-    )
-    low_agreement = forms.FloatField(
-        required=False, min_value=0.0, max_value=1.0, label="Flag items with agreement below"
-    )
-    rare_label = forms.FloatField(
-        required=False, min_value=0.0, max_value=1.0, label="Flag labels rarer than (share)"
-    )
-    model_disagrees = forms.FloatField(
-        required=False,
-        min_value=0.0,
-        max_value=1.0,
-        label="Flag model disagreement at score above",
-    )
-    review_budget = forms.FloatField(
-        required=False,
-        initial=0.15,
-        min_value=0.0,
-        max_value=1.0,
-        label="Review at most (share of items)",
-        help_text="The queue takes the riskiest items first, up to this share",
-    )
-    risk_threshold = forms.FloatField(
-        required=False,
-        min_value=0.0,
-        max_value=1.0,
-        label="Queue only items likely wrong above",
-        help_text="Probability 0-1; empty = no floor",
-    )
-
-    guideline_image_hosts = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="Guideline image hosts",
-        help_text="Host names guideline images may load from, comma-separated; empty: only Accord",
-    )
 
     def __init__(self, *args: Any, labels: list[dict[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        for setting in SETTINGS:
+            self.fields[setting.name] = setting_field(setting)
         self.labels = labels or []
         self.schema: dict[str, Any] = {}
 
+    def sections(self) -> list[dict[str, Any]]:
+        """The settings fields grouped for the page: [{"id", "title", "fields"}]."""
+        return [
+            {"id": key, "title": title, "fields": [self[s.name] for s in SETTINGS if s.section == key]}
+            for key, title in SECTIONS
+        ]
+
+    def setting_values(self) -> dict[str, Any]:
+        """The cleaned settings by name (hosts as lists), for settings_errors and the service."""
+        values = {}
+        for setting in SETTINGS:
+            value = self.cleaned_data.get(setting.name)
+            if setting.kind == "hosts":
+                value = (value or "").replace(",", " ").split()
+            values[setting.name] = value
+        return values
+
     def clean(self) -> dict[str, Any]:
-        """Build the schema and run the one validator; put its message beside the field."""
+        """Build the schema and run the validators; put each message beside its field."""
         data = super().clean()
-        if any(name in self.errors for name in SCHEMA_FIELDS):
-            return data
-        schema = schema_from_form(data, self.labels)
+        if not any(name in self.errors for name in SCHEMA_FIELDS):
+            self._check_schema(schema_from_form(data, self.labels))
+        for name, message in settings_errors(self.setting_values()).items():
+            if name not in self.errors:  # a typing error from the field itself says enough
+                self.add_error(name, message)
+        return data
+
+    def _check_schema(self, schema: dict[str, Any]) -> None:
         try:
             self.schema = schema_validate(schema)
         except SchemaError as error:
@@ -148,7 +151,6 @@ class ProjectForm(forms.Form):
             if field_of(error.message) is None:
                 # The validator stops at the first problem: check the rest with stand-in labels.
                 self._check_without_labels(schema)
-        return data
 
     def _check_without_labels(self, schema: dict[str, Any]) -> None:
         try:
@@ -167,33 +169,15 @@ def field_of(message: str) -> str | None:
 
 
 def schema_from_form(data: dict[str, Any], labels: list[dict[str, Any]]) -> dict[str, Any]:
-    """The DESIGN.md schema object for the cleaned form data and label rows."""
+    """The DESIGN.md schema object for the cleaned form data and label rows; the settings the
+    schema check needs are in it, the rest travel by name to the service."""
     schema: dict[str, Any] = {"kind": data["kind"], "data": data["data_type"]}
     if labels or data["kind"] != "rating":
         schema["labels"] = labels
     if data["kind"] == "rating":
         schema["scale"] = {"min": data.get("scale_min"), "max": data.get("scale_max")}
         schema["level"] = data.get("level") or "ordinal"
-    flags: dict[str, Any] = {}
-    if data.get("low_agreement") is not None:
-        flags["low_agreement"] = {"enabled": True, "threshold": data["low_agreement"]}
-    if data.get("rare_label") is not None:
-        flags["rare_label"] = {"cut": data["rare_label"]}
-    if data.get("model_disagrees") is not None:
-        flags["model_disagrees"] = {"score": data["model_disagrees"]}
-    schema["settings"] = {
-        "overlap": data["overlap"],
-        "aggregation": data["aggregation"],
-        "review_budget": 0.15 if data.get("review_budget") is None else data["review_budget"],
-        "risk_threshold": data.get("risk_threshold"),
-    }
-    hosts = (data.get("guideline_image_hosts") or "").replace(",", " ").split()
-    schema["settings"]["guideline_image_hosts"] = hosts
-    hosts = (data.get("image_hosts") or "").replace(",", " ").split()
-    if hosts or data.get("image_hosts") is not None:
-        schema["settings"]["image_hosts"] = hosts
-    if flags:
-        schema["settings"]["flags"] = flags
+    schema["settings"] = {"overlap": data.get("overlap"), "aggregation": data.get("aggregation")}
     return schema
 
 
@@ -220,8 +204,7 @@ def labels_from_formset(formset: Any) -> tuple[list[dict[str, Any]], dict[str, s
 
 def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Form and label-row initial values for an existing project."""
-    schema, settings = project.schema, project.settings
-    flags = settings.get("flags") if isinstance(settings.get("flags"), dict) else {}
+    schema = project.schema
     scale = schema.get("scale") or {}
     initial = {
         "name": project.name,
@@ -231,24 +214,21 @@ def initial_for(project: Project) -> tuple[dict[str, Any], list[dict[str, Any]]]
         "scale_min": scale.get("min", 1),
         "scale_max": scale.get("max", 5),
         "level": schema.get("level", "ordinal"),
-        "overlap": project.overlap,
-        "aggregation": settings.get("aggregation", "auto"),
-        "review_budget": settings.get("review_budget", 0.15),
-        "risk_threshold": settings.get("risk_threshold"),
-        "ordering": project.ordering,
-        "gold_rate": project.gold_rate,
-        "lease_minutes": project.lease_minutes,
-        "image_hosts": " ".join(settings.get("image_hosts") or []),
-        "low_agreement": (flags.get("low_agreement") or {}).get("threshold"),
-        "rare_label": (flags.get("rare_label") or {}).get("cut"),
-        "model_disagrees": (flags.get("model_disagrees") or {}).get("score"),
-        "guideline_image_hosts": ", ".join(settings.get("guideline_image_hosts") or []),
+        **setting_initial(project_settings_values(project)),
     }
     rows = [
         {"color": palette_colour(index), **label, "original": label["value"], "ORDER": index + 1}
         for index, label in enumerate(schema.get("labels", []))
     ]
     return initial, rows
+
+
+def setting_initial(values: dict[str, Any]) -> dict[str, Any]:
+    """Settings by name as the form shows them (host lists as space-separated text)."""
+    return {
+        name: " ".join(value or []) if BY_NAME[name].kind == "hosts" else value
+        for name, value in values.items()
+    }
 
 
 def palette_colour(index: int) -> str:

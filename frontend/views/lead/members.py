@@ -16,6 +16,7 @@ from frontend.views.lead.invites import invite_rows
 from labeling.choices import Role
 from labeling.exceptions import AccordError
 from labeling.models import Membership, Project
+from labeling.selectors import gold_accuracy
 from labeling.services import membership_remove, membership_set
 
 
@@ -29,11 +30,13 @@ def members_page(request: HttpRequest, project: Project) -> HttpResponse:
             return redirect("lead-members", project_id=project.pk)
     figures = member_figures(project)
     agreement = agreement_by_username(project)
+    gold = {row["user_id"]: row for row in gold_accuracy(user=request.user, project_id=project.pk)}  # type: ignore[arg-type]
     rows = [
         {
             "membership": membership,
             "figures": figures.get(membership.user_id, {}),
             "agreement": agreement.get(membership.user.get_username()),
+            "gold": gold.get(membership.user_id),
         }
         for membership in project.memberships.select_related("user").order_by(
             "role", "user__username"

@@ -17,18 +17,20 @@ from frontend.views.lead.forms import (
     initial_for,
     labels_from_formset,
     palette_colour,
+    setting_initial,
 )
 from labeling.exceptions import AccordError, Conflict
-from labeling.models import Annotation, Project
+from labeling.models import Annotation, AuditEntry, Project
 from labeling.permissions import require_project_creator
+from labeling.project_settings import SETTINGS
 from labeling.services import project_create_configured, project_settings_update
 
 NEW_PROJECT_INITIAL = {
     "kind": "single",
     "data_type": "text",
-    "aggregation": "auto",
-    "review_budget": 0.15,
+    **setting_initial({setting.name: setting.default for setting in SETTINGS}),
 }
+AUDIT_SHOWN = 20  # settings changes listed on the settings page, newest first
 
 
 @member_page
@@ -83,24 +85,41 @@ def _service_args(form: ProjectForm) -> dict[str, Any]:
         "name": data["name"],
         "description": data["description"],
         "schema": form.schema,
-        "ordering": data["ordering"],
-        "lease_minutes": data["lease_minutes"],
-        "gold_rate": data["gold_rate"],
+        "values": form.setting_values(),
     }
 
 
 def _merge_settings(stored: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """Keep settings this form does not show (set by other features); the form's win."""
-    flags = {**(stored.get("flags") or {}), **schema["settings"].get("flags", {})}
-    settings = {**stored, **schema["settings"]}
-    if flags:
-        settings["flags"] = flags
-    return {**schema, "settings": settings}
+    """Keep settings this form does not show (set by other features, such as the model
+    server's); the form's settings are written over them by name in the service."""
+    return {**schema, "settings": {**stored, **schema["settings"]}}
+
+
+def _changes(project: Project | None) -> list[dict[str, Any]]:
+    """The latest settings changes, each as rows of (setting, old, new)."""
+    if project is None:
+        return []
+    entries = AuditEntry.objects.filter(
+        project=project, action__in=("project.settings_update", "project.archive", "project.unarchive")
+    ).select_related("actor").order_by("-created_at", "-id")[:AUDIT_SHOWN]
+    return [
+        {
+            "entry": entry,
+            "rows": [
+                (key, (entry.before or {}).get(key), value)
+                for key, value in (entry.after or {}).items()
+            ],
+        }
+        for entry in entries
+    ]
 
 
 def _attach(form: ProjectForm, error: AccordError) -> None:
     """Show a service error beside its field (from details, the message or the error type)."""
     details = error.details if isinstance(error.details, dict) else {}
+    for name, message in (details.get("fields") or {}).items():
+        if name in form.fields and name != details.get("field"):
+            form.add_error(name, message)
     field = details.get("field") or ("name" if isinstance(error, Conflict) else None)
     if field in (None, "__all__", "labels") or field not in form.fields:
         field = field_of(error.message) if field is None else None
@@ -111,6 +130,9 @@ def _render(
     request: HttpRequest, form: ProjectForm, formset: Any, project: Project | None
 ) -> HttpResponse:
     locked = bool(project and Annotation.objects.filter(project=project).exists())
-    context = {"form": form, "formset": formset, "project": project, "labels_locked": locked}
+    context = {
+        "form": form, "formset": formset, "project": project, "labels_locked": locked,
+        "changes": _changes(project),
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "lead/project_form.html", context, status=status)

@@ -23,7 +23,10 @@ def import_upload(request: HttpRequest, project: Project) -> HttpResponse:
         messages.error(request, "Choose a file to upload.")
         return redirect("lead-data", project_id=project.pk)
     try:
-        job = import_job_create(project=project, upload=upload, user=request.user, fmt=request.POST.get("format") or "auto")
+        job = import_job_create(
+            project=project, upload=upload, user=request.user, fmt=request.POST.get("format") or "auto",  # type: ignore[arg-type]
+            replace=request.POST.get("replace") == "1",
+        )
     except AccordError as error:
         messages.error(request, error.message)
         return redirect("lead-data", project_id=project.pk)
