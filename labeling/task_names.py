@@ -17,6 +17,7 @@ SWEEP_STALLED_JOBS = "labeling.sweep_stalled_jobs"  # beat, no args
 DELIVER_WEBHOOK = "labeling.deliver_webhook"  # args: [delivery_id]
 SWEEP_WEBHOOK_DELIVERIES = "labeling.sweep_webhook_deliveries"  # beat, no args
 SEND_MODEL_SERVER_EVENT = "labeling.send_model_server_event"  # args: [event_id]
+DELETE_PROJECT = "labeling.delete_project"  # args: [project_id]
 # review
 PROCESS_PENDING_ITEMS = "review.process_pending_items"  # args: [project_id]
 RECOMPUTE_PROJECT_AGREEMENT = "review.recompute_project_agreement"  # args: [project_id]
@@ -28,6 +29,7 @@ ALL = frozenset(
     {
         RUN_IMPORT_JOB, RUN_PRELABEL_JOB, PRELABEL_BATCH, RETRAIN_MODEL, SWEEP_PENDING_ITEMS,
         SWEEP_STALLED_JOBS, DELIVER_WEBHOOK, SWEEP_WEBHOOK_DELIVERIES, SEND_MODEL_SERVER_EVENT,
+        DELETE_PROJECT,
         PROCESS_PENDING_ITEMS, RECOMPUTE_PROJECT_AGREEMENT,
         REFRESH_PROJECT_FLAGS, HOLD_REOPENED_FLAGS, REFRESH_PROJECT,
     }

@@ -13,14 +13,16 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from labeling.browse import BrowseFilters, item_browse
 from labeling.models import Item, Role
 from labeling.services.imports import import_file
+from labeling.services.items import pending_flag
 from review.models import AgreementSnapshot, Flag
 from review.services.refresh import project_refresh
 from review.services.region_aggregates import project_region_run, project_region_store
-from review.tasks import process_submitted_annotation_task
+from review.tasks import process_pending_items_task
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 from tests.factories_regions import (
     SPANS_SCHEMA,
@@ -32,6 +34,12 @@ from tests.factories_regions import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def submitted(*items):
+    """What a submit leaves behind: the items flagged pending, then the project's drain."""
+    Item.objects.filter(pk__in=[item.pk for item in items]).update(**pending_flag(timezone.now()))
+    process_pending_items_task.apply(args=[items[0].project_id], throw=True)
 
 
 @pytest.fixture
@@ -66,8 +74,7 @@ def test_span_refresh_stores_the_vote_with_a_confidence_per_span(spans_project):
 
 def test_a_submit_stores_the_plain_token_vote_of_the_item(spans_project):
     _, items = spans_project
-    process_submitted_annotation_task(items["agreed"].pk)
-    process_submitted_annotation_task(items["contested"].pk)
+    submitted(items["agreed"], items["contested"])
     agreed = Item.objects.get(pk=items["agreed"].pk)
     assert agreed.aggregate_value == {
         "spans": [
@@ -131,8 +138,7 @@ def test_span_p_wrong_feeds_the_review_budget_and_gold_items_get_zero_or_one(spa
 
 def test_a_submit_stores_the_averaged_boxes_of_the_item(boxes_project):
     _, items = boxes_project
-    process_submitted_annotation_task(items["agreed"].pk)
-    process_submitted_annotation_task(items["contested"].pk)
+    submitted(items["agreed"], items["contested"])
     agreed = Item.objects.get(pk=items["agreed"].pk)
     assert agreed.aggregate_value == {
         "boxes": [

@@ -13,13 +13,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from labeling import task_names
 from labeling.events import enqueue_on_commit, refresh_project_on_commit
 from labeling.exceptions import Conflict, SchemaError
 from labeling.models import Item, Project
 from labeling.services.audit import audit_record
 
 DELETE_BATCH = 2000  # items per transaction when a project or many items are deleted
-DELETE_PROJECT_TASK = "labeling.delete_project"  # args: [project_id]
+DELETE_PROJECT_TASK = task_names.DELETE_PROJECT  # args: [project_id]
 
 
 def project_writable(project: Project) -> None:
