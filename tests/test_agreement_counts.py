@@ -149,3 +149,26 @@ def test_spans_projects_keep_no_counts():
     services.item_recompute(item_id=item.pk)
     assert project_counts_figures(project) is None
     assert not ProjectAgreementCounts.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_headline_moves_with_each_submit_before_any_snapshot():
+    from frontend.views.lead.figures import agreement_headline
+
+    project = ProjectFactory(schema=SCHEMAS["single"])
+    users = [UserFactory() for _ in range(2)]
+    items = [ItemFactory(project=project) for _ in range(2)]
+    assert agreement_headline(project) is None
+    rows = [("pos", "pos"), ("neg", "neu")]
+    for item, labels in zip(items, rows, strict=True):
+        for user, label in zip(users, labels, strict=True):
+            AnnotationFactory(item=item, annotator=user, value={"label": label})
+        services.item_recompute(item_id=item.pk)
+    headline = agreement_headline(project)
+    full = _full(project)
+    assert headline["live"] and headline["low"] is None
+    assert headline["alpha"] == round(full["alpha.nominal"], 6)
+    assert headline["percent"] == 0.5 and headline["items"] == 2
+    Annotation.objects.filter(item=items[1], annotator=users[1]).update(value={"label": "neg"})
+    services.item_recompute(item_id=items[1].pk)
+    assert agreement_headline(project)["percent"] == 1.0
