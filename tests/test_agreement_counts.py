@@ -24,7 +24,7 @@ SCHEMAS = {
     "rating": {"kind": "rating", "data": "text", "scale": {"min": 1, "max": 5}, "level": "ordinal"},
 }
 VALUES = {
-    "single": st.sampled_from(LABELS + ["not-in-schema"]).map(lambda v: {"label": v}),
+    "single": st.sampled_from([*LABELS, "not-in-schema"]).map(lambda v: {"label": v}),
     "multi": st.lists(st.sampled_from(LABELS), max_size=3).map(lambda v: {"labels": v}),
     "rating": st.integers(0, 6).map(lambda v: {"rating": v}),
 }
@@ -37,7 +37,11 @@ def _full(project):
     data = project_data(project)
     codes, names = coded_values(data.annotations, data.schema)
     counts = count_table(data.annotations.items, codes, data.annotations.n_items, len(names))
-    levels = ("nominal", "ordinal", "interval", "ratio") if data.schema.kind == "rating" else ("nominal",)
+    levels = (
+        ("nominal", "ordinal", "interval", "ratio")
+        if data.schema.kind == "rating"
+        else ("nominal",)
+    )
     scale = _scale(data.schema)
     q = counts.shape[1] if data.schema.kind == "multi" else data.schema.n_values
     return {
@@ -71,8 +75,11 @@ def _assert_close(incremental, full):
 
 
 def _operations(kind):
-    step = st.tuples(st.integers(0, N_ITEMS - 1), st.integers(0, N_ANNOTATORS - 1),
-                     st.one_of(VALUES[kind], st.none()))  # None: the annotation is removed
+    step = st.tuples(
+        st.integers(0, N_ITEMS - 1),
+        st.integers(0, N_ANNOTATORS - 1),
+        st.one_of(VALUES[kind], st.none()),
+    )  # None: the annotation is removed
     return st.lists(step, min_size=1, max_size=30)
 
 
@@ -97,7 +104,9 @@ def _check(kind, operations):
     assert ProjectAgreementCounts.objects.get(project=project).totals == incremental_totals
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.mark.django_db
@@ -131,8 +140,13 @@ def test_a_repeated_task_changes_nothing_and_a_schema_change_rebuilds():
     before = ProjectAgreementCounts.objects.get(project=project).totals
     services.item_recompute(item_id=item.pk)
     assert ProjectAgreementCounts.objects.get(project=project).totals == before
-    assert before == {"3": {"n": 1, "d": {"pos": 2, "neg": 1},
-                            "s": {"pos\x1fpos": 4, "pos\x1fneg": 2, "neg\x1fpos": 2, "neg\x1fneg": 1}}}
+    assert before == {
+        "3": {
+            "n": 1,
+            "d": {"pos": 2, "neg": 1},
+            "s": {"pos\x1fpos": 4, "pos\x1fneg": 2, "neg\x1fpos": 2, "neg\x1fneg": 1},
+        }
+    }
     project.schema = {**SCHEMAS["single"], "labels": [{"value": "pos"}]}
     project.save()
     assert project_counts_figures(project) is None  # built for the old labels: not used
@@ -166,9 +180,11 @@ def test_the_dashboard_headline_moves_with_each_submit_before_any_snapshot():
         services.item_recompute(item_id=item.pk)
     headline = agreement_headline(project)
     full = _full(project)
-    assert headline["live"] and headline["low"] is None
+    assert headline["live"]
+    assert headline["low"] is None
     assert headline["alpha"] == round(full["alpha.nominal"], 6)
-    assert headline["percent"] == 0.5 and headline["items"] == 2
+    assert headline["percent"] == 0.5
+    assert headline["items"] == 2
     Annotation.objects.filter(item=items[1], annotator=users[1]).update(value={"label": "neg"})
     services.item_recompute(item_id=items[1].pk)
     assert agreement_headline(project)["percent"] == 1.0

@@ -75,8 +75,14 @@ def _arrays(totals: Totals, domain: Sequence[str]) -> dict[str, Any]:
             o += (s - np.diag(d)) / (m - 1.0)
             agree += float((np.diag(s) - d).sum()) / (m * (m - 1.0))
             pairable += bucket["n"]
-    return {"o": o, "agree": agree, "pairable": pairable, "shares": shares, "rated": rated,
-            "labels": labels}
+    return {
+        "o": o,
+        "agree": agree,
+        "pairable": pairable,
+        "shares": shares,
+        "rated": rated,
+        "labels": labels,
+    }
 
 
 def figures(
@@ -94,20 +100,30 @@ def figures(
         level: alpha_from_coincidences(o, difference_matrix(level, values, o.sum(axis=1)))
         for level in levels
     }
-    result: dict[str, Any] = {"items": found["pairable"], "annotations": found["labels"],
-                              "krippendorff_alpha": alphas}
+    result: dict[str, Any] = {
+        "items": found["pairable"],
+        "annotations": found["labels"],
+        "krippendorff_alpha": alphas,
+    }
     if not found["pairable"]:
-        result |= dict.fromkeys(("percent_agreement", "fleiss_kappa", "gwet_ac1"),
-                                Metric.undefined(NO_ITEMS))
+        result |= dict.fromkeys(
+            ("percent_agreement", "fleiss_kappa", "gwet_ac1"), Metric.undefined(NO_ITEMS)
+        )
         return result
     observed = found["agree"] / found["pairable"]
     pi = found["shares"] / found["rated"]
     chance = float((pi**2).sum())
-    fleiss = (Metric.undefined(NO_VARIATION) if chance >= 1.0 - 1e-12
-              else Metric.of((observed - chance) / (1.0 - chance)))
+    fleiss = (
+        Metric.undefined(NO_VARIATION)
+        if chance >= 1.0 - 1e-12
+        else Metric.of((observed - chance) / (1.0 - chance))
+    )
     q = len(domain)
     gwet_chance = float((pi * (1.0 - pi)).sum() / (q - 1)) if q >= 2 else None
-    gwet = (Metric.undefined("fewer than two categories") if gwet_chance is None
-            else Metric.of((observed - gwet_chance) / (1.0 - gwet_chance)))
+    gwet = (
+        Metric.undefined("fewer than two categories")
+        if gwet_chance is None
+        else Metric.of((observed - gwet_chance) / (1.0 - gwet_chance))
+    )
     result |= {"percent_agreement": Metric.of(observed), "fleiss_kappa": fleiss, "gwet_ac1": gwet}
     return result

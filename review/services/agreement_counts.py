@@ -127,7 +127,9 @@ def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) ->
     row.save()
 
 
-def _project_item_counts(project: Project, spec: SchemaSpec) -> Iterable[tuple[int, dict[str, int]]]:
+def _project_item_counts(
+    project: Project, spec: SchemaSpec
+) -> Iterable[tuple[int, dict[str, int]]]:
     """(item id, counts) for every item with an annotation, streamed in item order."""
     rows = (
         Annotation.objects.filter(project=project)
@@ -158,6 +160,8 @@ def project_counts_figures(project: Project) -> dict[str, Any] | None:
         domain, levels, scale = observed_keys(row.totals), ("nominal",), None
     else:
         domain, scale = spec.value_names, spec.scale_values if spec.kind == "rating" else None
-        levels = ("nominal", "ordinal", "interval", "ratio") if spec.kind == "rating" else ("nominal",)
+        levels = (
+            ("nominal", "ordinal", "interval", "ratio") if spec.kind == "rating" else ("nominal",)
+        )
     found = figures(row.totals, domain, levels, scale)  # type: ignore[arg-type]
     return {**found, "level": headline_level(spec), "at": row.updated_at}
