@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labeling.models import Annotation
+from labeling.values import value_labels
 from review import services
-from review.loaders import project_data
+from review.loaders import project_data, schema_spec
 from review.metrics.alpha import krippendorff_alpha
 from review.metrics.kappa import fleiss_kappa, gwet_ac1, percent_agreement
 from review.metrics.report import _scale, coded_values
 from review.metrics.tables import count_table
 from review.models import ItemAgreementCounts, ProjectAgreementCounts
-from review.services.agreement_counts import project_counts_figures, project_counts_rebuild
+from review.services.agreement_counts import (
+    label_counts,
+    project_counts_figures,
+    project_counts_rebuild,
+    value_key,
+)
 from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory, UserFactory
 
 LABELS = ["pos", "neg", "neu"]
@@ -74,6 +82,15 @@ def _assert_close(incremental, full):
             assert incremental[key] == pytest.approx(value, abs=TOLERANCE), key
 
 
+def _assert_label_counts(project):
+    """The dashboard's labels given, from the sums, equal a scan of the annotations."""
+    scanned = Counter()
+    for value in Annotation.objects.filter(project=project).values_list("value", flat=True):
+        if value_key(schema_spec(project.schema), value) is not None:
+            scanned.update(value_labels(value, project.kind))
+    assert label_counts(project) == dict(scanned)
+
+
 def _operations(kind):
     step = st.tuples(
         st.integers(0, N_ITEMS - 1),
@@ -99,6 +116,7 @@ def _check(kind, operations):
     users = [UserFactory() for _ in range(N_ANNOTATORS)]
     _apply(project, items, users, operations)
     _assert_close(_incremental(project), _full(project))
+    _assert_label_counts(project)
     incremental_totals = ProjectAgreementCounts.objects.get(project=project).totals
     project_counts_rebuild(project_id=project.pk)
     assert ProjectAgreementCounts.objects.get(project=project).totals == incremental_totals

@@ -165,3 +165,20 @@ def project_counts_figures(project: Project) -> dict[str, Any] | None:
         )
     found = figures(row.totals, domain, levels, scale)  # type: ignore[arg-type]
     return {**found, "level": headline_level(spec), "at": row.updated_at}
+
+
+def label_counts(project: Project) -> dict[str, int] | None:
+    """In how many annotations each schema label (rating point) was given, from the sums;
+    None when they are not built for the project's schema (the caller counts the slow way)."""
+    spec = schema_spec(project.schema)
+    row = ProjectAgreementCounts.objects.filter(project=project).first()
+    if spec.kind not in KINDS or row is None or not row.complete:
+        return None
+    if row.fingerprint != fingerprint(spec):
+        return None
+    counts: dict[str, int] = defaultdict(int)
+    for bucket in row.totals.values():
+        for key, given in bucket["d"].items():
+            for label in json.loads(key) if spec.kind == "multi" else [key]:
+                counts[label] += given
+    return dict(counts)

@@ -18,7 +18,7 @@ from labeling.models import Annotation, Item, PrelabelJob, Project
 from labeling.values import schema_labels, value_labels
 from review.choices import FlagStatus, Verdict
 from review.models import AgreementSnapshot, AnnotationReview, Flag
-from review.services.agreement_counts import project_counts_figures
+from review.services.agreement_counts import label_counts, project_counts_figures
 
 PACE_DAYS = 7
 THROUGHPUT_DAYS = 14
@@ -115,10 +115,14 @@ def label_distribution(project: Project) -> list[tuple[str, int]]:
     """In how many annotations each label was given, in schema order then by count.
 
     An annotation counts once per label it uses (labeling.values.value_labels): three PER spans
-    in one annotation count one PER.
+    in one annotation count one PER. Single, multi and rating projects read the sums each
+    submit keeps (review.services.agreement_counts) once built, instead of every annotation.
     """
     annotations = Annotation.objects.filter(project=project)
-    if project.kind == "single":
+    summed = label_counts(project)  # the agreement sums each submit keeps, when built
+    if summed is not None:
+        counter = Counter(summed)
+    elif project.kind == "single":
         rows = (
             annotations.annotate(label=KeyTextTransform("label", "value"))
             .values("label")
