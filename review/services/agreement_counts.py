@@ -4,8 +4,11 @@ Each submit's task (item_recompute) calls ``item_counts_refresh``: it recomputes
 counts from its annotations and moves the project's sums (review.metrics.counts) by the
 difference, under the project row's lock, so it is idempotent and O(labels per item).
 ``project_counts_rebuild`` recomputes everything from the annotations; it runs once per
-project (the first submit after this table appeared, or after a schema change) and is the
-check the tests hold the incremental sums to. Single, multi and rating projects only.
+project (the first submit after this table appeared, or after a schema change): inline while
+the project has at most INLINE_REBUILD_LIMIT annotations, else in a task of its own
+(review.rebuild_agreement_counts, one in flight per project) while the headline falls back to
+the latest snapshot. It is also the check the tests hold the incremental sums to.
+Single, multi and rating projects only.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from labeling.events import enqueue_on_commit
 from labeling.models import Annotation, Project
 from review.loaders import schema_spec
 from review.metrics.counts import Totals, figures, observed_keys, totals_add
@@ -27,6 +32,10 @@ from review.models import ItemAgreementCounts, ProjectAgreementCounts
 
 KINDS = ("single", "multi", "rating")
 BATCH = 5000
+INLINE_REBUILD_LIMIT = 10_000  # annotations; larger projects build their sums in a task
+REBUILD_TASK = "review.rebuild_agreement_counts"
+REBUILD_KEY = "review:agreement-counts-rebuild:{project_id}"
+REBUILD_LOCK_S = 3600  # a rebuild that died frees its project after this long
 
 
 def fingerprint(spec: SchemaSpec) -> str:
@@ -63,6 +72,9 @@ def item_counts(spec: SchemaSpec, values: Iterable[Any]) -> dict[str, int]:
 
 def _locked_row(project_id: int) -> ProjectAgreementCounts:
     """The project's sums row, created when missing, locked for this transaction."""
+    row = ProjectAgreementCounts.objects.select_for_update().filter(project_id=project_id).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():
             ProjectAgreementCounts.objects.get_or_create(project_id=project_id)
@@ -83,6 +95,11 @@ def item_counts_refresh(*, item_id: int, project: Project) -> bool:
         return False
     row = _locked_row(project.pk)
     if not row.complete or row.fingerprint != fingerprint(spec):
+        if Annotation.objects.filter(project=project)[: INLINE_REBUILD_LIMIT + 1].count() > (
+            INLINE_REBUILD_LIMIT
+        ):
+            rebuild_soon(project.pk)
+            return False
         _rebuild(row, project, spec)
         return True
     values = Annotation.objects.filter(item_id=item_id).values_list("value", flat=True)
@@ -93,10 +110,19 @@ def item_counts_refresh(*, item_id: int, project: Project) -> bool:
         return False
     totals_add(row.totals, old, -1)
     totals_add(row.totals, new, 1)
-    ItemAgreementCounts.objects.update_or_create(
-        item_id=item_id, defaults={"project_id": project.pk, "counts": new}
-    )
+    if stored is not None:
+        ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new)
+    else:  # no rival can insert it: we hold the project row's lock
+        ItemAgreementCounts.objects.create(item_id=item_id, project_id=project.pk, counts=new)
     row.save(update_fields=["totals", "updated_at"])
+    return True
+
+
+def rebuild_soon(project_id: int) -> bool:
+    """Send one rebuild after commit unless one is on its way; True when it sent one."""
+    if not cache.add(REBUILD_KEY.format(project_id=project_id), "1", timeout=REBUILD_LOCK_S):
+        return False
+    enqueue_on_commit(REBUILD_TASK, [project_id])
     return True
 
 
