@@ -28,7 +28,10 @@ SEP = "\x1f"  # between the two value keys of an S entry
 
 
 def totals_add(totals: Totals, counts: Mapping[str, int], sign: int = 1) -> None:
-    """Add (sign 1) or remove (sign -1) one item's value counts, in place; empty buckets go."""
+    """Add (sign 1) or remove (sign -1) one item's value counts, in place; empty buckets go.
+
+    A larger sign adds that many items with the same counts.
+    """
     m = sum(counts.values())
     if m <= 0:
         return

@@ -141,14 +141,17 @@ def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) ->
     """Rewrite the item rows and the sums (the caller holds the row's lock)."""
     ItemAgreementCounts.objects.filter(project=project).delete()
     totals: Totals = {}
+    alike: dict[tuple[tuple[str, int], ...], int] = defaultdict(int)  # few distinct count vectors
     batch: list[ItemAgreementCounts] = []
     for item_id, counts in _project_item_counts(project, spec):
-        totals_add(totals, counts)
+        alike[tuple(sorted(counts.items()))] += 1
         batch.append(ItemAgreementCounts(item_id=item_id, project=project, counts=counts))
         if len(batch) >= BATCH:
             ItemAgreementCounts.objects.bulk_create(batch)
             batch = []
     ItemAgreementCounts.objects.bulk_create(batch)
+    for counts, times in alike.items():
+        totals_add(totals, dict(counts), times)
     row.totals, row.complete, row.fingerprint = totals, True, fingerprint(spec)
     row.save()
 
