@@ -10,7 +10,8 @@ chunk by chunk). Then, each phase in a process of its own (so peak memory is per
 import items/s and peak RSS; next and submit p50/p95 (one annotator, Django's test client,
 the JSON API); items browser first, deep and filtered page; items API first and deep page;
 review queue page; dashboard page (and the background count behind it); the full agreement
-report; export items/s and peak RSS; database size per million items. It prints one table,
+report; the agreement counts (built once, then the incremental headline after each submit:
+the submit task's counts update plus the headline read); export items/s and peak RSS; database size per million items. It prints one table,
 with a ratio largest/smallest size when given several.
 """
 
@@ -50,6 +51,9 @@ ROWS = [  # (key, label, unit)
     ("dashboard", "dashboard page p50 / p95", "ms"),
     ("dashboard_count_s", "dashboard background count", "s"),
     ("agreement_s", "agreement report (project_report)", "s"),
+    ("counts_build_s", "agreement counts, one-time build from every annotation", "s"),
+    ("headline_after_submit", "incremental headline after a submit p50 / p95", "ms"),
+    ("headline_read", "headline from the counts (dashboard read) p50 / p95", "ms"),
     ("export_items_per_s", "export", "items/s"),
     ("export_peak_mb", "export peak RSS", "MB"),
     ("db_mb_per_million", "database size per 1M items", "MB"),
@@ -91,6 +95,7 @@ def phase_measure(items: int, runs: int) -> dict[str, Any]:
     from frontend.views.lead.figures_cache import figures_refresh
     from labeling import events
     from review.services import project_report
+    from review.services.agreement_counts import project_counts_rebuild
 
     events.enqueue = lambda name, args, **options: None  # no worker is measured
     project = _project(items)
@@ -111,6 +116,7 @@ def phase_measure(items: int, runs: int) -> dict[str, Any]:
         "dashboard": (lead, f"{base}/dashboard/"),
     }
     found: dict[str, Any] = {"next": [], "submit": []}
+    found["counts_build_s"] = _seconds(lambda: project_counts_rebuild(project_id=project.pk))
     found["dashboard_count_s"] = _seconds(lambda: figures_refresh(project.pk))
     for _ in range(runs + 1):
         _cycle(annotator, project.pk, found)
@@ -118,6 +124,7 @@ def phase_measure(items: int, runs: int) -> dict[str, Any]:
         found[key] = _times(lambda client=client, url=url: _ok(client.get(url), url), runs)
     found["next"], found["submit"] = _spread(found["next"][1:]), _spread(found["submit"][1:])
     found["agreement_s"] = _seconds(lambda: project_report(project=project))
+    found |= _headline_figures(project, annotator, runs)
     with connection.cursor() as cursor_:
         cursor_.execute("SELECT pg_database_size(current_database())")
         size = cursor_.fetchone()[0]
@@ -126,7 +133,8 @@ def phase_measure(items: int, runs: int) -> dict[str, Any]:
     return found
 
 
-def _cycle(client: Any, project_id: int, found: dict[str, Any]) -> None:
+def _cycle(client: Any, project_id: int, found: dict[str, Any]) -> int:
+    """One next + submit; returns the assignment's id."""
     began = time.perf_counter()
     claimed = client.post(f"/api/projects/{project_id}/next", content_type="application/json")
     found["next"].append((time.perf_counter() - began) * 1000)
@@ -137,6 +145,23 @@ def _cycle(client: Any, project_id: int, found: dict[str, Any]) -> None:
     began = time.perf_counter()
     _ok(client.post(f"/api/assignments/{assignment}/submit", body, content_type="application/json"), "submit")
     found["submit"].append((time.perf_counter() - began) * 1000)
+    return assignment
+
+
+def _headline_figures(project: Any, annotator: Any, runs: int) -> dict[str, Any]:
+    """Per submit, the time of the task's counts update plus the headline read (counts built)."""
+    from labeling.models import Assignment
+    from review.services.agreement_counts import item_counts_refresh, project_counts_figures
+
+    found: dict[str, Any] = {"next": [], "submit": []}
+    after: list[float] = []
+    for _ in range(runs + 1):
+        item_id = Assignment.objects.get(pk=_cycle(annotator, project.pk, found)).item_id
+        after.append(_seconds(lambda item_id=item_id: (
+            item_counts_refresh(item_id=item_id, project=project), project_counts_figures(project)
+        )) * 1000)
+    read = _times(lambda: project_counts_figures(project), runs)
+    return {"headline_after_submit": _spread(after[1:]), "headline_read": read}
 
 
 def phase_export(items: int) -> dict[str, Any]:

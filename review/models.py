@@ -104,3 +104,29 @@ class ItemComment(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.item_id}"
+
+
+class ItemAgreementCounts(models.Model):
+    """One item's value counts ({value key: how many annotations gave it}), the sufficient
+    statistic of every pairable agreement figure (review.services.agreement_counts)."""
+
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"counts of item {self.item_id}"
+
+
+class ProjectAgreementCounts(models.Model):
+    """The sum of a project's item counts grouped by labels per item (see
+    review.metrics.counts), kept current by each submit; `complete` once built from every item."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    fingerprint = models.CharField(max_length=64, blank=True)
+    complete = models.BooleanField(default=False)
+    totals = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"agreement counts of project {self.project_id}"

@@ -307,3 +307,21 @@ def test_candidate_ids_list_the_pool_in_claim_order_and_the_claim_takes_the_firs
 
     assert order == [started.pk, fresh.pk]
     assert engine.next_item(project, annotators[0]).item_id == order[0]
+
+
+def test_remaining_is_counted_no_further_than_the_cap(project, annotators, client):
+    items_for(project, 5)
+    assert engine.remaining_count(project=project, user=annotators[0], cap=3) == 4  # "more than 3"
+    assert engine.remaining_count(project=project, user=annotators[0], cap=10) == 5
+    engine.next_item(project, annotators[0])  # the live lease counts too, still capped
+    assert engine.remaining_count(project=project, user=annotators[0], cap=2) == 3
+
+
+def test_the_progress_api_says_when_more_remain_than_counted(project, annotators, client, monkeypatch):
+    items_for(project, 3)
+    client.force_login(annotators[0])
+    url = f"/api/projects/{project.pk}/progress"
+    assert client.get(url).json() == {"done": 0, "remaining": 3, "remaining_more": False}
+    monkeypatch.setattr(engine, "REMAINING_CAP", 2)
+    monkeypatch.setattr(engine.remaining_count, "__kwdefaults__", {"cap": 2})
+    assert client.get(url).json() == {"done": 0, "remaining": 2, "remaining_more": True}

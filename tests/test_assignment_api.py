@@ -175,7 +175,7 @@ def test_progress_reports_done_and_remaining(api_as, project, annotator):
     ItemFactory(project=project)
     AnnotationFactory(item=ItemFactory(project=project), annotator=annotator)
     body = api_as(annotator).get(f"/api/projects/{project.pk}/progress").json()
-    assert body == {"done": 1, "remaining": 1}
+    assert body == {"done": 1, "remaining": 1, "remaining_more": False}
 
 
 def test_an_annotator_edits_their_own_annotation_until_it_is_settled(api_as, project, annotator, reviewer):

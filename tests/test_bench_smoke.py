@@ -58,7 +58,8 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
     ),
     "scale": (
         ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database"],
-        r"\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|",
+        r"(?s)\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|"
+        r".*\| incremental headline after a submit p50 / p95 \| ms \| [\d.]+ / [\d.]+ \|",
         {"postgres"},
     ),
     "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", {"datasets"}),

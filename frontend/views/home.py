@@ -49,7 +49,10 @@ def _row(request: HttpRequest, membership: Membership) -> dict[str, Any]:
     project, role = membership.project, membership.role
     done = project.annotations.filter(annotator=request.user).count()
     # The engine's own count: items it could still hand me (same rule as "next").
+    # Counted no further than REMAINING_CAP + 1 (shown "1,000+"): a page view never scans a project.
     remaining = assignment.remaining_count(project=project, user=request.user)
+    more = remaining > assignment.REMAINING_CAP
+    remaining = min(remaining, assignment.REMAINING_CAP)
     total = done + remaining
     actions = home_actions(project_id=project.pk, role=role)
     open_reviews = None
@@ -66,7 +69,7 @@ def _row(request: HttpRequest, membership: Membership) -> dict[str, Any]:
         "membership": membership,
         "project": project,
         "done": done,
-        "remaining": remaining,
+        "remaining": f"{remaining:,}+" if more else remaining,
         "percent": round(100 * done / total) if total else 100,
         "actions": actions,
         "open_reviews": open_reviews,

@@ -156,14 +156,20 @@ class AssignmentReleaseApi(APIView):
 
 
 class ProjectProgressApi(APIView):
-    """GET: {"done", "remaining"} for me in the project (what the progress bar shows)."""
+    """GET: {"done", "remaining", "remaining_more"} for me in the project (the progress bar).
+
+    "remaining" is counted no further than REMAINING_CAP; "remaining_more" says there are more.
+    """
 
     @extend_schema(responses={200: ProgressSerializer, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for_role(request.user, project_id)
         done = Annotation.objects.filter(project=project, annotator_id=request.user.pk).count()
         remaining = engine.remaining_count(project=project, user=request.user)
-        return Response({"done": done, "remaining": remaining})
+        more = remaining > engine.REMAINING_CAP
+        return Response(
+            {"done": done, "remaining": min(remaining, engine.REMAINING_CAP), "remaining_more": more}
+        )
 
 
 @extend_schema_view(

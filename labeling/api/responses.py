@@ -64,7 +64,10 @@ class AssignmentResponseSerializer(serializers.Serializer):
 
 class ProgressSerializer(serializers.Serializer):
     done = serializers.IntegerField(help_text="Items I have annotated in the project")
-    remaining = serializers.IntegerField(help_text="Items I could still be given now")
+    remaining = serializers.IntegerField(
+        help_text="Items I could still be given now, counted no further than 1000"
+    )
+    remaining_more = serializers.BooleanField(help_text="True when more items remain than counted")
 
 
 class JobProgressSerializer(serializers.Serializer):

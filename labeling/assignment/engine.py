@@ -282,8 +282,14 @@ def suggestion_for(assignment: Assignment) -> dict[str, object] | None:
     }
 
 
-def remaining_count(*, project: Project, user: AbstractBaseUser) -> int:
-    """How many items the user could still be given now (their live lease included)."""
+REMAINING_CAP = 1_000  # remaining_count counts no further than this + 1
+
+
+def remaining_count(*, project: Project, user: AbstractBaseUser, cap: int = REMAINING_CAP) -> int:
+    """How many items the user could still be given now (their live lease included), counted
+    no further than cap + 1: a result above `cap` means "more than cap" (a page view or a
+    progress poll never counts a whole large project).
+    """
     now = timezone.now()
     leased = list(
         Assignment.objects.filter(
@@ -291,4 +297,4 @@ def remaining_count(*, project: Project, user: AbstractBaseUser) -> int:
         ).values_list("item_id", flat=True)
     )
     claimable = claimable_items(project=project, user=user, now=now).exclude(pk__in=leased)
-    return claimable.count() + len(leased)
+    return min(claimable.order_by()[: cap + 1].count() + len(leased), cap + 1)

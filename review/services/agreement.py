@@ -28,6 +28,7 @@ from review.metrics.report import ItemResults, build
 from review.models import AgreementSnapshot
 from review.services import region_aggregates as regions
 from review.services.aggregate_values import aggregate_value
+from review.services.agreement_counts import item_counts_refresh
 from review.services.item_votes import ItemVotes, item_vote_table, value_name
 from review.services.region_agreement import REGION_KINDS, no_class_data, region_report
 from review.services.risk import ProjectRisk, p_wrong_store, project_risk
@@ -118,6 +119,7 @@ def item_recompute(*, item_id: int) -> Item | None:
         fields["agreement"] = _rounded(votes.counts[code] / total) if total >= 2 else None
     fields["aggregate_method"] = "majority" if fields["aggregate_value"] is not None else ""
     items_aggregates_set(rows=[(item.pk, tuple(fields[name] for name in AGGREGATE_FIELDS))])
+    item_counts_refresh(item_id=item.pk, project=item.project)  # the headline's sums
     item.refresh_from_db()
     return item
 

@@ -132,7 +132,7 @@ import { sessionGuard } from "./annotate/session.js";
     const total = body.done + body.remaining;
     const percent = total ? Math.round((100 * body.done) / total) : 100;
     $("progress-done").textContent = body.done;
-    $("progress-remaining").textContent = body.remaining;
+    $("progress-remaining").textContent = body.remaining_more ? `${body.remaining}+` : body.remaining;
     $("progress-bar").setAttribute("aria-valuenow", percent);
     $("progress-bar").firstElementChild.style.width = `${percent}%`;
   }

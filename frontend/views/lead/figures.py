@@ -18,6 +18,7 @@ from labeling.models import Annotation, Item, PrelabelJob, Project
 from labeling.values import schema_labels, value_labels
 from review.choices import FlagStatus, Verdict
 from review.models import AgreementSnapshot, AnnotationReview, Flag
+from review.services.agreement_counts import label_counts, project_counts_figures
 
 PACE_DAYS = 7
 THROUGHPUT_DAYS = 14
@@ -114,10 +115,14 @@ def label_distribution(project: Project) -> list[tuple[str, int]]:
     """In how many annotations each label was given, in schema order then by count.
 
     An annotation counts once per label it uses (labeling.values.value_labels): three PER spans
-    in one annotation count one PER.
+    in one annotation count one PER. Single, multi and rating projects read the sums each
+    submit keeps (review.services.agreement_counts) once built, instead of every annotation.
     """
     annotations = Annotation.objects.filter(project=project)
-    if project.kind == "single":
+    summed = label_counts(project)  # the agreement sums each submit keeps, when built
+    if summed is not None:
+        counter = Counter(summed)
+    elif project.kind == "single":
         rows = (
             annotations.annotate(label=KeyTextTransform("label", "value"))
             .values("label")
@@ -167,25 +172,53 @@ def prelabel_jobs(project: Project, limit: int = 5) -> list[PrelabelJob]:
 
 
 def agreement_headline(project: Project) -> dict[str, Any] | None:
-    """Headline alpha (level of its CI, nominal by default) and its interval from the latest snapshot."""
+    """Headline alpha (level of its CI, nominal by default), percent agreement and Fleiss' kappa.
+
+    The point figures come from the sums each submit updates (review.services.agreement_counts:
+    current, and no annotation is read); the interval, the accuracy estimate and the method from
+    the latest snapshot (the full run). Either alone when the other is missing.
+    """
     snapshot = (
         AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
     )
-    if snapshot is None:
+    current = project_counts_figures(project)
+    if snapshot is None and current is None:
         return None
-    report = snapshot.report or {}
+    report = (snapshot.report or {}) if snapshot is not None else {}
     interval = report.get("alpha_ci") or {}
     level = interval.get("level", "nominal")
-    return {
+    headline = {
         "level": level,
         "alpha": (report.get("krippendorff_alpha") or {}).get(level),
         "low": interval.get("low"),
         "high": interval.get("high"),
         "percent": report.get("percent_agreement"),
+        "fleiss": report.get("fleiss_kappa"),
         "items": report.get("items"),
-        "at": snapshot.created_at,
+        "at": snapshot.created_at if snapshot is not None else None,
         # p_wrong summed: likely-wrong labels now and what the review budget's queue would fix.
         "accuracy": report.get("estimated_accuracy"),
         "method": (report.get("aggregation") or {}).get("method"),
         "method_reason": (report.get("aggregation") or {}).get("reason"),
+        "live": current is not None,
+    }
+    if current is not None:
+        headline |= _current_figures(current)
+    return headline
+
+
+def _current_figures(current: dict[str, Any]) -> dict[str, Any]:
+    """The point figures of the sums, rounded as reports round them."""
+
+    def rounded(metric: Any) -> float | None:
+        return None if metric.value is None else round(metric.value, 6)
+
+    level = current["level"]
+    return {
+        "level": level,
+        "alpha": rounded(current["krippendorff_alpha"][level]),
+        "percent": rounded(current["percent_agreement"]),
+        "fleiss": rounded(current["fleiss_kappa"]),
+        "items": current["items"],
+        "at": current["at"],
     }

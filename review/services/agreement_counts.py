@@ -1,0 +1,213 @@
+"""Per-item value counts and their project sums: the headline agreement without a full run.
+
+Each submit's task (item_recompute) calls ``item_counts_refresh``: it recomputes that item's
+counts from its annotations and moves the project's sums (review.metrics.counts) by the
+difference, under the project row's lock, so it is idempotent and O(labels per item).
+``project_counts_rebuild`` recomputes everything from the annotations; it runs once per
+project (the first submit after this table appeared, or after a schema change): inline while
+the project has at most INLINE_REBUILD_LIMIT annotations, else in a task of its own
+(review.rebuild_agreement_counts, one in flight per project) while the headline falls back to
+the latest snapshot. It is also the check the tests hold the incremental sums to.
+Single, multi and rating projects only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from labeling.events import enqueue_on_commit
+from labeling.models import Annotation, Project
+from review.loaders import schema_spec
+from review.metrics.counts import Totals, figures, observed_keys, totals_add
+from review.metrics.inputs import SchemaSpec
+from review.metrics.report import headline_level
+from review.models import ItemAgreementCounts, ProjectAgreementCounts
+
+KINDS = ("single", "multi", "rating")
+BATCH = 5000
+INLINE_REBUILD_LIMIT = 10_000  # annotations; larger projects build their sums in a task
+REBUILD_TASK = "review.rebuild_agreement_counts"
+REBUILD_KEY = "review:agreement-counts-rebuild:{project_id}"
+REBUILD_LOCK_S = 3600  # a rebuild that died frees its project after this long
+
+
+def fingerprint(spec: SchemaSpec) -> str:
+    """What the stored keys depend on: kind, labels and scale."""
+    text = json.dumps([spec.kind, list(spec.labels), spec.scale])
+    return hashlib.sha256(text.encode()).hexdigest()[:64]
+
+
+def value_key(spec: SchemaSpec, value: Any) -> str | None:
+    """The value's key as the full report codes it (review.loaders); None when it drops out."""
+    content = value if isinstance(value, dict) else {}
+    if spec.kind == "single":
+        label = content.get("label")
+        return label if isinstance(label, str) and label in spec.labels else None
+    if spec.kind == "rating":
+        point = content.get("rating")
+        if spec.scale is None or isinstance(point, bool) or not isinstance(point, int):
+            return None
+        return str(point) if spec.scale[0] <= point <= spec.scale[1] else None
+    given = content.get("labels")
+    chosen = set(given) if isinstance(given, list) else set()
+    return json.dumps([label for label in spec.labels if label in chosen])
+
+
+def item_counts(spec: SchemaSpec, values: Iterable[Any]) -> dict[str, int]:
+    """{value key: how many of the values carry it}."""
+    counts: dict[str, int] = defaultdict(int)
+    for value in values:
+        key = value_key(spec, value)
+        if key is not None:
+            counts[key] += 1
+    return dict(counts)
+
+
+def _locked_row(project_id: int) -> ProjectAgreementCounts:
+    """The project's sums row, created when missing, locked for this transaction."""
+    row = ProjectAgreementCounts.objects.select_for_update().filter(project_id=project_id).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            ProjectAgreementCounts.objects.get_or_create(project_id=project_id)
+    except IntegrityError:  # a rival created it between our read and insert
+        pass
+    return ProjectAgreementCounts.objects.select_for_update().get(project_id=project_id)
+
+
+@transaction.atomic
+def item_counts_refresh(*, item_id: int, project: Project) -> bool:
+    """Bring the item's counts and the project's sums up to date; True when they changed.
+
+    Builds the project's sums from every item first when they are not complete or were
+    built for another schema.
+    """
+    spec = schema_spec(project.schema)
+    if spec.kind not in KINDS:
+        return False
+    row = _locked_row(project.pk)
+    if not row.complete or row.fingerprint != fingerprint(spec):
+        if Annotation.objects.filter(project=project)[: INLINE_REBUILD_LIMIT + 1].count() > (
+            INLINE_REBUILD_LIMIT
+        ):
+            rebuild_soon(project.pk)
+            return False
+        _rebuild(row, project, spec)
+        return True
+    values = Annotation.objects.filter(item_id=item_id).values_list("value", flat=True)
+    new = item_counts(spec, values)
+    stored = ItemAgreementCounts.objects.filter(item_id=item_id).first()
+    old = stored.counts if stored is not None else {}
+    if old == new:
+        return False
+    totals_add(row.totals, old, -1)
+    totals_add(row.totals, new, 1)
+    if stored is not None:
+        ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new)
+    else:  # no rival can insert it: we hold the project row's lock
+        ItemAgreementCounts.objects.create(item_id=item_id, project_id=project.pk, counts=new)
+    row.save(update_fields=["totals", "updated_at"])
+    return True
+
+
+def rebuild_soon(project_id: int) -> bool:
+    """Send one rebuild after commit unless one is on its way; True when it sent one."""
+    if not cache.add(REBUILD_KEY.format(project_id=project_id), "1", timeout=REBUILD_LOCK_S):
+        return False
+    enqueue_on_commit(REBUILD_TASK, [project_id])
+    return True
+
+
+@transaction.atomic
+def project_counts_rebuild(*, project_id: int) -> ProjectAgreementCounts | None:
+    """Recompute every item's counts and the project's sums from the annotations."""
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None or schema_spec(project.schema).kind not in KINDS:
+        return None
+    row = _locked_row(project_id)
+    _rebuild(row, project, schema_spec(project.schema))
+    return row
+
+
+def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) -> None:
+    """Rewrite the item rows and the sums (the caller holds the row's lock)."""
+    ItemAgreementCounts.objects.filter(project=project).delete()
+    totals: Totals = {}
+    alike: dict[tuple[tuple[str, int], ...], int] = defaultdict(int)  # few distinct count vectors
+    batch: list[ItemAgreementCounts] = []
+    for item_id, counts in _project_item_counts(project, spec):
+        alike[tuple(sorted(counts.items()))] += 1
+        batch.append(ItemAgreementCounts(item_id=item_id, project=project, counts=counts))
+        if len(batch) >= BATCH:
+            ItemAgreementCounts.objects.bulk_create(batch)
+            batch = []
+    ItemAgreementCounts.objects.bulk_create(batch)
+    for counts, times in alike.items():
+        totals_add(totals, dict(counts), times)
+    row.totals, row.complete, row.fingerprint = totals, True, fingerprint(spec)
+    row.save()
+
+
+def _project_item_counts(
+    project: Project, spec: SchemaSpec
+) -> Iterable[tuple[int, dict[str, int]]]:
+    """(item id, counts) for every item with an annotation, streamed in item order."""
+    rows = (
+        Annotation.objects.filter(project=project)
+        .order_by("item_id")
+        .values_list("item_id", "value")
+        .iterator(chunk_size=BATCH)
+    )
+    current, values = None, []
+    for item_id, value in rows:
+        if item_id != current and current is not None:
+            yield current, item_counts(spec, values)
+            values = []
+        current = item_id
+        values.append(value)
+    if current is not None:
+        yield current, item_counts(spec, values)
+
+
+def project_counts_figures(project: Project) -> dict[str, Any] | None:
+    """Headline figures (review.metrics.counts.figures) from the sums; None when not built."""
+    spec = schema_spec(project.schema)
+    row = ProjectAgreementCounts.objects.filter(project=project).first()
+    if spec.kind not in KINDS or row is None or not row.complete:
+        return None
+    if row.fingerprint != fingerprint(spec):
+        return None
+    if spec.kind == "multi":
+        domain, levels, scale = observed_keys(row.totals), ("nominal",), None
+    else:
+        domain, scale = spec.value_names, spec.scale_values if spec.kind == "rating" else None
+        levels = (
+            ("nominal", "ordinal", "interval", "ratio") if spec.kind == "rating" else ("nominal",)
+        )
+    found = figures(row.totals, domain, levels, scale)  # type: ignore[arg-type]
+    return {**found, "level": headline_level(spec), "at": row.updated_at}
+
+
+def label_counts(project: Project) -> dict[str, int] | None:
+    """In how many annotations each schema label (rating point) was given, from the sums;
+    None when they are not built for the project's schema (the caller counts the slow way)."""
+    spec = schema_spec(project.schema)
+    row = ProjectAgreementCounts.objects.filter(project=project).first()
+    if spec.kind not in KINDS or row is None or not row.complete:
+        return None
+    if row.fingerprint != fingerprint(spec):
+        return None
+    counts: dict[str, int] = defaultdict(int)
+    for bucket in row.totals.values():
+        for key, given in bucket["d"].items():
+            for label in json.loads(key) if spec.kind == "multi" else [key]:
+                counts[label] += given
+    return dict(counts)
