@@ -22,6 +22,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from labeling import task_names
 from labeling.events import enqueue_on_commit
 from labeling.models import Annotation, Project
 from review.loaders import schema_spec
@@ -33,7 +34,7 @@ from review.models import ItemAgreementCounts, ProjectAgreementCounts
 KINDS = ("single", "multi", "rating")
 BATCH = 5000
 INLINE_REBUILD_LIMIT = 10_000  # annotations; larger projects build their sums in a task
-REBUILD_TASK = "review.rebuild_agreement_counts"
+REBUILD_TASK = task_names.REBUILD_AGREEMENT_COUNTS
 REBUILD_KEY = "review:agreement-counts-rebuild:{project_id}"
 REBUILD_LOCK_S = 3600  # a rebuild that died frees its project after this long
 
