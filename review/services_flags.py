@@ -55,32 +55,37 @@ def prediction_probabilities(value: Any) -> dict[str, float] | None:
         return None
 
 
-def item_facts_build(item: Item) -> ItemFacts:
-    """The detector inputs for one item (two queries: annotations, predictions)."""
-    annotations = tuple(
-        AnnotationFact(
-            annotator_id=a.annotator_id, value=a.value, unsure=a.unsure, comment=a.comment
-        )
-        for a in item.annotations.order_by("id")
-    )
-    predictions = tuple(
-        PredictionFact(
-            model_version=p.model_version,
-            value=p.value,
-            score=p.score,
-            probabilities=prediction_probabilities(p.value),
-        )
-        for p in item.predictions.order_by("-id")
-    )
+def item_facts_build(
+    item: Item, annotations: Sequence[Any] | None = None, predictions: Sequence[Any] | None = None
+) -> ItemFacts:
+    """The detector inputs for one item (two queries, or none when the batch caller passes the
+    item's annotations in id order and predictions newest first)."""
+    if annotations is None:
+        annotations = list(item.annotations.order_by("id"))
+    if predictions is None:
+        predictions = list(item.predictions.order_by("-id"))
     return ItemFacts(
-        annotations=annotations,
+        annotations=tuple(
+            AnnotationFact(
+                annotator_id=a.annotator_id, value=a.value, unsure=a.unsure, comment=a.comment
+            )
+            for a in annotations
+        ),
         target_overlap=item.target_overlap or item.project.overlap,
         agreement=item.agreement,
         aggregate=item.aggregate_value,
         aggregate_confidence=item.aggregate_confidence,
         is_gold=item.is_gold,
         gold_value=item.gold_value,
-        predictions=predictions,
+        predictions=tuple(
+            PredictionFact(
+                model_version=p.model_version,
+                value=p.value,
+                score=p.score,
+                probabilities=prediction_probabilities(p.value),
+            )
+            for p in predictions
+        ),
         p_wrong=item.p_wrong,
     )
 
@@ -134,7 +139,7 @@ def _probability_version(facts: ItemFacts) -> str | None:
     return next((p.model_version for p in facts.predictions if p.probabilities), None)
 
 
-def _latest_probability_version(project: Project) -> str | None:
+def latest_probability_version(project: Project) -> str | None:
     return (
         Prediction.objects.filter(project=project, value__has_key="probabilities")
         .order_by("-id")
@@ -168,8 +173,12 @@ def flags_hold_for_new_round(
     return flags.update(status=FlagStatus.IN_REVIEW, updated_at=timezone.now())
 
 
-def _apply(item: Item, found: dict[str, tuple[float, dict[str, Any]]]) -> FlagRefresh:
-    existing = {flag.reason: flag for flag in item.flags.select_for_update()}
+def flags_apply(
+    item: Item, found: dict[str, tuple[float, dict[str, Any]]], existing: dict[str, Flag] | None = None
+) -> FlagRefresh:
+    """Write what the detectors `found` over the item's `existing` flags (read when None)."""
+    if existing is None:
+        existing = {flag.reason: flag for flag in item.flags.select_for_update()}
     raised, cleared = [], []
     for reason, (severity, details) in found.items():
         flag = existing.get(reason)
@@ -222,34 +231,33 @@ def item_flags_refresh(
             version = _probability_version(facts)
             project_facts = project_facts_build(item.project, model_version=version)
         found = detect_all(facts, project_facts, item.project.settings)
-        escalated = None
-        if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
-            escalated = _escalate(item, facts)
-            if escalated is not None:
-                found.pop("low_agreement", None)
-                found.pop("high_risk", None)
-        result = _apply(item, found)
+        return flags_write(item, facts, found)
+
+
+def flags_write(
+    item: Item, facts: ItemFacts, found: dict[str, Any], existing: dict[str, Flag] | None = None
+) -> FlagRefresh:
+    """Escalate a contested or risky item when its project allows, else write its flags.
+
+    Call inside a transaction; `found` is detect_all's result (changed in place).
+    """
+    escalated = None
+    if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
+        escalated = _escalate(item, facts)
+        if escalated is not None:
+            found.pop("low_agreement", None)
+            found.pop("high_risk", None)
+    result = flags_apply(item, found, existing)
     return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
 
 
 def project_flags_refresh(
     *, project_id: int, after_id: int = 0, limit: int = FLAG_BATCH_SIZE
 ) -> int | None:
-    """Refresh the flags of up to `limit` items with id > `after_id` (one transaction each).
+    """Refresh the flags of up to `limit` items with id > `after_id` (see flags_batch).
 
     Returns the last item id handled, to continue from, or None when no items remain.
     """
-    project = Project.objects.filter(pk=project_id).first()
-    if project is None:
-        return None
-    ids = list(
-        Item.objects.filter(project=project, pk__gt=after_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return None
-    facts = project_facts_build(project, model_version=_latest_probability_version(project))
-    for item_id in ids:
-        item_flags_refresh(item_id=item_id, project_facts=facts)
-    return ids[-1]
+    from review.services.flags_batch import flags_batch_refresh
+
+    return flags_batch_refresh(project_id=project_id, after_id=after_id, limit=limit)
