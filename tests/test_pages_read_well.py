@@ -74,3 +74,11 @@ def test_the_trend_chart_names_its_first_and_last_dates():
     svg = charts.line_chart(points, title="t")
     assert ">2026-12-01</text>" in svg
     assert ">2026-12-05</text>" in svg
+
+
+def test_a_long_flag_reason_fits_left_of_its_bar():
+    reason = "Likely wrong (within review budget)"
+    svg = charts_lead.count_bars([(reason, 4), ("Low agreement", 2)], title="Open flags")
+    anchor = int(re.search(r'<text x="(\d+)"[^>]*text-anchor="end">Likely', svg).group(1))
+    # 12 px system-ui averages under 7 px a glyph: the label needs about this much room.
+    assert anchor >= len(reason) * 6.5
