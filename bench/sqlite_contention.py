@@ -30,7 +30,8 @@ os.environ["CELERY_BROKER_URL"] = "memory://"  # submits announce drains; nothin
 PROJECT = "sqlite-contention"
 LABELS = ("positive", "negative", "neutral", "mixed")
 ANNOTATORS = ("crowd-1", "crowd-2", "crowd-3")
-PAUSE_S = 0.02  # between submits: an annotator never submits back to back
+PAUSE_S = 0.02
+BEGUN = [0.0]  # when the refresh child started (perf_counter)  # between submits: an annotator never submits back to back
 
 
 def setup_django(path: Path) -> None:
@@ -124,6 +125,8 @@ def time_submits(project_id: int, user, count: int, until=None, pause: float = P
             annotation_submit(
                 assignment_id=result.pk, user=user, value={"label": LABELS[i % 4]}, lead_time_ms=900
             )
+            if until is not None and time.perf_counter() - started > 1.0:
+                print(f"slow submit {i}: {time.perf_counter() - started:.1f} s at {started - BEGUN[0]:.1f} s")
         except OperationalError as error:  # "database is locked" after the busy timeout
             print(f"submit {i} failed after {time.perf_counter() - started:.1f} s: {error}", flush=True)
         times.append(time.perf_counter() - started)
@@ -144,12 +147,43 @@ def summary(name: str, times: list[float]) -> None:
 
 
 def refresh_only(project_id: int) -> None:
-    """The child process: the worker's review.refresh_project for the project."""
-    from review.services.refresh import project_refresh
+    """The child process: the worker's review.refresh_project for the project, in its two steps
+    (review.services.refresh.project_refresh), timed each."""
+    from review.services.agreement import project_snapshot_create
+    from review.services_flags import project_flags_refresh
 
+    holds = _time_writes()
     started = time.perf_counter()
-    project_refresh(project_id=project_id)
-    print(f"refresh took {time.perf_counter() - started:.1f} s", flush=True)
+    project_snapshot_create(project_id=project_id)
+    aggregates = time.perf_counter() - started
+    after = 0
+    while (last := project_flags_refresh(project_id=project_id, after_id=after)) is not None:
+        after = last
+    total = time.perf_counter() - started
+    print(f"refresh took {total:.1f} s (aggregates and p_wrong {aggregates:.1f} s, flags {total - aggregates:.1f} s)")
+    for name, seconds in holds.items():
+        if seconds:
+            print(f"  {name}: {len(seconds)} write batches, longest {max(seconds) * 1000:.0f} ms")
+
+
+def _time_writes() -> dict[str, list[float]]:
+    """Wrap the refresh's batch writers to record how long each one runs (in its transaction)."""
+    from labeling.services import items
+    from review.services import flags_batch
+
+    holds: dict[str, list[float]] = {}
+    for module, name in ((items, "aggregates_write"), (items, "p_wrong_write"), (flags_batch, "_write_chunk")):
+        original, seconds = getattr(module, name), holds.setdefault(name, [])
+
+        def timed(*args, _original=original, _seconds=seconds, **kwargs):
+            began = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                _seconds.append(time.perf_counter() - began)
+
+        setattr(module, name, timed)
+    return holds
 
 
 def run(args: argparse.Namespace, path: Path) -> None:
@@ -168,6 +202,7 @@ def run(args: argparse.Namespace, path: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, __file__, "--refresh-only", str(project_id), "--db", str(path)]
     )
+    BEGUN[0] = time.perf_counter()
     time.sleep(0.5)  # let the child start its first write
     # Spread over the whole refresh (its read phase, then its writes): one submit every
     # --pause seconds until the child exits.

@@ -72,7 +72,6 @@ def test_every_page_as_the_lead(page, login, screenshot, story):
     assert page.locator(".item-annotations tbody tr").count() == 3
     visit(page, screenshot, "lead-review-item", f"/projects/{story.pk}/review/items/{flagged.pk}/")
     visit(page, screenshot, "lead-new-project", "/projects/new/")
-    visit(page, screenshot, "lead-new-project-from-label-studio", "/projects/new/label-studio/")
     empty = Project.objects.get(name=DEMO_PROJECT)
     visit(page, screenshot, "lead-dashboard-empty-project", f"/projects/{empty.pk}/dashboard/")
     visit(page, screenshot, "lead-data-empty-project", f"/projects/{empty.pk}/data/")
