@@ -41,3 +41,25 @@ def test_the_chunks_write_the_same_flags_as_one_item_refresh_each(project, monke
     assert project_flags_refresh(project_id=project.pk) == items[-1].pk
     flagged = Flag.objects.filter(project=project, reason="low_agreement")
     assert sorted(flagged.values_list("item_id", flat=True)) == [i.pk for i in items]
+
+
+def test_many_rows_of_aggregates_and_p_wrong_round_trip(project):
+    from labeling.services.items import items_aggregates_set, items_p_wrong_set
+    from tests.factories import ItemFactory
+
+    first, second = ItemFactory(project=project), ItemFactory(project=project, p_wrong=0.5)
+    items_aggregates_set(
+        rows=[
+            (second.pk, (None, None, "", None)),
+            (first.pk, ({"label": "neg'ative"}, 0.75, "majority", 0.5)),
+        ]
+    )
+    assert items_p_wrong_set(rows=[(first.pk, 0.25), (second.pk, None)]) == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.aggregate_value, first.aggregate_confidence, first.aggregate_method) == (
+        {"label": "neg'ative"}, 0.75, "majority"
+    )
+    assert (first.agreement, first.p_wrong) == (0.5, 0.25)
+    assert second.aggregate_value is None and second.p_wrong is None
+    assert Item.objects.filter(pk=second.pk, aggregate_value__isnull=True).exists()

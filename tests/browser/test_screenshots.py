@@ -73,8 +73,8 @@ def test_every_page_as_the_lead(page, login, screenshot, story):
     visit(page, screenshot, "lead-review-item", f"/projects/{story.pk}/review/items/{flagged.pk}/")
     visit(page, screenshot, "lead-new-project", "/projects/new/")
     empty = Project.objects.get(name=DEMO_PROJECT)
-    visit(page, screenshot, "lead-dashboard-empty-project", f"/projects/{empty.pk}/dashboard/")
-    visit(page, screenshot, "lead-data-empty-project", f"/projects/{empty.pk}/data/")
+    visit(page, screenshot, "lead-dashboard-unlabeled-project", f"/projects/{empty.pk}/dashboard/")
+    visit(page, screenshot, "lead-data-unlabeled-project", f"/projects/{empty.pk}/data/")
     visit(page, screenshot, "lead-api-docs", "/api/docs/")
 
 
