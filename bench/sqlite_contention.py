@@ -169,10 +169,16 @@ def refresh_only(project_id: int) -> None:
 def _time_writes() -> dict[str, list[float]]:
     """Wrap the refresh's batch writers to record how long each one runs (in its transaction)."""
     from labeling.services import items
-    from review.services import flags_batch
 
+    targets = [(items, "aggregates_write"), (items, "p_wrong_write")]
+    try:
+        from review.services import flags_batch
+    except ImportError:  # before the batched flag refresh: per-item transactions, not timed
+        pass
+    else:
+        targets.append((flags_batch, "_write_chunk"))
     holds: dict[str, list[float]] = {}
-    for module, name in ((items, "aggregates_write"), (items, "p_wrong_write"), (flags_batch, "_write_chunk")):
+    for module, name in targets:
         original, seconds = getattr(module, name), holds.setdefault(name, [])
 
         def timed(*args, _original=original, _seconds=seconds, **kwargs):
