@@ -122,6 +122,9 @@ def time_submits(project_id: int, user, count: int, until=None, pause: float = P
         started = time.perf_counter()
         try:
             result = next_item(project=project, user=user)  # the Assignment
+            if result is None:
+                print(f"no items left to label after {i} submits")
+                break
             annotation_submit(
                 assignment_id=result.pk, user=user, value={"label": LABELS[i % 4]}, lead_time_ms=900
             )
