@@ -61,5 +61,6 @@ def test_many_rows_of_aggregates_and_p_wrong_round_trip(project):
         {"label": "neg'ative"}, 0.75, "majority"
     )
     assert (first.agreement, first.p_wrong) == (0.5, 0.25)
-    assert second.aggregate_value is None and second.p_wrong is None
+    assert second.aggregate_value is None
+    assert second.p_wrong is None
     assert Item.objects.filter(pk=second.pk, aggregate_value__isnull=True).exists()
