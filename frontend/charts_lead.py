@@ -34,8 +34,11 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
 
 
-def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
-    """Horizontal bars, one per (label, count), scaled to the largest count."""
+def count_bars(
+    rows: Sequence[tuple[str, int]], *, title: str, empty: str = "Nothing yet."
+) -> SafeString:
+    """Horizontal bars, one per (label, count), scaled to the largest count; `empty` says
+    what to do or expect when there are no rows."""
     bar_w, row_h = 260, 22
     label_w = label_width([label for label, _ in rows])
     top = max((count for _, count in rows), default=0) or 1
@@ -50,9 +53,10 @@ def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
             f'<text x="{label_w + width + 6:.1f}" y="{y + 14}">{count}</text>'
         )
     if not rows:
-        body.append('<text x="10" y="18">nothing yet</text>')
+        body.append(f'<text x="10" y="18">{escape(empty)}</text>')
     table = data_table(title, ["", "Count"], rows)
-    return _svg(label_w + bar_w + 60, max(row_h * len(rows), row_h) + 8, title, body) + table
+    width = max(label_w + bar_w + 60, len(empty) * CHAR_W + 20 if not rows else 0)
+    return _svg(width, max(row_h * len(rows), row_h) + 8, title, body) + table
 
 
 def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
