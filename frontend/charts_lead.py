@@ -14,7 +14,16 @@ from frontend.chart_tables import data_table
 
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 ACCENT = "#2859c5"
-SEGMENT_COLOURS = ("#1f7a46", "#f5a623", "#d9dde4")
+# Each segment at least 3:1 against the white page (WCAG 1.4.11); neighbours are kept apart
+# by a white gap, so no two fills ever touch.
+SEGMENT_COLOURS = ("#1f7a46", "#a65300", "#5b6474")
+SEGMENT_GAP = 2
+CHAR_W = 7  # a generous average glyph width at 12 px, for sizing label columns
+
+
+def label_width(labels: Sequence[str], *, least: int = 60) -> int:
+    """Room for the longest label at 12 px, so none is cut at the chart's left edge."""
+    return max([least] + [len(label) * CHAR_W + 12 for label in labels])
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
@@ -25,9 +34,13 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped
 
 
-def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
-    """Horizontal bars, one per (label, count), scaled to the largest count."""
-    label_w, bar_w, row_h = 140, 260, 22
+def count_bars(
+    rows: Sequence[tuple[str, int]], *, title: str, empty: str = "Nothing yet."
+) -> SafeString:
+    """Horizontal bars, one per (label, count), scaled to the largest count; `empty` says
+    what to do or expect when there are no rows."""
+    bar_w, row_h = 260, 22
+    label_w = label_width([label for label, _ in rows])
     top = max((count for _, count in rows), default=0) or 1
     body = []
     for index, (label, count) in enumerate(rows):
@@ -40,9 +53,10 @@ def count_bars(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
             f'<text x="{label_w + width + 6:.1f}" y="{y + 14}">{count}</text>'
         )
     if not rows:
-        body.append('<text x="10" y="18">nothing yet</text>')
+        body.append(f'<text x="10" y="18">{escape(empty)}</text>')
     table = data_table(title, ["", "Count"], rows)
-    return _svg(label_w + bar_w + 60, max(row_h * len(rows), row_h) + 8, title, body) + table
+    width = max(label_w + bar_w + 60, len(empty) * CHAR_W + 20 if not rows else 0)
+    return _svg(width, max(row_h * len(rows), row_h) + 8, title, body) + table
 
 
 def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
@@ -87,9 +101,10 @@ def stacked_bar(parts: Sequence[tuple[str, int]], *, title: str) -> SafeString:
     for index, (label, count) in enumerate(parts):
         share = width * count / total
         colour = SEGMENT_COLOURS[index % len(SEGMENT_COLOURS)]
+        drawn = max(share - SEGMENT_GAP, 0) if count else 0
         body.append(
-            f'<rect x="{x:.1f}" y="0" width="{share:.1f}" height="{bar_h}" fill="{colour}">'
-            f"<title>{escape(label)}: {count}</title></rect>"
+            f'<rect class="segment" x="{x:.1f}" y="0" width="{drawn:.1f}" height="{bar_h}" '
+            f'fill="{colour}"><title>{escape(label)}: {count}</title></rect>'
             f'<rect x="{index * 170}" y="{bar_h + 10}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{index * 170 + 18}" y="{bar_h + 21}">{escape(label)} {count}</text>'
         )

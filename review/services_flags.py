@@ -44,35 +44,45 @@ class FlagRefresh:
     escalated_to: int | None = None
 
 
-def item_facts_build(item: Item, model: ModelFacts | None = None) -> ItemFacts:
-    """The detector inputs for one item (two queries: annotations, predictions).
+def item_facts_build(
+    item: Item,
+    model: ModelFacts | None = None,
+    annotations: Sequence[Any] | None = None,
+    predictions: Sequence[Any] | None = None,
+) -> ItemFacts:
+    """The detector inputs for one item (two queries, or none when a batch caller passes the
+    item's annotations in id order and its predictions newest first).
 
     Class kinds see only the held-out prediction of the project's usable model (`model`,
     review.services.model_evidence); other kinds see the stored predictions.
     """
-    annotations = tuple(
-        AnnotationFact(
-            annotator_id=a.annotator_id, value=a.value, unsure=a.unsure, comment=a.comment
-        )
-        for a in item.annotations.order_by("id")
-    )
+    if annotations is None:
+        annotations = list(item.annotations.order_by("id"))
+    facts: tuple[PredictionFact, ...]
     if item.project.kind in CLASS_KINDS:
         held = (model or ModelFacts()).predictions.get(item.pk)
-        predictions: tuple[PredictionFact, ...] = (held,) if held else ()
+        facts = (held,) if held else ()
     else:
-        predictions = tuple(
+        if predictions is None:
+            predictions = list(item.predictions.order_by("-id"))
+        facts = tuple(
             PredictionFact(model_version=p.model_version, value=p.value, score=p.score)
-            for p in item.predictions.order_by("-id")
+            for p in predictions
         )
     return ItemFacts(
-        annotations=annotations,
+        annotations=tuple(
+            AnnotationFact(
+                annotator_id=a.annotator_id, value=a.value, unsure=a.unsure, comment=a.comment
+            )
+            for a in annotations
+        ),
         target_overlap=item.target_overlap or item.project.overlap,
         agreement=item.agreement,
         aggregate=item.aggregate_value,
         aggregate_confidence=item.aggregate_confidence,
         is_gold=item.is_gold,
         gold_value=item.gold_value,
-        predictions=predictions,
+        predictions=facts,
         p_wrong=item.p_wrong,
     )
 
@@ -131,8 +141,12 @@ def flags_hold_for_new_round(
     return flags.update(status=FlagStatus.IN_REVIEW, updated_at=timezone.now())
 
 
-def _apply(item: Item, found: dict[str, tuple[float, dict[str, Any]]]) -> FlagRefresh:
-    existing = {flag.reason: flag for flag in item.flags.select_for_update()}
+def flags_apply(
+    item: Item, found: dict[str, tuple[float, dict[str, Any]]], existing: dict[str, Flag] | None = None
+) -> FlagRefresh:
+    """Write what the detectors `found` over the item's `existing` flags (read when None)."""
+    if existing is None:
+        existing = {flag.reason: flag for flag in item.flags.select_for_update()}
     raised, cleared = [], []
     for reason, (severity, details) in found.items():
         flag = existing.get(reason)
@@ -186,35 +200,33 @@ with them). Returns None when the item is gone.
             project_facts = project_facts_build(item.project, model=model)
         facts = item_facts_build(item, model)
         found = detect_all(facts, project_facts, item.project.settings)
-        escalated = None
-        if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
-            escalated = _escalate(item, facts)
-            if escalated is not None:
-                found.pop("low_agreement", None)
-                found.pop("high_risk", None)
-        result = _apply(item, found)
+        return flags_write(item, facts, found)
+
+
+def flags_write(
+    item: Item, facts: ItemFacts, found: dict[str, Any], existing: dict[str, Flag] | None = None
+) -> FlagRefresh:
+    """Escalate a contested or risky item when its project allows, else write its flags.
+
+    Call inside a transaction; `found` is detect_all's result (changed in place).
+    """
+    escalated = None
+    if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
+        escalated = _escalate(item, facts)
+        if escalated is not None:
+            found.pop("low_agreement", None)
+            found.pop("high_risk", None)
+    result = flags_apply(item, found, existing)
     return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
 
 
 def project_flags_refresh(
     *, project_id: int, after_id: int = 0, limit: int = FLAG_BATCH_SIZE
 ) -> int | None:
-    """Refresh the flags of up to `limit` items with id > `after_id` (one transaction each).
+    """Refresh the flags of up to `limit` items with id > `after_id` (see flags_batch).
 
     Returns the last item id handled, to continue from, or None when no items remain.
     """
-    project = Project.objects.filter(pk=project_id).first()
-    if project is None:
-        return None
-    ids = list(
-        Item.objects.filter(project=project, pk__gt=after_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return None
-    model = model_facts(project)
-    facts = project_facts_build(project, model=model)
-    for item_id in ids:
-        item_flags_refresh(item_id=item_id, project_facts=facts, model=model)
-    return ids[-1]
+    from review.services.flags_batch import flags_batch_refresh
+
+    return flags_batch_refresh(project_id=project_id, after_id=after_id, limit=limit)

@@ -88,6 +88,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"yolo: 300 items .* items/s; peak Python memory [\d.]+ MB",
         {"postgres"},
     ),
+    "sqlite_contention": (  # always its own SQLite file, whatever DATABASE_URL says
+        ["bench/sqlite_contention.py", "--items", "300", "--submits", "5", "--pause", "0.05"],
+        r"alone +submits +5 +median +[\d.]+ ms(.|\n)*refresh took [\d.]+ s(.|\n)*during the refresh",
+        set(),
+    ),
     "prelabel": (
         ["bench/prelabel_bench.py", "--items", "300", "--workers", "1"],
         r"1 worker\(s\): 300 items in [\d.]+ s .*\(300 predictions, done\)",

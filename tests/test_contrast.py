@@ -60,3 +60,19 @@ def test_every_chart_carries_its_data_as_a_table_with_user_text_escaped():
             assert raw not in svg
     assert "<td>0.500</td>" in drawn[0]
     assert "<td>n/a</td>" in drawn[1]
+
+
+def test_stacked_bar_segments_reach_3_to_1_on_the_page_and_never_touch():
+    import itertools
+    import re
+
+    from frontend import charts_lead
+
+    for colour in charts_lead.SEGMENT_COLOURS:
+        assert contrast_ratio(colour, "#fff") >= 3.0, colour
+    svg = charts_lead.stacked_bar([("done", 5), ("in progress", 3), ("remaining", 2)], title="t")
+    segments = re.findall(r'class="segment" x="([\d.]+)" y="0" width="([\d.]+)"', svg)
+    edges = [(float(x), float(x) + float(w)) for x, w in segments]
+    assert len(edges) == 3
+    for (_, end), (start, _) in itertools.pairwise(edges):
+        assert start - end >= 1.5  # a white gap between neighbours

@@ -74,3 +74,20 @@ def test_the_trend_chart_names_its_first_and_last_dates():
     svg = charts.line_chart(points, title="t")
     assert ">2026-12-01</text>" in svg
     assert ">2026-12-05</text>" in svg
+
+
+def test_a_long_flag_reason_fits_left_of_its_bar():
+    reason = "Likely wrong (within review budget)"
+    svg = charts_lead.count_bars([(reason, 4), ("Low agreement", 2)], title="Open flags")
+    anchor = int(re.search(r'<text x="(\d+)"[^>]*text-anchor="end">Likely', svg).group(1))
+    # 12 px system-ui averages under 7 px a glyph: the label needs about this much room.
+    assert anchor >= len(reason) * 6.5
+
+
+def test_an_unlabeled_project_says_what_its_empty_charts_wait_for(project, lead):
+    ItemFactory(project=project)
+    body = dashboard(project, lead)
+    assert "No labels yet: they show here as annotators submit." in body
+    assert "No open flags: nothing waits for review." in body
+    assert "ETA at 0.0" not in body
+    assert "no finish date until labels come in" in body

@@ -27,3 +27,9 @@ def has_skip_locked() -> bool:
 def thread_connection_close() -> None:
     """Close this thread's own database connection (a helper thread ends with it)."""
     connection.close()
+
+
+def short_write_transactions() -> bool:
+    """SQLite outside a transaction: one writer holds the whole file, so long writes should
+    commit in short pages to let annotators' submits in between (PostgreSQL locks rows)."""
+    return connection.vendor == "sqlite" and not connection.in_atomic_block

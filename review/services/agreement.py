@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 from django.db import transaction
 
+from labeling.db.backend import short_write_transactions
 from labeling.db.locks import LockKind, xact_lock
 from labeling.models import Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
@@ -32,8 +34,11 @@ from review.services.agreement_counts import item_counts_refresh
 from review.services.item_votes import ItemVotes, item_vote_table, value_name
 from review.services.region_agreement import REGION_KINDS, no_class_data, region_report
 from review.services.risk import ProjectRisk, p_wrong_store, project_risk
+from review.services.write_pace import write_pause
 
 DIGITS = 6
+# Rows per write transaction of a project run on SQLite (a few milliseconds each).
+SQLITE_WRITE_PAGE = 500
 
 
 def project_resolve(*, reference: str) -> Project:
@@ -158,11 +163,14 @@ def _item_columns(spec: SchemaSpec, items: ItemResults, index: int, method: str)
     return (value, _rounded(items.confidence[index]), method, agreement)
 
 
-def _write_items(project: Project, data: ProjectData, items: ItemResults, method: str) -> int:
+def _write_items(
+    project: Project, data: ProjectData, items: ItemResults, method: str, page: int | None = None
+) -> int:
     """Write aggregate, confidence and agreement where they changed; return how many items changed.
 
     Reading the current columns first keeps a steady-state run (nothing new)
-    write-free, and a large project's run short.
+    write-free, and a large project's run short. With `page`, each `page` rows commit on
+    their own.
     """
     current = {
         row[0]: tuple(row[1:])
@@ -173,7 +181,11 @@ def _write_items(project: Project, data: ProjectData, items: ItemResults, method
         columns = _item_columns(data.schema, items, index, method)
         if current.get(item_id) != columns:
             changed.append((item_id, columns))
-    items_aggregates_set(rows=changed)
+    page = page or max(len(changed), 1)
+    for start in range(0, len(changed), page):
+        with transaction.atomic():
+            items_aggregates_set(rows=changed[start : start + page])
+        write_pause()
     return len(changed)
 
 
@@ -197,14 +209,24 @@ def project_snapshot_create(*, project_id: int) -> AgreementSnapshot | None:
         region_run = regions.project_region_run(project)
         report["estimated_accuracy"] = region_run.estimate
     report = _json_round_trip(report)
-    with transaction.atomic():
+    # PostgreSQL: one transaction under the project's lock; rows lock, readers never wait.
+    # SQLite has one writer for the whole file: short transactions let submits in between.
+    paged = short_write_transactions()
+    with transaction.atomic() if not paged else nullcontext():
         _serialise_project_runs(project.pk)
+        page = SQLITE_WRITE_PAGE if paged else None
         if items is not None and len(data.item_ids):
-            _write_items(project, data, items, _method(project, data).method)
+            _write_items(project, data, items, _method(project, data).method, page)
         if region_run is not None:
             regions.project_region_store(project, region_run)
         else:
-            p_wrong_store(project, data, risk)
+            p_wrong_store(project, data, risk, page=page)
+        return _snapshot_store(project, report)
+
+
+def _snapshot_store(project: Project, report: dict[str, Any]) -> AgreementSnapshot:
+    """The latest snapshot when its report is `report`, else a new one."""
+    with transaction.atomic():
         latest = (
             AgreementSnapshot.objects.filter(project=project).order_by("-created_at", "-id").first()
         )

@@ -31,6 +31,7 @@ from review.metrics.review_budget import accuracy_estimate, review_queue
 from review.metrics.risk import item_risk
 from review.services.model_evidence import model_evidence
 from review.services.risk_cut import budget_settings, budget_size
+from review.services.write_pace import write_pause
 
 DIGITS = 6
 RISK_KINDS = ("single", "rating")
@@ -134,8 +135,13 @@ def estimate_figures(p_wrong: np.ndarray, queue: np.ndarray) -> dict[str, Any]:
     }
 
 
-def p_wrong_store(project: Project, data: ProjectData, risk: ProjectRisk | None) -> int:
-    """Write p_wrong of the run's items and null it on items the run has no figure for."""
+def p_wrong_store(
+    project: Project, data: ProjectData, risk: ProjectRisk | None, *, page: int | None = None
+) -> int:
+    """Write p_wrong of the run's items and null it on items the run has no figure for.
+
+    With `page`, each `page` rows commit on their own (SQLite: no long write transaction).
+    """
     values = {}
     if risk is not None:
         for item_id, value in zip(data.item_ids.tolist(), risk.p_wrong.tolist(), strict=True):
@@ -146,5 +152,9 @@ def p_wrong_store(project: Project, data: ProjectData, risk: ProjectRisk | None)
         for item_id, stored in current.items()
         if stored != values.get(item_id)
     ]
-    with transaction.atomic():
-        return items_p_wrong_set(rows=rows)
+    page = page or max(len(rows), 1)
+    for start in range(0, len(rows), page):
+        with transaction.atomic():
+            items_p_wrong_set(rows=rows[start : start + page])
+        write_pause()
+    return len(rows)

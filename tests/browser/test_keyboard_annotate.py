@@ -38,6 +38,20 @@ def test_enter_on_a_focused_label_button_picks_that_label_and_submits_nothing(pa
     assert Annotation.objects.get(annotator=user).value == {"label": "negative"}
 
 
+def test_enter_on_a_focused_link_follows_it_and_records_nothing(page, login):
+    project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("One.", "Two."))
+    open_screen(page, login, project)
+    page.focus('.label-option[data-value="positive"]')
+    page.keyboard.press("Space")
+    assert pressed(page) == ["positive"]  # a label is chosen: Enter in the item would submit it
+    page.focus("#nav-annotate_history")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/projects/{project.pk}/history/")
+    page.wait_for_timeout(300)
+    assert not Annotation.objects.filter(annotator=user).exists()
+    assert not Assignment.objects.filter(annotator=user, status="submitted").exists()
+
+
 def test_single_keys_do_nothing_while_focus_is_on_a_link_or_a_button_outside_the_item(page, login):
     project, user, _ = labeling_project(SINGLE_SCHEMA, texts=("One.", "Two."))
     open_screen(page, login, project)

@@ -50,9 +50,13 @@ def _charts(found: dict[str, Any]) -> dict[str, Any]:
     return {
         "progress": progress,
         "progress_chart": charts_lead.stacked_bar(parts, title="Items by state"),
-        "labels_chart": charts_lead.count_bars(found["labels"], title="Labels given"),
+        "labels_chart": charts_lead.count_bars(
+            found["labels"], title="Labels given", empty="No labels yet: they show here as annotators submit."
+        ),
         "flags": flags,
-        "flags_chart": charts_lead.count_bars(flags, title="Open flags by reason"),
+        "flags_chart": charts_lead.count_bars(
+            flags, title="Open flags by reason", empty="No open flags: nothing waits for review."
+        ),
         "throughput_chart": charts_lead.columns(throughput, title="Annotations per day"),
         "throughput_total": sum(count for _, count in throughput),
     }
