@@ -231,3 +231,36 @@ def test_a_large_project_builds_its_sums_in_a_task(monkeypatch):
     assert project_counts_figures(project) is None
     assert rebuild_agreement_counts_task(project.pk)
     assert project_counts_figures(project)["annotations"] == 3
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_live_alpha_beside_the_snapshot_alpha_of_its_interval(client):
+    from labeling.models import Role
+    from review.models import AgreementSnapshot
+    from tests.factories import MembershipFactory
+
+    project = ProjectFactory(schema=SCHEMAS["single"])
+    users = [UserFactory() for _ in range(2)]
+    rows = [("pos", "pos"), ("neg", "neg"), ("neu", "neu"), ("pos", "neg")]
+    items = [ItemFactory(project=project) for _ in rows]
+    for item, labels in zip(items, rows, strict=True):
+        for user, label in zip(users, labels, strict=True):
+            AnnotationFactory(item=item, annotator=user, value={"label": label})
+        services.item_recompute(item_id=item.pk)
+    services.project_snapshot_create(project_id=project.pk)
+    snapshot = AgreementSnapshot.objects.get(project=project).report
+    at_snapshot = snapshot["krippendorff_alpha"]["nominal"]
+    # One more disagreement after the full run: the live figure moves, the snapshot's does not.
+    extra = ItemFactory(project=project)
+    for user, label in zip(users, ("neu", "pos"), strict=True):
+        AnnotationFactory(item=extra, annotator=user, value={"label": label})
+    services.item_recompute(item_id=extra.pk)
+    lead = UserFactory()
+    MembershipFactory(project=project, user=lead, role=Role.LEAD)
+    client.force_login(lead)
+    html = client.get(f"/projects/{project.pk}/dashboard/").content.decode()
+    live = round(_full(project)["alpha.nominal"], 3)
+    assert live != round(at_snapshot, 3)
+    assert f"<strong>{live:.3f}</strong>" in html
+    assert "at the last full run" in html
+    assert f"{at_snapshot:.3f}, 95% CI" in html

@@ -202,6 +202,9 @@ def agreement_headline(project: Project) -> dict[str, Any] | None:
         "method_reason": (report.get("aggregation") or {}).get("reason"),
         "live": current is not None,
     }
+    # The last full run's figures stay beside the live ones: its alpha is the one the
+    # agreement page shows with this interval (one alpha and interval per snapshot).
+    headline["snapshot_alpha"], headline["snapshot_at"] = headline["alpha"], headline["at"]
     if current is not None:
         headline |= _current_figures(current)
     return headline
