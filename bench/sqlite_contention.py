@@ -110,7 +110,7 @@ def time_submits(project_id: int, user, count: int, until=None, pause: float = P
     """Seconds per next-item + submit, `count` times (or until `until()` turns false)."""
     from django.db import OperationalError
 
-    from labeling.assignment import next_item
+    from labeling.assignment.engine import next_item
     from labeling.models import Project
     from labeling.services import annotation_submit
 

@@ -9,6 +9,7 @@ from labeling.models import Item
 from review.flags import ProjectFacts
 from review.models import Flag
 from review.services import flags_batch
+from review.services.model_evidence import ModelFacts
 from review.services_flags import project_flags_refresh
 from tests.factories import AnnotationFactory, UserFactory
 from tests.test_flags import contested_item
@@ -26,7 +27,7 @@ def test_a_batch_reads_its_items_in_a_few_queries_not_per_item(project):
 
 def test_an_item_labelled_after_it_was_judged_is_judged_again_before_writing(project):
     item = contested_item(project, names=("positive", "positive", "positive"))
-    judged = flags_batch._judge([item.pk], ProjectFacts())
+    judged = flags_batch._judge([item.pk], ProjectFacts(), ModelFacts())
     assert judged[0][2] == {}  # unanimous: nothing to flag
     # A submit lands between the read and the write and makes the item contested.
     Item.objects.filter(pk=item.pk).update(target_overlap=4)

@@ -44,7 +44,11 @@ def foreign_keys() -> list[tuple[str, str]]:
 def leading_columns(table: str) -> set[str]:
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    return {c["columns"][0] for c in constraints.values() if (c["index"] or c["unique"]) and c["columns"]}
+    return {
+        c["columns"][0]
+        for c in constraints.values()
+        if (c["index"] or c["unique"] or c.get("primary_key")) and c["columns"]  # a primary key is indexed
+    }
 
 
 def test_every_foreign_key_leads_some_index():
