@@ -75,6 +75,8 @@ class Item(models.Model):
         ]
         indexes = [
             models.Index(fields=["project", "annotation_count", "id"], name="item_progress_idx"),
+            # The items browser's agreement sort: keyset pages on (agreement, id), NULLs apart.
+            models.Index(fields=["project", "agreement", "id"], name="item_agreement_idx"),
             # Reopened and escalated items: few, and the claim looks for them first.
             models.Index(
                 fields=["project", "id"],
