@@ -17,7 +17,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+    TupleLookupMixin,
+)
 
 from labeling.models import Item
 
@@ -125,13 +131,13 @@ def _segment(base: QuerySet[Item], key: SortKey, null: bool, up: bool) -> QueryS
     return base.order_by(f"{sign}{key.field}", f"{sign}id")
 
 
-def _beyond(key: SortKey, cursor: Cursor, up: bool) -> Q:
-    op = "gt" if up else "lt"
+def _beyond(key: SortKey, cursor: Cursor, up: bool) -> Q | TupleLookupMixin:
+    """Rows past the cursor: a row comparison (value, id) > (v, i), which PostgreSQL answers
+    as one index range on (project, value, id) (an OR of the two parts it cannot)."""
     if cursor.value is None:
-        return Q(**{f"id__{op}": cursor.id})
-    return Q(**{f"{key.field}__{op}": cursor.value}) | Q(
-        **{key.field: cursor.value, f"id__{op}": cursor.id}
-    )
+        return Q(**{f"id__{'gt' if up else 'lt'}": cursor.id})
+    lookup = TupleGreaterThan if up else TupleLessThan
+    return lookup(Tuple(F(key.field), F("id")), (cursor.value, cursor.id))
 
 
 def sort_in_page(items: list[Item], key: SortKey) -> list[Item]:
