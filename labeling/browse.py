@@ -1,8 +1,8 @@
 """The lead's items browser: filtered, keyset-paginated reads that stay fast at 1,000,000 items.
 
-Paging is by primary key only ("after id X" / "before id X"), never OFFSET, so a deep page
-costs the same as the first one: the database walks the id index from the cursor and stops
-after `limit + 1` matching rows. Every filter reads columns of the item row itself (the
+Paging is keyset ("after id X" / "before id X"; in a column sort, after (value, id), see
+labeling.browse_sort), never OFFSET, so a deep page costs the same as the first one: the
+database walks an index from the cursor and stops after `limit + 1` matching rows. Every filter reads columns of the item row itself (the
 review app denormalises agreement, aggregate and final onto it); the flag filter arrives as
 a precomputed item-id subquery from the frontend, so this module never imports review.
 """

@@ -3,12 +3,14 @@
 The order is a total one: (value, id), both ascending or both descending, so equal values
 (ties) are broken by id and every page boundary is one (value, id) cursor. Items whose value
 is NULL (agreement only) come last in both directions, themselves in id order of the sort's
-direction. A page walks two segments: the non-NULL rows from the cursor (an index range on
-(project, column, id)), then the NULL rows (an index range on (project, column IS NULL, id)).
+direction. A page walks two segments: the non-NULL rows from the cursor, then the NULL ones
+(both ranges of the same index).
 
 Indexes that serve each sort on PostgreSQL: annotation_count -> item_progress_idx
 (project, annotation_count, id); agreement -> item_agreement_idx (project, agreement, id);
-external_id -> the unique (project, external_id) index when it can (see README).
+external_id -> item_external_id_sort_idx (project, external_id, id): the unique
+(project, external_id) index uses the pattern operator class, which cannot order rows. The
+cursor condition is a row comparison (value, id) > (v, i), one index range on PostgreSQL.
 """
 
 from __future__ import annotations

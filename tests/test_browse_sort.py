@@ -172,3 +172,12 @@ def test_page_next_link_follows_the_sorted_cursor(project, lead):
     assert [int(pk) for pk in re.findall(r'data-item="(\d+)"', first)] == _expected(
         project, "-labels"
     )[:50]
+
+
+def test_a_sort_alone_on_an_empty_project_is_not_a_filter(project, lead):
+    client = Client()
+    client.force_login(lead)
+    url = reverse("lead-data", kwargs={"project_id": project.pk})
+    html = client.get(url, {"sort": "labels"}).content.decode()
+    assert "This project has no items yet" in html
+    assert "No items match these filters" in client.get(url, {"status": "complete"}).content.decode()

@@ -61,6 +61,7 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "filters": raw,
         "query": query,
         "headers": sort_headers(raw),
+        "filtered": any(value for key, value in raw.items() if key != "sort"),
         "statuses": [(status, STATUS_WORDS[status]) for status in STATUSES],
         "labels": schema_labels(project.schema),
         "reasons": FlagReason.choices,
