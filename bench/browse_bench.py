@@ -138,6 +138,46 @@ def _report(project, lead, n_items: int) -> None:
     ]:
         wall, _ = _time(lambda f=filters, a=after: item_browse(lead, project.pk, f, after_id=a))
         print(f"  {label:<40} {statistics.median(wall):7.1f} ms")
+    _sorted_report(project, lead, n_items, client, page_url)
+
+
+SORTS = ("external_id", "-external_id", "labels", "-labels", "agreement", "-agreement")
+
+
+def _sorted_report(project, lead, n_items: int, client, page_url: str) -> None:
+    """Column sorts: first and deep page (cursor ~90% in), and the indexes their queries use."""
+    import re
+
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from labeling.browse import BrowseFilters, item_browse
+    from labeling.browse_sort import encode_cursor, parse_sort
+
+    print("\nsorted pages (whole page; indexes from EXPLAIN of the selector's queries):")
+    for sort in SORTS:
+        key = parse_sort(sort)
+        column = F(key.field)
+        order = column.desc(nulls_last=True) if key.descending else column.asc(nulls_last=True)
+        tie = "-id" if key.descending else "id"
+        deep_item = project.items.order_by(order, tie)[int(n_items * 0.9)]
+        cursor = encode_cursor(key, deep_item)
+        for label, params in [("first", {}), ("deep", {"after": cursor}), ("deep back", {"before": cursor})]:
+            wall, _ = _time(lambda p={**params, "sort": sort}: client.get(page_url, p), check=True)
+            with CaptureQueriesContext(connection) as queries:
+                item_browse(lead, project.pk, BrowseFilters(), sort=sort, after_id=params.get("after"),
+                            before_id=params.get("before"))
+            used = set()
+            with connection.cursor() as db:
+                for query in queries.captured_queries:
+                    if "labeling_item" in query["sql"] and "ORDER BY" in query["sql"]:
+                        db.execute("EXPLAIN " + query["sql"])
+                        plan = " ".join(row[0] for row in db.fetchall())
+                        used |= set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", plan))
+                        used |= {"SEQ SCAN"} if "Seq Scan on labeling_item" in plan else set()
+                        used |= {"SORT"} if re.search(r"\bSort\b", plan) else set()
+            print(f"  sort={sort:<13} {label:<10} {statistics.median(wall):7.1f} ms  {sorted(used)}")
 
 
 def _time(call, check: bool = False) -> tuple[list[float], list[float]]:

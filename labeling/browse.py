@@ -1,8 +1,8 @@
 """The lead's items browser: filtered, keyset-paginated reads that stay fast at 1,000,000 items.
 
-Paging is by primary key only ("after id X" / "before id X"), never OFFSET, so a deep page
-costs the same as the first one: the database walks the id index from the cursor and stops
-after `limit + 1` matching rows. Every filter reads columns of the item row itself (the
+Paging is keyset ("after id X" / "before id X"; in a column sort, after (value, id), see
+labeling.browse_sort), never OFFSET, so a deep page costs the same as the first one: the
+database walks an index from the cursor and stops after `limit + 1` matching rows. Every filter reads columns of the item row itself (the
 review app denormalises agreement, aggregate and final onto it); the flag filter arrives as
 a precomputed item-id subquery from the frontend, so this module never imports review.
 """
@@ -18,6 +18,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from labeling.browse_sort import (
+    SortKey,
+    cursor_of,
+    decode_cursor,
+    encode_cursor,
+    parse_sort,
+    sort_in_page,
+    walk,
+)
 from labeling.models import Item, Project, Role
 from labeling.permissions import project_for_role
 
@@ -61,14 +70,16 @@ class BrowseFilters:
 
 @dataclass(frozen=True)
 class BrowsePage:
-    """One page of items in id order, with the cursors for its neighbours (None = no page).
+    """One page of items, with the cursors for its neighbours (None = no page).
 
-    `searched` is set for text searches: the id stretch (low, high] this page looked through.
+    Cursors are ids in the default id order (and for searches), "<value>~<id>" tokens in a
+    column sort (labeling.browse_sort). `searched` is set for text searches: the id stretch
+    (low, high] this page looked through.
     """
 
     items: list[Item]
-    next_after: int | None
-    prev_before: int | None
+    next_after: int | str | None
+    prev_before: int | str | None
     searched: tuple[int, int] | None = None
 
 
@@ -76,25 +87,69 @@ def item_browse(
     user: AbstractBaseUser,
     project_id: int,
     filters: BrowseFilters,
-    after_id: int | None = None,
-    before_id: int | None = None,
+    after_id: int | str | None = None,
+    before_id: int | str | None = None,
     limit: int = DEFAULT_LIMIT,
+    sort: str = "",
 ) -> BrowsePage:
     """A page of the project's items matching `filters`, for a lead of the project.
 
     `after_id` gives the page of items with id > after_id (ascending); `before_id` the page
     just before it; neither gives the first page. Raises NotFound for outsiders and
     PermissionDenied for members who are not leads. Cost is one index walk per page plus
-    one short existence probe for the opposite direction.
+    one short existence probe for the opposite direction. `sort` ("agreement", "-labels"...,
+    see labeling.browse_sort) orders by a column; unknown values give the id order. With a
+    search, the sort orders each search window page only.
     """
     project = project_for_role(user, project_id, (Role.LEAD,))
     limit = max(1, min(limit, MAX_LIMIT))
     base = item_filter(project, filters).only(*ROW_FIELDS)
+    key = parse_sort(sort)
     if filters.search.strip():
-        page = _search_page(project, base, after_id, before_id, limit)
+        page = _search_page(project, base, _as_id(after_id), _as_id(before_id), limit)
+        if key is not None:
+            page = replace(page, items=sort_in_page(page.items, key))
         if after_id is None and before_id is None:
             page = _pin_id_matches(project, filters, page)
         return page
+    if key is not None:
+        return _sorted_page(base, key, after_id, before_id, limit)
+    return _id_page(base, _as_id(after_id), _as_id(before_id), limit)
+
+
+def _as_id(value: int | str | None) -> int | None:
+    try:
+        return int(value) if value is not None and value != "" else None
+    except ValueError:
+        return None
+
+
+def _sorted_page(
+    base: QuerySet[Item],
+    key: SortKey,
+    after: int | str | None,
+    before: int | str | None,
+    limit: int,
+) -> BrowsePage:
+    """Keyset paging on (value, id) in the key's order; a bad cursor gives the first page."""
+    before_cursor = decode_cursor(key, before) if before is not None else None
+    if before_cursor is not None:
+        rows = walk(base, key, before_cursor, backward=True, count=limit + 1)
+        items = list(reversed(rows[:limit]))
+        prev = encode_cursor(key, items[0]) if len(rows) > limit else None
+        return BrowsePage(items, encode_cursor(key, items[-1]) if items else None, prev)
+    cursor = decode_cursor(key, after) if after is not None else None
+    rows = walk(base, key, cursor, backward=False, count=limit + 1)
+    items = rows[:limit]
+    next_after = encode_cursor(key, items[-1]) if len(rows) > limit else None
+    first = cursor_of(key, items[0]) if items else None
+    has_prev = cursor is not None and bool(walk(base, key, first, backward=True, count=1))
+    return BrowsePage(items, next_after, encode_cursor(key, items[0]) if has_prev else None)
+
+
+def _id_page(
+    base: QuerySet[Item], after_id: int | None, before_id: int | None, limit: int
+) -> BrowsePage:
     if before_id is not None:
         rows = list(base.filter(id__lt=before_id).order_by("-id")[: limit + 1])
         more_before = len(rows) > limit

@@ -75,6 +75,11 @@ class Item(models.Model):
         ]
         indexes = [
             models.Index(fields=["project", "annotation_count", "id"], name="item_progress_idx"),
+            # The items browser's agreement sort: keyset pages on (agreement, id), NULLs apart.
+            models.Index(fields=["project", "agreement", "id"], name="item_agreement_idx"),
+            # The external_id sort: the unique index above uses the pattern operator class, which
+            # cannot order rows, so keyset pages on (external_id, id) need a plain btree.
+            models.Index(fields=["project", "external_id", "id"], name="item_external_id_sort_idx"),
             # Reopened and escalated items: few, and the claim looks for them first.
             models.Index(
                 fields=["project", "id"],

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.views.lead.access import project_page
 from frontend.views.lead.item_words import STATUS_WORDS
+from frontend.views.lead.sort_headers import sort_headers
 from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse, item_status
+from labeling.browse_sort import parse_sort
 from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
 from labeling.importers.formats import format_choices
@@ -30,7 +32,7 @@ PAGE_SIZE = 50
 # The page says how many items the project has up to this many, then "more than"; counting
 # further would scan the project on every view (issue 20).
 COUNT_CAP = 1_000
-FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q")
+FILTER_KEYS = ("status", "label", "flag", "agreement_min", "agreement_max", "q", "sort")
 
 
 @project_page()
@@ -41,9 +43,10 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         request.user,  # type: ignore[arg-type]
         project.pk,
         filters,
-        after_id=_int(request.GET.get("after")),
-        before_id=_int(request.GET.get("before")),
+        after_id=request.GET.get("after") or None,
+        before_id=request.GET.get("before") or None,
         limit=PAGE_SIZE,
+        sort=raw["sort"],
     )
     query = urlencode({key: value for key, value in raw.items() if value})
     # One reverse() per page, not per row: splice each id into the pattern's URL.
@@ -57,6 +60,8 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "page": page,
         "filters": raw,
         "query": query,
+        "headers": sort_headers(raw),
+        "filtered": any(value for key, value in raw.items() if key != "sort"),
         "statuses": [(status, STATUS_WORDS[status]) for status in STATUSES],
         "labels": schema_labels(project.schema),
         "reasons": FlagReason.choices,
@@ -150,6 +155,8 @@ def _gold_value(request: HttpRequest, project: Project) -> Any:
 
 def _filters(request: HttpRequest, project: Project) -> tuple[BrowseFilters, dict[str, str]]:
     raw = {key: request.GET.get(key, "").strip() for key in FILTER_KEYS}
+    sort = parse_sort(raw["sort"])
+    raw["sort"] = sort.param if sort is not None else ""  # an unknown sort is the id order
     item_ids = None
     if raw["flag"] in FlagReason.values:
         item_ids = Flag.objects.filter(
