@@ -38,7 +38,10 @@ class ModelServerEvent(models.Model):
     a training request by its own id, so a redelivered task sends nothing twice.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_server_events")
+    # db_index off: model_server_event_idx (project, -id) leads with the project already.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="model_server_events", db_index=False
+    )
     action = models.CharField(max_length=32)  # ANNOTATION_CREATED, ANNOTATION_UPDATED, START_TRAINING
     key = models.CharField(max_length=200, unique=True)
     annotation_id = models.BigIntegerField(null=True, blank=True)
