@@ -110,7 +110,13 @@ class ItemAgreementCounts(models.Model):
     """One item's value counts ({value key: how many annotations gave it}), the sufficient
     statistic of every pairable agreement figure (review.services.agreement_counts)."""
 
-    item = models.OneToOneField(Item, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # No database constraint: a foreign-key check takes FOR KEY SHARE on the item, which waits
+    # for any drain holding that item FOR UPDATE; an inline rebuild writing every item's row
+    # while holding the project's sums row then deadlocked with those drains. Deleting an item
+    # through the ORM still deletes its row (Django's cascade).
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     counts = models.JSONField(default=dict)
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from labeling.db.backend import lock_own_rows
 from labeling.exceptions import ValueInvalid
 from labeling.models import Annotation, Item, Membership
 from labeling.services import (
@@ -44,7 +45,7 @@ MAX_TEXT = 5000
 
 
 def _locked(item: Item) -> Item:
-    return Item.objects.select_for_update().select_related("project").get(pk=item.pk)
+    return lock_own_rows(Item.objects.select_related("project")).get(pk=item.pk)
 
 
 def _refuse_own(item: Item, reviewer: AbstractBaseUser) -> None:

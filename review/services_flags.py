@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from labeling.db.backend import lock_own_rows
 from labeling.models import Item, Project
 from labeling.services import item_escalate
 from labeling.values import CLASS_KINDS, value_labels
@@ -190,7 +191,7 @@ def item_flags_refresh(
 with them). Returns None when the item is gone.
     """
     with transaction.atomic():
-        item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
+        item = lock_own_rows(Item.objects.select_related("project")).filter(pk=item_id).first()
         if item is None:
             return None
         if item.final_value is not None:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from labeling.db.backend import lock_own_rows
 from labeling.exceptions import Conflict, NotFound
 from labeling.models import AuditEntry, Item
 from labeling.services import audit_record
@@ -54,7 +55,7 @@ def _item_of(entry: AuditEntry) -> Item:
         item_id = Flag.objects.filter(pk=entry.target_id).values_list("item_id", flat=True).first()
     else:
         item_id = int(entry.target_id)
-    item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
+    item = lock_own_rows(Item.objects.select_related("project")).filter(pk=item_id).first()
     if item is None:
         raise NotFound("The decision's item is gone")
     return item

@@ -6,7 +6,12 @@ never import django.db.connection: they branch on these answers instead.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import connection
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 def is_postgresql() -> bool:
@@ -33,3 +38,15 @@ def short_write_transactions() -> bool:
     """SQLite outside a transaction: one writer holds the whole file, so long writes should
     commit in short pages to let annotators' submits in between (PostgreSQL locks rows)."""
     return connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+def lock_own_rows(queryset: QuerySet[M]) -> QuerySet[M]:
+    """`SELECT ... FOR UPDATE` of the queryset's own rows only.
+
+    With select_related, a plain FOR UPDATE on PostgreSQL also locks the joined rows (an item's
+    project), so two item locks of one project would queue behind each other and deadlock with
+    foreign-key checks on the project row. OF self locks the item alone where it is understood.
+    """
+    if has_select_for_update_of():
+        return queryset.select_for_update(of=("self",))
+    return queryset.select_for_update()

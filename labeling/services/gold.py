@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from labeling.db.backend import lock_own_rows
 from labeling.exceptions import ImportFailed, ValueInvalid
 from labeling.models import Item, Project
 from labeling.schema import value_validate
@@ -22,7 +23,7 @@ def gold_set(*, item: Item, value: dict[str, Any], actor: AbstractBaseUser | Non
     Raises labeling.exceptions.ValueInvalid when the answer does not fit the schema
     (span offsets are checked against the item's text). Writes an audit entry.
     """
-    locked = Item.objects.select_for_update().select_related("project").get(pk=item.pk)
+    locked = lock_own_rows(Item.objects.select_related("project")).get(pk=item.pk)
     project_writable(locked.project)
     text = locked.data.get("text") if isinstance(locked.data, dict) else None
     clean = value_validate(locked.project.schema, value, text=text if isinstance(text, str) else None)
@@ -39,7 +40,7 @@ def gold_set(*, item: Item, value: dict[str, Any], actor: AbstractBaseUser | Non
 @transaction.atomic
 def gold_clear(*, item: Item, actor: AbstractBaseUser | None) -> Item:
     """Make the item an ordinary item again (its answer is forgotten). Writes an audit entry."""
-    locked = Item.objects.select_for_update().select_related("project").get(pk=item.pk)
+    locked = lock_own_rows(Item.objects.select_related("project")).get(pk=item.pk)
     before = {"is_gold": locked.is_gold, "gold_value": locked.gold_value}
     locked.is_gold, locked.gold_value = False, None
     locked.save(update_fields=["is_gold", "gold_value"])

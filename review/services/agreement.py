@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
-from labeling.db.backend import short_write_transactions
+from labeling.db.backend import lock_own_rows, short_write_transactions
 from labeling.db.locks import LockKind, xact_lock
 from labeling.models import Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
@@ -100,7 +100,7 @@ def item_recompute(*, item_id: int) -> Item | None:
     decide until the project run this submit schedules re-breaks it by posterior.
     Returns None when the item no longer exists.
     """
-    item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
+    item = lock_own_rows(Item.objects.select_related("project")).filter(pk=item_id).first()
     if item is None:
         return None
     spec = schema_spec(item.project.schema)
