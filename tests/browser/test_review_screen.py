@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import review.tasks  # noqa: F401  (registers the review tasks the events name)
 from labeling import events
-from labeling.models import AuditEntry
+from labeling.models import AuditEntry, Item
+from labeling.services.items import pending_flag
 from review.models import ReviewDecision
 from tests.browser import test_accessibility
 from tests.browser.conftest import wait_until
@@ -37,7 +39,9 @@ def contested(project, annotators, external_id):
     item = ItemFactory(project=project, external_id=external_id, data={"text": f"Text of {external_id}."})
     for user, label in zip(annotators, ("positive", "negative", "neutral"), strict=True):
         AnnotationFactory(item=item, annotator=user, value={"label": label}, lead_time_ms=2000)
-        events.enqueue(events.ANNOTATION_SUBMITTED, [item.pk])
+    # What the submits leave behind: the item pending, then the project's drain.
+    Item.objects.filter(pk=item.pk).update(**pending_flag(timezone.now()))
+    events.enqueue(events.ITEMS_PENDING, [project.pk])
     return item
 
 

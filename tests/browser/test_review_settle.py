@@ -107,6 +107,8 @@ def test_a_reviewer_compares_span_versions_and_takes_an_annotators(page, login, 
     page.click("text=Take bob\u2019s version")
     # The decision moves on (the queue is empty now) and offers its undo in a toast.
     page.wait_for_selector("#undo-toast")
+    # The toast puts its text back 150 ms after load, so a screen reader announces it.
+    wait_until(page, "() => document.querySelector('#undo-toast .toast-text').textContent !== ''")
     assert "Final label set: bob's version." in page.text_content("#undo-toast .toast-text")
     item.refresh_from_db()
     assert item.final_value == BOB
