@@ -40,13 +40,15 @@ def short_write_transactions() -> bool:
     return connection.vendor == "sqlite" and not connection.in_atomic_block
 
 
-def lock_own_rows(queryset: QuerySet[M]) -> QuerySet[M]:
+def lock_own_rows(queryset: QuerySet[M], *, skip_locked: bool = False) -> QuerySet[M]:
     """`SELECT ... FOR UPDATE` of the queryset's own rows only.
 
     With select_related, a plain FOR UPDATE on PostgreSQL also locks the joined rows (an item's
     project), so two item locks of one project would queue behind each other and deadlock with
     foreign-key checks on the project row. OF self locks the item alone where it is understood.
+    `skip_locked` passes over rows another transaction holds (where understood).
     """
+    skip = skip_locked and has_skip_locked()
     if has_select_for_update_of():
-        return queryset.select_for_update(of=("self",))
-    return queryset.select_for_update()
+        return queryset.select_for_update(of=("self",), skip_locked=skip)
+    return queryset.select_for_update(skip_locked=skip)

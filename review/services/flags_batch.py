@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from labeling.db.backend import lock_own_rows
 from labeling.models import Annotation, Item, Prediction, Project
 from review.flags import ProjectFacts, detect_all
 from review.models import Flag
@@ -77,12 +78,20 @@ def _write_chunk(chunk: list[tuple[Item, Any, dict, tuple]]) -> list[int]:
     ids = [item.pk for item, *_ in chunk]
     stale = []
     with transaction.atomic():
+        # Write only the items this transaction can lock at once. A flag row's foreign-key check
+        # wants its item, and a drain or project run holding one (and inserting that item's flag,
+        # or updating many items) would deadlock with a waiting chunk; the items passed over are
+        # judged again one by one after this commit, like stale ones.
+        free = set(
+            lock_own_rows(Item.objects.filter(pk__in=ids).order_by("pk"), skip_locked=True)
+            .values_list("pk", flat=True)
+        )
         now = _fingerprints(ids)
         existing: dict[int, dict[str, Flag]] = defaultdict(dict)
-        for flag in Flag.objects.select_for_update().filter(item_id__in=ids).order_by("pk"):
+        for flag in Flag.objects.select_for_update().filter(item_id__in=free).order_by("pk"):
             existing[flag.item_id][flag.reason] = flag
         for item, facts, found, fingerprint in chunk:
-            if now.get(item.pk) != fingerprint:
+            if item.pk not in free or now.get(item.pk) != fingerprint:
                 stale.append(item.pk)
                 continue
             flags_write(item, facts, found, existing[item.pk])
