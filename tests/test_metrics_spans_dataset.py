@@ -46,8 +46,8 @@ def read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture(scope="module")
-def toxic_spans():
+def toxic_span_data():
+    """(annotations per post, texts, SpanAnnotations) of the whole dataset."""
     texts = {row["comment_id"]: row["comment_text"] for row in read("comments.csv")}
     spans = defaultdict(list)
     for row in read("spans.csv"):
@@ -58,6 +58,12 @@ def toxic_spans():
     for row in read("annotations.csv"):
         annotations[row["comment_id"]].append((row["worker"], spans[row["annotation"]]))
     data, _ = span_annotations(annotations, texts, [*TYPES, UNTYPED])
+    return annotations, texts, data
+
+
+@pytest.fixture(scope="module")
+def toxic_spans():
+    annotations, texts, data = toxic_span_data()
     report, items = build_span_report(data)
     return annotations, texts, data, report, items
 

@@ -7,15 +7,13 @@ dataset's own majority rule), and p_wrong must rank contested posts above unanim
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 
 import numpy as np
 import pytest
 
 from review.metrics.spans.aggregate import span_aggregate
-from review.metrics.spans.inputs import span_annotations
 from review.metrics.spans.report import build_span_report
-from tests.test_metrics_spans_dataset import DATASET, TYPES, UNTYPED, read, span_type
+from tests.test_metrics_spans_dataset import DATASET, toxic_span_data
 
 pytestmark = pytest.mark.skipif(
     not DATASET.is_dir() and os.environ.get("CI") != "true",
@@ -25,17 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def toxic():
-    texts = {row["comment_id"]: row["comment_text"] for row in read("comments.csv")}
-    spans = defaultdict(list)
-    for row in read("spans.csv"):
-        spans[row["annotation"]].append(
-            {"start": int(row["start"]), "end": int(row["end"]), "label": span_type(row["type"])}
-        )
-    annotations = defaultdict(list)
-    for row in read("annotations.csv"):
-        annotations[row["comment_id"]].append((row["worker"], spans[row["annotation"]]))
-    data, _ = span_annotations(annotations, texts, [*TYPES, UNTYPED])
-    return data
+    return toxic_span_data()[2]
 
 
 def plain(value):
