@@ -8,7 +8,8 @@ attribute and htmx adds its indicator <style>; scripts are the part that matters
 Images load from Accord and data: URLs; a page that shows a guideline adds the hosts its
 project allows (allow_images_from). A response that sets its own policy (the image endpoint's
 sandbox) keeps it. The API docs (Swagger UI and ReDoc at /api/docs/) come from
-drf-spectacular-sidecar's static files with no inline script, so they run under this policy.
+drf-spectacular-sidecar's static files with no inline script, so they run under this policy;
+the ReDoc page alone may also start its search worker from a blob: URL.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ POLICY = {
     "frame-ancestors": ["'none'"],
 }
 _REQUEST_ATTRIBUTE = "accord_csp_image_hosts"
+_WORKERS_ATTRIBUTE = "accord_csp_blob_workers"
 
 
 def allow_images_from(request: HttpRequest, hosts: Iterable[str]) -> None:
@@ -38,10 +40,20 @@ def allow_images_from(request: HttpRequest, hosts: Iterable[str]) -> None:
     setattr(request, _REQUEST_ATTRIBUTE, list(hosts))
 
 
+def allow_blob_workers(request: HttpRequest) -> None:
+    """Let this request's page start web workers from blob: URLs that its own script made.
+
+    Only the ReDoc page asks: its search index runs in such a worker. Scripts stay 'self'.
+    """
+    setattr(request, _WORKERS_ATTRIBUTE, True)
+
+
 def policy_for(request: HttpRequest) -> str:
-    """The header value for a request: the page policy plus any image hosts it was given."""
+    """The header value for a request: the page policy plus what the view allowed it."""
     hosts = getattr(request, _REQUEST_ATTRIBUTE, [])
     directives = {**POLICY, "img-src": [*POLICY["img-src"], *hosts]}
+    if getattr(request, _WORKERS_ATTRIBUTE, False):
+        directives["worker-src"] = ["'self'", "blob:"]
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 

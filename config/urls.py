@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
-    SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
 from config import health, login_limiter
+from config.api_docs import RedocView
 from config.metrics.views import metrics
 
 urlpatterns = [
@@ -25,7 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(
         "api/docs/redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema", template_name="api_docs/redoc.html"),
+        RedocView.as_view(url_name="api-schema"),
         name="api-redoc",
     ),
     path("api/", include("labeling.api.urls")),

@@ -36,6 +36,15 @@ def test_every_response_carries_a_policy_that_runs_only_accords_scripts(path):
     assert policy["img-src"] == ["'self'", "data:"]
 
 
+@pytest.mark.django_db
+def test_only_the_redoc_page_may_start_a_worker_from_a_blob_url():
+    redoc = directives(Client().get("/api/docs/redoc/")["Content-Security-Policy"])
+    swagger = directives(Client().get("/api/docs/")["Content-Security-Policy"])
+    assert redoc["worker-src"] == ["'self'", "blob:"]
+    assert redoc["script-src"] == ["'self'"]
+    assert "worker-src" not in swagger
+
+
 def test_a_view_that_sets_its_own_policy_keeps_it():
     def view(request):
         response = HttpResponse(b"img")
