@@ -5,7 +5,7 @@ Every function returns one <svg> as a SafeString; all user text (labels, reasons
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -59,9 +59,18 @@ def count_bars(
     return _svg(width, max(row_h * len(rows), row_h) + 8, title, body) + table
 
 
-def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
+def short_day(iso_day: str) -> str:
+    """'2026-12-07' -> '12-07' for a day axis; anything else as given."""
+    year, dash, rest = iso_day.partition("-")
+    return rest if dash and len(year) == 4 and year.isdigit() else iso_day
+
+
+def columns(
+    rows: Sequence[tuple[str, int]], *, title: str, axis_label: Callable[[str], str] = str
+) -> SafeString:
     """Vertical columns, one per (label, count) - e.g. annotations per day - with a y axis
-    (0 and the top count) and every second label on the x axis (the last one always)."""
+    (0 and the top count) and every second label on the x axis (the last one always).
+    The x axis shows `axis_label(label)` (a short form); tooltips and the table the full label."""
     col_w, plot_h, pad, left = 34, 120, 24, 40
     top = max((count for _, count in rows), default=0) or 1
     right = left + col_w * len(rows)
@@ -87,7 +96,7 @@ def columns(rows: Sequence[tuple[str, int]], *, title: str) -> SafeString:
         if index % 2 == (len(rows) - 1) % 2:
             body.append(
                 f'<text x="{centre:.1f}" y="{pad + plot_h + 18}" text-anchor="middle">'
-                f"{escape(label)}</text>"
+                f"{escape(axis_label(label))}</text>"
             )
     table = data_table(title, ["", "Count"], rows)
     return _svg(right + pad, plot_h + pad * 2 + 8, title, body) + table

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from labeling.models import Membership, Role
 from review.models import AgreementSnapshot, AnnotationReview, Flag, FlagReason, Verdict
@@ -90,6 +93,11 @@ def test_dashboard_reports_progress_labels_flags_and_throughput(project, lead, a
     assert "negative: 1" in page
     assert "Rare label: 1" in page
     assert response.context["throughput_total"] == 3
+    today = timezone.now().date()
+    # Dates carry their year: in the tooltip and the table, and under the chart as the span.
+    assert f"{today.isoformat()}: 3" in page
+    first = (today - timedelta(days=13)).isoformat()
+    assert f"({first} to {today.isoformat()}, UTC)" in page
     assert reverse("agreement", kwargs={"project_id": project.pk}) in page
 
 

@@ -57,7 +57,10 @@ def _charts(found: dict[str, Any]) -> dict[str, Any]:
         "flags_chart": charts_lead.count_bars(
             flags, title="Open flags by reason", empty="No open flags: nothing waits for review."
         ),
-        "throughput_chart": charts_lead.columns(throughput, title="Annotations per day"),
+        "throughput_chart": charts_lead.columns(
+            throughput, title="Annotations per day", axis_label=charts_lead.short_day
+        ),
+        "throughput_span": (throughput[0][0], throughput[-1][0]) if throughput else None,
         "throughput_total": sum(count for _, count in throughput),
     }
 

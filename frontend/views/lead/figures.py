@@ -163,7 +163,7 @@ def throughput_per_day(project: Project) -> list[tuple[str, int]]:
     )
     by_day = {row["day"]: row["n"] for row in rows}
     days = [start + timedelta(days=offset) for offset in range(THROUGHPUT_DAYS)]
-    return [(day.strftime("%m-%d"), by_day.get(day, 0)) for day in days]
+    return [(day.isoformat(), by_day.get(day, 0)) for day in days]
 
 
 def prelabel_jobs(project: Project, limit: int = 5) -> list[PrelabelJob]:
