@@ -6,7 +6,7 @@ it is never put in a redirect, a message cookie or a later page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from frontend.views.lead.access import project_page
 from frontend.views.lead.webhook_forms import WebhookForm
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Project, Webhook
 from labeling.services.webhooks import (
     delivery_redeliver,
     webhook_create,
@@ -25,6 +24,9 @@ from labeling.services.webhooks import (
     webhook_update,
 )
 from labeling.webhooks import selectors
+
+if TYPE_CHECKING:
+    from labeling.models import Project, Webhook
 
 LOG_PAGE = 25
 
