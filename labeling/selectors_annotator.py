@@ -81,6 +81,11 @@ def skipped_list(*, user: AbstractBaseUser, project_id: int) -> list[SkippedItem
     return [SkippedItem(item=items[row["item_id"]], skipped_at=row["last"]) for row in rows]
 
 
+def annotation_count_own(*, project: Project, user: AbstractBaseUser) -> int:
+    """How many annotations the user made in the project (the home page's "done")."""
+    return project.annotations.filter(annotator=user).count()
+
+
 def annotation_history_list(*, project: Project, user: AbstractBaseUser) -> QuerySet[Annotation]:
     """The user's own annotations in the project with their item, last changed first.
 

@@ -17,12 +17,19 @@ from labeling.choices import Role
 from labeling.models import Membership, Project
 
 
-def membership_list_for_home(*, user: AbstractBaseUser) -> QuerySet[Membership]:
-    """The user's memberships of projects not being deleted (archived ones included), unordered.
+def membership_list_for_home(*, user: AbstractBaseUser, archived: bool) -> QuerySet[Membership]:
+    """The user's memberships with their project, by project name; projects being deleted are
+    left out, and archived ones too unless `archived`."""
+    memberships = Membership.objects.filter(user=user, project__deleting=False)
+    if not archived:
+        memberships = memberships.filter(project__archived_at__isnull=True)
+    return memberships.select_related("project").order_by("project__name")
 
-    The home page narrows it (archived or not) and orders it by project name.
-    """
-    return Membership.objects.filter(user=user, project__deleting=False)
+
+def membership_archived_count(*, user: AbstractBaseUser) -> int:
+    """How many archived projects (not being deleted) the user is a member of."""
+    memberships = Membership.objects.filter(user=user, project__deleting=False)
+    return memberships.filter(project__archived_at__isnull=False).count()
 
 
 def membership_list_deleting(*, user: AbstractBaseUser) -> QuerySet[Membership]:
@@ -70,6 +77,15 @@ def membership_list_non_leads(*, project: Project) -> QuerySet[Membership]:
 def project_has_other_lead(*, project: Project, membership_id: int) -> bool:
     """Whether the project has a lead besides the membership `membership_id`."""
     return project.memberships.filter(role=Role.LEAD).exclude(pk=membership_id).exists()
+
+
+def user_get_or_none(*, user_id: int) -> AbstractBaseUser | None:
+    """The account by id, or None. No permission check: the site people page admits staff."""
+    model = get_user_model()
+    try:
+        return model.objects.get(pk=user_id)
+    except model.DoesNotExist:
+        return None
 
 
 def user_find(*, who: str) -> AbstractBaseUser | None:

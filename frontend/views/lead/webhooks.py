@@ -92,10 +92,13 @@ def webhook_page(request: HttpRequest, project: Project, hook_id: int) -> HttpRe
 
 def _log(request: HttpRequest, project: Project, hook: Webhook) -> dict[str, Any]:
     """One page of the delivery log: rows, and the id to page back from (None at the end)."""
-    rows = selectors.delivery_list(user=request.user, project_id=project.pk, webhook_id=hook.pk)
     before = request.GET.get("before", "")
-    if before.isdigit():
-        rows = rows.filter(pk__lt=int(before))
+    rows = selectors.delivery_list(
+        user=request.user,
+        project_id=project.pk,
+        webhook_id=hook.pk,
+        before_id=int(before) if before.isdigit() else None,
+    )
     page = list(rows[: LOG_PAGE + 1])
     older = page[LOG_PAGE - 1].pk if len(page) > LOG_PAGE else None
     return {"deliveries": page[:LOG_PAGE], "older": older, "paged": before.isdigit()}
