@@ -23,6 +23,16 @@ def item_get_or_none(*, project: Project, item_id: int) -> Item | None:
         return None
 
 
+def item_first_or_none(*, project: Project) -> Item | None:
+    """The project's first item by id, or None for an empty project."""
+    return Item.objects.filter(project=project).order_by("id").first()
+
+
+def item_exists(*, project: Project, external_id: str) -> bool:
+    """Whether the project has an item with this external id."""
+    return Item.objects.filter(project=project, external_id=external_id).exists()
+
+
 def item_example_list(*, project: Project, limit: int) -> QuerySet[Item]:
     """The project's items marked as guideline examples, oldest first, at most `limit`."""
     return Item.objects.filter(project=project, is_example=True).order_by("id")[:limit]

@@ -88,6 +88,11 @@ def user_get_or_none(*, user_id: int) -> AbstractBaseUser | None:
         return None
 
 
+def user_list_by_username(*, usernames: Iterable[str]) -> QuerySet[AbstractBaseUser]:
+    """The accounts with these usernames (any order; names without an account are skipped)."""
+    return get_user_model().objects.filter(username__in=usernames)
+
+
 def user_find(*, who: str) -> AbstractBaseUser | None:
     """The account whose username is `who` or whose email is `who` (any case); the oldest
     one when several match; None for an empty `who` or no match."""

@@ -18,6 +18,11 @@ def project_get(*, project_id: int) -> Project:
     return Project.objects.get(pk=project_id)
 
 
+def project_get_by_name_or_none(*, name: str) -> Project | None:
+    """The (oldest) project called `name`, or None; the demo seeding finds its projects so."""
+    return Project.objects.filter(name=name).first()
+
+
 def project_get_or_none(*, project_id: int) -> Project | None:
     """The project by id, or None when it is gone (a worker's task may outlive it)."""
     return Project.objects.filter(pk=project_id).first()

@@ -44,3 +44,14 @@ def audit_entry_latest_own(
         .order_by("-id")
         .first()
     )
+
+
+def flag_most_severe_open_or_none(*, project: Project) -> Flag | None:
+    """The project's open flag with the highest severity (oldest first on ties), with its
+    item, or None when no flag is open."""
+    return (
+        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
+        .select_related("item")
+        .order_by("-severity", "id")
+        .first()
+    )
