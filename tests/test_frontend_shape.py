@@ -24,7 +24,9 @@ def test_the_frontend_makes_no_orm_calls_of_its_own():
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if re.search(r"\.objects\b", line)
     ]
-    assert not offenders, "The frontend queries through selectors, not .objects:\n" + "\n".join(offenders)
+    assert not offenders, "The frontend queries through selectors, not .objects:\n" + "\n".join(
+        offenders
+    )
 
 
 def _runtime_model_imports(path: Path) -> list[str]:
