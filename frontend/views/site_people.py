@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -89,8 +89,12 @@ def project_creator_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
 @member_page
 def site_invite(request: HttpRequest) -> HttpResponse:
     """A site administrator makes an invite link to any project (staff only)."""
-    projects = selectors.project_list_for_site(user=request.user)  # type: ignore[arg-type]
-    project = get_object_or_404(projects, pk=request.POST.get("project") or 0)
+    project = selectors.project_get_for_site(
+        user=request.user,  # type: ignore[arg-type]
+        project_id=request.POST.get("project") or 0,
+    )
+    if project is None:
+        raise Http404("No such project")
     try:
         invite, token = invite_create(
             project=project,
