@@ -15,20 +15,24 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from guidelines import services as guideline_services
 from labeling import demo
-from labeling.models import Item, Project
+from labeling.selectors_items import item_first_or_none
+from labeling.selectors_projects import project_get_by_name_or_none
 from labeling.services import membership_set, project_create
 from labeling.services.imports import import_file
 from labeling.services.prelabel import prelabel_batch_run, prelabel_job_create, prelabel_job_run
-from review.models import Flag, FlagStatus
+from review.selectors_pages import flag_most_severe_open_or_none
 from review.services.refresh import project_refresh
 from review.services_decisions import final_label_set
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 STORY_PROJECT = "Demo: a labeling round in progress"
 ANNOTATORS = ("annotator1", "annotator2", "annotator3")
@@ -73,7 +77,7 @@ Use it only when neither side dominates; a polite complaint is still **negative*
 
 def story_seed(*, users: dict[str, AbstractBaseUser]) -> tuple[Project, bool]:
     """Create the story project once; (project, created). A second call changes nothing."""
-    project = Project.objects.filter(name=STORY_PROJECT).first()
+    project = project_get_by_name_or_none(name=STORY_PROJECT)
     if project is not None:
         return project, False
     with transaction.atomic():
@@ -158,13 +162,8 @@ def _import(project: Project, lead: AbstractBaseUser) -> None:
 
 def _settle_one(project: Project, reviewer: AbstractBaseUser) -> None:
     """The reviewer settles the most severe flagged item (else the first labeled one)."""
-    flag = (
-        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
-        .select_related("item")
-        .order_by("-severity", "id")
-        .first()
-    )
-    item = flag.item if flag else Item.objects.filter(project=project).order_by("id").first()
+    flag = flag_most_severe_open_or_none(project=project)
+    item = flag.item if flag else item_first_or_none(project=project)
     if item is None:
         return
     truth = TRUTH[int(item.external_id.rsplit("-", 1)[1]) - 1]

@@ -13,15 +13,19 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from labeling import demo
 from labeling.demo_images import demo_image, demo_shapes
-from labeling.models import Item, Project
+from labeling.selectors_items import item_exists
+from labeling.selectors_projects import project_get_by_name_or_none
 from labeling.services.imports import import_file
 from review.services.refresh import project_refresh
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 ANNOTATORS = ("annotator1", "annotator2", "annotator3")
 PICTURES = (101, 102, 103)
@@ -68,8 +72,8 @@ def regions_story_seed(*, users: dict[str, AbstractBaseUser]) -> list[Project]:
         (demo.DEMO_SPANS_PROJECT, _snippet_records(), False),
         (demo.DEMO_BOXES_PROJECT, _picture_records(), True),
     ):
-        project = Project.objects.filter(name=name).first()
-        if project is None or Item.objects.filter(project=project, external_id=records[0]["id"]):
+        project = project_get_by_name_or_none(name=name)
+        if project is None or item_exists(project=project, external_id=records[0]["id"]):
             continue
         _import(project, users["lead"], records, images)
         project_refresh(project_id=project.pk)

@@ -1,4 +1,5 @@
-"""The fixed choices of labeling's models (roles, ordering policies, job and assignment states).
+"""The fixed choices of labeling's models (roles, ordering policies, job, assignment and model
+server event states).
 
 Pages and forms import them from here, not from labeling.models, so they need no model class.
 """
@@ -36,3 +37,9 @@ class AssignmentStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
     RELEASED = "released", "Released"
     EXPIRED = "expired", "Expired"
+
+
+class ModelServerEventStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

@@ -119,6 +119,14 @@ def project_list_for_site(*, user: AbstractBaseUser) -> QuerySet[Project]:
     return Project.objects.order_by("name")
 
 
+def project_get_for_site(*, user: AbstractBaseUser, project_id: int | str) -> Project | None:
+    """Any project by id for site administrators (is_staff) only, or None when there is none."""
+    try:
+        return project_list_for_site(user=user).get(pk=project_id)
+    except Project.DoesNotExist:
+        return None
+
+
 def shortcuts_enabled(*, user: AbstractBaseUser) -> bool:
     """Whether `user` wants single-key shortcuts (on unless they turned them off)."""
     if not user.is_authenticated:

@@ -1,6 +1,7 @@
-"""Reads for the annotator's own screen: why an item came back, and the items they skipped.
+"""Reads for the annotator's own screen: why an item came back, the items they skipped, and
+their own annotations (history and edit).
 
-Both read only the caller's own rows (their assignments and annotations) and the audit entry
+All read only the caller's own rows (their assignments and annotations) and the audit entry
 of a reopen, never a peer's label.
 """
 
@@ -10,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 
-from labeling.models import Annotation, Assignment, AssignmentStatus, AuditEntry, Item
+from labeling.models import Annotation, Assignment, AssignmentStatus, AuditEntry, Item, Project
 from labeling.permissions import project_for_role
 from labeling.services.items import ReopenReason
 from labeling.values import value_text
@@ -78,3 +79,31 @@ def skipped_list(*, user: AbstractBaseUser, project_id: int) -> list[SkippedItem
     rows = list(rows)
     items = Item.objects.in_bulk([row["item_id"] for row in rows])
     return [SkippedItem(item=items[row["item_id"]], skipped_at=row["last"]) for row in rows]
+
+
+def annotation_count_own(*, project: Project, user: AbstractBaseUser) -> int:
+    """How many annotations the user made in the project (the home page's "done")."""
+    return project.annotations.filter(annotator=user).count()
+
+
+def annotation_history_list(*, project: Project, user: AbstractBaseUser) -> QuerySet[Annotation]:
+    """The user's own annotations in the project with their item, last changed first.
+
+    `project` is one the caller is a member of (the page checked); a lazy queryset to page.
+    """
+    return (
+        Annotation.objects.filter(project=project, annotator_id=user.pk)
+        .select_related("item")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def annotation_own_get_or_none(
+    *, project: Project, user: AbstractBaseUser, annotation_id: int
+) -> Annotation | None:
+    """One of the user's own annotations in the project, with its item; None for anyone else's."""
+    return (
+        Annotation.objects.filter(pk=annotation_id, project=project, annotator_id=user.pk)
+        .select_related("item")
+        .first()
+    )

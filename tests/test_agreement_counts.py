@@ -185,7 +185,7 @@ def test_spans_projects_keep_no_counts():
 
 @pytest.mark.django_db
 def test_the_dashboard_headline_moves_with_each_submit_before_any_snapshot():
-    from frontend.views.lead.figures import agreement_headline
+    from review.selectors_figures import agreement_headline
 
     project = ProjectFactory(schema=SCHEMAS["single"])
     users = [UserFactory() for _ in range(2)]

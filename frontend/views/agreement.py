@@ -14,8 +14,8 @@ from frontend import charts
 from frontend.views.agreement_regions import is_region, region_context
 from labeling import selectors as labeling_selectors
 from labeling.exceptions import NotFound, PermissionDenied
-from labeling.models import Project
 from labeling.permissions import role_of
+from labeling.selectors_projects import project_get
 from review import selectors, services
 
 
@@ -112,7 +112,7 @@ def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
     interval = report.get("alpha_ci") or {}
     alpha = (report.get("krippendorff_alpha") or {}).get(interval.get("level", "nominal"))
     context = {
-        "project": Project.objects.get(pk=project_id),
+        "project": project_get(project_id=project_id),
         "is_lead": role_of(request.user, project_id) == "lead",
         "snapshot": snapshot,
         "report": report,

@@ -8,7 +8,7 @@ server-rendered pages that call the labeling services and review.selectors.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,11 +22,15 @@ from config.csp import allow_images_from
 from frontend.views.region_config import REGION_KINDS, region_item, region_labels
 from guidelines.markdown import project_image_hosts
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Annotation, Membership, Project
 from labeling.permissions import project_for_role
+from labeling.selectors_annotator import annotation_history_list, annotation_own_get_or_none
+from labeling.selectors_members import membership_get
 from labeling.services.annotations import annotation_edit
 from labeling.values import value_labels, value_text
 from review.selectors import annotation_outcomes
+
+if TYPE_CHECKING:
+    from labeling.models import Annotation, Project
 
 HISTORY_PAGE_SIZE = 50
 
@@ -64,7 +68,7 @@ def _screen_config(project: Project) -> dict[str, Any]:
 def annotate_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """The labeling screen; members who must acknowledge a new guideline go to its ack page."""
     project = _project(request, project_id)
-    membership = Membership.objects.get(project=project, user=request.user)
+    membership = membership_get(project=project, user=request.user)  # type: ignore[arg-type]
     if membership.acknowledged_version < project.guideline_version:
         return redirect(f"/projects/{project.pk}/guideline/ack/")
     allow_images_from(request, project_image_hosts(project))  # the guideline side panel
@@ -104,11 +108,7 @@ def _history_rows(request: HttpRequest, annotations: list[Annotation]) -> list[d
 def history_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """My annotations in the project, newest first, with the review outcome of each."""
     project = _project(request, project_id)
-    annotations = (
-        Annotation.objects.filter(project=project, annotator_id=request.user.pk)
-        .select_related("item")
-        .order_by("-updated_at", "-id")
-    )
+    annotations = annotation_history_list(project=project, user=request.user)  # type: ignore[arg-type]
     page = Paginator(annotations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"project": project, "page": page, "rows": _history_rows(request, list(page))}
     return render(request, "annotate/history.html", context)
@@ -156,10 +156,8 @@ def _edit_context(project: Project, annotation: Annotation, *, error: str, shown
 def annotation_edit_page(request: HttpRequest, project_id: int, annotation_id: int) -> HttpResponse:
     """Reopen one of my annotations and change it, while the item is unsettled."""
     project = _project(request, project_id)
-    annotation = (
-        Annotation.objects.filter(pk=annotation_id, project=project, annotator_id=request.user.pk)
-        .select_related("item")
-        .first()
+    annotation = annotation_own_get_or_none(
+        project=project, user=request.user, annotation_id=annotation_id  # type: ignore[arg-type]
     )
     if annotation is None:
         raise Http404("No such annotation")

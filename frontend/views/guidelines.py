@@ -23,13 +23,13 @@ from guidelines.markdown import project_image_hosts, render_markdown
 from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound
 from labeling.ids import column_int
-from labeling.models import Item
 from labeling.permissions import role_of
-from review.choices import Cause
-from review.models import ReviewDecision
+from labeling.selectors_items import item_example_list
+from review.selectors_queue import guideline_gap_list
 
 View = Callable[..., HttpResponse]
 GAP_LIMIT = 200  # guideline-gap items shown at once, newest decisions first
+EXAMPLES_SHOWN = 200  # example items the editor offers to link
 STALE_SHOWN = 500  # stale items listed; "send all back" still covers every one
 
 
@@ -175,7 +175,7 @@ def guideline_edit(request: HttpRequest, project_id: int) -> HttpResponse:
             "preview": mark_safe(  # noqa: S308 - sanitised by nh3
                 render_markdown(draft.draft_markdown, image_hosts=project_image_hosts(project))
             ),
-            "examples": Item.objects.filter(project=project, is_example=True).order_by("id")[:200],
+            "examples": item_example_list(project=project, limit=EXAMPLES_SHOWN),
         }
     )
     return render(request, "guidelines/edit.html", context)
@@ -230,10 +230,6 @@ def guideline_stale(request: HttpRequest, project_id: int) -> HttpResponse:
 def guideline_gaps(request: HttpRequest, project_id: int) -> HttpResponse:
     """Items reviewers settled with cause "guideline gap": material for the next version."""
     context = _base(request, project_id, roles=selectors.LEAD_ONLY)
-    decisions = (
-        ReviewDecision.objects.filter(project=context["project"], cause=Cause.GUIDELINE_GAP)
-        .select_related("item", "reviewer")
-        .order_by("-created_at", "-id")[:GAP_LIMIT]
-    )
-    context["decisions"] = decisions
+    # The review queue's own reader, so both pages list the same decisions (issue 19).
+    context["decisions"] = guideline_gap_list(user=request.user, project_id=project_id, limit=GAP_LIMIT)  # type: ignore[arg-type]
     return render(request, "guidelines/gaps.html", context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,10 +10,18 @@ from django.shortcuts import render
 
 from frontend.nav import home_actions
 from labeling.assignment import engine as assignment
-from labeling.models import Membership
 from labeling.permissions import can_create_projects
 from labeling.selectors import item_count_capped
+from labeling.selectors_annotator import annotation_count_own
+from labeling.selectors_members import (
+    membership_archived_count,
+    membership_list_deleting,
+    membership_list_for_home,
+)
 from review.selectors import open_review_count
+
+if TYPE_CHECKING:
+    from labeling.models import Membership
 
 ITEMS_CAP = 1_000
 
@@ -25,13 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
     Archived projects are left out unless ?archived=1 ("Show archived").
     """
     show_archived = request.GET.get("archived") == "1"
-    memberships = Membership.objects.filter(user=request.user, project__deleting=False)
-    archived_count = memberships.filter(project__archived_at__isnull=False).count()
-    if not show_archived:
-        memberships = memberships.filter(project__archived_at__isnull=True)
-    memberships = memberships.select_related("project").order_by("project__name")
+    archived_count = membership_archived_count(user=request.user)  # type: ignore[arg-type]
+    memberships = membership_list_for_home(user=request.user, archived=show_archived)  # type: ignore[arg-type]
     rows = [_row(request, membership) for membership in memberships]
-    deleting = Membership.objects.filter(user=request.user, role="lead", project__deleting=True).select_related("project")
+    deleting = membership_list_deleting(user=request.user)  # type: ignore[arg-type]
     context = {
         "deleting": [
             {"name": m.project.name, "left": item_count_capped(project=m.project, cap=ITEMS_CAP)} for m in deleting
@@ -47,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _row(request: HttpRequest, membership: Membership) -> dict[str, Any]:
     """One project card: my progress, and the review queue size for reviewers and leads."""
     project, role = membership.project, membership.role
-    done = project.annotations.filter(annotator=request.user).count()
+    done = annotation_count_own(project=project, user=request.user)  # type: ignore[arg-type]
     # The engine's own count: items it could still hand me (same rule as "next").
     # Counted no further than REMAINING_CAP + 1 (shown "1,000+"): a page view never scans a project.
     remaining = assignment.remaining_count(project=project, user=request.user)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from labeling.exceptions import AccordError
-from labeling.models import Membership
 from labeling.services.invites import (
     InviteInvalid,
     invite_accept,
     invite_accept_new_user,
     invite_for_token,
 )
+
+if TYPE_CHECKING:
+    from labeling.models import Membership
 
 
 def invite_accept_page(request: HttpRequest, token: str) -> HttpResponse:

@@ -4,7 +4,7 @@ and set up the model server (frontend.views.prelabel_server) and ask it to train
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from frontend.views.prelabel_server import ModelServerForm, server_form, server_save
 from labeling.choices import Role
 from labeling.exceptions import AccordError, NotFound, PermissionDenied
-from labeling.models import Project
 from labeling.permissions import project_for_role
 from labeling.prelabel import measures, registry, selectors
 from labeling.services.model_server import model_server_settings_update, prelabel_public
@@ -24,6 +23,9 @@ from labeling.services.model_server_events import model_server_train
 from labeling.services.prelabel import SCOPES, prelabel_job_cancel, prelabel_job_start
 from labeling.text_fields import project_text_fields
 from review.services.model_evidence import model_gate
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 SCOPE_LABELS = {
     "unlabeled": "Unlabeled items (no annotation yet)",

@@ -7,16 +7,18 @@ come back beside their fields.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
 from labeling.exceptions import SchemaError
-from labeling.models import Project
 from labeling.prelabel.server_config import AUTH_KINDS, DEFAULT_BATCH_SIZE, DEFAULT_TIMEOUT
 from labeling.services.model_server import model_server_settings_update, prelabel_public
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 AUTH_LABELS = {"none": "None", "basic": "Basic (user and password)", "bearer": "Bearer token"}
 

@@ -6,12 +6,14 @@ sees the same labels, colours and item shape everywhere.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
 from labeling.image_urls import image_url_allowed
-from labeling.models import Item, Project
+
+if TYPE_CHECKING:
+    from labeling.models import Item, Project
 
 REGION_KINDS = ("spans", "boxes")  # drawn with the regions component
 

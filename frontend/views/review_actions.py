@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
@@ -14,11 +14,14 @@ from frontend.views.region_config import REGION_KINDS
 from frontend.views.review_common import review_page
 from frontend.views.review_undo import undo_offer_remember
 from labeling.exceptions import AccordError, NotFound, ValueInvalid
-from labeling.models import Annotation, Project
+from labeling.selectors_items import annotation_on_item_get_or_none
 from review import selectors_queue as queue
 from review import services_decisions as decide
 from review import services_settle as settle
-from review.models import Flag
+from review.selectors_pages import flag_on_item_get_or_none
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 
 def _final_value(project: Project, post: Any) -> object:
@@ -68,9 +71,9 @@ def _final(request: HttpRequest, view: Any) -> str:
 
 
 def _verdict(request: HttpRequest, view: Any) -> str:
-    annotation = Annotation.objects.filter(
-        item=view.item, pk=request.POST.get("annotation") or 0
-    ).first()
+    annotation = annotation_on_item_get_or_none(
+        item=view.item, annotation_id=request.POST.get("annotation") or 0
+    )
     if annotation is None:
         raise NotFound("No such annotation on this item")
     review = decide.annotation_verdict_set(
@@ -91,7 +94,7 @@ def _send_back(request: HttpRequest, view: Any) -> str:
 
 
 def _dismiss(request: HttpRequest, view: Any) -> str:
-    flag = Flag.objects.filter(item=view.item, pk=request.POST.get("flag") or 0).first()
+    flag = flag_on_item_get_or_none(item=view.item, flag_id=request.POST.get("flag") or 0)
     if flag is None:
         raise NotFound("No such flag on this item")
     decide.flag_dismiss(flag=flag, reviewer=request.user, reason=request.POST.get("reason", ""))

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from frontend.views.review_common import review_page, seconds
 from frontend.views.review_settle import settle_context
 from frontend.views.review_undo import undo_offer_take
-from labeling.models import Membership
+from labeling.selectors_members import membership_list_of_users
 from labeling.values import CLASS_KINDS, schema_labels, value_labels, value_text
 from review import selectors_queue as queue
 from review.choices import Cause, FlagStatus
@@ -77,9 +77,9 @@ def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> Htt
         )
         for name, forward in (("next", True), ("previous", False))
     }
-    members = Membership.objects.filter(
-        project_id=project_id, user_id__in=[a.annotator_id for a in view.annotations]
-    ).select_related("user")
+    members = membership_list_of_users(
+        project_id=project_id, user_ids=[a.annotator_id for a in view.annotations]
+    )
     item = view.item
     context = {
         "project": view.project,

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from frontend.views.review_common import review_page
 from frontend.views.review_undo import undo_offer_take
 from labeling.choices import Role
-from labeling.models import Membership
 from labeling.permissions import role_of
+from labeling.selectors_members import membership_list_non_leads
 from labeling.values import schema_labels, value_text
 from review import selectors_queue as queue
 from review.choices import Cause, FlagReason, FlagStatus
@@ -33,12 +33,7 @@ def _row(flag: Any, flags: list[Any]) -> dict[str, Any]:
 
 
 def _choices(project: Any) -> dict[str, Any]:
-    annotators = (
-        Membership.objects.filter(project=project)
-        .exclude(role=Role.LEAD)
-        .select_related("user")
-        .order_by("user__username")
-    )
+    annotators = membership_list_non_leads(project=project)
     return {
         "reasons": FlagReason.choices,
         "statuses": FlagStatus.choices,

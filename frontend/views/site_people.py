@@ -4,9 +4,8 @@ projects, and a form to create an account."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -15,6 +14,7 @@ from labeling import selectors
 from labeling.choices import Role
 from labeling.exceptions import AccordError, PermissionDenied
 from labeling.permissions import PROJECT_CREATOR_PERMISSION
+from labeling.selectors_members import user_get_or_none
 from labeling.services.invites import invite_create
 from labeling.services.people import account_create, project_creator_set
 
@@ -75,7 +75,9 @@ def project_creator_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
     """Grant (allowed=1) or withdraw the permission to create projects; staff only."""
     if not (request.user.is_active and getattr(request.user, "is_staff", False)):
         raise PermissionDenied("This needs a site administrator")
-    user = get_object_or_404(get_user_model(), pk=user_id)
+    user = user_get_or_none(user_id=user_id)
+    if user is None:
+        raise Http404("No such account")
     allowed = request.POST.get("allowed") == "1"
     project_creator_set(user=user, allowed=allowed, actor=request.user)  # type: ignore[arg-type]
     verb = "may now" if allowed else "may no longer"
@@ -87,8 +89,12 @@ def project_creator_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
 @member_page
 def site_invite(request: HttpRequest) -> HttpResponse:
     """A site administrator makes an invite link to any project (staff only)."""
-    projects = selectors.project_list_for_site(user=request.user)  # type: ignore[arg-type]
-    project = get_object_or_404(projects, pk=request.POST.get("project") or 0)
+    project = selectors.project_get_for_site(
+        user=request.user,  # type: ignore[arg-type]
+        project_id=request.POST.get("project") or 0,
+    )
+    if project is None:
+        raise Http404("No such project")
     try:
         invite, token = invite_create(
             project=project,

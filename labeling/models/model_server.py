@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from labeling.choices import ModelServerEventStatus
 from labeling.models.project import Project
 
 
@@ -23,12 +24,6 @@ class ModelServerSecret(models.Model):
 
     def __str__(self) -> str:
         return f"model server secret of {self.project_id}"
-
-
-class ModelServerEventStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
 
 
 class ModelServerEvent(models.Model):

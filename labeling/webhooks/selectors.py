@@ -33,10 +33,14 @@ def webhook_get(*, user: User, project_id: int, webhook_id: int) -> Webhook:
     return hook
 
 
-def delivery_list(*, user: User, project_id: int, webhook_id: int) -> QuerySet[WebhookDelivery]:
-    """The hook's deliveries, newest first (payloads deferred: the log does not show them)."""
+def delivery_list(
+    *, user: User, project_id: int, webhook_id: int, before_id: int | None = None
+) -> QuerySet[WebhookDelivery]:
+    """The hook's deliveries, newest first (payloads deferred: the log does not show them);
+    only those older than delivery `before_id` when it is given (the log's next page)."""
     hook = webhook_get(user=user, project_id=project_id, webhook_id=webhook_id)
-    return WebhookDelivery.objects.filter(webhook=hook).defer("payload").order_by("-id")
+    rows = WebhookDelivery.objects.filter(webhook=hook).defer("payload").order_by("-id")
+    return rows if before_id is None else rows.filter(pk__lt=before_id)
 
 
 def delivery_get(

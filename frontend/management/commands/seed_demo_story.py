@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from frontend.demo_story import story_seed
 from frontend.demo_story_regions import regions_story_seed
 from labeling import demo
+from labeling.selectors_members import user_list_by_username
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = [name for name, _ in demo.DEMO_USERS]
         users = {
-            user.username: user for user in get_user_model().objects.filter(username__in=names)
+            user.get_username(): user for user in user_list_by_username(usernames=names)
         }
         missing = sorted(set(names) - set(users))
         if missing:

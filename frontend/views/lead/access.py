@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -12,8 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from labeling.choices import Role
 from labeling.exceptions import NotFound, PermissionDenied
-from labeling.models import Project
 from labeling.permissions import project_for_role
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 LEAD_ONLY = (Role.LEAD,)
 LEAD_OR_REVIEWER = (Role.LEAD, Role.REVIEWER)

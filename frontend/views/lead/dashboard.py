@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend import charts_lead
-from frontend.views.lead import figures
 from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
 from frontend.views.lead.figures_cache import MAX_AGE_S, dashboard_figures
 from labeling.choices import JobStatus, Role
-from labeling.models import Project
 from labeling.permissions import role_of
+from review import selectors_figures as figures
 from review.choices import FlagReason
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 
 @project_page(LEAD_OR_REVIEWER)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -21,12 +21,19 @@ from labeling.browse_sort import parse_sort
 from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
 from labeling.importers.formats import format_choices
-from labeling.models import ImportJob, Item, Project
 from labeling.selectors import item_count_capped
+from labeling.selectors_items import (
+    import_job_get_or_none,
+    import_job_recent_list,
+    item_get_or_none,
+)
 from labeling.services import gold_clear, gold_set
 from labeling.values import schema_labels, value_text
-from review.choices import FlagReason, FlagStatus
-from review.models import Flag
+from review.choices import FlagReason
+from review.selectors_pages import flagged_item_ids
+
+if TYPE_CHECKING:
+    from labeling.models import Item, Project
 
 PAGE_SIZE = 50
 # The page says how many items the project has up to this many, then "more than"; counting
@@ -65,7 +72,7 @@ def data_page(request: HttpRequest, project: Project) -> HttpResponse:
         "statuses": [(status, STATUS_WORDS[status]) for status in STATUSES],
         "labels": schema_labels(project.schema),
         "reasons": FlagReason.choices,
-        "jobs": ImportJob.objects.filter(project=project).order_by("-id")[:5],
+        "jobs": import_job_recent_list(project=project, limit=5),
         "watch_job": _int(request.GET.get("job")),
         "search_window": f"{SEARCH_WINDOW:,}",
         "import_formats": format_choices(),
@@ -104,7 +111,9 @@ def _clip(text: str, limit: int) -> str:
 @project_page()
 def import_status(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     """The import job's progress fragment; it keeps polling (htmx, every 1 s) until the job ends."""
-    job = get_object_or_404(ImportJob, project=project, pk=job_id)
+    job = import_job_get_or_none(project=project, job_id=job_id)
+    if job is None:
+        raise Http404("No such import job")
     percent = round(100 * job.bytes_done / job.bytes_total) if job.bytes_total else 0
     running = job.status in (JobStatus.PENDING, JobStatus.RUNNING)
     context = {"project": project, "job": job, "percent": percent, "running": running}
@@ -116,7 +125,9 @@ def import_status(request: HttpRequest, project: Project, job_id: int) -> HttpRe
 def item_gold(request: HttpRequest, project: Project, item_id: int) -> HttpResponse:
     """GET: the gold form fragment for one row. POST: mark the item gold with its answer
     (validated by the schema), or unmark it."""
-    item = get_object_or_404(Item, project=project, pk=item_id)
+    item = item_get_or_none(project=project, item_id=item_id)
+    if item is None:
+        raise Http404("No such item")
     if request.method == "GET":
         back = urlsplit(request.headers.get("HX-Current-URL", ""))
         context = {
@@ -159,9 +170,7 @@ def _filters(request: HttpRequest, project: Project) -> tuple[BrowseFilters, dic
     raw["sort"] = sort.param if sort is not None else ""  # an unknown sort is the id order
     item_ids = None
     if raw["flag"] in FlagReason.values:
-        item_ids = Flag.objects.filter(
-            project=project, reason=raw["flag"], status__in=(FlagStatus.OPEN, FlagStatus.IN_REVIEW)
-        ).values("item_id")
+        item_ids = flagged_item_ids(project=project, reason=raw["flag"])
     filters = BrowseFilters(
         status=raw["status"] if raw["status"] in STATUSES else "",
         label=raw["label"],

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from frontend.views.lead.access import project_page
 from labeling.exporters.catalogue import FORMATS
-from labeling.models import Project
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 INCLUDES = (
     ("all", "All annotations"),

@@ -16,15 +16,18 @@ exact, in three apps at once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils import timezone
 
-from frontend.views.lead import figures
 from labeling.events import enqueue
-from labeling.models import Project
 from labeling.selectors import item_count_capped
+from labeling.selectors_projects import project_get_or_none
+from review import selectors_figures as figures
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 LIVE_LIMIT = 2_000  # items; up to this many, figures are computed on the page view
 MAX_AGE_S = 60  # cached figures older than this are refreshed (the page still shows them)
@@ -47,7 +50,7 @@ def figures_compute(project: Project) -> dict[str, Any]:
 
 def figures_refresh(project_id: int) -> dict[str, Any] | None:
     """Compute and store the project's figures; None when the project is gone."""
-    project = Project.objects.filter(pk=project_id).first()
+    project = project_get_or_none(project_id=project_id)
     try:
         if project is None:
             return None

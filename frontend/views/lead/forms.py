@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from labeling.exceptions import SchemaError
-from labeling.models import Project
 from labeling.project_settings import BY_NAME, SETTINGS, Setting, settings_errors
 from labeling.schema import DATA_TYPES, KINDS, LEVELS, schema_validate
 from labeling.services import project_settings_values
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 # Which form field a schema_validate message is about (first match wins).
 MESSAGE_FIELDS = (

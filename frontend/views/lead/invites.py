@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -11,9 +13,11 @@ from django.views.decorators.http import require_POST
 from frontend.views.lead.access import project_page
 from labeling import selectors
 from labeling.exceptions import AccordError
-from labeling.models import Project
 from labeling.services.invites import invite_create, invite_revoke, invite_token
 from labeling.services.people import member_create
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 
 def _a(role: str) -> str:

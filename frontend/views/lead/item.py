@@ -5,7 +5,7 @@ Annotators never reach it (403): it shows every annotator's label side by side.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,10 +14,12 @@ from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
 from frontend.views.lead.item_words import STATUS_WORDS, flag_details
 from labeling.browse import item_status
 from labeling.exceptions import NotFound
-from labeling.models import Project
 from labeling.permissions import role_of
 from labeling.values import value_text
 from review import selectors_queue as queue
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 # Data keys shown on their own (text, image); any other key is listed under "More data".
 SHOWN_KEYS = ("text", "image")

@@ -3,6 +3,8 @@ clear gold) and the gold answers upload."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +13,12 @@ from django.views.decorators.http import require_POST
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
 from labeling.importers.gold_file import gold_answers_read
-from labeling.models import Item, Project
+from labeling.selectors_items import item_delete_summary, item_gold_list
 from labeling.services import gold_bulk_set, gold_clear, gold_from_labels, items_delete
 
-SHOWN = 200  # external ids listed on the confirmation page
+if TYPE_CHECKING:
+    from labeling.models import Project
+
 MAX_GOLD_UPLOAD = 20 * 1024 * 1024
 
 
@@ -40,7 +44,7 @@ def items_bulk(request: HttpRequest, project: Project) -> HttpResponse:
             count = gold_from_labels(project=project, item_ids=ids, actor=request.user)  # type: ignore[arg-type]
             messages.success(request, f"{count} item{'' if count == 1 else 's'} made gold from their current label; items without a label were left as they were.")
         elif action == "ungold":
-            for item in Item.objects.filter(project=project, pk__in=ids, is_gold=True):
+            for item in item_gold_list(project=project, item_ids=ids):
                 gold_clear(item=item, actor=request.user)  # type: ignore[arg-type]
             messages.success(request, "Gold answers cleared.")
         else:
@@ -51,14 +55,7 @@ def items_bulk(request: HttpRequest, project: Project) -> HttpResponse:
 
 
 def _confirm_page(request: HttpRequest, project: Project, ids: list[int]) -> HttpResponse:
-    items = Item.objects.filter(project=project, pk__in=ids).order_by("id")
-    context = {
-        "project": project,
-        "ids": list(items.values_list("id", flat=True)),
-        "shown": list(items.values_list("external_id", flat=True)[:SHOWN]),
-        "count": items.count(),
-        "annotations": sum(items.values_list("annotation_count", flat=True)),
-    }
+    context = {"project": project, **item_delete_summary(project=project, item_ids=ids)}
     return render(request, "lead/items_delete.html", context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,8 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
-from labeling.models import Item, Project
+from labeling.selectors_projects import project_item_count
 from labeling.services import project_archive, project_delete_request
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 
 @require_POST
@@ -46,7 +51,7 @@ def project_delete(request: HttpRequest, project: Project) -> HttpResponse:
     context = {
         "project": project,
         "error": error,
-        "items": Item.objects.filter(project=project).count(),
+        "items": project_item_count(project=project),
         "typed": request.POST.get("confirm", ""),
     }
     return render(request, "lead/project_delete.html", context, status=400 if error else 200)

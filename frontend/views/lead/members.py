@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from frontend.views.lead.access import project_page
-from frontend.views.lead.figures import agreement_by_username, member_figures
 from frontend.views.lead.invites import invite_rows
 from labeling.choices import Role
 from labeling.exceptions import AccordError
-from labeling.models import Membership, Project
 from labeling.selectors import gold_accuracy
+from labeling.selectors_members import (
+    membership_get_or_none,
+    membership_list_by_role,
+    project_has_other_lead,
+    user_find,
+)
 from labeling.services import membership_remove, membership_set
+from review.selectors_figures import agreement_by_username, member_figures
+
+if TYPE_CHECKING:
+    from labeling.models import Membership, Project
 
 
 @project_page()
@@ -38,9 +45,7 @@ def members_page(request: HttpRequest, project: Project) -> HttpResponse:
             "agreement": agreement.get(membership.user.get_username()),
             "gold": gold.get(membership.user_id),
         }
-        for membership in project.memberships.select_related("user").order_by(
-            "role", "user__username"
-        )
+        for membership in membership_list_by_role(project=project)
     ]
     context = {
         "project": project,
@@ -57,7 +62,7 @@ def _add(request: HttpRequest, project: Project) -> str:
     """Add the named user; returns an error message ('' on success)."""
     who = request.POST.get("who", "").strip()
     role = request.POST.get("role", Role.ANNOTATOR)
-    user = _find_user(who)
+    user = user_find(who=who)
     if user is None:
         return (
             f"No user with the username or email {who!r}." if who else "Enter a username or email."
@@ -70,18 +75,13 @@ def _add(request: HttpRequest, project: Project) -> str:
     return ""
 
 
-def _find_user(who: str) -> AbstractBaseUser | None:
-    if not who:
-        return None
-    users = get_user_model().objects.filter(Q(username=who) | Q(email__iexact=who)).order_by("id")
-    return users.first()
-
-
 @require_POST
 @project_page()
 def member_change(request: HttpRequest, project: Project, membership_id: int) -> HttpResponse:
     """Change a member's role, or remove them (the last lead stays)."""
-    membership = get_object_or_404(Membership, project=project, pk=membership_id)
+    membership = membership_get_or_none(project=project, membership_id=membership_id)
+    if membership is None:
+        raise Http404("No such member")
     try:
         if request.POST.get("remove"):
             membership_remove(project=project, user=membership.user)
@@ -95,7 +95,7 @@ def member_change(request: HttpRequest, project: Project, membership_id: int) ->
 
 
 def _change_role(project: Project, membership: Membership, role: str) -> None:
-    others_lead = project.memberships.filter(role=Role.LEAD).exclude(pk=membership.pk).exists()
+    others_lead = project_has_other_lead(project=project, membership_id=membership.pk)
     if membership.role == Role.LEAD and role != Role.LEAD and not others_lead:
         raise AccordError("A project must keep at least one lead")
     membership_set(project=project, user=membership.user, role=role)

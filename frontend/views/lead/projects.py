@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -20,10 +20,13 @@ from frontend.views.lead.forms import (
     setting_initial,
 )
 from labeling.exceptions import AccordError, Conflict
-from labeling.models import Annotation, AuditEntry, Project
 from labeling.permissions import require_project_creator
 from labeling.project_settings import SETTINGS
+from labeling.selectors_projects import project_has_annotations, project_settings_change_list
 from labeling.services import project_create_configured, project_settings_update
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 NEW_PROJECT_INITIAL = {
     "kind": "single",
@@ -99,9 +102,7 @@ def _changes(project: Project | None) -> list[dict[str, Any]]:
     """The latest settings changes, each as rows of (setting, old, new)."""
     if project is None:
         return []
-    entries = AuditEntry.objects.filter(
-        project=project, action__in=("project.settings_update", "project.archive", "project.unarchive")
-    ).select_related("actor").order_by("-created_at", "-id")[:AUDIT_SHOWN]
+    entries = project_settings_change_list(project=project, limit=AUDIT_SHOWN)
     return [
         {
             "entry": entry,
@@ -129,7 +130,7 @@ def _attach(form: ProjectForm, error: AccordError) -> None:
 def _render(
     request: HttpRequest, form: ProjectForm, formset: Any, project: Project | None
 ) -> HttpResponse:
-    locked = bool(project and Annotation.objects.filter(project=project).exists())
+    locked = bool(project and project_has_annotations(project=project))
     context = {
         "form": form, "formset": formset, "project": project, "labels_locked": locked,
         "changes": _changes(project),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -10,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
-from labeling.models import Project
 from labeling.services.imports import import_job_create
+
+if TYPE_CHECKING:
+    from labeling.models import Project
 
 
 @require_POST

@@ -6,7 +6,7 @@ it is never put in a redirect, a message cookie or a later page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from frontend.views.lead.access import project_page
 from frontend.views.lead.webhook_forms import WebhookForm
 from labeling.exceptions import AccordError, NotFound
-from labeling.models import Project, Webhook
 from labeling.services.webhooks import (
     delivery_redeliver,
     webhook_create,
@@ -25,6 +24,9 @@ from labeling.services.webhooks import (
     webhook_update,
 )
 from labeling.webhooks import selectors
+
+if TYPE_CHECKING:
+    from labeling.models import Project, Webhook
 
 LOG_PAGE = 25
 
@@ -90,10 +92,13 @@ def webhook_page(request: HttpRequest, project: Project, hook_id: int) -> HttpRe
 
 def _log(request: HttpRequest, project: Project, hook: Webhook) -> dict[str, Any]:
     """One page of the delivery log: rows, and the id to page back from (None at the end)."""
-    rows = selectors.delivery_list(user=request.user, project_id=project.pk, webhook_id=hook.pk)
     before = request.GET.get("before", "")
-    if before.isdigit():
-        rows = rows.filter(pk__lt=int(before))
+    rows = selectors.delivery_list(
+        user=request.user,
+        project_id=project.pk,
+        webhook_id=hook.pk,
+        before_id=int(before) if before.isdigit() else None,
+    )
     page = list(rows[: LOG_PAGE + 1])
     older = page[LOG_PAGE - 1].pk if len(page) > LOG_PAGE else None
     return {"deliveries": page[:LOG_PAGE], "older": older, "paged": before.isdigit()}

@@ -1,4 +1,8 @@
-"""Read-only figures for the lead pages (members and dashboard); callers check the role first."""
+"""Read-only figures of a project for the lead pages (members and dashboard).
+
+No permission check here: callers check the role first (the pages admit a lead, the dashboard
+refresh runs in a worker for a page a lead opened).
+"""
 
 from __future__ import annotations
 
