@@ -91,7 +91,8 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
 
     The first row is what the product stores: the project default method's labels (majority
     with posterior ties, or Dawid-Skene, by review.metrics.method_choice) and p_wrong = 1 -
-    the smoothed Dawid-Skene posterior of that label.
+    the tempered smoothed Dawid-Skene posterior of that label (review.metrics.risk.item_risk);
+    "DS smoothed" is the untempered posterior (p_wrong before calibration).
     """
     n_items, k = sizes["n_items"], sizes["n_classes"]
     counts = count_table(items, codes, n_items, k)
@@ -114,10 +115,8 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
     ]
     auto = default_method(annotators, n_classes=k)
     chosen = ds.labels if auto.method == "dawid_skene" else vote.labels
-    rows.insert(
-        0,
-        Row("p_wrong, project default, no gold", chosen, label_risk(ds.posteriors, chosen), truth),
-    )
+    stored = item_risk(items, annotators, codes, sizes=sizes, labels=chosen)  # tempered
+    rows.insert(0, Row("p_wrong, project default, no gold", chosen, stored.p_wrong, truth))
     kit = crowdkit_posteriors(items, annotators, codes, n_items, k)
     if kit is not None:
         rows.insert(3, Row("crowd-kit DawidSkene", kit.argmax(1), label_risk(kit), truth))
