@@ -24,6 +24,7 @@ from labeling.models import Annotation, AuditEntry, Project
 from labeling.permissions import require_project_creator
 from labeling.project_settings import SETTINGS
 from labeling.services import project_create_configured, project_settings_update
+from review.services.model_evidence import model_note
 
 NEW_PROJECT_INITIAL = {
     "kind": "single",
@@ -99,9 +100,14 @@ def _changes(project: Project | None) -> list[dict[str, Any]]:
     """The latest settings changes, each as rows of (setting, old, new)."""
     if project is None:
         return []
-    entries = AuditEntry.objects.filter(
-        project=project, action__in=("project.settings_update", "project.archive", "project.unarchive")
-    ).select_related("actor").order_by("-created_at", "-id")[:AUDIT_SHOWN]
+    entries = (
+        AuditEntry.objects.filter(
+            project=project,
+            action__in=("project.settings_update", "project.archive", "project.unarchive"),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:AUDIT_SHOWN]
+    )
     return [
         {
             "entry": entry,
@@ -131,8 +137,12 @@ def _render(
 ) -> HttpResponse:
     locked = bool(project and Annotation.objects.filter(project=project).exists())
     context = {
-        "form": form, "formset": formset, "project": project, "labels_locked": locked,
+        "form": form,
+        "formset": formset,
+        "project": project,
+        "labels_locked": locked,
         "changes": _changes(project),
+        "model_note": model_note(project) if project else None,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "lead/project_form.html", context, status=status)
