@@ -204,3 +204,30 @@ def print_reliability(title: str, row: Row) -> None:
         print(
             f"   [{b.low:.1f}, {b.high:.1f}) {b.count:5d}   {_cell(b.mean_predicted)}        {_cell(b.observed)}"
         )
+
+
+def _queued_share(row: Row, budget: float) -> float:
+    """Share of the evaluated items a queue of ``budget`` holds (pooled rows: over all parts)."""
+    parts = row.parts if isinstance(row, PooledRow) else [(row.labels, row.risk, row.truth)]
+    queued = sum(len(review_queue(risk, budget=budget)) for _, risk, _ in parts)
+    return queued / max(sum(len(labels) for labels, _, _ in parts), 1)
+
+
+def print_summary(title: str, rows: list[Row]) -> None:
+    """The issue's figures in one block: aggregate accuracy against crowd-kit's Dawid-Skene,
+    share queued and share of wrong labels caught at the default budget, and ECE of p_wrong
+    before calibration (the untempered posterior) and after, for each p_wrong row."""
+    by_name = {row.name: figures(row) for row in rows}
+    kit = by_name.get("crowd-kit DawidSkene")
+    before = by_name.get("DS smoothed (diagonal prior)", {}).get("ece")
+    print(f"-- summary {title}: crowd-kit DS accuracy {_cell(kit['accuracy']) if kit else '  n/a '}"
+          f", untempered DS posterior ECE {_cell(before)}")  # fmt: skip
+    for row in rows:
+        if not row.name.startswith("p_wrong"):
+            continue
+        f = by_name[row.name]
+        print(
+            f"   {row.name:34} accuracy {_cell(f['accuracy'])}  queued {_cell(_queued_share(row, DEFAULT_BUDGET))}"
+            f"  caught {_cell(f[f'caught@{DEFAULT_BUDGET:.0%}'])}  (at 20%: {_cell(f['caught@20%'])})"
+            f"  ECE {_cell(f['ece'])}"
+        )

@@ -25,7 +25,7 @@ from scipy.optimize import minimize_scalar
 
 from review.metrics.dawid_skene import DEFAULT_PRIOR, FLOOR, DawidSkeneResult, dawid_skene
 from review.metrics.incidence import incidence_matrix
-from review.metrics.tables import FloatArray
+from review.metrics.tables import FloatArray, IntArray
 
 FOLDS = 5
 MIN_TAU = 0.01
@@ -54,7 +54,14 @@ def tempered(joint: FloatArray, tau: float) -> FloatArray:
     return np.asarray(weights / weights.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
-def _fold_terms(data, sizes, known, prior, fold, folds):
+def _fold_terms(
+    data: tuple[IntArray, ...],
+    sizes: dict[str, int],
+    known: npt.ArrayLike | None,
+    prior: float,
+    fold: int,
+    folds: IntArray,
+) -> tuple[FloatArray, FloatArray]:
     """(log joint of the training labels, held-out rows' (item, confusion row of the label))."""
     items, annotators, codes = data
     train, test = folds != fold, folds == fold
