@@ -71,3 +71,13 @@ def test_label_risk_of_a_tempered_posterior_is_the_mass_off_the_label():
     risk = label_risk(tempered(joint, 0.5), [0, 0])
     assert risk[0] == pytest.approx(1 / (1 + 3.0))  # sqrt(0.9) : sqrt(0.1) = 3 : 1
     assert risk[1] == pytest.approx(2 / 3)
+
+
+def test_a_large_project_fits_tau_on_a_renumbered_sample_of_its_items(monkeypatch):
+    truth, data, sizes = _crowd(3, shared_errors=0.25)
+    full = fit_temperature(*data, sizes=sizes)
+    monkeypatch.setattr("review.metrics.tempering.MAX_ITEMS", 200)
+    gold = np.where(np.arange(sizes["n_items"]) % 10 == 0, truth, -1)
+    sampled = fit_temperature(*data, sizes=sizes, known=gold)
+    assert sampled < 0.7
+    assert sampled == pytest.approx(full, abs=0.25)
