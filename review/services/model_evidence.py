@@ -102,7 +102,7 @@ def _external_evidence(
 ) -> ModelEvidence | None:
     """Evidence from imported or model-server probabilities (review.services.model_external),
     used or with its skip reason; None when the project has no such probabilities."""
-    source = external_source(project)
+    source = external_source(project, fresh=item_ids is None)
     if source is None:
         return None
     gate = external_gate(project, *source, fresh=item_ids is None, current=current)

@@ -52,8 +52,19 @@ class ExternalGate:
         )
 
 
-def external_source(project: Project) -> tuple[str, str] | None:
-    """(model_version, stamp) of the external source with the most probabilities, or None."""
+def external_source(project: Project, *, fresh: bool = True) -> tuple[str, str] | None:
+    """(model_version, stamp) of the external source with the most probabilities, or None.
+
+    Without ``fresh`` (one item's refresh) the answer of the last GATE_TTL seconds is reused."""
+    key = f"review:external-source:{project.pk}"
+    if not fresh and (cached := cache.get(key)) is not None:
+        return cached or None
+    found = _source(project)
+    cache.set(key, found or (), GATE_TTL)
+    return found
+
+
+def _source(project: Project) -> tuple[str, str] | None:
     trained = ModelVersion.objects.filter(project=project).exclude(backend="http")
     rows = (
         Prediction.objects.filter(project=project, probabilities__isnull=False)
