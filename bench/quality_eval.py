@@ -91,7 +91,8 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
 
     The first row is what the product stores: the project default method's labels (majority
     with posterior ties, or Dawid-Skene, by review.metrics.method_choice) and p_wrong = 1 -
-    the smoothed Dawid-Skene posterior of that label.
+    the tempered smoothed Dawid-Skene posterior of that label (review.metrics.risk.item_risk);
+    "DS smoothed" is the untempered posterior (p_wrong before calibration).
     """
     n_items, k = sizes["n_items"], sizes["n_classes"]
     counts = count_table(items, codes, n_items, k)
@@ -114,10 +115,8 @@ def crowd_rows(items, annotators, codes, truth, sizes, model=None) -> list[Row]:
     ]
     auto = default_method(annotators, n_classes=k)
     chosen = ds.labels if auto.method == "dawid_skene" else vote.labels
-    rows.insert(
-        0,
-        Row("p_wrong, project default, no gold", chosen, label_risk(ds.posteriors, chosen), truth),
-    )
+    stored = item_risk(items, annotators, codes, sizes=sizes, labels=chosen)  # tempered
+    rows.insert(0, Row("p_wrong, project default, no gold", chosen, stored.p_wrong, truth))
     kit = crowdkit_posteriors(items, annotators, codes, n_items, k)
     if kit is not None:
         rows.insert(3, Row("crowd-kit DawidSkene", kit.argmax(1), label_risk(kit), truth))
@@ -204,4 +203,31 @@ def print_reliability(title: str, row: Row) -> None:
     for b in reliability_table(row.risk, wrong):
         print(
             f"   [{b.low:.1f}, {b.high:.1f}) {b.count:5d}   {_cell(b.mean_predicted)}        {_cell(b.observed)}"
+        )
+
+
+def _queued_share(row: Row, budget: float) -> float:
+    """Share of the evaluated items a queue of ``budget`` holds (pooled rows: over all parts)."""
+    parts = row.parts if isinstance(row, PooledRow) else [(row.labels, row.risk, row.truth)]
+    queued = sum(len(review_queue(risk, budget=budget)) for _, risk, _ in parts)
+    return queued / max(sum(len(labels) for labels, _, _ in parts), 1)
+
+
+def print_summary(title: str, rows: list[Row]) -> None:
+    """The issue's figures in one block: aggregate accuracy against crowd-kit's Dawid-Skene,
+    share queued and share of wrong labels caught at the default budget, and ECE of p_wrong
+    before calibration (the untempered posterior) and after, for each p_wrong row."""
+    by_name = {row.name: figures(row) for row in rows}
+    kit = by_name.get("crowd-kit DawidSkene")
+    before = by_name.get("DS smoothed (diagonal prior)", {}).get("ece")
+    print(f"-- summary {title}: crowd-kit DS accuracy {_cell(kit['accuracy']) if kit else '  n/a '}"
+          f", untempered DS posterior ECE {_cell(before)}")  # fmt: skip
+    for row in rows:
+        if not row.name.startswith("p_wrong"):
+            continue
+        f = by_name[row.name]
+        print(
+            f"   {row.name:34} accuracy {_cell(f['accuracy'])}  queued {_cell(_queued_share(row, DEFAULT_BUDGET))}"
+            f"  caught {_cell(f[f'caught@{DEFAULT_BUDGET:.0%}'])}  (at 20%: {_cell(f['caught@20%'])})"
+            f"  ECE {_cell(f['ece'])}"
         )

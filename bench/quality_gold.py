@@ -36,6 +36,7 @@ from quality_eval import (
     gold_row,
     method_line,
     print_reliability,
+    print_summary,
     print_table,
 )
 from quality_sim_model import detector_hits, detector_line, fold_model, text_estimator
@@ -61,7 +62,8 @@ def main() -> None:
             rows,
         )
         print(method_line(data.annotators, data.sizes))
-        _text_model(data, rows)
+        model_row = _text_model(data, rows)
+        print_summary(data.name, rows + ([model_row] if model_row else []))
         print_reliability("p_wrong, no gold", _find(rows, "p_wrong, project default"))
         print_reliability("p_wrong, 20% gold", rows[-1])
         if data.name.startswith("quiz/"):
@@ -69,16 +71,17 @@ def main() -> None:
                 pooled.setdefault(row.name, []).append(row)
     rows = [_pool(name, parts) for name, parts in pooled.items()]
     print_table("quiz, six subsets pooled (queues per subset)", rows)
+    print_summary("quiz pooled", rows)
     print_reliability("p_wrong, no gold (quiz pooled)", _find(rows, "p_wrong, project default"))
     print_reliability("p_wrong, 20% gold (quiz pooled)", rows[-1])
 
 
-def _text_model(data, rows) -> None:
+def _text_model(data, rows) -> Row | None:
     """A k-fold text model on the crowd's labels, gated by the majority baseline (as the
     product): print the gate, the detectors and, when used, the p_wrong row it changes."""
     if data.texts is None:
         print("   k-fold model: no item features in this dataset (model detectors n/a)")
-        return
+        return None
     labels = rows[0].labels
     fold = fold_model(data.texts, labels, data.sizes["n_classes"], text_estimator())
     print(fold.gate_line())
@@ -88,7 +91,10 @@ def _text_model(data, rows) -> None:
             data.items, data.annotators, data.codes, sizes=data.sizes, labels=labels,
             model=fold.probabilities,
         )  # fmt: skip
-        print_table("  with the model", [Row("p_wrong + k-fold model", labels, risk.p_wrong, data.gold)])
+        row = Row("p_wrong + k-fold model", labels, risk.p_wrong, data.gold)
+        print_table("  with the model", [row])
+        return row
+    return None
 
 
 def _find(rows, prefix):

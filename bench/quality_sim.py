@@ -44,7 +44,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality_eval import Row, crowd_rows, gold_row, method_line, print_reliability, print_table
+from quality_eval import (
+    Row,
+    crowd_rows,
+    gold_row,
+    method_line,
+    print_reliability,
+    print_summary,
+    print_table,
+)
 from quality_sim_escalation import START, escalation_table
 from quality_sim_model import detector_hits, detector_line, features, fold_model
 
@@ -181,6 +189,7 @@ def report(setting: Setting, crowd: Crowd, seeds: int) -> None:
         rows,
     )
     print(method_line(crowd.annotators, crowd.sizes))
+    print_summary(setting.name, rows)
     for note in notes:
         print(note)
     prefixes = ("p_wrong + k-fold", "p_wrong + model", "p_wrong, project")
@@ -203,7 +212,11 @@ def main() -> None:
             crowd = through_db(crowd, name=setting.name)
         report(setting, crowd, args.seeds)
     for number, setting in enumerate(SETTINGS):
-        if setting.overlap == START and setting.model_accuracy is None and setting.separation is None:
+        if (
+            setting.overlap == START
+            and setting.model_accuracy is None
+            and setting.separation is None
+        ):
             escalation_table(setting, args.items, number, _label, _annotator_types)
 
 

@@ -103,15 +103,20 @@ def _crowd(seed: int, n_items: int = 300, accuracies=(0.85, 0.8, 0.75, 0.7, 0.65
     return truth, (items, annotators, codes), sizes
 
 
-def test_item_risk_without_gold_is_the_smoothed_posterior_and_ranks_wrong_labels_first():
+def test_item_risk_without_gold_is_the_tempered_posterior_and_ranks_wrong_labels_first():
     truth, data, sizes = _crowd(1)
     result = item_risk(*data, sizes=sizes)
-    assert result.calibration == "posterior"
+    assert result.calibration == "tempered"
+    assert 0 < result.temperature <= 1
     wrong = result.labels != truth
     queue = review_queue(result.p_wrong, budget=0.2)
     assert caught_share(queue, wrong) > 2 * 0.2  # far better than a random 20%
-    np.testing.assert_array_equal(result.p_wrong, result.raw)
     assert np.isnan(result.p_wrong[result.labels < 0]).all()  # items nobody labelled
+    plain = item_risk(*data, sizes=sizes, temper=False)
+    assert plain.calibration == "posterior"
+    assert plain.temperature == 1.0
+    np.testing.assert_array_equal(plain.p_wrong, plain.raw)
+    np.testing.assert_array_equal(plain.raw, result.raw)
 
 
 def test_item_risk_with_gold_is_calibrated_on_held_out_gold_and_knows_the_gold_items():

@@ -16,6 +16,7 @@ from labeling.selectors_members import membership_list_non_leads
 from labeling.values import schema_labels, value_text
 from review import selectors_queue as queue
 from review.choices import Cause, FlagReason, FlagStatus
+from review.services.model_evidence import model_note
 
 
 def _row(flag: Any, flags: list[Any]) -> dict[str, Any]:
@@ -69,5 +70,6 @@ def review_queue_page(request: HttpRequest, project_id: int) -> HttpResponse:
         ],
         **_choices(project),
         "undo": undo_offer_take(request, project_id),
+        "model_note": model_note(project),
     }
     return render(request, "review/queue.html", context)

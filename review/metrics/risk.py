@@ -18,7 +18,12 @@ p_wrong = 1 - posterior(current label). Calibration:
   fits; penalised towards the identity) is fitted on those held-out scores, then
   applied to every item without gold (method "gold_platt"). Gold items
   themselves get 0 or 1: their label is known to be right or wrong;
-- otherwise p_wrong is the Dawid-Skene posterior itself (method "posterior").
+- otherwise p_wrong is the tempered Dawid-Skene posterior (method "tempered"): the
+  crowd's log-evidence is scaled by a temperature tau <= 1 fitted on held-out labels
+  (review.metrics.tempering), which undoes most of the over-confidence of a posterior
+  that multiplies correlated labels as if independent. With gold, Platt's map is fitted
+  on tempered held-out scores and applied to tempered ones.
+``temper=False`` skips the fit (method "posterior": p_wrong is the posterior itself).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import numpy.typing as npt
 from review.metrics.calibration import PlattScaling, platt_fit
 from review.metrics.dawid_skene import DEFAULT_PRIOR, dawid_skene
 from review.metrics.tables import FloatArray, IntArray
+from review.metrics.tempering import fit_temperature, log_joint, tempered
 
 MIN_GOLD = 5
 GOLD_FOLDS = 5
@@ -43,7 +49,8 @@ MODEL_FLOOR = 1e-3
 class RiskResult:
     """Per item: p_wrong (calibrated), raw p_wrong, current label, combined posterior.
 
-    ``calibration`` is "gold_platt" or "posterior"; ``platt`` the map applied.
+    ``calibration`` is "gold_platt", "tempered" or "posterior"; ``platt`` the map applied,
+    ``temperature`` the tau of the tempered posterior (1.0: not tempered).
     """
 
     p_wrong: FloatArray
@@ -52,6 +59,7 @@ class RiskResult:
     posteriors: FloatArray
     calibration: str
     platt: PlattScaling
+    temperature: float = 1.0
 
 
 def label_risk(posteriors: FloatArray, labels: npt.ArrayLike | None = None) -> FloatArray:
@@ -98,10 +106,18 @@ def _posterior(
     known: IntArray,
     model: FloatArray | None,
     prior: float,
-) -> FloatArray:
-    """Gold-clamped smoothed Dawid-Skene, combined with the model where given."""
+    taus: tuple[float, ...] = (1.0,),
+) -> list[FloatArray]:
+    """Gold-clamped smoothed Dawid-Skene, tempered by each of ``taus``, combined with the model."""
     crowd = dawid_skene(*data, known=known, prior=prior, **sizes)
-    return combine_with_model(crowd.posteriors, model, crowd.marginals)
+    found = []
+    for tau in taus:
+        posteriors = crowd.posteriors
+        if tau != 1.0:
+            warm = tempered(log_joint(crowd, *data, sizes), tau)
+            posteriors = np.where(np.isnan(posteriors), np.nan, warm)
+        found.append(combine_with_model(posteriors, model, crowd.marginals))
+    return found
 
 
 def _held_out_scores(
@@ -112,6 +128,7 @@ def _held_out_scores(
     model: FloatArray | None,
     prior: float,
     seed: int,
+    tau: float,
 ) -> tuple[FloatArray, FloatArray]:
     """Raw p_wrong of every gold item from a run blind to its fold's gold, and its outcome."""
     rows = np.nonzero(gold >= 0)[0]
@@ -123,7 +140,7 @@ def _held_out_scores(
             continue
         known = gold.copy()
         known[held] = -1
-        post = _posterior(data, sizes, known, model, prior)
+        (post,) = _posterior(data, sizes, known, model, prior, (tau,))
         current = _map_labels(post)[held] if labels is None else labels[held]
         scores.append(label_risk(post[held], current))
         outcomes.append((current != gold[held]).astype(np.float64))
@@ -141,6 +158,7 @@ def item_risk(
     model: FloatArray | None = None,
     prior: float = DEFAULT_PRIOR,
     seed: int = 0,
+    temper: bool = True,
 ) -> RiskResult:
     """p_wrong per item from long-form labels (see the module docstring for the method).
 
@@ -154,15 +172,19 @@ def item_risk(
     n_items = sizes["n_items"]
     known = np.full(n_items, -1) if gold is None else np.asarray(gold, dtype=np.int64)
     given = None if labels is None else np.asarray(labels, dtype=np.int64)
-    posteriors = _posterior(data, sizes, known, model, prior)
+    tau = (
+        fit_temperature(*data, sizes=sizes, known=known, prior=prior, seed=seed) if temper else 1.0
+    )
+    posteriors, warmed = _posterior(data, sizes, known, model, prior, (1.0, tau))
     current = _map_labels(posteriors) if given is None else given
     raw = label_risk(posteriors, current)
-    platt, method = PlattScaling(), "posterior"
+    warm = label_risk(warmed, current)
+    platt, method = PlattScaling(), "tempered" if temper else "posterior"
     if (known >= 0).sum() >= MIN_GOLD:
-        scores, outcomes = _held_out_scores(data, sizes, known, given, model, prior, seed)
+        scores, outcomes = _held_out_scores(data, sizes, known, given, model, prior, seed, tau)
         if len(outcomes):
             platt, method = platt_fit(scores, outcomes), "gold_platt"
-    p_wrong = platt.apply(raw) if method == "gold_platt" else raw
+    p_wrong = platt.apply(warm) if method == "gold_platt" else warm
     is_gold = (known >= 0) & (current >= 0)
     p_wrong = np.where(is_gold, (current != known).astype(np.float64), p_wrong)
-    return RiskResult(p_wrong, raw, current, posteriors, method, platt)
+    return RiskResult(p_wrong, raw, current, posteriors, method, platt, tau)

@@ -103,7 +103,12 @@ def item_p_wrong(
         return np.zeros(n_items), "posterior"
     codes = np.asarray(current, dtype=np.int64)
     result = item_risk(
-        labels.units, labels.annotators, labels.codes, sizes=labels.sizes(), labels=codes
+        labels.units,
+        labels.annotators,
+        labels.codes,
+        sizes=labels.sizes(),
+        labels=codes,
+        temper=False,
     )
     unit_risk = np.clip(np.nan_to_num(result.p_wrong), 0.0, 1.0)
     return combine_unit_risk(labels.unit_items, unit_risk, n_items), result.calibration

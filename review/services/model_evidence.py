@@ -5,8 +5,10 @@ probabilities: for items a model version trained on, its k-fold run's out-of-fol
 (labeling.HeldOutPrediction); for items it never saw, its own predictions' probabilities.
 The model is the project's newest trained version, and it is used only when it beat the
 majority-class baseline in that cross-validation; otherwise `skipped` says why, for the
-pre-label and review pages. Imported predictions and model servers have no cross-validation
-here, so they are not used.
+pre-label and review pages. Without a usable trained model, probabilities from imported
+predictions or a model server (out-of-sample: that model never saw the labels) are used
+instead when their top class beats the majority-class baseline against the current
+aggregates (review.services.model_external).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from labeling.prelabel.labels import value_of
 from labeling.values import value_labels
 from review.flags.facts import PredictionFact
 from review.flags.likely_error import class_thresholds
+from review.services.model_external import (
+    external_gate,
+    external_probabilities,
+    external_source,
+    last_external_gate,
+)
 
 THRESHOLD_TTL = 300  # seconds a per-submit refresh reuses the project's thresholds
 MULTI_CUT = 0.5  # one-vs-rest: a label is predicted at this probability (as the text backend)
@@ -60,11 +68,18 @@ def _share(value: object) -> str:
     return f"{float(value):.3f}" if isinstance(value, int | float) else "n/a"
 
 
-def model_evidence(project: Project, *, item_ids: list[int] | None = None) -> ModelEvidence:
-    """Held-out probabilities of the project's usable model (all items, or only `item_ids`)."""
+def model_evidence(
+    project: Project, *, item_ids: list[int] | None = None, current: dict[int, str] | None = None
+) -> ModelEvidence:
+    """Held-out probabilities of the project's usable model (all items, or only `item_ids`).
+
+    ``current`` (item id -> label) is what an external model is checked against (default:
+    the stored aggregates)."""
     version, skipped = model_gate(project)
     if version is None or skipped is not None:
-        return ModelEvidence(version.version if version else None, skipped)
+        return _external_evidence(project, item_ids, current) or ModelEvidence(
+            version.version if version else None, skipped
+        )
     held = HeldOutPrediction.objects.filter(project=project, model_version=version.version)
     served = Prediction.objects.filter(
         project=project, model_version=version.version, probabilities__isnull=False
@@ -81,6 +96,39 @@ def model_evidence(project: Project, *, item_ids: list[int] | None = None) -> Mo
             found[item_id] = probs
     stamp = f"{version.pk}:{version.created_at.timestamp()}"
     return ModelEvidence(version.version, None, found, stamp)
+
+
+def _external_evidence(
+    project: Project, item_ids: list[int] | None, current: dict[int, str] | None
+) -> ModelEvidence | None:
+    """Evidence from imported or model-server probabilities (review.services.model_external),
+    used or with its skip reason; None when the project has no such probabilities."""
+    source = external_source(project, fresh=item_ids is None)
+    if source is None:
+        return None
+    gate = external_gate(project, *source, fresh=item_ids is None, current=current)
+    if not gate.passed:
+        return ModelEvidence(gate.version, gate.reason())
+    found = external_probabilities(project, gate.version, item_ids)
+    return ModelEvidence(gate.version, None, found, gate.stamp)
+
+
+def model_note(project: Project) -> str | None:
+    """The sentence the review pages show when a model exists but its detectors are off.
+
+    A page reads what the last refresh found about an external source (no scan of the
+    project on a page view); a trained model's gate is one row."""
+    version, skipped = model_gate(project)
+    if version is not None and skipped is None:
+        return None
+    external = last_external_gate(project)
+    if external is not None:
+        skipped = external.reason()
+    elif version is None:
+        return None
+    if skipped is None:
+        return None
+    return f'"Model disagrees" and "likely label error" are off: {skipped}.'
 
 
 def held_out_fact(kind: str, version: str, probabilities: dict[str, float]) -> PredictionFact:

@@ -63,10 +63,21 @@ def _final_codes(project: Project, spec: SchemaSpec, item_ids: np.ndarray) -> np
     return codes
 
 
-def model_matrix(project: Project, item_ids: np.ndarray, names: list[str]) -> np.ndarray | None:
+def model_matrix(
+    project: Project, item_ids: np.ndarray, names: list[str], labels: np.ndarray | None = None
+) -> np.ndarray | None:
     """(items, classes) held-out probabilities of the usable model, NaN rows where none;
-    None without a usable model. Rows naming classes outside the schema are left NaN."""
-    evidence = model_evidence(project)
+    None without a usable model. Rows naming classes outside the schema are left NaN.
+    ``labels``: the run's current label code per item, which an imported model is checked
+    against (default: the stored aggregates)."""
+    current = None
+    if labels is not None:
+        current = {
+            item_id: names[code]
+            for item_id, code in zip(item_ids.tolist(), labels.tolist(), strict=True)
+            if code >= 0
+        }
+    evidence = model_evidence(project, current=current)
     if not evidence.probabilities:
         return None
     column = {name: code for code, name in enumerate(names)}
@@ -94,7 +105,7 @@ def project_risk(project: Project, data: ProjectData, items: ItemResults) -> Pro
     labels = np.where(finals >= 0, finals, items.labels)
     gold = np.full(a.n_items, -1, dtype=np.int64) if a.gold is None else a.gold.copy()
     gold = np.where(finals >= 0, finals, gold)
-    model = model_matrix(project, data.item_ids, names)
+    model = model_matrix(project, data.item_ids, names, labels)
     result = item_risk(
         a.items, a.annotators, codes, sizes=sizes, labels=labels, gold=gold, model=model
     )

@@ -24,6 +24,7 @@ from labeling.permissions import require_project_creator
 from labeling.project_settings import SETTINGS
 from labeling.selectors_projects import project_has_annotations, project_settings_change_list
 from labeling.services import project_create_configured, project_settings_update
+from review.services.model_evidence import model_note
 
 if TYPE_CHECKING:
     from labeling.models import Project
@@ -132,8 +133,12 @@ def _render(
 ) -> HttpResponse:
     locked = bool(project and project_has_annotations(project=project))
     context = {
-        "form": form, "formset": formset, "project": project, "labels_locked": locked,
+        "form": form,
+        "formset": formset,
+        "project": project,
+        "labels_locked": locked,
         "changes": _changes(project),
+        "model_note": model_note(project) if project else None,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "lead/project_form.html", context, status=status)
