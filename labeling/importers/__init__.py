@@ -1,6 +1,6 @@
-"""Read import files into ItemRecords (one module per format), check them, and write them.
+"""Read import files into ItemRecords and check them (parse/), then write them (load/).
 
-`records_open` (labeling.importers.sources) picks the parser. On PostgreSQL a text import is
-checked and COPYed in one pass (one_pass.py, with parse_batches, forked, copy_batches and fk_checks); elsewhere
-`records_check` (check.py) is pass 1 and `BatchWriter` (writer.py) the batched writes of pass 2.
+`records_open` (parse.stream) picks the parser. On PostgreSQL a text import is checked and
+COPYed in one pass (load.copy); elsewhere `records_check` (parse.checks) is pass 1 and
+`BatchWriter` (load.batch_writer) the batched writes of pass 2.
 """

@@ -1,7 +1,7 @@
 """Pass 2 of an import from records: write them in large batches, in the caller's transaction.
 
 Used for SQLite (bulk_create) and for imports that store image files; text imports on
-PostgreSQL take the one-pass path (labeling.importers.one_pass). On PostgreSQL a background
+PostgreSQL take the one-pass path (labeling.importers.load.copy). On PostgreSQL a background
 thread COPYs each batch (ids taken from the sequence first) while the main thread parses the
 next one. Only ids (ints) are kept, so memory does not grow with the file.
 """
@@ -20,9 +20,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from labeling.image_types import ImageType
-from labeling.importers.copy_rows import CopyTable, ids_reserve
-from labeling.importers.images import ImageSource, image_inspect
-from labeling.importers.records import ItemRecord
+from labeling.importers.load.copy_table import CopyTable, ids_reserve
+from labeling.importers.parse.images import ImageSource, image_inspect
+from labeling.importers.parse.records import ItemRecord
 from labeling.models import Annotation, Item, Prediction, Project
 
 BATCH_ITEMS = 5000

@@ -12,7 +12,12 @@ from typing import Any
 
 from labeling.exceptions import ValueInvalid
 from labeling.image_urls import image_url_problem, is_image_url
-from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
+from labeling.importers.parse.records import (
+    AnnotationRecord,
+    ItemRecord,
+    PredictionRecord,
+    RowError,
+)
 from labeling.prediction_margins import prediction_probabilities
 from labeling.schema import value_validate
 from labeling.values import declared_labels, value_from_answer

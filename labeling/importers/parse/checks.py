@@ -1,6 +1,6 @@
 """Pass 1 of a two-pass import: read every record and collect what is wrong, writing nothing.
 
-`record_problems` is also the per-record check of the one-pass import (one_pass.py).
+`record_problems` is also the per-record check of the one-pass import (labeling.importers.load.copy).
 
 Finds syntax and encoding errors, missing fields, ids repeated in the file or already in
 the project, values the schema rejects, repeated (item, annotator) pairs, and bad images.
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from labeling.importers.images import ImageProblem, image_inspect
-from labeling.importers.records import ItemRecord, RowError
-from labeling.importers.sources import RecordStream
-from labeling.importers.validate import record_check
+from labeling.importers.parse.images import ImageProblem, image_inspect
+from labeling.importers.parse.records import ItemRecord, RowError
+from labeling.importers.parse.shape import record_check
+from labeling.importers.parse.stream import RecordStream
 from labeling.models import Item, Project
 
 MAX_ERRORS = 50

@@ -1,4 +1,4 @@
-"""Turn checked ItemRecords into COPY text lines for a `CopyBatch` (labeling.importers.copy_batches).
+"""Turn checked ItemRecords into COPY text lines for a `CopyBatch` (labeling.importers.load.copy_batches).
 
 Lines leave out the item id (and the annotator id), which only the COPY thread knows; the
 columns every row shares (project, timestamps, defaults) are one precomputed suffix per table.
@@ -9,10 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from labeling.importers.copy_batches import CopyBatch
-from labeling.importers.copy_rows import CopyTable, copy_text, json_text, plain_text
-from labeling.importers.records import ItemRecord
-from labeling.importers.writer import ANNOTATION_COLUMNS, ITEM_COLUMNS, PREDICTION_COLUMNS
+from labeling.importers.load.batch_writer import (
+    ANNOTATION_COLUMNS,
+    ITEM_COLUMNS,
+    PREDICTION_COLUMNS,
+)
+from labeling.importers.load.copy_batches import CopyBatch
+from labeling.importers.load.copy_table import CopyTable, copy_text, json_text, plain_text
+from labeling.importers.parse.records import ItemRecord
 from labeling.models import Annotation, Item, Prediction
 
 NO_IMAGE = "\\N\t\\N\t\\N"  # image, width, height

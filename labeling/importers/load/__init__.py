@@ -1,0 +1,1 @@
+"""Writing an import: checked records to rows."""

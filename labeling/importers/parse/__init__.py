@@ -1,0 +1,1 @@
+"""Reading an import: bytes to checked ItemRecords."""
