@@ -31,9 +31,8 @@ from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
 from labeling.importers.load.batch_writer import BatchWriter
 from labeling.importers.load.copy import records_copy
-from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, records_check
+from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, record_check, records_check
 from labeling.importers.parse.records import RowError
-from labeling.importers.parse.shape import record_check
 from labeling.importers.parse.stream import FORMATS, RecordStream, format_detect, records_open
 from labeling.models import ImportJob, Item, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
