@@ -2,5 +2,5 @@
 
 `records_open` (parse.stream) picks the parser. On PostgreSQL a text import is checked and
 COPYed in one pass (load.copy); elsewhere `records_check` (parse.checks) is pass 1 and
-`BatchWriter` (load.batch_writer) the batched writes of pass 2.
+`BatchWriter` (load.write_pass) the batched writes of pass 2.
 """

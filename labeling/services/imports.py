@@ -29,8 +29,8 @@ from labeling.db.maintenance import table_analyze
 from labeling.events import drain_pending_on_commit, enqueue_on_commit
 from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
-from labeling.importers.load.batch_writer import BatchWriter
 from labeling.importers.load.copy import records_copy
+from labeling.importers.load.write_pass import BatchWriter
 from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, record_check, records_check
 from labeling.importers.parse.records import RowError
 from labeling.importers.parse.stream import FORMATS, RecordStream, format_detect, records_open
