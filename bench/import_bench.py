@@ -4,7 +4,7 @@ Generates N synthetic text items (fixed seed, ~200-character texts, a third with
 annotations) into a temporary JSONL file, imports it with labeling.services.imports.import_file
 (the code path of `import_items` and of import jobs), then streams the JSONL export into a
 sink that only counts bytes. Each N runs in its own process, so peak RSS is per size. On
-PostgreSQL a file of 1 MB or more is parsed by a forked child (labeling.importers.forked):
+PostgreSQL a file of 1 MB or more is parsed by a forked child (labeling.importers.load.child_process):
 Python CPU counts both processes, and the child's peak RSS is printed beside the parent's
 (the two share pages until either writes them, so their sum overstates).
 
@@ -41,7 +41,7 @@ def peak_mb() -> float:
 
 
 def child_peak_mb() -> float:
-    """Peak RSS of the largest finished child: the import's parsing process (labeling.importers.forked)."""
+    """Peak RSS of the largest finished child: the import's parsing process (labeling.importers.load.child_process)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 

@@ -91,7 +91,7 @@ def test_json_array_import_streams_objects_over_many_lines(project, tmp_path):
 
 
 def test_json_array_import_handles_chunk_boundaries(project, tmp_path, monkeypatch):
-    monkeypatch.setattr("labeling.importers.json_array.CHUNK_BYTES", 7)
+    monkeypatch.setattr("labeling.importers.parse.json_array.CHUNK_BYTES", 7)
     items = [item_line(f"j{i}", "ünïcödé text " * 3, alice="positive") for i in range(5)]
     path = tmp_path / "items.json"
     path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")

@@ -146,8 +146,8 @@ def _read_elsewhere(job_id):
 def test_job_progress_is_visible_to_pollers_while_the_job_runs(project, lead, monkeypatch):
     from labeling.services.import_progress import JobProgress
 
-    monkeypatch.setattr("labeling.importers.check.PROGRESS_EVERY", 1)
-    monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 1)
+    monkeypatch.setattr("labeling.importers.parse.checks.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("labeling.importers.load.copy_producer.BATCH_ITEMS", 1)
     polled = []
     write = JobProgress.__call__
 
@@ -243,8 +243,8 @@ def test_a_job_whose_progress_cannot_be_written_still_imports(project, lead, mon
         objects = Refusing()
 
     monkeypatch.setattr(import_progress, "ImportJob", NoProgress)
-    monkeypatch.setattr("labeling.importers.check.PROGRESS_EVERY", 1)
-    monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 1)
+    monkeypatch.setattr("labeling.importers.parse.checks.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("labeling.importers.load.copy_producer.BATCH_ITEMS", 1)
     job = import_job_create(project=project, upload=jsonl_upload([item_line(f"p{i}") for i in range(3)]), user=lead)
 
     import_job_run(job_id=job.pk)

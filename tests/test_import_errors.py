@@ -218,8 +218,8 @@ def test_import_items_command_prints_each_error_and_fails(project, tmp_path, cap
 def test_ids_added_by_someone_else_during_the_import_fail_cleanly(project, tmp_path, monkeypatch):
     ItemFactory(project=project, external_id="a2")
     # As if the ids were looked up before someone else added a2 (pass 1, or the empty-project shortcut).
-    monkeypatch.setattr("labeling.importers.check._check_existing", lambda *args: None)
-    monkeypatch.setattr("labeling.importers.one_pass.project_has_items", lambda project: False)
+    monkeypatch.setattr("labeling.importers.parse.checks._check_existing", lambda *args: None)
+    monkeypatch.setattr("labeling.importers.load.copy.project_has_items", lambda project: False)
     path = jsonl_write(tmp_path / "i.jsonl", [item_line("a1", alice="positive"), item_line("a2")])
 
     details = failed_import(project, path)
@@ -233,7 +233,7 @@ def test_ids_added_by_someone_else_during_the_import_fail_cleanly(project, tmp_p
     ['{"id": 1}\n', '{"id": 1}', '  {"id": 1}\n', '{"id": 1} \r\n', '{"id": 1} x\n', '{"id": 1}{"id": 2}\n', "{oops\n", "\n", "[1, 2]\n", '"s"\n'],
 )
 def test_the_jsonl_line_decoder_agrees_with_json_loads(text):
-    from labeling.importers.jsonl import json_line
+    from labeling.importers.parse.jsonl import json_line
 
     try:
         expected = ("ok", json.loads(text))

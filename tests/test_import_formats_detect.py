@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from labeling.exceptions import ImportFailed, SchemaError
-from labeling.importers.sources import format_detect
+from labeling.importers.parse.stream import format_detect
 from labeling.models import ImportJob, Item, JobStatus
 from labeling.schema import schema_validate
 from labeling.services.imports import import_file

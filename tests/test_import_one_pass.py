@@ -15,9 +15,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from labeling.exceptions import ImportFailed
-from labeling.importers import fk_checks
-from labeling.importers.bulk_session import setting_try
-from labeling.importers.copy_rows import copy_text, json_text
+from labeling.importers.load import fk_checks
+from labeling.importers.load.copy_table import copy_text, json_text
+from labeling.importers.load.transaction_settings import setting_try
 from labeling.models import Annotation, Item, Membership
 from labeling.services.imports import import_file
 from tests.conftest import require_service
@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True, params=["forked", "in-process"])
 def tiny_batches(request, monkeypatch):
     """Tiny batches, parsed in a forked child (as large files are) or in this process."""
-    monkeypatch.setattr("labeling.importers.parse_batches.BATCH_ITEMS", 3)
-    monkeypatch.setattr("labeling.importers.one_pass.FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40)
+    monkeypatch.setattr("labeling.importers.load.copy_producer.BATCH_ITEMS", 3)
+    monkeypatch.setattr("labeling.importers.load.copy.FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40)
 
 
 def postgres_only():
@@ -140,8 +140,8 @@ def test_columns_an_import_leaves_to_the_database_get_the_orms_defaults(project,
 
 
 def test_a_copy_leaves_out_only_columns_the_database_fills(db):
-    from labeling.importers.copy_lines import copy_tables
-    from labeling.importers.copy_rows import database_fills
+    from labeling.importers.load.copy_lines import copy_tables
+    from labeling.importers.load.copy_table import database_fills
 
     tables = copy_tables(1, timezone.now())
     items = {field.attname: field for field in Item._meta.concrete_fields}

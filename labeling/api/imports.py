@@ -24,7 +24,7 @@ from labeling.api.errors import error_responses
 from labeling.exceptions import ImportFailed
 from labeling.exporters.catalogue import FORMATS as EXPORT_FORMATS
 from labeling.exporters.labelled_items import SOURCES
-from labeling.importers.sources import FORMATS as IMPORT_FORMATS
+from labeling.importers.parse.stream import FORMATS as IMPORT_FORMATS
 from labeling.models import ImportJob, Role
 from labeling.permissions import project_for_role
 from labeling.services.exports import export_content_type, export_filename, export_stream

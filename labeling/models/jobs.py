@@ -18,7 +18,7 @@ class ImportJob(models.Model):
     )
     file = models.FileField(upload_to="imports/", max_length=500)
     original_name = models.CharField(max_length=255)
-    # An import format name (labeling.importers.sources.FORMATS); "auto" tells it from the file.
+    # An import format name (labeling.importers.parse.stream.FORMATS); "auto" tells it from the file.
     format = models.CharField(max_length=32, default="auto")
     # Replace unlabeled items whose id is already in the project (labeling.services.import_replace).
     replace = models.BooleanField(default=False, db_default=False)

@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
 from labeling.exceptions import ImportFailed
-from labeling.importers.records import ItemRecord
-from labeling.importers.sources import records_open
+from labeling.importers.parse.records import ItemRecord
+from labeling.importers.parse.stream import records_open
 from labeling.models import Item, Project
 from labeling.services.audit import audit_record
 

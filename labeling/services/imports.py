@@ -1,7 +1,7 @@
 """Import items, annotations and predictions from a file, all or nothing; import jobs.
 
 On PostgreSQL a text import reads the file once: each record is checked and COPYed in one
-transaction, which a problem anywhere rolls back (labeling.importers.one_pass). Elsewhere
+transaction, which a problem anywhere rolls back (labeling.importers.load.copy). Elsewhere
 (SQLite, or image files to store) `import_file` reads the file twice: pass 1 checks
 everything and raises ImportFailed with every problem it found (nothing is written); pass 2
 writes in large batches inside one transaction. `import_job_create` stores an upload; a
@@ -29,12 +29,11 @@ from labeling.db.maintenance import table_analyze
 from labeling.events import drain_pending_on_commit, enqueue_on_commit
 from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
-from labeling.importers.check import MAX_ERRORS, CheckResult, records_check
-from labeling.importers.one_pass import records_copy
-from labeling.importers.records import RowError
-from labeling.importers.sources import FORMATS, RecordStream, format_detect, records_open
-from labeling.importers.validate import record_check
-from labeling.importers.writer import BatchWriter
+from labeling.importers.load.copy import records_copy
+from labeling.importers.load.write_pass import BatchWriter
+from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, record_check, records_check
+from labeling.importers.parse.records import RowError
+from labeling.importers.parse.stream import FORMATS, RecordStream, format_detect, records_open
 from labeling.models import ImportJob, Item, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
 from labeling.services.import_progress import job_progress

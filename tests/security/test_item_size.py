@@ -12,7 +12,7 @@ import json
 import pytest
 
 from labeling.exceptions import ImportFailed
-from labeling.importers.decoding import LineDecoder
+from labeling.importers.parse.decoding import LineDecoder
 from labeling.models import Item
 from labeling.services.imports import import_file
 from tests.factories_import import item_line, jsonl_write

@@ -20,7 +20,7 @@ from labeling.browse import SEARCH_WINDOW, STATUSES, BrowseFilters, item_browse,
 from labeling.browse_sort import parse_sort
 from labeling.choices import JobStatus
 from labeling.exceptions import ValueInvalid
-from labeling.importers.formats import format_choices
+from labeling.importers.parse.foreign import format_choices
 from labeling.selectors import item_count_capped
 from labeling.selectors_items import (
     import_job_get_or_none,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
-from labeling.importers.gold_file import gold_answers_read
+from labeling.importers.parse.gold_file import gold_answers_read
 from labeling.selectors_items import item_delete_summary, item_gold_list
 from labeling.services import gold_bulk_set, gold_clear, gold_from_labels, items_delete
 

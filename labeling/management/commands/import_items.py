@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from labeling.exceptions import ImportFailed
-from labeling.importers.sources import FORMATS
+from labeling.importers.parse.stream import FORMATS
 from labeling.management.project_arg import project_from_arg
 from labeling.services.imports import import_file
 

@@ -1,8 +1,9 @@
-"""Turn decoded JSON objects into ItemRecords and check them against the project's schema.
+"""Turn one decoded object of an import file into an ItemRecord, checking its shape only.
 
-`record_from_object` checks shape (fields present, right types); `record_check` checks meaning
-(values valid for the schema via labeling.schema.value_validate, one annotation per annotator).
-Both passes of an import call them, so what pass 1 accepts is exactly what pass 2 writes.
+`record_from_object` (and `annotation_from_object`, `external_id_of`, `timestamp_of` for the
+CSV reader) raise ShapeError when a field is missing or has the wrong type: the reader reports
+the line and goes on. Whether the values mean anything for the project (its schema, repeats)
+is labeling.importers.parse.checks' business.
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from labeling.exceptions import ValueInvalid
-from labeling.image_urls import image_url_problem, is_image_url
-from labeling.importers.records import AnnotationRecord, ItemRecord, PredictionRecord, RowError
+from labeling.importers.parse.records import AnnotationRecord, ItemRecord, PredictionRecord
 from labeling.prediction_margins import prediction_probabilities
-from labeling.schema import value_validate
-from labeling.values import declared_labels, value_from_answer
 
 MAX_ID_LENGTH = 255
 MAX_NAME_LENGTH = 150
@@ -131,94 +128,3 @@ def timestamp_of(raw: object, where: str) -> datetime | None:
     except ValueError:
         raise ShapeError(f"{where}: 'created_at' {raw!r} is not an ISO 8601 time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def record_check(record: ItemRecord, *, schema: dict[str, Any], dedupe: bool) -> list[RowError]:
-    """Check the record against the schema, normalising values in place.
-
-    Repeated (item, annotator) pairs and repeated models are errors, unless `dedupe` is set:
-    then the first one is kept and the later ones dropped.
-    """
-    errors = _data_errors(record, schema)
-    text = record.data.get("text") if isinstance(record.data.get("text"), str) else None
-    seen: dict[str, int] = {}
-    kept: list[AnnotationRecord] = []
-    for annotation in record.annotations:
-        first = seen.get(annotation.annotator)
-        if first is not None:
-            if not dedupe:
-                errors.append(RowError(annotation.line, _repeat_message(record, annotation, first)))
-            continue
-        seen[annotation.annotator] = annotation.line
-        where = ("annotation by", annotation.annotator)
-        annotation.value = _valid_value(schema, annotation.value, text, record, where, annotation.line, errors)
-        kept.append(annotation)
-    record.annotations = kept
-    models: set[str] = set()
-    predictions: list[PredictionRecord] = []
-    for prediction in record.predictions:
-        if prediction.model in models:
-            if not dedupe:
-                message = f"item {record.external_id}: two predictions of model {prediction.model}"
-                errors.append(RowError(prediction.line, message))
-            continue
-        models.add(prediction.model)
-        where = ("prediction of", prediction.model)
-        prediction.value = _valid_value(schema, prediction.value, text, record, where, prediction.line, errors)
-        predictions.append(prediction)
-    record.predictions = predictions
-    if record.gold is not None:
-        answer = value_from_answer(schema["kind"], record.gold)
-        record.gold = _valid_value(schema, answer, text, record, ("gold", "answer"), record.line, errors)
-    return errors
-
-
-def _repeat_message(record: ItemRecord, annotation: AnnotationRecord, first: int) -> str:
-    lines = f"line {first}" if first == annotation.line else f"lines {first} and {annotation.line}"
-    return (
-        f"item {record.external_id}: annotator {annotation.annotator} labels it twice ({lines}); "
-        "keep the first with --dedupe first"
-    )
-
-
-def _data_errors(record: ItemRecord, schema: dict[str, Any]) -> list[RowError]:
-    key = "image" if schema.get("data") == "image" else "text"
-    if not isinstance(record.data.get(key), str):
-        return [RowError(record.line, f"item {record.external_id}: data.{key} must be a string")]
-    image = record.data.get("image")
-    if key == "image" and is_image_url(image):  # in text projects data.image is only carried along
-        problem = image_url_problem(image, schema.get("settings") or {})
-        if problem is not None:
-            return [RowError(record.line, f"item {record.external_id}: {problem}")]
-    return []
-
-
-def _valid_value(
-    schema: dict[str, Any], value: object, text: str | None, record: ItemRecord, where: tuple[str, str], line: int, errors: list[RowError]
-) -> Any:
-    labels = _single_labels(schema)
-    label = value.get("label") if labels is not None and isinstance(value, dict) else None
-    if isinstance(label, str) and label in labels:  # type: ignore[operator]
-        return {"label": label}  # what value_validate returns, without rebuilding the label set
-    try:
-        return value_validate(schema, value, text=text)
-    except ValueInvalid as error:
-        errors.append(RowError(line, f"item {record.external_id}: {where[0]} {where[1]}: {error.message}"))
-        return value
-
-
-_last_schema: tuple[dict[str, Any], frozenset[str] | None] = ({}, None)
-
-
-def _single_labels(schema: dict[str, Any]) -> frozenset[str] | None:
-    """The label values of a single-label schema (None for other kinds), for the last schema seen.
-
-    An import checks every value against the same schema object; one slot is enough and
-    holding that object keeps its id from being reused.
-    """
-    global _last_schema
-    cached_schema, labels = _last_schema
-    if cached_schema is not schema:
-        labels = frozenset(declared_labels(schema)) if schema.get("kind") == "single" else None
-        _last_schema = (schema, labels)
-    return labels

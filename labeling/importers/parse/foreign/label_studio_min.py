@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.formats.base import (
+from labeling.importers.parse.foreign.base import (
     FormatContext,
     FormatError,
     json_array_elements,
@@ -24,9 +24,9 @@ from labeling.importers.formats.base import (
     record_of,
     value_for_labels,
 )
-from labeling.importers.formats.label_studio import annotator_name, task_data
-from labeling.importers.formats.label_studio_results import region_value
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.foreign.label_studio import annotator_name, task_data
+from labeling.importers.parse.foreign.label_studio_results import region_value
+from labeling.importers.parse.records import ItemRecord, RowError
 
 JSON_MIN = "Label Studio JSON-MIN"
 CSV_TITLE = "Label Studio CSV"

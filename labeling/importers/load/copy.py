@@ -1,8 +1,8 @@
 """One pass over an import on PostgreSQL: check each record and COPY it, in the caller's transaction.
 
 Reading the file once halves the parsing of the old check-then-write passes. A child process
-parses and checks (labeling.importers.parse_batches, run by labeling.importers.forked) while
-this process COPYs the batches it hands over (labeling.importers.copy_batches), so the two
+parses and checks (labeling.importers.load.copy_producer, run by labeling.importers.load.child_process) while
+this process COPYs the batches it hands over (labeling.importers.load.copy_batches), so the two
 use both cores. All or nothing still holds because everything runs inside one transaction: at
 the first problem nothing more is written, the rest of the file is still checked (so every
 problem is reported, up to MAX_ERRORS), and the caller raises ImportFailed, which rolls the
@@ -17,14 +17,14 @@ from datetime import datetime
 
 from django.db import connection
 
-from labeling.importers import fk_checks
-from labeling.importers.bulk_session import bulk_settings
-from labeling.importers.check import MAX_ERRORS, CheckResult
-from labeling.importers.copy_batches import BatchCopier, CopyBatch
-from labeling.importers.copy_lines import copy_tables
-from labeling.importers.forked import forked
-from labeling.importers.parse_batches import ParsePlan, parsed_batches
-from labeling.importers.sources import RecordStream
+from labeling.importers.load import fk_checks
+from labeling.importers.load.child_process import forked
+from labeling.importers.load.copy_batches import BatchCopier, CopyBatch
+from labeling.importers.load.copy_lines import copy_tables
+from labeling.importers.load.copy_producer import ParsePlan, parsed_batches
+from labeling.importers.load.transaction_settings import bulk_settings
+from labeling.importers.parse.checks import MAX_ERRORS, CheckResult
+from labeling.importers.parse.stream import RecordStream
 from labeling.models import Item, Project
 
 FORK_MIN_BYTES = 1 << 20  # smaller files are parsed in this process: a fork would not pay

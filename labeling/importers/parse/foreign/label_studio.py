@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.formats.base import (
+from labeling.importers.parse.foreign.base import (
     FormatContext,
     FormatError,
     json_array_elements,
     record_of,
 )
-from labeling.importers.formats.label_studio_results import value_from_results
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.foreign.label_studio_results import value_from_results
+from labeling.importers.parse.records import ItemRecord, RowError
 from labeling.prediction_margins import prediction_probabilities
 
 TITLE = "Label Studio JSON"

@@ -1,6 +1,6 @@
 """The parsing half of a one-pass import: read, check and turn records into COPY lines.
 
-Touches no database, so it can run in a child process (labeling.importers.forked). Each
+Touches no database, so it can run in a child process (labeling.importers.load.child_process). Each
 `ParsedBatch` carries the lines of up to BATCH_ITEMS consecutive items, the problems found
 since the last batch, and how far the file was read. After the first problem no more lines
 are built (nothing will be written), but the file is still checked to report every problem,
@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from labeling.importers.check import MAX_ERRORS, CheckResult, record_problems
-from labeling.importers.copy_batches import CopyBatch
-from labeling.importers.copy_lines import LineBuilder
-from labeling.importers.copy_rows import CopyTable
-from labeling.importers.records import RowError
-from labeling.importers.sources import RecordStream
+from labeling.importers.load.copy_batches import CopyBatch
+from labeling.importers.load.copy_lines import LineBuilder
+from labeling.importers.load.copy_table import CopyTable
+from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, record_problems
+from labeling.importers.parse.records import RowError
+from labeling.importers.parse.stream import RecordStream
 from labeling.models import Project
 
 BATCH_ITEMS = 10_000

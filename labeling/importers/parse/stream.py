@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from labeling.exceptions import ImportFailed
-from labeling.importers.csv_long import read_csv_long
-from labeling.importers.formats import FOREIGN_FORMATS, foreign_records
-from labeling.importers.formats.detect import CONLL_SUFFIXES, HEAD_BYTES, format_sniff
-from labeling.importers.images import ImageProblem, ImageSource, read_image_folder
-from labeling.importers.json_array import read_json_array
-from labeling.importers.jsonl import read_jsonl
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.csv_long import read_csv_long
+from labeling.importers.parse.detect import CONLL_SUFFIXES, HEAD_BYTES, format_sniff
+from labeling.importers.parse.foreign import FOREIGN_FORMATS, foreign_records
+from labeling.importers.parse.images import ImageProblem, ImageSource, read_image_folder
+from labeling.importers.parse.json_array import read_json_array
+from labeling.importers.parse.jsonl import read_jsonl
+from labeling.importers.parse.records import ItemRecord, RowError
 
 FORMATS = ("auto", "jsonl", "json", "csv", "images", *FOREIGN_FORMATS)
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".zip": "images"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labeling.importers.formats.base import FormatError, value_for_labels
+from labeling.importers.parse.foreign.base import FormatError, value_for_labels
 
 RESULT_TYPES = {"single": "choices", "multi": "choices", "rating": "rating", "spans": "labels", "boxes": "rectanglelabels"}
 PIXEL_DIGITS = 2

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.formats.base import (
+from labeling.importers.parse.foreign.base import (
     FormatContext,
     FormatError,
     jsonl_objects,
     record_of,
     value_for_labels,
 )
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.records import ItemRecord, RowError
 
 TITLE = "doccano JSONL"
 

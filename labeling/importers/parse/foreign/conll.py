@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.formats.base import FormatContext, FormatError, record_of
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.foreign.base import FormatContext, FormatError, record_of
+from labeling.importers.parse.records import ItemRecord, RowError
 
 TITLE = "CoNLL BIO"
 

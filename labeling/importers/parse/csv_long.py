@@ -18,9 +18,9 @@ from typing import Any, BinaryIO
 from django.conf import settings
 
 from labeling.csv_formulas import cell_restore
-from labeling.importers.decoding import LineDecoder, item_too_large_message, nul_message
-from labeling.importers.records import ItemRecord, RowError
-from labeling.importers.validate import ShapeError, annotation_from_object, external_id_of
+from labeling.importers.parse.decoding import LineDecoder, item_too_large_message, nul_message
+from labeling.importers.parse.records import ItemRecord, RowError
+from labeling.importers.parse.shape import ShapeError, annotation_from_object, external_id_of
 from labeling.nul_characters import JSON_NUL_ESCAPE, NUL, nul_found, text_may_hold_nul
 
 TRUE_WORDS = {"1", "true", "yes", "t", "y"}

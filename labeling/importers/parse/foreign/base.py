@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
-from labeling.importers.records import ItemRecord, RowError
-from labeling.importers.validate import MAX_NAME_LENGTH, ShapeError, record_from_object
+from labeling.importers.parse.records import ItemRecord, RowError
+from labeling.importers.parse.shape import MAX_NAME_LENGTH, ShapeError, record_from_object
 
 _NAME_UNSAFE = re.compile(r"[^\w.@+-]+")
 _WHITESPACE = " \t\r\n"

@@ -1,6 +1,9 @@
-"""Turn checked ItemRecords into COPY text lines for a `CopyBatch` (labeling.importers.copy_batches).
+"""Turn checked ItemRecords into COPY text lines for a `CopyBatch` (labeling.importers.load.copy_batches).
 
-Lines leave out the item id (and the annotator id), which only the COPY thread knows; the
+The one COPY encoding of an import's rows, for both paths that COPY: the one-pass import
+(built in the parsing process, labeling.importers.load.copy_producer) and the write pass of
+the two-pass import on PostgreSQL (labeling.importers.load.write_pass, with stored images).
+Lines leave out the item id (and the annotator id), which only the COPY side knows; the
 columns every row shares (project, timestamps, defaults) are one precomputed suffix per table.
 """
 
@@ -9,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from labeling.importers.copy_batches import CopyBatch
-from labeling.importers.copy_rows import CopyTable, copy_text, json_text, plain_text
-from labeling.importers.records import ItemRecord
-from labeling.importers.writer import ANNOTATION_COLUMNS, ITEM_COLUMNS, PREDICTION_COLUMNS
+from labeling.importers.load.columns import ANNOTATION_COLUMNS, ITEM_COLUMNS, PREDICTION_COLUMNS
+from labeling.importers.load.copy_batches import CopyBatch
+from labeling.importers.load.copy_table import CopyTable, copy_text, json_text, plain_text
+from labeling.importers.parse.records import ItemRecord
 from labeling.models import Annotation, Item, Prediction
 
 NO_IMAGE = "\\N\t\\N\t\\N"  # image, width, height
+StoredImage = tuple[str, int, int]  # (stored name, width, height)
 NOT_PENDING = "f\t\\N"  # recompute_pending, recompute_pending_since: no labels, nothing to recompute
 NOT_GOLD = "f"  # is_gold; gold_value follows (\\N when there is no gold answer)
 
@@ -41,11 +45,12 @@ class LineBuilder:
         self.pending = f"t\t{self.now_text}"  # labeled items: flagged for the review drain
         self.values: dict[str, str] = {}  # single-label values repeat: {"label": x} -> its text
 
-    def add(self, batch: CopyBatch, record: ItemRecord) -> None:
+    def add(self, batch: CopyBatch, record: ItemRecord, image: StoredImage | None = None) -> None:
         index = len(batch.items)
         annotations = record.annotations
+        image_text = NO_IMAGE if image is None else "\t".join(map(plain_text, image))
         batch.items.append(
-            f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{NO_IMAGE}\t"
+            f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{image_text}\t"
             f"{self.pending if annotations else NOT_PENDING}\t{NOT_GOLD if record.gold is None else 't'}"
             f"\t{json_text(record.gold)}{self.item_suffix}"
         )

@@ -1,4 +1,4 @@
-"""labeling.importers.forked: a generator run in a child process, consumed in the parent."""
+"""labeling.importers.load.child_process: a generator run in a child process, consumed in the parent."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection
 
-from labeling.importers.forked import ChildFailed, forked
+from labeling.importers.load.child_process import ChildFailed, forked
 from tests.conftest import require_service
 
 

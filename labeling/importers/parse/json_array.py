@@ -14,9 +14,9 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from labeling.importers.decoding import item_too_large_message, not_utf8_message, nul_message
-from labeling.importers.records import ItemRecord, RowError
-from labeling.importers.validate import ShapeError, record_from_object
+from labeling.importers.parse.decoding import item_too_large_message, not_utf8_message, nul_message
+from labeling.importers.parse.records import ItemRecord, RowError
+from labeling.importers.parse.shape import ShapeError, record_from_object
 from labeling.nul_characters import JSON_NUL_ESCAPE, NUL, nul_found
 
 CHUNK_BYTES = 1 << 16

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple
 
-from labeling.importers.formats.base import FormatContext, FormatError, source_name
-from labeling.importers.formats.coco import read_coco
-from labeling.importers.formats.conll import read_conll
-from labeling.importers.formats.doccano import read_doccano
-from labeling.importers.formats.label_studio import read_label_studio
-from labeling.importers.formats.label_studio_min import read_label_studio_csv, read_label_studio_min
-from labeling.importers.formats.prodigy import read_prodigy
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.foreign.base import FormatContext, FormatError, source_name
+from labeling.importers.parse.foreign.coco import read_coco
+from labeling.importers.parse.foreign.conll import read_conll
+from labeling.importers.parse.foreign.doccano import read_doccano
+from labeling.importers.parse.foreign.label_studio import read_label_studio
+from labeling.importers.parse.foreign.label_studio_min import (
+    read_label_studio_csv,
+    read_label_studio_min,
+)
+from labeling.importers.parse.foreign.prodigy import read_prodigy
+from labeling.importers.parse.records import ItemRecord, RowError
 
 Records = Iterator[ItemRecord | RowError]
 

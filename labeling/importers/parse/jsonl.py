@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from labeling.importers.decoding import LineDecoder, nul_message
-from labeling.importers.records import ItemRecord, RowError
-from labeling.importers.validate import ShapeError, record_from_object
+from labeling.importers.parse.decoding import LineDecoder, nul_message
+from labeling.importers.parse.records import ItemRecord, RowError
+from labeling.importers.parse.shape import ShapeError, record_from_object
 from labeling.nul_characters import NUL, nul_found, text_may_hold_nul
 
 _raw_decode = json.JSONDecoder().raw_decode

@@ -10,7 +10,7 @@ triggers off while it COPYs and checks the same references itself before commit:
 - annotators: every user id used is locked FOR KEY SHARE and must exist;
 - items of annotations and predictions: a batch's child rows get their item ids from the
   same list the batch's items were just COPYed with, in this transaction, by the same code
-  (labeling.importers.copy_batches); a failed item COPY aborts the transaction before any
+  (labeling.importers.load.copy_batches); a failed item COPY aborts the transaction before any
   child row is sent, and rows not yet committed cannot be deleted by anyone else. (An
   anti-join over every new row proved this again at the end: about 2 s of a 1M-item import,
   serial, for no possible finding.)
@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db import DatabaseError
 
-from labeling.importers.bulk_session import setting_try
+from labeling.importers.load.transaction_settings import setting_try
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -76,7 +76,8 @@ def plain_text(value: Any) -> str:
 
 
 class CopyTable:
-    """COPY lines for `model`: `line(values)` takes the `varying` columns' values in order."""
+    """The COPY of `model`'s rows: the `varying` columns, then the fixed ones, whose text
+    (per-import constants and defaults) is the precomputed `suffix` of every line."""
 
     def __init__(
         self, model: type[Model], *, varying: Sequence[str], constants: dict[str, Any], now: datetime
@@ -84,9 +85,6 @@ class CopyTable:
         fields = {field.attname: field for field in model._meta.concrete_fields}
         self.table = model._meta.db_table
         self.varying = list(varying)
-        self.converters: list[Callable[[Any], str]] = [
-            json_text if isinstance(fields[name], JSONField) else plain_text for name in self.varying
-        ]
         fixed = [
             f
             for name, f in fields.items()
@@ -105,13 +103,6 @@ class CopyTable:
         self.columns = self.varying + [field.attname for field in fixed]
         self.suffix = "".join("\t" + text for text in suffix) + "\n"
 
-    def line(self, values: Sequence[Any]) -> str:
-        return "\t".join(convert(value) for convert, value in zip(self.converters, values, strict=True)) + self.suffix
-
-    def copy(self, cursor: Any, rows: Iterable[Sequence[Any]]) -> None:
-        """COPY the rows with a raw DB-API (psycopg2) cursor."""
-        self.copy_text(cursor, "".join(self.line(row) for row in rows))
-
     def copy_text(self, cursor: Any, text: str) -> None:
         """COPY ready-made lines (varying columns, then `suffix`) with a raw psycopg2 cursor."""
         columns = ", ".join(quote(name) for name in self.columns)
@@ -123,14 +114,3 @@ def database_fills(field: Field) -> bool:
     if field.db_default is not NOT_PROVIDED:
         return True
     return field.null and not field.has_default()
-
-
-def ids_reserve(cursor: Any, model: type[Model], count: int) -> list[int]:
-    """Take `count` ids from the model's id sequence, so rows can be COPYed with their ids."""
-    if count == 0:
-        return []
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [model._meta.db_table, count],
-    )
-    return [row[0] for row in cursor.fetchall()]

@@ -17,7 +17,7 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from labeling.image_types import ImageType, image_type_of
-from labeling.importers.records import ItemRecord
+from labeling.importers.parse.records import ItemRecord
 
 MANIFEST_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
 

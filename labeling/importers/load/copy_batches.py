@@ -1,6 +1,6 @@
 """The loading half of a one-pass import: COPY batches of ready lines on the import's connection.
 
-Lines come without ids (labeling.importers.parse_batches builds them, possibly in another
+Lines come without ids (labeling.importers.load.copy_producer builds them, possibly in another
 process): `BatchCopier` takes each batch's item ids from the sequence, prefixes them, and
 COPYs items, annotations and predictions inside the import's transaction. It also looks up
 the batch's external ids in the project when asked; after the first id found there (or once
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from labeling.importers.copy_rows import CopyTable
-from labeling.importers.records import RowError
+from labeling.importers.load.copy_table import CopyTable
+from labeling.importers.parse.records import RowError
 
 # The ids of a batch, in one row: usually a contiguous range, so nothing per id comes back.
 _RESERVE = (

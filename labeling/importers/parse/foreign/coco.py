@@ -12,8 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from labeling.importers.formats.base import FormatContext, FormatError, json_document, record_of
-from labeling.importers.records import ItemRecord, RowError
+from labeling.importers.parse.foreign.base import (
+    FormatContext,
+    FormatError,
+    json_document,
+    record_of,
+)
+from labeling.importers.parse.records import ItemRecord, RowError
 
 TITLE = "COCO JSON"
 ANNOTATOR_KEYS = ("annotator", "annotator_id", "user_id", "creator_id")

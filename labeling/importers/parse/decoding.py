@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from labeling.importers.records import RowError
+from labeling.importers.parse.records import RowError
 
 SKIP_CHUNK = 1 << 20
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
