@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from labeling.models import Annotation
 from labeling.values import value_labels
 from review import services
-from review.loaders import project_data, schema_spec
+from review.loaders.annotations import project_data, schema_spec
 from review.metrics.alpha import krippendorff_alpha
 from review.metrics.kappa import fleiss_kappa, gwet_ac1, percent_agreement
 from review.metrics.report import _scale, coded_values

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from labeling import task_names
 from labeling.events import enqueue_on_commit
 from labeling.models import Annotation, Project
-from review.loaders import schema_spec
+from review.loaders.annotations import schema_spec
 from review.metrics.counts import Totals, figures, observed_keys, totals_add
 from review.metrics.inputs import SchemaSpec
 from review.metrics.report import headline_level
@@ -46,7 +46,8 @@ def fingerprint(spec: SchemaSpec) -> str:
 
 
 def value_key(spec: SchemaSpec, value: Any) -> str | None:
-    """The value's key as the full report codes it (review.loaders); None when it drops out."""
+    """The value's key as the full report codes it (review.loaders.annotations); None when it
+    drops out."""
     content = value if isinstance(value, dict) else {}
     if spec.kind == "single":
         label = content.get("label")
