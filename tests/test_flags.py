@@ -25,7 +25,7 @@ from review.flags import (
     unsure,
 )
 from review.models import Flag, FlagStatus
-from review.services_flags import item_flags_refresh, project_flags_refresh
+from review.services.flags import item_flags_refresh, project_flags_refresh
 from review.tasks import process_pending_items_task
 from review.tasks_flags import (
     THROTTLE_KEY,

@@ -11,7 +11,7 @@ import pytest
 from labeling.models import AuditEntry, Role
 from review.models import AnnotationReview, Flag, FlagStatus, ItemComment, ReviewDecision
 from review.selectors import annotation_outcomes
-from review.services_flags import item_flags_refresh
+from review.services.flags import item_flags_refresh
 from tests.factories import AnnotationFactory, ItemFactory, MembershipFactory
 
 LABELS = ("positive", "negative", "neutral")

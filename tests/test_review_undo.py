@@ -18,7 +18,7 @@ from labeling.services import annotation_submit
 from review import selectors_queue as queue
 from review import services_decisions as decide
 from review.models import AnnotationReview, Flag, FlagStatus, ReviewDecision
-from review.services_flags import item_flags_refresh
+from review.services.flags import item_flags_refresh
 from review.services_undo import decision_undo
 from tests.factories import AnnotationFactory, ItemFactory
 
