@@ -27,8 +27,8 @@ from labeling.services import membership_set, project_create
 from labeling.services.imports import import_file
 from labeling.services.prelabel import prelabel_batch_run, prelabel_job_create, prelabel_job_run
 from review.models import Flag, FlagStatus
+from review.services.decisions import final_label_set
 from review.services.refresh import project_refresh
-from review.services_decisions import final_label_set
 
 STORY_PROJECT = "Demo: a labeling round in progress"
 ANNOTATORS = ("annotator1", "annotator2", "annotator3")

@@ -2,7 +2,7 @@
 
 The reviewer's page names a version ("aggregate" or "annotation:<id>"); the value is read here,
 from the item's own rows, so a taken version is stored exactly as it was made (the page never
-sends it back). The decision itself is review.services_decisions.final_label_set.
+sends it back). The decision itself is review.services.decisions.final_label_set.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import transaction
 from labeling.exceptions import NotFound, ValueInvalid
 from labeling.models import Annotation, Item
 from review.models import ReviewDecision
-from review.services_decisions import final_label_set
+from review.services.decisions import final_label_set
 
 AGGREGATE = "aggregate"
 ANNOTATION_PREFIX = "annotation:"
