@@ -19,7 +19,7 @@ from review import selectors_queue as queue
 from review.models import AnnotationReview, Flag, FlagStatus, ReviewDecision
 from review.services import decisions as decide
 from review.services.flags import item_flags_refresh
-from review.services_undo import decision_undo
+from review.services.undo import decision_undo
 from tests.factories import AnnotationFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from labeling.exceptions import AccordError
 from labeling.ids import column_int
 from labeling.permissions import STAFF_ROLES, project_for_role
 from review import selectors_queue as queue
-from review.services_undo import UNDO_SECONDS, UNDOABLE, decision_undo
+from review.services.undo import UNDO_SECONDS, UNDOABLE, decision_undo
 
 SESSION_KEY = "review_undo"
 
