@@ -16,9 +16,9 @@ from frontend.views.review_undo import undo_offer_remember
 from labeling.exceptions import AccordError, NotFound, ValueInvalid
 from labeling.models import Annotation, Project
 from review import selectors_queue as queue
-from review import services_settle as settle
 from review.models import Flag
 from review.services import decisions as decide
+from review.services import settle
 
 
 def _final_value(project: Project, post: Any) -> object:
