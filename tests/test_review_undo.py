@@ -15,8 +15,8 @@ from labeling.assignment import engine
 from labeling.exceptions import Conflict, NotFound
 from labeling.models import AuditEntry, Project
 from labeling.services import annotation_submit
-from review import selectors_queue as queue
 from review.models import AnnotationReview, Flag, FlagStatus, ReviewDecision
+from review.selectors import queue
 from review.services import decisions as decide
 from review.services.flags import item_flags_refresh
 from review.services.undo import decision_undo

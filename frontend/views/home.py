@@ -13,7 +13,7 @@ from labeling.assignment import engine as assignment
 from labeling.models import Membership
 from labeling.permissions import can_create_projects
 from labeling.selectors import item_count_capped
-from review.selectors import open_review_count
+from review.selectors.queue import open_review_count
 
 ITEMS_CAP = 1_000
 

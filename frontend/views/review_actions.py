@@ -15,8 +15,9 @@ from frontend.views.review_common import review_page
 from frontend.views.review_undo import undo_offer_remember
 from labeling.exceptions import AccordError, NotFound, ValueInvalid
 from labeling.models import Annotation, Project
-from review import selectors_queue as queue
 from review.models import Flag
+from review.selectors import queue
+from review.selectors.item_review import item_review_get
 from review.services import decisions as decide
 from review.services import settle
 
@@ -151,7 +152,7 @@ def review_action(request: HttpRequest, project_id: int, item_id: int, action: s
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     handler = ACTIONS.get(action)
-    view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
+    view = item_review_get(user=request.user, project_id=project_id, item_id=item_id)
     if handler is None:
         raise NotFound("No such action")
     upcoming = None

@@ -18,7 +18,7 @@ from frontend.views.review_common import review_page
 from labeling.exceptions import AccordError
 from labeling.ids import column_int
 from labeling.permissions import STAFF_ROLES, project_for_role
-from review import selectors_queue as queue
+from review.selectors.audit import audit_list
 from review.services.undo import UNDO_SECONDS, UNDOABLE, decision_undo
 
 SESSION_KEY = "review_undo"
@@ -27,7 +27,7 @@ SESSION_KEY = "review_undo"
 def undo_offer_remember(request: HttpRequest, *, project_id: int, item_id: int, text: str) -> None:
     """Offer the user's latest decision on the item (if it is undoable) on the next page."""
     entry = (
-        queue.audit_list(user=request.user, project_id=project_id, item_id=item_id)
+        audit_list(user=request.user, project_id=project_id, item_id=item_id)
         .filter(actor_id=request.user.pk, action__in=UNDOABLE)
         .order_by("-id")
         .first()

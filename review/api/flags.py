@@ -1,6 +1,6 @@
 """Review reads over REST: the flag queue, its counts, one item's review, the audit log.
 
-Thin: every view calls one selector from review.selectors_queue, which admits reviewers and
+Thin: every view calls one selector from review.selectors, which admits reviewers and
 leads only (annotators 403, outsiders 404; anonymous requests 401 from DRF).
 """
 
@@ -26,7 +26,6 @@ from labeling.api.pagination import IdCursorPagination
 from labeling.csv_formulas import csv_writer
 from labeling.ids import column_int
 from labeling.models import AuditEntry
-from review import selectors_queue as queue
 from review.api.responses import (
     AuditEntrySerializer,
     FlagPageSerializer,
@@ -34,6 +33,10 @@ from review.api.responses import (
     ReviewSummarySerializer,
 )
 from review.models import Flag
+from review.selectors import queue
+from review.selectors.audit import audit_list
+from review.selectors.guideline_gaps import guideline_gap_list
+from review.selectors.item_review import item_review_get
 
 AUDIT_COLUMNS = (
     "id",
@@ -103,7 +106,7 @@ class ReviewSummaryApi(APIView):
     def get(self, request: Request, project_id: int) -> Response:
         """Open flags per reason, settled items per cause, and the guideline-gap items."""
         counts = queue.queue_counts(user=request.user, project_id=project_id)
-        gaps = queue.guideline_gap_list(user=request.user, project_id=project_id)
+        gaps = guideline_gap_list(user=request.user, project_id=project_id)
         counts["guideline_gaps"] = [  # type: ignore[assignment]
             {
                 "item": d.item_id,
@@ -122,7 +125,7 @@ class ItemReviewApi(APIView):
     @extend_schema(responses={200: ItemReviewSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, item_id: int) -> Response:
         """Every annotation of the item side by side, with flags, decisions, comments, audit."""
-        view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
+        view = item_review_get(user=request.user, project_id=project_id, item_id=item_id)
         item = view.item
         return Response(
             {
@@ -198,7 +201,7 @@ class AuditLogApi(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         item = self.request.query_params.get("item", "")
-        return queue.audit_list(
+        return audit_list(
             user=self.request.user, project_id=self.kwargs["project_id"], item_id=column_int(item)
         )
 

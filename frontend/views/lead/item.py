@@ -17,7 +17,7 @@ from labeling.exceptions import NotFound
 from labeling.models import Project
 from labeling.permissions import role_of
 from labeling.values import value_text
-from review import selectors_queue as queue
+from review.selectors.item_review import item_review_get
 
 # Data keys shown on their own (text, image); any other key is listed under "More data".
 SHOWN_KEYS = ("text", "image")
@@ -27,7 +27,7 @@ SHOWN_KEYS = ("text", "image")
 def item_page(request: HttpRequest, project: Project, item_id: int) -> HttpResponse:
     """The item with its annotations, predictions, flags, review history and audit entries."""
     try:
-        view = queue.item_review_get(user=request.user, project_id=project.pk, item_id=item_id)  # type: ignore[arg-type]
+        view = item_review_get(user=request.user, project_id=project.pk, item_id=item_id)  # type: ignore[arg-type]
     except NotFound as error:
         raise Http404(error.message) from error
     item = view.item
