@@ -18,6 +18,7 @@ from labeling.models import Annotation, Project
 from review.models import Flag
 from review.selectors import queue
 from review.selectors.item_review import item_review_get
+from review.selectors.item_versions import AGGREGATE, ANNOTATION_PREFIX
 from review.services import decisions as decide
 from review.services import settle
 
@@ -40,9 +41,9 @@ def _final_value(project: Project, post: Any) -> object:
 
 def _source_name(view: Any, source: str) -> str:
     """How a taken version reads in the page's message: "the aggregate", "alice's version"."""
-    if source == settle.AGGREGATE:
+    if source == AGGREGATE:
         return "the aggregate"
-    names = {f"{settle.ANNOTATION_PREFIX}{a.pk}": a.annotator.username for a in view.annotations}
+    names = {f"{ANNOTATION_PREFIX}{a.pk}": a.annotator.username for a in view.annotations}
     return f"{names[source]}'s version" if source in names else "the chosen version"
 
 
