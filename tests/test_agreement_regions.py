@@ -12,7 +12,7 @@ from django.test import Client
 
 from labeling.models import Role
 from review.models import AgreementSnapshot
-from review.tasks import recompute_project_agreement_task
+from review.tasks.agreement import recompute_project_agreement_task
 from tests.factories import (
     AnnotationFactory,
     ItemFactory,

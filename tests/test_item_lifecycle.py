@@ -14,7 +14,7 @@ from labeling.models import AssignmentStatus, AuditEntry
 from review.models import Flag, FlagStatus
 from review.services.decisions import item_send_back
 from review.services.flags import item_flags_refresh
-from review.tasks_flags import hold_reopened_flags_task
+from review.tasks.flags import hold_reopened_flags_task
 from tests.factories import AnnotationFactory, AssignmentFactory, ItemFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
