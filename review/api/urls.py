@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from review.api import decisions, flags
+from review.api import audit, decisions, flags, item_review
 from review.api.views import ProjectAgreementApi
 
 urlpatterns: list[URLPattern] = [
@@ -12,5 +12,7 @@ urlpatterns: list[URLPattern] = [
         name="api-project-agreement",
     ),
     *flags.urlpatterns,
+    *item_review.urlpatterns,
+    *audit.urlpatterns,
     *decisions.urlpatterns,
 ]
