@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from review.api import audit, decisions, flags, item_review
-from review.api.views import ProjectAgreementApi
+from review.api.agreement import ProjectAgreementApi
 
 urlpatterns: list[URLPattern] = [
     path(
