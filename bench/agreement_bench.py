@@ -208,7 +208,7 @@ def bench_postgres(items: np.ndarray, annotators: np.ndarray, codes: np.ndarray)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django_on_postgres()  # refuses anything but PostgreSQL; creates and migrates the database
     from labeling.models import Project
-    from review.loaders import project_data
+    from review.loaders.annotations import project_data
     from review.services import project_report
 
     _, project_id = timed(

@@ -27,7 +27,7 @@ p_wrong with a small gold share, and the reliability table of p_wrong.
 By default the labels go straight to the pure functions the service layer calls
 (review.metrics). --through-db first imports every setting as a project through
 labeling's import service (JSON Lines, the real import path) into a throwaway
-SQLite database, reads the labels back with review.loaders.project_data (what
+SQLite database, reads the labels back with review.loaders.annotations.project_data (what
 the agreement run reads), and checks they equal the simulated ones before
 computing the figures from what was read back.
 """

@@ -4,7 +4,7 @@ A throwaway SQLite database under a temporary directory is migrated once; every
 setting becomes a project ("single" labels c0..cK-1), its labels a JSON Lines
 file imported with labeling.services.imports.import_file (the path `import_items`
 and the upload page use), with Celery eager so the import's follow-up agreement
-run happens too. The labels are then read back with review.loaders.project_data,
+run happens too. The labels are then read back with review.loaders.annotations.project_data,
 exactly what the project agreement run reads, and mapped to the simulator's
 indices; a mismatch with the simulated labels stops the bench.
 """
@@ -65,7 +65,7 @@ def through_db(crowd, *, name: str):
     from labeling.models import Item
     from labeling.services.imports import import_file
     from labeling.services.projects import project_create
-    from review.loaders import project_data
+    from review.loaders.annotations import project_data
 
     k = crowd.sizes["n_classes"]
     schema = {"kind": "single", "data": "text", "labels": [{"value": f"c{c}"} for c in range(k)]}

@@ -102,8 +102,8 @@ def measure(kind: str, n_items: int) -> float:
     from labeling.models import Item
     from review.models import Flag
     from review.services.agreement import project_snapshot_create
+    from review.services.flags import project_flags_refresh
     from review.services.region_aggregates import project_region_run
-    from review.services_flags import project_flags_refresh
 
     _, project = timed(
         f"{kind}: seed {n_items:,} items x 3 annotations", lambda: seed(kind, n_items)

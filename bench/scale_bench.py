@@ -151,7 +151,8 @@ def _cycle(client: Any, project_id: int, found: dict[str, Any]) -> int:
 def _headline_figures(project: Any, annotator: Any, runs: int) -> dict[str, Any]:
     """Per submit, the time of the task's counts update plus the headline read (counts built)."""
     from labeling.models import Assignment
-    from review.services.agreement_counts import item_counts_refresh, project_counts_figures
+    from review.selectors.agreement_counts import project_counts_figures
+    from review.services.agreement_counts import item_counts_refresh
 
     found: dict[str, Any] = {"next": [], "submit": []}
     after: list[float] = []

@@ -2,7 +2,7 @@
 
 The same generated data as spans_boxes_bench.py (33,334 items x 3 annotators = 100,002
 annotations per kind) is written to a PostgreSQL spans project and a boxes project with COPY,
-then timed: reading the annotations back (review.loaders_regions), the full project report
+then timed: reading the annotations back (review.loaders.regions), the full project report
 (review.services.project_report: read + report + kappa pairs + groups), and the project run
 that stores it (project_snapshot_create). Best of --repeat runs; wall-clock and CPU seconds.
 
@@ -67,7 +67,7 @@ def _load(kind: str, annotations: dict[int, list], data: dict[int, dict[str, Any
 
 def _bench(kind: str, project: Any, repeat: int) -> float:
     """Time read, report and the stored project run of one project; return the report's seconds."""
-    from review.loaders_regions import box_rows_load, span_rows_load
+    from review.loaders.regions import box_rows_load, span_rows_load
     from review.services import project_report, project_snapshot_create
 
     labels = list(LABELS)

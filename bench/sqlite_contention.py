@@ -153,7 +153,7 @@ def refresh_only(project_id: int) -> None:
     """The child process: the worker's review.refresh_project for the project, in its two steps
     (review.services.refresh.project_refresh), timed each."""
     from review.services.agreement import project_snapshot_create
-    from review.services_flags import project_flags_refresh
+    from review.services.flags import project_flags_refresh
 
     holds = _time_writes()
     started = time.perf_counter()

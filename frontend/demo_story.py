@@ -27,9 +27,9 @@ from labeling.selectors_projects import project_get_by_name_or_none
 from labeling.services import membership_set, project_create
 from labeling.services.imports import import_file
 from labeling.services.prelabel import prelabel_batch_run, prelabel_job_create, prelabel_job_run
-from review.selectors_pages import flag_most_severe_open_or_none
+from review.selectors.pages import flag_most_severe_open_or_none
+from review.services.decisions import final_label_set
 from review.services.refresh import project_refresh
-from review.services_decisions import final_label_set
 
 if TYPE_CHECKING:
     from labeling.models import Project

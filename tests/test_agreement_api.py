@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from review import services
-from review.loaders import project_data
+from review.loaders.annotations import project_data
 from review.metrics.report import build_report
 from review.models import AgreementSnapshot
 from tests.factories import RATING_SCHEMA, AnnotationFactory, ItemFactory, ProjectFactory

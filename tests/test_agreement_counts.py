@@ -11,18 +11,14 @@ from hypothesis import strategies as st
 from labeling.models import Annotation
 from labeling.values import value_labels
 from review import services
-from review.loaders import project_data, schema_spec
+from review.loaders.annotations import project_data, schema_spec
 from review.metrics.alpha import krippendorff_alpha
 from review.metrics.kappa import fleiss_kappa, gwet_ac1, percent_agreement
 from review.metrics.report import _scale, coded_values
 from review.metrics.tables import count_table
 from review.models import ItemAgreementCounts, ProjectAgreementCounts
-from review.services.agreement_counts import (
-    label_counts,
-    project_counts_figures,
-    project_counts_rebuild,
-    value_key,
-)
+from review.selectors.agreement_counts import label_counts, project_counts_figures
+from review.services.agreement_counts import project_counts_rebuild, value_key
 from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory, UserFactory
 
 LABELS = ["pos", "neg", "neu"]
@@ -185,7 +181,7 @@ def test_spans_projects_keep_no_counts():
 
 @pytest.mark.django_db
 def test_the_dashboard_headline_moves_with_each_submit_before_any_snapshot():
-    from review.selectors_figures import agreement_headline
+    from review.selectors.figures import agreement_headline
 
     project = ProjectFactory(schema=SCHEMAS["single"])
     users = [UserFactory() for _ in range(2)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from review import services
-from review.loaders import project_data
+from review.loaders.annotations import project_data
 from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory
 
 MULTI_SCHEMA = {

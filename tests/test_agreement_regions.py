@@ -12,7 +12,7 @@ from django.test import Client
 
 from labeling.models import Role
 from review.models import AgreementSnapshot
-from review.tasks import recompute_project_agreement_task
+from review.tasks.agreement import recompute_project_agreement_task
 from tests.factories import (
     AnnotationFactory,
     ItemFactory,
@@ -217,7 +217,7 @@ def test_boxes_page_renders_the_figures_server_side(boxes_project):
 @pytest.mark.parametrize("kind", ["spans", "boxes"])
 def test_loader_keeps_well_formed_parts_in_value_order_on_either_database(db, kind):
     """Malformed parts are skipped as labeling.values skips them (on PostgreSQL in SQL)."""
-    from review.loaders_regions import box_rows_load, span_rows_load
+    from review.loaders.regions import box_rows_load, span_rows_load
 
     schema = SPANS_SCHEMA if kind == "spans" else BOXES_SCHEMA
     project, (ann1, ann2, _) = with_people(schema)

@@ -14,12 +14,12 @@ from labeling.events import ITEMS_PENDING, PROJECT_CHANGED
 from labeling.models import Item
 from labeling.services.items import pending_flag
 from review.models import AgreementSnapshot
-from review.tasks import (
+from review.tasks.agreement import (
+    PENDING_KEY,
     process_pending_items_task,
     project_recompute_schedule,
     recompute_project_agreement_task,
 )
-from review.tasks.agreement import PENDING_KEY
 from tests.factories import AnnotationFactory, ItemFactory, ProjectFactory
 
 

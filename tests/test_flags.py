@@ -25,9 +25,9 @@ from review.flags import (
     unsure,
 )
 from review.models import Flag, FlagStatus
-from review.services_flags import item_flags_refresh, project_flags_refresh
-from review.tasks import process_pending_items_task
-from review.tasks_flags import (
+from review.services.flags import item_flags_refresh, project_flags_refresh
+from review.tasks.agreement import process_pending_items_task
+from review.tasks.flags import (
     THROTTLE_KEY,
     project_flags_refresh_schedule,
     refresh_project_flags_task,

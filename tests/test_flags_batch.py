@@ -9,8 +9,8 @@ from labeling.models import Item
 from review.flags import ProjectFacts
 from review.models import Flag
 from review.services import flags_batch
+from review.services.flags import project_flags_refresh
 from review.services.model_evidence import ModelFacts
-from review.services_flags import project_flags_refresh
 from tests.factories import AnnotationFactory, UserFactory
 from tests.test_flags import contested_item
 

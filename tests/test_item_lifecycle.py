@@ -12,9 +12,9 @@ from django.utils import timezone
 from guidelines import services as guideline_services
 from labeling.models import AssignmentStatus, AuditEntry
 from review.models import Flag, FlagStatus
-from review.services_decisions import item_send_back
-from review.services_flags import item_flags_refresh
-from review.tasks_flags import hold_reopened_flags_task
+from review.services.decisions import item_send_back
+from review.services.flags import item_flags_refresh
+from review.tasks.flags import hold_reopened_flags_task
 from tests.factories import AnnotationFactory, AssignmentFactory, ItemFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]

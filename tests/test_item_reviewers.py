@@ -12,9 +12,9 @@ from django.urls import reverse
 from labeling.assignment import engine
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import ItemReviewer
-from review import services_decisions as decide
 from review.models import Flag
-from review.services_flags import item_flags_refresh
+from review.services import decisions as decide
+from review.services.flags import item_flags_refresh
 from tests.factories import AnnotationFactory, ItemFactory, MembershipFactory, UserFactory
 
 LABELS = ("positive", "negative", "neutral")

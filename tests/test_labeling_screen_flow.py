@@ -16,7 +16,7 @@ from labeling.schema import schema_validate
 from labeling.selectors_annotator import skipped_list
 from labeling.services import annotation_submit, assignment_skip
 from labeling.services.skipped import skipped_reclaim
-from review import services_decisions as decide
+from review.services import decisions as decide
 from tests.factories import SINGLE_SCHEMA, AnnotationFactory, ItemFactory, project_creator
 
 pytestmark = pytest.mark.django_db

@@ -102,7 +102,7 @@ def test_dashboard_reports_progress_labels_flags_and_throughput(project, lead, a
 
 
 def test_label_distribution_counts_each_annotation_once_per_label_in_schema_order(db):
-    from review.selectors_figures import label_distribution
+    from review.selectors.figures import label_distribution
     from tests.factories import ProjectFactory
 
     spans = ProjectFactory(

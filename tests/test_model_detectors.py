@@ -28,10 +28,10 @@ from review.flags import (
     model_disagrees,
 )
 from review.models import Flag
+from review.services.flags import item_flags_refresh
 from review.services.model_evidence import model_gate
 from review.services.refresh import project_refresh
 from review.services.risk import model_matrix
-from review.services_flags import item_flags_refresh
 from tests.factories import AnnotationFactory, ItemFactory, UserFactory
 from tests.factories_import import item_line, jsonl_write
 from tests.factories_prelabel import ModelVersionFactory, labeled_items

@@ -12,10 +12,10 @@ from django.test import Client
 from labeling.models import Item, Prediction
 from labeling.services.imports import import_file
 from review.models import Flag
+from review.services.flags import item_flags_refresh
 from review.services.model_evidence import model_evidence, model_note
 from review.services.refresh import project_refresh
 from review.services.risk import model_matrix
-from review.services_flags import item_flags_refresh
 from tests.factories import ItemFactory
 from tests.factories_import import item_line, jsonl_write
 from tests.factories_prelabel import ModelVersionFactory

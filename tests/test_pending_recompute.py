@@ -8,8 +8,7 @@ from django.core.cache import cache
 from labeling import events
 from labeling.models import Item
 from review.models import AgreementSnapshot
-from review.tasks import process_pending_items_task
-from review.tasks.agreement import PENDING_KEY
+from review.tasks.agreement import PENDING_KEY, process_pending_items_task
 from tests.factories import AnnotationFactory, ItemFactory
 
 

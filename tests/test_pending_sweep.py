@@ -15,7 +15,7 @@ from labeling.models import Item
 from labeling.services import annotation_edit, annotation_submit
 from labeling.task_retry import MAX_RETRIES
 from labeling.tasks.pending import SWEEP_PENDING_ITEMS, sweep_pending_items_task
-from review.tasks import process_pending_items_task
+from review.tasks.agreement import process_pending_items_task
 from tests.factories import ItemFactory
 
 

@@ -22,7 +22,7 @@ from labeling.services.items import pending_flag
 from review.models import AgreementSnapshot, Flag
 from review.services.refresh import project_refresh
 from review.services.region_aggregates import project_region_run, project_region_store
-from review.tasks import process_pending_items_task
+from review.tasks.agreement import process_pending_items_task
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 from tests.factories_regions import (
     SPANS_SCHEMA,

@@ -10,8 +10,8 @@ import pytest
 
 from labeling.models import AuditEntry, Role
 from review.models import AnnotationReview, Flag, FlagStatus, ItemComment, ReviewDecision
-from review.selectors import annotation_outcomes
-from review.services_flags import item_flags_refresh
+from review.selectors.outcomes import annotation_outcomes
+from review.services.flags import item_flags_refresh
 from tests.factories import AnnotationFactory, ItemFactory, MembershipFactory
 
 LABELS = ("positive", "negative", "neutral")
@@ -130,7 +130,7 @@ def test_the_flag_list_pages_by_cursor(api_as, reviewer, project, annotators):
         for user, label in zip(annotators, LABELS, strict=True):
             AnnotationFactory(item=item, annotator=user, value={"label": label})
         item_flags_refresh(item_id=item.pk)
-    from review.selectors_queue import review_queue
+    from review.selectors.queue import review_queue
 
     first = review_queue(user=reviewer, project_id=project.pk, limit=2)
     second = review_queue(user=reviewer, project_id=project.pk, cursor=first.next_cursor, limit=2)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from labeling.models import AuditEntry
 from review.models import AnnotationReview, Flag, FlagStatus, ItemComment
-from review.services_flags import item_flags_refresh
+from review.services.flags import item_flags_refresh
 from tests.factories import RATING_SCHEMA, AnnotationFactory, ItemFactory
 
 LABELS = ("positive", "negative", "neutral")

@@ -16,8 +16,9 @@ from labeling.exceptions import NotFound, ValueInvalid
 from labeling.models import AuditEntry, Membership, Role
 from review.exceptions import OwnItemReview
 from review.models import ReviewDecision
-from review.services_decisions import final_label_set
-from review.services_settle import final_label_take, source_value
+from review.selectors.item_versions import source_value
+from review.services.decisions import final_label_set
+from review.services.settle import final_label_take
 from tests.browser.region_helpers import BOXES_SCHEMA, SPANS_SCHEMA
 from tests.factories import AnnotationFactory, ItemFactory
 

@@ -15,11 +15,11 @@ from labeling.assignment import engine
 from labeling.exceptions import Conflict, NotFound
 from labeling.models import AuditEntry, Project
 from labeling.services import annotation_submit
-from review import selectors_queue as queue
-from review import services_decisions as decide
 from review.models import AnnotationReview, Flag, FlagStatus, ReviewDecision
-from review.services_flags import item_flags_refresh
-from review.services_undo import decision_undo
+from review.selectors import queue
+from review.services import decisions as decide
+from review.services.flags import item_flags_refresh
+from review.services.undo import decision_undo
 from tests.factories import AnnotationFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from labeling.services.imports import import_job_create, import_job_run
 from labeling.services.prelabel import prelabel_job_cancel, prelabel_job_fail
 from labeling.services.webhooks import webhook_create, webhook_delete, webhook_update
 from labeling.webhooks.catalogue import WebhookEvent
-from review.services_decisions import final_label_set
+from review.services.decisions import final_label_set
 from tests.factories import AssignmentFactory, ItemFactory
 from tests.factories_guidelines import publish
 from tests.factories_import import item_line

@@ -16,7 +16,8 @@ from labeling import selectors as labeling_selectors
 from labeling.exceptions import NotFound, PermissionDenied
 from labeling.permissions import role_of
 from labeling.selectors_projects import project_get
-from review import selectors, services
+from review import services
+from review.selectors.agreement import agreement_snapshot_latest, agreement_snapshot_trend
 
 
 def alpha_reading(alpha: float | None) -> str:
@@ -100,10 +101,10 @@ def _gold_rows(request: HttpRequest, project_id: int) -> list[dict[str, Any]] | 
 def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Headline alpha with its interval, per-label bars, pair heatmap, histogram, trend, confusions."""
     try:
-        snapshot = selectors.agreement_snapshot_latest(user=request.user, project_id=project_id)
+        snapshot = agreement_snapshot_latest(user=request.user, project_id=project_id)
         if snapshot is None:
             snapshot = services.project_snapshot_create(project_id=project_id)
-        trend = selectors.agreement_snapshot_trend(user=request.user, project_id=project_id)
+        trend = agreement_snapshot_trend(user=request.user, project_id=project_id)
     except NotFound as error:
         raise Http404(error.message) from error
     except PermissionDenied as error:

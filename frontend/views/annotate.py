@@ -2,7 +2,7 @@
 
 The labeling screen is a shell: annotate.js talks to the JSON API (next, submit, skip,
 progress) and renders items client-side with textContent. History and edit are plain
-server-rendered pages that call the labeling services and review.selectors.
+server-rendered pages that call the labeling services and the review.selectors modules.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from labeling.selectors_annotator import annotation_history_list, annotation_own
 from labeling.selectors_members import membership_get
 from labeling.services.annotations import annotation_edit
 from labeling.values import value_labels, value_text
-from review.selectors import annotation_outcomes
+from review.selectors.outcomes import annotation_outcomes
 
 if TYPE_CHECKING:
     from labeling.models import Annotation, Project

@@ -25,7 +25,7 @@ from labeling.exceptions import AccordError, NotFound
 from labeling.ids import column_int
 from labeling.permissions import role_of
 from labeling.selectors_items import item_example_list
-from review.selectors_queue import guideline_gap_list
+from review.selectors.guideline_gaps import guideline_gap_list
 
 View = Callable[..., HttpResponse]
 GAP_LIMIT = 200  # guideline-gap items shown at once, newest decisions first

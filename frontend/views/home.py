@@ -18,7 +18,7 @@ from labeling.selectors_members import (
     membership_list_deleting,
     membership_list_for_home,
 )
-from review.selectors import open_review_count
+from review.selectors.queue import open_review_count
 
 if TYPE_CHECKING:
     from labeling.models import Membership

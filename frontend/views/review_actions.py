@@ -15,10 +15,12 @@ from frontend.views.review_common import review_page
 from frontend.views.review_undo import undo_offer_remember
 from labeling.exceptions import AccordError, NotFound, ValueInvalid
 from labeling.selectors_items import annotation_on_item_get_or_none
-from review import selectors_queue as queue
-from review import services_decisions as decide
-from review import services_settle as settle
-from review.selectors_pages import flag_on_item_get_or_none
+from review.selectors import queue
+from review.selectors.item_review import item_review_get
+from review.selectors.item_versions import AGGREGATE, ANNOTATION_PREFIX
+from review.selectors.pages import flag_on_item_get_or_none
+from review.services import decisions as decide
+from review.services import settle
 
 if TYPE_CHECKING:
     from labeling.models import Project
@@ -42,9 +44,9 @@ def _final_value(project: Project, post: Any) -> object:
 
 def _source_name(view: Any, source: str) -> str:
     """How a taken version reads in the page's message: "the aggregate", "alice's version"."""
-    if source == settle.AGGREGATE:
+    if source == AGGREGATE:
         return "the aggregate"
-    names = {f"{settle.ANNOTATION_PREFIX}{a.pk}": a.annotator.username for a in view.annotations}
+    names = {f"{ANNOTATION_PREFIX}{a.pk}": a.annotator.username for a in view.annotations}
     return f"{names[source]}'s version" if source in names else "the chosen version"
 
 
@@ -154,7 +156,7 @@ def review_action(request: HttpRequest, project_id: int, item_id: int, action: s
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     handler = ACTIONS.get(action)
-    view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
+    view = item_review_get(user=request.user, project_id=project_id, item_id=item_id)
     if handler is None:
         raise NotFound("No such action")
     upcoming = None

@@ -14,8 +14,9 @@ from frontend.views.review_settle import settle_context
 from frontend.views.review_undo import undo_offer_take
 from labeling.selectors_members import membership_list_of_users
 from labeling.values import CLASS_KINDS, schema_labels, value_labels, value_text
-from review import selectors_queue as queue
 from review.choices import Cause, FlagStatus
+from review.selectors import queue
+from review.selectors.item_review import item_review_get
 
 
 def _annotation_rows(annotations: list[Any]) -> list[dict[str, Any]]:
@@ -64,7 +65,7 @@ def _final_choices(project: Any, item: Any) -> dict[str, Any]:
 @review_page
 def review_item_page(request: HttpRequest, project_id: int, item_id: int) -> HttpResponse:
     """One item for review, with J/K links to its neighbours in the (filtered) queue."""
-    view = queue.item_review_get(user=request.user, project_id=project_id, item_id=item_id)
+    view = item_review_get(user=request.user, project_id=project_id, item_id=item_id)
     filters = queue.queue_filters_parse(request.GET)
     query = urlencode(filters.as_query())
     neighbours = {

@@ -14,8 +14,9 @@ from labeling.choices import Role
 from labeling.permissions import role_of
 from labeling.selectors_members import membership_list_non_leads
 from labeling.values import schema_labels, value_text
-from review import selectors_queue as queue
 from review.choices import Cause, FlagReason, FlagStatus
+from review.selectors import queue
+from review.selectors.guideline_gaps import guideline_gap_list
 from review.services.model_evidence import model_note
 
 
@@ -66,7 +67,7 @@ def review_queue_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "is_lead": role_of(request.user, project) == Role.LEAD,
         "gaps": [
             {"decision": d, "value": value_text(d.value)}
-            for d in queue.guideline_gap_list(user=request.user, project_id=project_id, limit=20)
+            for d in guideline_gap_list(user=request.user, project_id=project_id, limit=20)
         ],
         **_choices(project),
         "undo": undo_offer_take(request, project_id),

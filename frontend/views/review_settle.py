@@ -13,7 +13,7 @@ from typing import Any
 
 from frontend.views.region_config import REGION_KINDS, region_item, region_labels
 from labeling.values import VALUE_KEYS, value_text
-from review.services_settle import AGGREGATE, ANNOTATION_PREFIX
+from review.selectors.item_versions import AGGREGATE, ANNOTATION_PREFIX
 
 
 def _count(kind: str, value: Any) -> str:

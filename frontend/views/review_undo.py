@@ -18,8 +18,8 @@ from frontend.views.review_common import review_page
 from labeling.exceptions import AccordError
 from labeling.ids import column_int
 from labeling.permissions import STAFF_ROLES, project_for_role
-from review.selectors_pages import audit_entry_latest_own
-from review.services_undo import UNDO_SECONDS, UNDOABLE, decision_undo
+from review.selectors.pages import audit_entry_latest_own
+from review.services.undo import UNDO_SECONDS, UNDOABLE, decision_undo
 
 SESSION_KEY = "review_undo"
 

@@ -1,7 +1,7 @@
 """Review decisions over REST: final label, verdicts, send back, dismiss, comment, example.
 
 Thin: check the role (reviewer or lead), load the target inside the project, parse the body's
-shape, call one service from review.services_decisions, render. Domain errors map to 4xx.
+shape, call one service from review.services.decisions, render. Domain errors map to 4xx.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from labeling.api.errors import error_responses
 from labeling.exceptions import NotFound
 from labeling.models import Annotation, Item, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
-from review import services_decisions as decide
 from review.api.responses import (
     CommentResultSerializer,
     DecisionSerializer,
@@ -28,6 +27,7 @@ from review.api.responses import (
     VerdictResultSerializer,
 )
 from review.models import Cause, Flag, ReviewDecision, Verdict
+from review.services import decisions as decide
 
 
 class FinalSerializer(serializers.Serializer):

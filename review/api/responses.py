@@ -1,6 +1,6 @@
 """Response shapes of the review routes, for the OpenAPI document.
 
-The views render plain dicts (review.api.flags, review.api.decisions, review.api.views); these
+The views render plain dicts (review.api.flags, item_review, audit, decisions, agreement); these
 serializers describe them so a generated client gets typed models. Bodies may carry more keys
 than listed (the agreement report grows per kind); clients keep those as extra properties.
 """

@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern, path
 
-from review.api import decisions, flags
-from review.api.views import ProjectAgreementApi
+from review.api import audit, decisions, flags, item_review
+from review.api.agreement import ProjectAgreementApi
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -12,5 +12,7 @@ urlpatterns: list[URLPattern] = [
         name="api-project-agreement",
     ),
     *flags.urlpatterns,
+    *item_review.urlpatterns,
+    *audit.urlpatterns,
     *decisions.urlpatterns,
 ]

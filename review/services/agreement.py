@@ -22,7 +22,7 @@ from labeling.db.locks import LockKind, xact_lock
 from labeling.models import Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
 from review.exceptions import ProjectNotFound
-from review.loaders import ProjectData, project_data, schema_spec
+from review.loaders.annotations import ProjectData, project_data, schema_spec
 from review.metrics.aggregation import majority_vote
 from review.metrics.inputs import SchemaSpec
 from review.metrics.method_choice import MethodChoice, default_method

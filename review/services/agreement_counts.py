@@ -8,12 +8,12 @@ project (the first submit after this table appeared, or after a schema change): 
 the project has at most INLINE_REBUILD_LIMIT annotations, else in a task of its own
 (review.rebuild_agreement_counts, one in flight per project) while the headline falls back to
 the latest snapshot. It is also the check the tests hold the incremental sums to.
-Single, multi and rating projects only.
+Single, multi and rating projects only. The reads of the sums are in
+review.selectors.agreement_counts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,13 +25,12 @@ from django.db import IntegrityError, transaction
 from labeling import task_names
 from labeling.events import enqueue_on_commit
 from labeling.models import Annotation, Project
-from review.loaders import schema_spec
-from review.metrics.counts import Totals, figures, observed_keys, totals_add
+from review.loaders.annotations import schema_spec
+from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.metrics.report import headline_level
 from review.models import ItemAgreementCounts, ProjectAgreementCounts
+from review.selectors.agreement_counts import KINDS, fingerprint
 
-KINDS = ("single", "multi", "rating")
 BATCH = 5000
 INLINE_REBUILD_LIMIT = 10_000  # annotations; larger projects build their sums in a task
 REBUILD_TASK = task_names.REBUILD_AGREEMENT_COUNTS
@@ -39,14 +38,9 @@ REBUILD_KEY = "review:agreement-counts-rebuild:{project_id}"
 REBUILD_LOCK_S = 3600  # a rebuild that died frees its project after this long
 
 
-def fingerprint(spec: SchemaSpec) -> str:
-    """What the stored keys depend on: kind, labels and scale."""
-    text = json.dumps([spec.kind, list(spec.labels), spec.scale])
-    return hashlib.sha256(text.encode()).hexdigest()[:64]
-
-
 def value_key(spec: SchemaSpec, value: Any) -> str | None:
-    """The value's key as the full report codes it (review.loaders); None when it drops out."""
+    """The value's key as the full report codes it (review.loaders.annotations); None when it
+    drops out."""
     content = value if isinstance(value, dict) else {}
     if spec.kind == "single":
         label = content.get("label")
@@ -176,39 +170,3 @@ def _project_item_counts(
         values.append(value)
     if current is not None:
         yield current, item_counts(spec, values)
-
-
-def project_counts_figures(project: Project) -> dict[str, Any] | None:
-    """Headline figures (review.metrics.counts.figures) from the sums; None when not built."""
-    spec = schema_spec(project.schema)
-    row = ProjectAgreementCounts.objects.filter(project=project).first()
-    if spec.kind not in KINDS or row is None or not row.complete:
-        return None
-    if row.fingerprint != fingerprint(spec):
-        return None
-    if spec.kind == "multi":
-        domain, levels, scale = observed_keys(row.totals), ("nominal",), None
-    else:
-        domain, scale = spec.value_names, spec.scale_values if spec.kind == "rating" else None
-        levels = (
-            ("nominal", "ordinal", "interval", "ratio") if spec.kind == "rating" else ("nominal",)
-        )
-    found = figures(row.totals, domain, levels, scale)  # type: ignore[arg-type]
-    return {**found, "level": headline_level(spec), "at": row.updated_at}
-
-
-def label_counts(project: Project) -> dict[str, int] | None:
-    """In how many annotations each schema label (rating point) was given, from the sums;
-    None when they are not built for the project's schema (the caller counts the slow way)."""
-    spec = schema_spec(project.schema)
-    row = ProjectAgreementCounts.objects.filter(project=project).first()
-    if spec.kind not in KINDS or row is None or not row.complete:
-        return None
-    if row.fingerprint != fingerprint(spec):
-        return None
-    counts: dict[str, int] = defaultdict(int)
-    for bucket in row.totals.values():
-        for key, given in bucket["d"].items():
-            for label in json.loads(key) if spec.kind == "multi" else [key]:
-                counts[label] += given
-    return dict(counts)

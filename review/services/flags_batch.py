@@ -20,14 +20,14 @@ from labeling.db.backend import lock_own_rows
 from labeling.models import Annotation, Item, Prediction, Project
 from review.flags import ProjectFacts, detect_all
 from review.models import Flag
-from review.services.model_evidence import ModelFacts, model_facts
-from review.services.write_pace import write_pause
-from review.services_flags import (
+from review.services.flags import (
     flags_write,
     item_facts_build,
     item_flags_refresh,
     project_facts_build,
 )
+from review.services.model_evidence import ModelFacts, model_facts
+from review.services.write_pace import write_pause
 
 # Items per write transaction: a few milliseconds of holding SQLite's write lock.
 WRITE_CHUNK = 100

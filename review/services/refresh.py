@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from review.services.agreement import project_snapshot_create
-from review.services_flags import project_flags_refresh
+from review.services.flags import project_flags_refresh
 
 
 @dataclass(frozen=True)

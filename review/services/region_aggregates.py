@@ -25,7 +25,7 @@ from labeling.models import Annotation, Item, Project
 from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set, items_p_wrong_set
 from labeling.values import declared_labels
 from review.flags.regions import region_f1, value_parts
-from review.loaders_regions import box_rows_load, span_rows_load
+from review.loaders.regions import box_rows_load, span_rows_load
 from review.metrics.boxes.aggregate import box_aggregate
 from review.metrics.boxes.inputs import BoxAnnotations, box_annotations
 from review.metrics.review_budget import review_queue
@@ -51,7 +51,7 @@ class RegionData:
 
 
 def project_region_data(project: Project) -> RegionData:
-    """Every annotation of the project (review.loaders_regions, the agreement report's loader)."""
+    """Every annotation of the project (review.loaders.regions, the agreement report's loader)."""
     labels = declared_labels(project.schema)
     if project.kind == "spans":
         spans, rows = span_rows_load(project, labels)

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from labeling.models import Project
-from review.loaders import ProjectData, schema_spec
-from review.loaders_regions import REGION_KINDS, box_rows_load, span_rows_load
+from review.loaders.annotations import ProjectData, schema_spec
+from review.loaders.regions import REGION_KINDS, box_rows_load, span_rows_load
 from review.metrics.inputs import Annotations, SchemaSpec
 from review.metrics.region_report import box_project_report, span_project_report
 

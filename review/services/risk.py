@@ -24,7 +24,7 @@ from django.db import transaction
 from labeling.models import Item, Project
 from labeling.services.items import items_p_wrong_set
 from labeling.values import class_key
-from review.loaders import ProjectData
+from review.loaders.annotations import ProjectData
 from review.metrics.inputs import SchemaSpec
 from review.metrics.report import ItemResults, coded_values
 from review.metrics.review_budget import accuracy_estimate, review_queue

@@ -13,8 +13,8 @@ from labeling.events import ITEMS_PENDING, enqueue
 from labeling.services.items import item_pending_take
 from labeling.task_retry import TRANSIENT_DB_RETRY
 from review import services
-from review.services_flags import item_flags_refresh
-from review.tasks_flags import project_flags_refresh_schedule
+from review.services.flags import item_flags_refresh
+from review.tasks.flags import project_flags_refresh_schedule
 
 __all__ = [
     "process_pending_items_task",

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from labeling.models import Annotation, Assignment
-from review import services_decisions as decide
+from review.services import decisions as decide
 from tests.browser import test_accessibility
 from tests.browser.conftest import wait_until
 from tests.browser.test_accessibility import report

@@ -16,7 +16,7 @@ from labeling import events
 from labeling.models import Item
 from labeling.services.items import pending_flag
 from review.models import Flag, FlagStatus
-from review.selectors import annotation_outcomes
+from review.selectors.outcomes import annotation_outcomes
 from tests.factories import AnnotationFactory, ItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,8 +12,8 @@ from frontend.views.lead.access import LEAD_OR_REVIEWER, project_page
 from frontend.views.lead.figures_cache import MAX_AGE_S, dashboard_figures
 from labeling.choices import JobStatus, Role
 from labeling.permissions import role_of
-from review import selectors_figures as figures
 from review.choices import FlagReason
+from review.selectors import figures
 
 if TYPE_CHECKING:
     from labeling.models import Project

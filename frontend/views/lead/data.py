@@ -30,7 +30,7 @@ from labeling.selectors_items import (
 from labeling.services import gold_clear, gold_set
 from labeling.values import schema_labels, value_text
 from review.choices import FlagReason
-from review.selectors_pages import flagged_item_ids
+from review.selectors.pages import flagged_item_ids
 
 if TYPE_CHECKING:
     from labeling.models import Item, Project

@@ -24,7 +24,7 @@ from django.utils import timezone
 from labeling.events import enqueue
 from labeling.selectors import item_count_capped
 from labeling.selectors_projects import project_get_or_none
-from review import selectors_figures as figures
+from review.selectors import figures
 
 if TYPE_CHECKING:
     from labeling.models import Project

@@ -16,7 +16,7 @@ from labeling.browse import item_status
 from labeling.exceptions import NotFound
 from labeling.permissions import role_of
 from labeling.values import value_text
-from review import selectors_queue as queue
+from review.selectors.item_review import item_review_get
 
 if TYPE_CHECKING:
     from labeling.models import Project
@@ -29,7 +29,7 @@ SHOWN_KEYS = ("text", "image")
 def item_page(request: HttpRequest, project: Project, item_id: int) -> HttpResponse:
     """The item with its annotations, predictions, flags, review history and audit entries."""
     try:
-        view = queue.item_review_get(user=request.user, project_id=project.pk, item_id=item_id)  # type: ignore[arg-type]
+        view = item_review_get(user=request.user, project_id=project.pk, item_id=item_id)  # type: ignore[arg-type]
     except NotFound as error:
         raise Http404(error.message) from error
     item = view.item

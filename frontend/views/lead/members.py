@@ -21,7 +21,7 @@ from labeling.selectors_members import (
     user_find,
 )
 from labeling.services import membership_remove, membership_set
-from review.selectors_figures import agreement_by_username, member_figures
+from review.selectors.figures import agreement_by_username, member_figures
 
 if TYPE_CHECKING:
     from labeling.models import Membership, Project

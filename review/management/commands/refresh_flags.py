@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from labeling.exceptions import AccordError
 from review import services
 from review.services.refresh import project_refresh
-from review.tasks import recompute_project_agreement_task, refresh_project_flags_task
+from review.tasks.agreement import recompute_project_agreement_task
+from review.tasks.flags import refresh_project_flags_task
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ from labeling.models import Annotation, Item, PrelabelJob, Project
 from labeling.values import schema_labels, value_labels
 from review.choices import FlagStatus, Verdict
 from review.models import AgreementSnapshot, AnnotationReview, Flag
-from review.services.agreement_counts import label_counts, project_counts_figures
+from review.selectors.agreement_counts import label_counts, project_counts_figures
 
 PACE_DAYS = 7
 THROUGHPUT_DAYS = 14

@@ -38,7 +38,7 @@ from review.models import (
     ReviewDecision,
     Verdict,
 )
-from review.services_flags import flags_hold_for_new_round
+from review.services.flags import flags_hold_for_new_round
 
 LIVE_FLAGS = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
 MAX_TEXT = 5000

@@ -11,8 +11,8 @@ from django.utils.dateparse import parse_datetime
 
 from labeling import task_names
 from labeling.task_retry import TRANSIENT_DB_RETRY
+from review.services.flags import flags_hold_for_new_round, project_flags_refresh
 from review.services.refresh import project_refresh
-from review.services_flags import flags_hold_for_new_round, project_flags_refresh
 
 __all__ = [
     "hold_reopened_flags_task",

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from labeling.models import AuditEntry, Item, Project
 from review.choices import FlagStatus
 from review.models import Flag
-from review.selectors_queue import audit_list
+from review.selectors.audit import audit_list
 
 OPEN_STATUSES = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
 

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labeling.api.errors import error_responses
-from review import selectors, services
+from review import services
 from review.api.responses import AgreementReportSerializer
+from review.selectors.agreement import agreement_snapshot_latest
 
 
 class ProjectAgreementApi(APIView):
@@ -19,7 +20,7 @@ class ProjectAgreementApi(APIView):
 
         The first read of a project without snapshots computes and stores one.
         """
-        snapshot = selectors.agreement_snapshot_latest(user=request.user, project_id=project_id)
+        snapshot = agreement_snapshot_latest(user=request.user, project_id=project_id)
         if snapshot is None:
             snapshot = services.project_snapshot_create(project_id=project_id)
         report = snapshot.report if snapshot is not None else {}

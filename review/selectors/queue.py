@@ -13,9 +13,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from labeling.exceptions import NotFound
 from labeling.ids import column_int
-from labeling.models import Annotation, AuditEntry, Item, Prediction, Project
+from labeling.models import Annotation, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
 from review.models import (
     Cause,
@@ -23,7 +22,6 @@ from review.models import (
     Flag,
     FlagReason,
     FlagStatus,
-    ItemComment,
     ReviewDecision,
 )
 
@@ -220,78 +218,12 @@ def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[s
     }
 
 
-def guideline_gap_list(
-    *, user: AbstractBaseUser, project_id: int, limit: int = 100
-) -> list[ReviewDecision]:
-    """Latest final decisions with cause "guideline gap": material for the next guideline."""
+def open_review_count(*, user: AbstractBaseUser, project_id: int) -> int:
+    """How many items wait in the project's review queue (items with an open flag); staff only."""
     project = project_for_role(user, project_id, STAFF_ROLES)
-    return list(
-        ReviewDecision.objects.filter(
-            project=project, action=DecisionAction.FINAL, cause=Cause.GUIDELINE_GAP
-        )
-        .select_related("item", "reviewer")
-        .order_by("-id")[:limit]
+    return (
+        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
+        .values("item_id")
+        .distinct()
+        .count()
     )
-
-
-@dataclass(frozen=True)
-class ItemReview:
-    """Everything the item view shows, loaded in a fixed number of queries."""
-
-    project: Project
-    item: Item
-    annotations: list[Annotation]
-    predictions: list[Prediction]
-    flags: list[Flag]
-    decisions: list[ReviewDecision]
-    comments: list[ItemComment]
-    audit: list[AuditEntry]
-    own_item: bool
-
-
-def item_review_get(*, user: AbstractBaseUser, project_id: int, item_id: int) -> ItemReview:
-    """The item with every annotation side by side (annotator, verdict), predictions, flags,
-    decisions, comment thread and audit trail; staff only. NotFound for another project's item.
-    """
-    project = project_for_role(user, project_id, STAFF_ROLES)
-    item = Item.objects.filter(project=project, pk=item_id).select_related("final_reviewer").first()
-    if item is None:
-        raise NotFound("No such item in this project")
-    annotations = list(
-        item.annotations.select_related("annotator", "review").order_by("created_at", "id")
-    )
-    return ItemReview(
-        project=project,
-        item=item,
-        annotations=annotations,
-        predictions=list(item.predictions.order_by("-id")),
-        flags=list(item.flags.order_by("-severity", "id")),
-        decisions=list(item.review_decisions.select_related("reviewer").order_by("id")),
-        comments=list(item.review_comments.select_related("author").order_by("id")),
-        audit=list(audit_list(user=user, project_id=project_id, item_id=item_id)),
-        own_item=any(a.annotator_id == user.pk for a in annotations),
-    )
-
-
-def audit_list(
-    *, user: AbstractBaseUser, project_id: int, item_id: int | None = None
-) -> QuerySet[AuditEntry]:
-    """The project's audit log, oldest first; for one item, its entries and its flags' and
-    annotations' entries. Staff only.
-    """
-    project = project_for_role(user, project_id, STAFF_ROLES)
-    entries = AuditEntry.objects.filter(project=project).select_related("actor")
-    if item_id is not None:
-        annotation_ids = [
-            str(pk)
-            for pk in Annotation.objects.filter(item_id=item_id).values_list("pk", flat=True)
-        ]
-        flag_ids = [
-            str(pk) for pk in Flag.objects.filter(item_id=item_id).values_list("pk", flat=True)
-        ]
-        entries = entries.filter(
-            Q(target_type="item", target_id=str(item_id))
-            | Q(target_type="annotation", target_id__in=annotation_ids)
-            | Q(target_type="flag", target_id__in=flag_ids)
-        )
-    return entries.order_by("id")

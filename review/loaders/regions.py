@@ -1,11 +1,11 @@
 """Load a spans or boxes project's annotations into the span and box metrics' long form.
 
-The single-label loader (review.loaders) computes label codes in SQL; spans and boxes carry
-lists of parts, so their values are read as JSON and taken apart by the rules of the value
-contract (labeling.values), skipping malformed parts. Parts naming a label outside the
-schema are dropped; spans are clipped to their item's text (SpanAnnotations.clean). Groups
-(guideline version, ISO week) are keyed as in review.loaders, so "by guideline version"
-reads the same for every kind.
+The single-label loader (review.loaders.annotations) computes label codes in SQL; spans and
+boxes carry lists of parts, so their values are read as JSON and taken apart by the rules of
+the value contract (labeling.values), skipping malformed parts. Parts naming a label outside
+the schema are dropped; spans are clipped to their item's text (SpanAnnotations.clean).
+Groups (guideline version, ISO week) are keyed as in review.loaders.annotations, so "by
+guideline version" reads the same for every kind.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.db.models.functions import Cast, Coalesce, ExtractIsoYear, ExtractWe
 
 from labeling.db.backend import is_postgresql
 from labeling.models import Annotation, Item, Project
-from review.loaders import NO_VERSION
-from review.loaders_regions_sql import PART_FIELDS, part_columns
+from review.loaders.annotations import NO_VERSION
+from review.loaders.regions_sql import PART_FIELDS, part_columns
 from review.metrics.boxes.inputs import BoxAnnotations
 from review.metrics.spans.inputs import SpanAnnotations
 
