@@ -70,14 +70,34 @@ def test_drain_leaves_other_projects_flags(project, annotators):
     assert Item.objects.get(pk=other.pk).recompute_pending is True
 
 
-def test_sends_are_debounced_per_project_and_delayed_past_the_window(monkeypatch):
+def test_sends_are_debounced_per_project_and_delayed_past_the_window(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setitem(events.app.conf, "task_always_eager", False)
     monkeypatch.setattr(events, "enqueue", lambda name, args, countdown=None: sent.append((args, countdown)))
-    monkeypatch.setattr(events, "_drains_sent", {})
-    clock = iter([100.0, 100.4, 100.9, 101.2, 101.3])
-    monkeypatch.setattr(events, "monotonic", lambda: next(clock))
-    for project_id in (7, 7, 7, 7, 8):
-        events._drain_soon(project_id)
-    assert sent == [([7], events.DRAIN_DELAY_S), ([7], events.DRAIN_DELAY_S), ([8], events.DRAIN_DELAY_S)]
+    keys = [events._default_key(events.ITEMS_PENDING, [project_id]) for project_id in (7, 8)]
+    cache.delete_many(keys)
+    with django_capture_on_commit_callbacks(execute=True):
+        for project_id in (7, 7, 7, 8):
+            events.drain_pending_on_commit(project_id)
+    cache.delete(keys[0])  # the window of project 7 has passed
+    with django_capture_on_commit_callbacks(execute=True):
+        events.drain_pending_on_commit(7)
+    cache.delete_many(keys)
+    assert sent == [([7], events.DRAIN_DELAY_S), ([8], events.DRAIN_DELAY_S), ([7], events.DRAIN_DELAY_S)]
     assert events.DRAIN_DELAY_S > events.DRAIN_EVERY_S
+
+
+def test_a_rolled_back_write_does_not_use_up_the_window(monkeypatch, django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setitem(events.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(events, "enqueue", lambda name, args, countdown=None: sent.append(args))
+    cache.delete(events._default_key(events.ITEMS_PENDING, [9]))
+    with django_capture_on_commit_callbacks(execute=False) as dropped:
+        events.drain_pending_on_commit(9)  # this transaction rolls back: its callback never runs
+    assert len(dropped) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        events.drain_pending_on_commit(9)
+    cache.delete(events._default_key(events.ITEMS_PENDING, [9]))
+    assert sent == [[9]]
