@@ -18,6 +18,9 @@ from labeling.models import Assignment, Item, Membership, Project
 if TYPE_CHECKING:
     from labeling.assignment.policies.base import Phase
 
+# PostgreSQL: this transaction's commit does not wait for its WAL flush (sent before a read).
+SOFT_COMMIT_SQL = "SET LOCAL synchronous_commit TO OFF; "
+
 
 @cache
 def member_project_sql(*, lock: bool) -> str:

@@ -35,7 +35,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
-from labeling.assignment.claim_sql import member_project_sql, own_leases_sql, phase_select_sql
+from labeling.assignment.claim_sql import (
+    SOFT_COMMIT_SQL,
+    member_project_sql,
+    own_leases_sql,
+    phase_select_sql,
+)
 from labeling.assignment.policies import policy_for
 from labeling.assignment.policies.base import Phase
 from labeling.assignment.pool_sql import (
@@ -188,7 +193,7 @@ def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, M
     annotator). NotFound for outsiders, GuidelineAckRequired (409) before acknowledgement."""
     # A lease is soft state: lost in a crash, the annotator simply claims again. So the claim
     # transaction does not wait for its WAL flush (submits, which store labels, still do).
-    soft = "SET LOCAL synchronous_commit TO OFF; " if is_postgresql() else ""
+    soft = SOFT_COMMIT_SQL if is_postgresql() else ""
     found = fetch_one(
         member_project_sql(lock=has_select_for_update_of()),
         [project_id, user.pk],
