@@ -89,7 +89,8 @@ def send(
 
 
 def enqueue(name: str, args: list[Any], *, countdown: float | None = None) -> None:
-    """The unpaced send under `send` (tests replace it to record sends).
+    """Send now, unpaced: `send` calls it after pacing, task bodies and sweeps directly (tests
+    replace it to record sends).
 
     `send_task` ignores eager mode, so eager runs look the task up in the registry instead;
     an unregistered name is logged and skipped (the owning app is not installed).
