@@ -1,8 +1,8 @@
 """The raw-SQL fence (STYLE.md section 2): SQL text lives only in the SQL modules.
 
 The SQL modules are the files pyproject.toml lets reach the connection (ruff's TID251
-per-file-ignores); every other module of the apps must hold no SQL statement in a string, and
-advisory locks are taken only through labeling.db.locks (one registry of lock keys).
+per-file-ignores); every other module of the apps must hold no SQL statement in a string.
+(tests/test_db_locks.py keeps advisory locks inside labeling.db.locks.)
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ STATEMENTS = re.compile(
     r"|\bSET\s+(LOCAL|SESSION|CONSTRAINTS)\s|\bSAVEPOINT\s+\w",
     re.DOTALL,
 )
-LOCKS_MODULE = "labeling/db/locks.py"
 
 
 def fenced_globs() -> list[str]:
@@ -85,17 +84,6 @@ def test_sql_statements_live_only_in_the_sql_modules():
     ]
     message = "SQL outside the SQL modules (move it there, or list the module in pyproject):"
     assert outside == [], "\n".join([message, *outside])
-
-
-def test_advisory_locks_are_taken_only_through_the_lock_registry():
-    takers = [
-        f"{path}:{line}"
-        for path in app_modules()
-        if path != LOCKS_MODULE
-        for line, text in strings(path)
-        if "pg_advisory" in text or "pg_try_advisory" in text
-    ]
-    assert takers == []
 
 
 def test_the_scan_finds_sql_in_f_strings_and_ignores_prose():
