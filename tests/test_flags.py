@@ -332,7 +332,9 @@ def test_rare_label_uses_the_projects_aggregate_shares(project):
     assert list(rare.values_list("item_id", flat=True)) == [items[-1].pk]
 
 
-def test_project_refreshes_are_throttled_per_project(project, monkeypatch, django_capture_on_commit_callbacks):
+def test_project_refreshes_are_throttled_per_project(
+    project, monkeypatch, django_capture_on_commit_callbacks
+):
     item = contested_item(project)
     cache.delete(THROTTLE_KEY.format(project_id=project.pk))
     sent = []
