@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+from time import monotonic
 from typing import Any
 
 from django.core.cache import cache
@@ -42,6 +43,8 @@ REFRESH_DELAY_S = 2  # window and delay of PROJECT_REFRESH sends
 
 DRAIN_EVERY_S = 1
 DRAIN_DELAY_S = 2.0  # > DRAIN_EVERY_S: the drain starts after every commit it was skipped for
+# Debounced keys -> monotonic time until which a task already sent covers this process's commits.
+_covered_until: dict[str, float] = {}
 
 
 def send_after_commit(
@@ -79,7 +82,7 @@ def send(
     """
     eager = app.conf.task_always_eager
     paced = at_most_every_s is not None and not (eager and countdown)
-    if paced and not _window_open(key or _default_key(name, args), at_most_every_s or 0):
+    if paced and _skipped(key or _default_key(name, args), at_most_every_s or 0, countdown):
         return False
     if countdown and not eager:
         enqueue(name, args, countdown=countdown)
@@ -108,6 +111,24 @@ def enqueue(name: str, args: list[Any], *, countdown: float | None = None) -> No
 
 def _default_key(name: str, args: list[Any]) -> str:
     return f"events:sent:{name}:{json.dumps(args, sort_keys=True)}"
+
+
+def _skipped(key: str, every_s: int, countdown: float | None) -> bool:
+    """Whether this send falls in the window of an earlier one (see `send`).
+
+    A debounced key (countdown >= window, never deleted early) is also remembered in this
+    process, so most submits skip without a cache round trip: after taking the key at t, the
+    task sent covers commits until t + countdown; after finding it taken at t (by a send at
+    most every_s earlier), that send's task covers commits until t + countdown - every_s.
+    """
+    debounced = countdown is not None and countdown >= every_s
+    now = monotonic()
+    if debounced and _covered_until.get(key, 0.0) > now:
+        return True
+    taken = _window_open(key, every_s)
+    if debounced:
+        _covered_until[key] = now + (every_s if taken else countdown - every_s)  # type: ignore[operator]
+    return not taken
 
 
 def _window_open(key: str, seconds: int) -> bool:

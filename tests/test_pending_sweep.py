@@ -32,6 +32,7 @@ def _submit_with_the_broker_down(monkeypatch, capture, project, user, label):
         patch.setitem(events.app.conf, "task_always_eager", False)
         patch.setattr(events.app, "send_task", unreachable)
         cache.delete(events._default_key(events.ITEMS_PENDING, [project.pk]))
+        patch.setattr(events, "_covered_until", {})
         lease = engine.next_item(project, user)
         with capture(execute=True):
             annotation = annotation_submit(
