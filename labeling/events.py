@@ -9,7 +9,8 @@ Both may pace its sends with `at_most_every_s`: a send is skipped while a cache 
 every process) set by an earlier send of the same key lives. Two uses:
 - debounce: with `countdown` >= the window, the task that was sent starts after every commit
   skipped for it, so none is lost (submits send at most one drain per project per DRAIN_EVERY_S,
-  delayed by DRAIN_DELAY_S; a drain recomputes all of a project's flagged items);
+  delayed by DRAIN_DELAY_S; a drain recomputes all of a project's flagged items). Each process
+  also remembers how long a sent task covers its commits, so most skips cost no cache trip;
 - throttle: without a delay the skipped sends are dropped (a whole-project refresh at most every
   few minutes), or the task deletes the key when it starts or ends (one in flight).
 Eager mode (tests, CELERY_TASK_ALWAYS_EAGER) runs the task at once, before the caller returns;
