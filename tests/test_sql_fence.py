@@ -34,7 +34,9 @@ def fenced_globs() -> list[str]:
 
 
 def app_modules() -> list[str]:
-    paths = (path.relative_to(ROOT).as_posix() for app in APPS for path in (ROOT / app).rglob("*.py"))
+    paths = (
+        path.relative_to(ROOT).as_posix() for app in APPS for path in (ROOT / app).rglob("*.py")
+    )
     return sorted(path for path in paths if "/migrations/" not in path)
 
 
@@ -61,7 +63,9 @@ def strings(path: str) -> list[tuple[int, str]]:
             )
             found.append((node.lineno, text))
             skip.update(id(part) for part in node.values)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+        elif (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+        ):
             found.append((node.lineno, node.value))
     return found
 
