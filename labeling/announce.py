@@ -11,7 +11,7 @@ services) says which events anyone listens to, and the writers pass the Project 
 anyway; `data` is a callable, built only when someone listens.
 
 Other consumers (e.g. training events for model servers) register with `listen`; they are
-called inside the same transaction and should enqueue their work with enqueue_on_commit.
+called inside the same transaction and should enqueue their work with send_after_commit.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from labeling import task_names
-from labeling.events import enqueue_on_commit
+from labeling.events import send_after_commit
 from labeling.models import Project, Webhook, WebhookDelivery
 
 DELIVER_TASK = task_names.DELIVER_WEBHOOK  # args: [delivery_id]
@@ -110,5 +110,5 @@ def deliveries_queue(
             for hook_id in hook_ids
         )
         for row in rows:
-            enqueue_on_commit(DELIVER_TASK, [row.pk])
+            send_after_commit(DELIVER_TASK, [row.pk])
     return rows

@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from labeling import events
 from labeling.events import ITEMS_PENDING, PROJECT_CHANGED
 from labeling.models import Item
 from labeling.services.items import pending_flag
 from review.models import AgreementSnapshot
 from review.tasks.agreement import (
+    DEBOUNCE_SECONDS,
     PENDING_KEY,
     process_pending_items_task,
     project_recompute_schedule,
@@ -88,12 +90,15 @@ def test_a_drain_of_a_missing_project_does_nothing(db):
 
 
 def test_a_burst_of_submits_schedules_one_project_recompute(
-    project, item, django_capture_on_commit_callbacks
+    project, item, monkeypatch, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        scheduled = [project_recompute_schedule(project.pk) for _ in range(5)]
-    assert scheduled == [True, False, False, False, False]
-    assert len(callbacks) == 1
+    sent = []
+    monkeypatch.setitem(events.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(events, "enqueue", lambda name, args, **options: sent.append((args, options)))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            project_recompute_schedule(project.pk)
+    assert sent == [([project.pk], {"countdown": DEBOUNCE_SECONDS})]
 
 
 def test_project_recompute_stores_a_snapshot_once_and_clears_the_debounce(project, item):

@@ -47,7 +47,7 @@ def large(project, monkeypatch):
 def sent(monkeypatch):
     """Tasks the dashboard sends, recorded and not run."""
     names: list[tuple[str, list]] = []
-    monkeypatch.setattr(figures_cache, "enqueue", lambda name, args: names.append((name, args)))
+    monkeypatch.setattr("labeling.events.enqueue", lambda name, args: names.append((name, args)))
     return names
 
 

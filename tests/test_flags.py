@@ -332,11 +332,17 @@ def test_rare_label_uses_the_projects_aggregate_shares(project):
     assert list(rare.values_list("item_id", flat=True)) == [items[-1].pk]
 
 
-def test_project_refreshes_are_throttled_per_project(project):
+def test_project_refreshes_are_throttled_per_project(
+    project, monkeypatch, django_capture_on_commit_callbacks
+):
     item = contested_item(project)
     cache.delete(THROTTLE_KEY.format(project_id=project.pk))
-    assert project_flags_refresh_schedule(project.pk) is True
-    assert project_flags_refresh_schedule(project.pk) is False
+    sent = []
+    monkeypatch.setattr("labeling.events.enqueue", lambda name, args: sent.append((name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        project_flags_refresh_schedule(project.pk)
+        project_flags_refresh_schedule(project.pk)
+    assert sent == [("review.refresh_project_flags", [project.pk])]
     cache.delete(THROTTLE_KEY.format(project_id=project.pk))
     refresh_project_flags_task.apply(args=[project.pk], throw=True)
     assert Flag.objects.filter(item=item, reason="low_agreement").exists()

@@ -69,14 +69,55 @@ def test_drain_leaves_other_projects_flags(project, annotators):
     assert Item.objects.get(pk=other.pk).recompute_pending is True
 
 
-def test_sends_are_debounced_per_project_and_delayed_past_the_window(monkeypatch):
-    sent = []
+@pytest.fixture
+def sends(monkeypatch):
+    """Sends as a worker-backed deployment makes them (not eager), recorded: (args, countdown)."""
+    sent: list[tuple[list[int], float | None]] = []
     monkeypatch.setitem(events.app.conf, "task_always_eager", False)
     monkeypatch.setattr(events, "enqueue", lambda name, args, countdown=None: sent.append((args, countdown)))
-    monkeypatch.setattr(events, "_drains_sent", {})
-    clock = iter([100.0, 100.4, 100.9, 101.2, 101.3])
-    monkeypatch.setattr(events, "monotonic", lambda: next(clock))
-    for project_id in (7, 7, 7, 7, 8):
-        events._drain_soon(project_id)
-    assert sent == [([7], events.DRAIN_DELAY_S), ([7], events.DRAIN_DELAY_S), ([8], events.DRAIN_DELAY_S)]
+    monkeypatch.setattr(events, "_covered_until", {})
+    keys = [events._default_key(events.ITEMS_PENDING, [project_id]) for project_id in (7, 8, 9)]
+    cache.delete_many(keys)
+    yield sent
+    cache.delete_many(keys)
+
+
+def test_sends_are_debounced_per_project_and_delayed_past_the_window(
+    sends, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for project_id in (7, 7, 7, 8):
+            events.drain_pending_on_commit(project_id)
+    assert sends == [([7], events.DRAIN_DELAY_S), ([8], events.DRAIN_DELAY_S)]
     assert events.DRAIN_DELAY_S > events.DRAIN_EVERY_S
+
+
+def test_a_send_from_another_process_covers_this_ones_commits_until_its_drain_starts(
+    sends, monkeypatch, django_capture_on_commit_callbacks
+):
+    def commit_and_drain():
+        with django_capture_on_commit_callbacks(execute=True):
+            events.drain_pending_on_commit(7)
+
+    # given project 7's window taken by another process at 100.0 (its drain starts at 102.0)
+    clock = iter([100.4, 100.9, 101.3, 101.5, 102.4])
+    monkeypatch.setattr(events, "monotonic", lambda: next(clock))
+    assert cache.add(events._default_key(events.ITEMS_PENDING, [7]), "1", timeout=1)
+    # when this process commits at 100.4 (asks the cache), 100.9 and 101.3 (remembers)
+    for _ in range(3):
+        commit_and_drain()
+    assert sends == []
+    # then past 100.4 + DRAIN_DELAY_S - DRAIN_EVERY_S it asks the cache again, and sends
+    cache.delete(events._default_key(events.ITEMS_PENDING, [7]))  # the window has passed
+    commit_and_drain()
+    commit_and_drain()  # 102.4 < 101.5 + DRAIN_EVERY_S: its own send covers it
+    assert sends == [([7], events.DRAIN_DELAY_S)]
+
+
+def test_a_rolled_back_write_does_not_use_up_the_window(sends, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as dropped:
+        events.drain_pending_on_commit(9)  # this transaction rolls back: its callback never runs
+    assert len(dropped) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        events.drain_pending_on_commit(9)
+    assert sends == [([9], events.DRAIN_DELAY_S)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
@@ -30,7 +31,8 @@ def _submit_with_the_broker_down(monkeypatch, capture, project, user, label):
     with monkeypatch.context() as patch:
         patch.setitem(events.app.conf, "task_always_eager", False)
         patch.setattr(events.app, "send_task", unreachable)
-        patch.setattr(events, "_drains_sent", {})
+        cache.delete(events._default_key(events.ITEMS_PENDING, [project.pk]))
+        patch.setattr(events, "_covered_until", {})
         lease = engine.next_item(project, user)
         with capture(execute=True):
             annotation = annotation_submit(

@@ -18,7 +18,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.request import Request
 
-from labeling.db.executor import columns, fetch_one, quote, table
+from labeling.db.executor import fetch_one
+from labeling.db.tokens_sql import token_with_user_sql
 from labeling.models import ApiToken
 from labeling.services.tokens import api_token_touch, key_digest
 
@@ -37,13 +38,7 @@ class FastTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, ApiToken]:  # type: ignore[override]
         users = get_user_model()
-        found = fetch_one(
-            f"SELECT {columns(users, 'u')}, {columns(ApiToken, 't')}"  # noqa: S608 - our tables
-            f" FROM {table(users)} u JOIN {table(ApiToken)} t"
-            f" ON t.user_id = u.{quote(users._meta.pk.column)} WHERE t.key_hash = %s",
-            [key_digest(key)],
-            [users, ApiToken],
-        )
+        found = fetch_one(token_with_user_sql(), [key_digest(key)], [users, ApiToken])
         if found is None:
             raise AuthenticationFailed("Invalid token.")
         user, token = found

@@ -35,11 +35,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from labeling.assignment.claim_sql import (
+    SOFT_COMMIT_SQL,
+    member_project_sql,
+    own_leases_sql,
+    phase_select_sql,
+)
 from labeling.assignment.policies import policy_for
-from labeling.assignment.policies.base import Phase, phase_select_sql
+from labeling.assignment.policies.base import Phase
 from labeling.assignment.pool_sql import (
     ACTIVE,
-    ASSIGNMENT,
     ITEM,
     SKIP_MEMORY,
     claimable_items,
@@ -50,16 +55,13 @@ from labeling.assignment.pool_sql import (
     skipped_item_ids,
 )
 from labeling.db.backend import has_select_for_update_of, is_postgresql
-from labeling.db.executor import columns, fetch_all, fetch_one, table
+from labeling.db.executor import fetch_all, fetch_one
 from labeling.exceptions import Conflict, GuidelineAckRequired, NotFound
 from labeling.models import Assignment, AssignmentStatus, Item, Membership, Prediction, Project
 from labeling.values import value_text
 
-PROJECT = table(Project)
-MEMBERSHIP = table(Membership)
 SKIPPED = AssignmentStatus.SKIPPED.value
 CLAIM_ATTEMPTS = 8  # rows tried per phase before giving up on it (each stale row costs one)
-OWN = columns(Assignment, ASSIGNMENT)
 MAX_LEASES = 2  # the current item and one fetched ahead by the labeling screen
 CONTENDED_RETRIES = 20  # claim transactions tried while rivals hold every candidate row
 GOLD_TARGET = 32_767  # gold items take every annotator: no overlap slot count applies
@@ -172,13 +174,9 @@ def own_leases(
     One read; the user's lapsed leases are marked `expired` on the way.
     """
     rows = fetch_all(
-            # Equality on all three columns of the (project, annotator, status) index in each
-            # branch, so the user's submitted history is never read (an OR made it a filter).
-            f"SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s AND status = %s"  # noqa: S608 - quoted tables, values bound
-            f" UNION ALL SELECT {OWN} FROM {ASSIGNMENT} WHERE project_id = %s AND annotator_id = %s"
-            " AND status = %s AND finished_at >= %s ORDER BY id",
-            [project.pk, user.pk, ACTIVE, project.pk, user.pk, SKIPPED, db_time(now - SKIP_MEMORY)],
-            Assignment,
+        own_leases_sql(),
+        [project.pk, user.pk, ACTIVE, project.pk, user.pk, SKIPPED, db_time(now - SKIP_MEMORY)],
+        Assignment,
     )
     active = [row for row in rows if row.status == AssignmentStatus.ACTIVE]
     lapsed = [lease.pk for lease in active if lease.expires_at <= now]
@@ -193,13 +191,11 @@ def own_leases(
 def _member_project(project_id: int, user: AbstractBaseUser) -> tuple[Project, Membership]:
     """Read the project with the user's member row, locking that row (one claim at a time per
     annotator). NotFound for outsiders, GuidelineAckRequired (409) before acknowledgement."""
-    lock = " FOR UPDATE OF m" if has_select_for_update_of() else ""
     # A lease is soft state: lost in a crash, the annotator simply claims again. So the claim
     # transaction does not wait for its WAL flush (submits, which store labels, still do).
-    soft = "SET LOCAL synchronous_commit TO OFF; " if is_postgresql() else ""
+    soft = SOFT_COMMIT_SQL if is_postgresql() else ""
     found = fetch_one(
-        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')} FROM {PROJECT} p"  # noqa: S608 - quoted tables, values bound
-        f" JOIN {MEMBERSHIP} m ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s{lock}",
+        member_project_sql(lock=has_select_for_update_of()),
         [project_id, user.pk],
         [Project, Membership],
         before=soft,

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from labeling.db.executor import execute, table
+from labeling.db.executor import db_time, execute, table
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, ItemReviewer, Project
 
 SKIP_MEMORY = timedelta(hours=12)  # how long a skipped item stays away from its skipper
@@ -28,11 +28,6 @@ ASSIGNMENT = table(Assignment)
 ANNOTATION = table(Annotation)
 REVIEWER = table(ItemReviewer)
 ACTIVE = AssignmentStatus.ACTIVE.value
-
-
-def db_time(now: datetime) -> object:
-    """`now` as a raw-SQL parameter (SQLite stores datetimes as text in Django's format)."""
-    return connection.ops.adapt_datetimefield_value(now)
 
 
 # "OFFSET 0" keeps PostgreSQL from turning NOT EXISTS into a hash or merge anti-join over all

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -75,6 +76,11 @@ def _layout(model: type[Model], vendor: str) -> tuple[list[str], list[str], list
         if found:
             converters.append((index, found, column))
     return [field.column for field in fields], [field.attname for field in fields], converters
+
+
+def db_time(now: datetime) -> object:
+    """`now` as a raw-SQL parameter (SQLite stores datetimes as text in Django's format)."""
+    return connection.ops.adapt_datetimefield_value(now)
 
 
 def quote(name: str) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from labeling.db.executor import table
 from labeling.models import Item, ModelVersion, Prediction, Project
+from labeling.prelabel.active_sql import margin_sql as margin_sql  # for the policies
 from labeling.prelabel.labels import class_of
 
 ITEM = table(Item)
@@ -66,11 +67,3 @@ def predicted_items_sql(project: Project, version: str, only: Q | None = None) -
     sql, params = predictions.order_by().values("item_id").query.sql_with_params()
     return f"{ITEM}.id IN ({sql})", tuple(params)
 
-
-def margin_sql(project: Project, version: str) -> tuple[str, tuple[object, ...]]:
-    """SQL for the item's smallest margin under `version` (NULL without one), to order by."""
-    sql = (
-        f"(SELECT MIN(p.margin) FROM {table(Prediction)} p"  # noqa: S608 - table names are ours
-        f" WHERE p.item_id = {ITEM}.id AND p.project_id = %s AND p.model_version = %s)"
-    )
-    return sql, (project.pk, version)

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from labeling import events
 from labeling.announce import announce
-from labeling.assignment.pool_sql import db_time
 from labeling.db.backend import has_select_for_update_of
-from labeling.db.executor import columns, fetch_one, insert, run, table
+from labeling.db.executor import fetch_one, insert, run
+from labeling.db.submit_sql import item_annotation_counted, lease_close, own_assignment_sql
 from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
-from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Membership, Project
+from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
 from labeling.permissions import project_for_role
 from labeling.services.audit import audit_record
 from labeling.services.item_values import item_value_validate
@@ -44,14 +44,8 @@ def _own_assignment(assignment_id: int, user: AbstractBaseUser) -> Assignment:
     NotFound for anyone else's or a missing one; the membership join means removed members
     lose their leases.
     """
-    lock = " FOR UPDATE OF a" if has_select_for_update_of() else ""
     found = fetch_one(
-        f"SELECT {columns(Assignment, 'a')}, {columns(Item, 'i')}, {columns(Project, 'p')}"  # noqa: S608 - quoted tables, values bound
-        f" FROM {table(Assignment)} a"
-        f" JOIN {table(Item)} i ON i.id = a.item_id"
-        f" JOIN {table(Project)} p ON p.id = a.project_id"
-        f" JOIN {table(Membership)} m ON m.project_id = a.project_id AND m.user_id = a.annotator_id"
-        f" WHERE a.id = %s AND a.annotator_id = %s{lock}",
+        own_assignment_sql(lock=has_select_for_update_of()),
         [assignment_id, user.pk],
         [Assignment, Item, Project],
     )
@@ -87,10 +81,7 @@ def _store(
     the lookup is skipped; an annotation imported meanwhile trips the unique constraint.
     """
     assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
-    close = (
-        f"UPDATE {table(Assignment)} SET status = %s, finished_at = %s WHERE id = %s",  # noqa: S608 - quoted tables, values bound
-        [assignment.status.value, db_time(now), assignment.pk],
-    )
+    close = lease_close(assignment.pk, assignment.status, now)
     annotation = None
     if assignment.item.round > 1:
         annotation = (
@@ -99,12 +90,7 @@ def _store(
             .first()
         )
     if annotation is None:
-        count = (
-            f"UPDATE {table(Item)} SET annotation_count = annotation_count + 1,"  # noqa: S608 - quoted tables, values bound
-            " recompute_pending = %s,"
-            " recompute_pending_since = COALESCE(recompute_pending_since, %s) WHERE id = %s",
-            [True, db_time(now), assignment.item_id],
-        )
+        count = item_annotation_counted(assignment.item_id, now)
         values = {
             "project_id": assignment.project_id,
             "item_id": assignment.item_id,

@@ -26,7 +26,7 @@ from django.utils.text import get_valid_filename
 from labeling import task_names
 from labeling.db.backend import is_postgresql
 from labeling.db.maintenance import table_analyze
-from labeling.events import drain_pending_on_commit, enqueue_on_commit
+from labeling.events import drain_pending_on_commit, send_after_commit
 from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
 from labeling.importers.load.copy import records_copy
@@ -245,7 +245,7 @@ def import_job_create(
     job = ImportJob(project=project, created_by=user, original_name=name, bytes_total=size, format=fmt, replace=replace)
     job.file.save(get_valid_filename(name), upload, save=False)
     job.save()
-    enqueue_on_commit(RUN_TASK, [job.pk])
+    send_after_commit(RUN_TASK, [job.pk])
     return job
 
 

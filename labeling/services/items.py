@@ -277,5 +277,5 @@ def _reopen_batch(
     )
     if reason == ReopenReason.SEND_BACK:
         item_reviewer_record(item_ids=found, user=actor)
-    events.enqueue_on_commit(events.ITEMS_REOPENED, [found, now.isoformat()])
+    events.send_after_commit(events.ITEMS_REOPENED, [found, now.isoformat()])
     return found

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from labeling.events import enqueue
+from labeling.events import send_after_commit
 from labeling.models import ImportJob, JobStatus, PrelabelJob
 from labeling.services.job_events import import_job_finished_announce
 from labeling.services.prelabel import RUN_TASK as PRELABEL_RUN_TASK
@@ -75,7 +75,7 @@ def jobs_stalled_sweep(*, stall_seconds: int, now: datetime | None = None) -> Sw
         with transaction.atomic():
             requeued = PrelabelJob.objects.filter(_stalled(before), pk=job_id).update(heartbeat_at=now)
             if requeued:
-                transaction.on_commit(lambda job_id=job_id: enqueue(PRELABEL_RUN_TASK, [job_id]))
+                send_after_commit(PRELABEL_RUN_TASK, [job_id])
         if requeued:
             logger.warning("prelabel job %s stalled (no heartbeat for %s s): requeued", job_id, stall_seconds)
             result.prelabels_requeued.append(job_id)

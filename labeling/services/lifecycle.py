@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from labeling import task_names
-from labeling.events import enqueue_on_commit, refresh_project_on_commit
+from labeling.events import refresh_project_on_commit, send_after_commit
 from labeling.exceptions import Conflict, SchemaError
 from labeling.models import Item, Project
 from labeling.services.audit import audit_record
@@ -74,7 +74,7 @@ def project_delete_request(*, project: Project, actor: AbstractBaseUser | None, 
             project=None, actor=actor, action="project.delete", target_type="project",
             target_id=locked.pk, before={"name": locked.name, "items": count}, after=None,
         )
-    enqueue_on_commit(DELETE_PROJECT_TASK, [locked.pk])
+    send_after_commit(DELETE_PROJECT_TASK, [locked.pk])
     return count
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from labeling import task_names
-from labeling.events import enqueue_on_commit
+from labeling.events import send_after_commit
 from labeling.models import (
     Annotation,
     ModelServerEvent,
@@ -58,7 +58,7 @@ def model_server_annotation_event(*, project: Project, annotation: Annotation, c
         defaults={"project": project, "action": action, "annotation_id": annotation.pk},
     )
     if made:
-        enqueue_on_commit(SEND_TASK, [event.pk])
+        send_after_commit(SEND_TASK, [event.pk])
 
 
 @transaction.atomic
@@ -76,7 +76,7 @@ def model_server_train(*, project: Project, user: AbstractBaseUser | None) -> Mo
         project=project, actor=user, action="prelabel.train", target_type="model_server_event",
         target_id=event.pk, after={"action": START_TRAINING},
     )  # fmt: skip
-    enqueue_on_commit(SEND_TASK, [event.pk])
+    send_after_commit(SEND_TASK, [event.pk])
     return event
 
 

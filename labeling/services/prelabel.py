@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from labeling import task_names
 from labeling.db.locks import LockKind, text_key, xact_lock
-from labeling.events import refresh_project_on_commit
+from labeling.events import refresh_project_on_commit, send_after_commit
 from labeling.exceptions import Conflict, ValueInvalid
 from labeling.models import Item, JobStatus, ModelVersion, Prediction, PrelabelJob, Project
 from labeling.prelabel import registry, training, upsert, versions
@@ -114,8 +114,7 @@ def prelabel_job_start(
     """Create a job and enqueue `labeling.run_prelabel_job` [job_id] once it commits."""
     with transaction.atomic():
         job = prelabel_job_create(project=project, user=user, backend=backend, item_filter=item_filter)
-        job_id = job.pk
-        transaction.on_commit(lambda: _run_task().delay(job_id))
+        send_after_commit(RUN_TASK, [job.pk])
     return job
 
 
@@ -273,9 +272,3 @@ def prelabel_retrain_if_due(*, project_id: int, force: bool = False) -> ModelVer
         return None
     return versions.model_version_train(project=project, backend=registry.default_backend(project))
 
-
-def _run_task() -> Any:
-    """The job task, imported late: labeling.tasks.prelabel imports this module."""
-    from labeling.tasks.prelabel import run_prelabel_job_task
-
-    return run_prelabel_job_task

@@ -19,11 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from labeling import task_names
-from labeling.events import enqueue_on_commit
+from labeling.events import send_after_commit
 from labeling.models import Annotation, Project
 from review.loaders.annotations import schema_spec
 from review.metrics.counts import Totals, totals_add
@@ -113,12 +112,10 @@ def item_counts_refresh(*, item_id: int, project: Project) -> bool:
     return True
 
 
-def rebuild_soon(project_id: int) -> bool:
-    """Send one rebuild after commit unless one is on its way; True when it sent one."""
-    if not cache.add(REBUILD_KEY.format(project_id=project_id), "1", timeout=REBUILD_LOCK_S):
-        return False
-    enqueue_on_commit(REBUILD_TASK, [project_id])
-    return True
+def rebuild_soon(project_id: int) -> None:
+    """Send one rebuild after commit unless one is on its way (the task frees the key)."""
+    key = REBUILD_KEY.format(project_id=project_id)
+    send_after_commit(REBUILD_TASK, [project_id], at_most_every_s=REBUILD_LOCK_S, key=key)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from labeling import task_names
-from labeling.events import ITEMS_PENDING, enqueue
+from labeling.events import ITEMS_PENDING, enqueue, send_after_commit
 from labeling.services.items import item_pending_take
 from labeling.task_retry import TRANSIENT_DB_RETRY
 from review import services
@@ -30,22 +30,20 @@ PENDING_KEY = "review:agreement-pending:{project_id}"
 DRAIN_LIMIT = 5000  # items per process_pending_items run
 
 
-def project_recompute_schedule(project_id: int) -> bool:
-    """Enqueue one project recompute after the debounce window, unless one is already pending.
+def project_recompute_schedule(project_id: int) -> None:
+    """After commit, send one project recompute delayed by the debounce window, unless one is
+    already pending.
 
-    The cache key is set atomically (cache.add), so concurrent submits schedule
-    a single run; the run clears the key before computing, so labels submitted
-    while it computes schedule the next one. Returns True when it scheduled.
+    The cache key is taken atomically, so concurrent drains schedule a single run; the run
+    clears the key before computing, so labels submitted while it computes schedule the next.
     """
-    key = PENDING_KEY.format(project_id=project_id)
-    if not cache.add(key, "1", timeout=DEBOUNCE_SECONDS * 20):
-        return False
-    transaction.on_commit(
-        lambda: recompute_project_agreement_task.apply_async(
-            args=[project_id], countdown=DEBOUNCE_SECONDS
-        )
+    send_after_commit(
+        task_names.RECOMPUTE_PROJECT_AGREEMENT,
+        [project_id],
+        at_most_every_s=DEBOUNCE_SECONDS * 20,  # a run that never started frees the key after this
+        key=PENDING_KEY.format(project_id=project_id),
+        countdown=DEBOUNCE_SECONDS,
     )
-    return True
 
 
 @shared_task(name=task_names.PROCESS_PENDING_ITEMS, acks_late=True, **TRANSIENT_DB_RETRY)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from labeling import task_names
+from labeling.events import send_after_commit
 from labeling.task_retry import TRANSIENT_DB_RETRY
 from review.services.flags import flags_hold_for_new_round, project_flags_refresh
 from review.services.refresh import project_refresh
@@ -49,17 +48,17 @@ def hold_reopened_flags_task(item_ids: list[int], reopened_at: str) -> int:
     return flags_hold_for_new_round(item_ids=item_ids, reopened_at=parse_datetime(reopened_at))
 
 
-def project_flags_refresh_schedule(project_id: int) -> bool:
+def project_flags_refresh_schedule(project_id: int) -> None:
     """Enqueue a project-wide flag refresh after commit, at most once per throttle window.
 
     Called after project-wide agreement recomputes (imports, bulk changes); per-item refreshes
-    after each submit keep flags current in between. Returns True when it scheduled one.
+    after each submit keep flags current in between.
     """
     key = THROTTLE_KEY.format(project_id=project_id)
-    if not cache.add(key, "1", timeout=PROJECT_REFRESH_THROTTLE_SECONDS):
-        return False
-    transaction.on_commit(lambda: refresh_project_flags_task.delay(project_id))
-    return True
+    every_s = PROJECT_REFRESH_THROTTLE_SECONDS
+    send_after_commit(
+        task_names.REFRESH_PROJECT_FLAGS, [project_id], at_most_every_s=every_s, key=key
+    )
 
 
 @shared_task(name=task_names.REFRESH_PROJECT, acks_late=True, **TRANSIENT_DB_RETRY)

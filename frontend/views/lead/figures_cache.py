@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from labeling.events import enqueue
+from labeling.events import send
 from labeling.selectors import item_count_capped
 from labeling.selectors_projects import project_get_or_none
 from review.selectors import figures
@@ -81,5 +81,5 @@ def _age_s(at: datetime) -> float:
 
 def _refresh_soon(project_id: int) -> None:
     """Send one refresh unless one is on its way (eager mode runs it at once)."""
-    if cache.add(REFRESH_KEY.format(project_id=project_id), "1", timeout=REFRESH_LOCK_S):
-        enqueue(REFRESH_TASK, [project_id])
+    key = REFRESH_KEY.format(project_id=project_id)
+    send(REFRESH_TASK, [project_id], at_most_every_s=REFRESH_LOCK_S, key=key)

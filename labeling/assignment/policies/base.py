@@ -1,5 +1,5 @@
-"""What every ordering policy returns (phases: SQL slices of the pool, each with its order), and
-the SELECT that reads a phase."""
+"""What every ordering policy returns: phases, SQL slices of the pool, each with its order
+(labeling.assignment.claim_sql reads a phase's rows)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from labeling.assignment.pool_sql import ITEM, id_list_sql
-from labeling.db.backend import has_skip_locked
-from labeling.db.executor import columns
-from labeling.models import Item, Project
+from labeling.assignment.pool_sql import ITEM
+from labeling.models import Project
 
 
 @dataclass(frozen=True)
@@ -38,23 +36,3 @@ class Policy(Protocol):
 
     def __call__(self, *, project: Project, user: AbstractBaseUser) -> list[Phase]: ...
 
-
-def phase_select_sql(
-    phase: Phase, pool: tuple[str, list[object]], tried: list[int], *, limit: int | None, lock: bool
-) -> tuple[str, list[object]]:
-    """SELECT the phase's claimable item rows in order, leaving out `tried`.
-
-    `pool` is labeling.assignment.pool_sql.pool_sql's (condition, params). With `lock` (PostgreSQL)
-    the rows are locked FOR UPDATE SKIP LOCKED: rows rivals hold are passed over, not waited on.
-    """
-    pool_where, pool_params = pool
-    not_tried, tried_params = id_list_sql(f"{ITEM}.id", tried)
-    sql = (
-        f"SELECT {columns(Item, ITEM)} FROM {ITEM} WHERE {pool_where} AND ({phase.where}) AND {not_tried}"  # noqa: S608 - quoted tables, values bound
-        f" ORDER BY {phase.order_by}"
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    if lock and has_skip_locked():
-        sql += " FOR UPDATE SKIP LOCKED"
-    return sql, [*pool_params, *phase.params, *tried_params, *phase.order_params]

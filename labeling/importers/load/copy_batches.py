@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from labeling.db.executor import table
 from labeling.importers.load.copy_table import CopyTable
 from labeling.importers.parse.records import RowError
+from labeling.models import Item
 
 # The ids of a batch, in one row: usually a contiguous range, so nothing per id comes back.
 _RESERVE = (
     "SELECT min(v), max(v), count(*) FROM (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) AS taken"
 )
-_EXISTING = "SELECT external_id FROM labeling_item WHERE project_id = %s AND external_id = ANY(%s)"
+_EXISTING = f"SELECT external_id FROM {table(Item)} WHERE project_id = %s AND external_id = ANY(%s)"  # noqa: S608 - quoted table, values bound
 
 
 @dataclass

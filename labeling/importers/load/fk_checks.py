@@ -24,15 +24,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError
 
+from labeling.db.executor import table
 from labeling.importers.load.transaction_settings import setting_try
+from labeling.models import Project
 
 logger = logging.getLogger(__name__)
 
 def triggers_off(cursor: Any, project_id: int) -> bool:
     """Lock the project, then turn per-row FK triggers off for this transaction if allowed."""
-    cursor.execute("SELECT id FROM labeling_project WHERE id = %s FOR KEY SHARE", [project_id])
+    cursor.execute(f"SELECT id FROM {table(Project)} WHERE id = %s FOR KEY SHARE", [project_id])  # noqa: S608 - quoted table, values bound
     if cursor.fetchone() is None:
         raise DatabaseError(f"project {project_id} no longer exists")
     if setting_try(cursor, "SET LOCAL session_replication_role = replica"):
@@ -53,7 +56,8 @@ def triggers_off_again(cursor: Any) -> None:
 
 def references_check(cursor: Any, *, user_ids: set[int]) -> None:
     """Raise DatabaseError unless every annotator the import used still exists (and lock them)."""
-    cursor.execute("SELECT id FROM auth_user WHERE id = ANY(%s) FOR KEY SHARE", [sorted(user_ids)])
+    users = table(get_user_model())
+    cursor.execute(f"SELECT id FROM {users} WHERE id = ANY(%s) FOR KEY SHARE", [sorted(user_ids)])  # noqa: S608 - quoted table, values bound
     missing = user_ids - {row[0] for row in cursor.fetchall()}
     if missing:
         raise DatabaseError(f"annotators {sorted(missing)} were deleted during the import")
