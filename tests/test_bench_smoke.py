@@ -63,6 +63,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         {"postgres"},
     ),
     "quality_gold": (["bench/quality_gold.py", "--seeds", "1"], r"ECE", {"datasets"}),
+    "quality_rank": (
+        ["bench/quality_rank.py", "--items", "200"],
+        r"p_wrong [\d.]+  competence-weighted [\d.]+  vote share [\d.]+",
+        {"datasets"},
+    ),
     "quality_sim": (
         ["bench/quality_sim.py", "--items", "100", "--seeds", "1", "--through-db"],
         r"(?s)read back unchanged.*k-fold model: cv accuracy.*removed/100 extra",
