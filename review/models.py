@@ -47,7 +47,7 @@ class Flag(models.Model):
             models.UniqueConstraint(fields=["item", "reason"], name="flag_once_per_reason"),
         ]
         indexes = [
-            models.Index(fields=["project", "status", "-severity"], name="flag_queue_idx"),
+            models.Index(fields=["project", "status", "-severity", "id"], name="flag_queue_idx"),
             models.Index(fields=["project", "reason", "status"], name="flag_reason_idx"),
         ]
 
