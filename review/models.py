@@ -136,3 +136,24 @@ class ProjectAgreementCounts(models.Model):
 
     def __str__(self) -> str:
         return f"agreement counts of project {self.project_id}"
+
+
+class ProjectFlagCount(models.Model):
+    """Live (open or in review) flags of a project per reason, in shards summed on read; kept
+    by every flag write in its transaction (review.services.flag_counts)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    shard = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=32)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project_id", "reason", "shard"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reason", "shard"], name="project_flag_count_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.reason}[{self.shard}]={self.n}"

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Sum
 
-from labeling.models import Annotation
+from labeling.models import Annotation, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
-from review.models import AgreementSnapshot, Flag, FlagStatus
+from review.models import AgreementSnapshot, Flag, FlagStatus, ProjectFlagCount
 
 
 def annotation_outcomes(
@@ -93,3 +94,16 @@ def open_review_count(*, user: AbstractBaseUser, project_id: int) -> int:
         .distinct()
         .count()
     )
+
+
+def open_flags_counted(project: Project) -> list[tuple[str, int]]:
+    """Live (open or in review) flags per reason, most first, from the counters that every
+    flag write keeps (review.services.flag_counts): a few rows, never the flags."""
+    rows = (
+        ProjectFlagCount.objects.filter(project=project)
+        .values("reason")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    found = [(row["reason"], int(row["n"])) for row in rows if row["n"]]
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))

@@ -27,6 +27,7 @@ from labeling.services import item_escalate
 from labeling.values import CLASS_KINDS, value_labels
 from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
 from review.models import Flag, FlagStatus
+from review.services.flag_counts import FlagTally, flag_tally_flush
 from review.services.model_evidence import ModelFacts, model_facts
 from review.services.risk_cut import risk_cut
 
@@ -143,11 +144,18 @@ def flags_hold_for_new_round(
 
 
 def flags_apply(
-    item: Item, found: dict[str, tuple[float, dict[str, Any]]], existing: dict[str, Flag] | None = None
+    item: Item,
+    found: dict[str, tuple[float, dict[str, Any]]],
+    existing: dict[str, Flag] | None = None,
+    tally: FlagTally | None = None,
 ) -> FlagRefresh:
-    """Write what the detectors `found` over the item's `existing` flags (read when None)."""
+    """Write what the detectors `found` over the item's `existing` flags (read when None).
+
+    The live-flag counters move in `tally` (the caller flushes it), else are written here.
+    """
     if existing is None:
         existing = {flag.reason: flag for flag in item.flags.select_for_update()}
+    moves = FlagTally() if tally is None else tally
     raised, cleared = [], []
     for reason, (severity, details) in found.items():
         flag = existing.get(reason)
@@ -159,6 +167,7 @@ def flags_apply(
                 severity=severity,
                 details=details,
             )
+            moves.status(item.pk, reason, None, FlagStatus.OPEN)
         elif flag.status in (FlagStatus.OPEN, FlagStatus.IN_REVIEW):
             flag.severity, flag.details, flag.status = severity, details, FlagStatus.OPEN
             flag.save(update_fields=["severity", "details", "status", "updated_at"])
@@ -171,10 +180,14 @@ def flags_apply(
         if flag.status == FlagStatus.OPEN:
             flag.delete()
             cleared.append(reason)
+            moves.status(item.pk, reason, FlagStatus.OPEN, None)
         elif flag.status == FlagStatus.IN_REVIEW:
             flag.status = FlagStatus.RESOLVED
             flag.save(update_fields=["status", "updated_at"])
             cleared.append(reason)
+            moves.status(item.pk, reason, FlagStatus.IN_REVIEW, FlagStatus.RESOLVED)
+    if tally is None:
+        flag_tally_flush(project_id=item.project_id, tally=moves)
     return FlagRefresh(raised=tuple(raised), cleared=tuple(cleared))
 
 
@@ -205,11 +218,16 @@ with them). Returns None when the item is gone.
 
 
 def flags_write(
-    item: Item, facts: ItemFacts, found: dict[str, Any], existing: dict[str, Flag] | None = None
+    item: Item,
+    facts: ItemFacts,
+    found: dict[str, Any],
+    existing: dict[str, Flag] | None = None,
+    tally: FlagTally | None = None,
 ) -> FlagRefresh:
     """Escalate a contested or risky item when its project allows, else write its flags.
 
-    Call inside a transaction; `found` is detect_all's result (changed in place).
+    Call inside a transaction; `found` is detect_all's result (changed in place); `tally`:
+    see `flags_apply`.
     """
     escalated = None
     if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
@@ -217,7 +235,7 @@ def flags_write(
         if escalated is not None:
             found.pop("low_agreement", None)
             found.pop("high_risk", None)
-    result = flags_apply(item, found, existing)
+    result = flags_apply(item, found, existing, tally)
     return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
 
 

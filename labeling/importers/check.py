@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from labeling.importers.images import ImageProblem, image_inspect
 from labeling.importers.records import ItemRecord, RowError
 from labeling.importers.sources import RecordStream
+from labeling.importers.tally import ImportTally
 from labeling.importers.validate import record_check
 from labeling.models import Item, Project
 
@@ -31,6 +32,7 @@ class CheckResult:
     predictions: int = 0
     annotators: set[str] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
+    tally: ImportTally = field(default_factory=ImportTally)  # of what was written
 
     @property
     def full(self) -> bool:

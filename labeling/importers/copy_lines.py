@@ -44,6 +44,7 @@ class LineBuilder:
     def add(self, batch: CopyBatch, record: ItemRecord) -> None:
         index = len(batch.items)
         annotations = record.annotations
+        batch.tally.add(annotations)
         batch.items.append(
             f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{NO_IMAGE}\t"
             f"{self.pending if annotations else NOT_PENDING}\t{NOT_GOLD if record.gold is None else 't'}"

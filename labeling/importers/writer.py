@@ -23,6 +23,7 @@ from labeling.image_types import ImageType
 from labeling.importers.copy_rows import CopyTable, ids_reserve
 from labeling.importers.images import ImageSource, image_inspect
 from labeling.importers.records import ItemRecord
+from labeling.importers.tally import ImportTally
 from labeling.models import Annotation, Item, Prediction, Project
 
 BATCH_ITEMS = 5000
@@ -75,6 +76,7 @@ class BatchWriter:
         self.images = images
         self.pending: Batch = []
         self.counts = WriteCounts()
+        self.tally = ImportTally()  # for the project counters
         self.saved_files: list[str] = []
         use_copy = connection.vendor == "postgresql"
         self.sink: CopySink | OrmSink = CopySink(project, now) if use_copy else OrmSink(project, now)
@@ -85,6 +87,7 @@ class BatchWriter:
         self.counts.items += 1
         self.counts.annotations += len(record.annotations)
         self.counts.predictions += len(record.predictions)
+        self.tally.add(record.annotations)
         if len(self.pending) >= BATCH_ITEMS:
             self.sink.write(self.pending)
             self.pending = []

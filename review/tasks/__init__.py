@@ -2,4 +2,5 @@
 
 from review.tasks.agreement import *  # noqa: F403
 from review.tasks.agreement_counts import *  # noqa: F403
+from review.tasks.flag_counts import *  # noqa: F403
 from review.tasks_flags import *  # noqa: F403

@@ -1,0 +1,66 @@
+"""Dashboard figures read from the project counters: O(1) in the size of the project.
+
+Progress and throughput come from labeling.ProjectCount, open flags from review's
+ProjectFlagCount, labels given from the agreement sums (single, multi and rating projects);
+each is kept current by the writes themselves (labeling.services.counts,
+review.services.flag_counts, review.services.agreement_counts).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from frontend.views.lead import figures
+from labeling.choices import AssignmentStatus
+from labeling.models import Project
+from labeling.selectors_counts import annotations_per_day, project_progress_counts
+from review.selectors import open_flags_counted
+from review.services.agreement_counts import label_counts
+
+
+def progress_counted(project: Project) -> dict[str, Any]:
+    """figures.progress's figures from the counters; the pace counts whole UTC days (the last
+    PACE_DAYS, today included) instead of a rolling window."""
+    counts = project_progress_counts(project)
+    today = timezone.now().date()
+    days = annotations_per_day(project, today - timedelta(days=figures.PACE_DAYS - 1), figures.PACE_DAYS)
+    pace = sum(count for _, count in days) / figures.PACE_DAYS
+    needed = max(counts["wanted"] - counts["labels"], 0)
+    # Live leases: at most one per annotator at work, whatever the size of the project.
+    active = project.assignments.filter(status=AssignmentStatus.ACTIVE).count()
+    return {
+        "total": counts["total"],
+        "done": counts["done"],
+        "in_progress": counts["in_progress"],
+        "remaining": counts["remaining"],
+        "needed": needed,
+        "active_leases": active,
+        "pace_per_day": pace,
+        "eta_days": (needed / pace) if pace and needed else (0.0 if not needed else None),
+    }
+
+
+def throughput_counted(project: Project) -> list[tuple[str, int]]:
+    """Annotations per UTC day over the last THROUGHPUT_DAYS days, zeros included."""
+    start = timezone.now().date() - timedelta(days=figures.THROUGHPUT_DAYS - 1)
+    days = annotations_per_day(project, start, figures.THROUGHPUT_DAYS)
+    return [(day.strftime("%m-%d"), count) for day, count in days]
+
+
+def labels_summed(project: Project) -> list[tuple[str, int]] | None:
+    """Labels given, from the agreement sums; None where they are not kept (spans, boxes) or
+    not built yet."""
+    summed = label_counts(project)
+    return None if summed is None else figures.labels_ranked(project, summed)
+
+
+def figures_counted(project: Project) -> dict[str, Any]:
+    """Progress, open flags per reason and throughput, current (labels: `labels_summed`)."""
+    return {
+        "progress": progress_counted(project),
+        "flags": open_flags_counted(project),
+        "throughput": throughput_counted(project),
+    }
