@@ -11,6 +11,7 @@ from django.db.models import Sum
 from labeling.models import Annotation, Project
 from labeling.permissions import STAFF_ROLES, project_for_role
 from review.models import AgreementSnapshot, Flag, FlagStatus, ProjectFlagCount
+from review.services.flag_counts import LIVE
 
 
 def annotation_outcomes(
@@ -85,22 +86,26 @@ def agreement_snapshot_trend(
     return points[::-1]
 
 
-def open_review_count(*, user: AbstractBaseUser, project_id: int) -> int:
-    """How many items wait in the project's review queue (items with an open flag); staff only."""
+def open_review_count(*, user: AbstractBaseUser, project_id: int, cap: int | None = None) -> int:
+    """How many items wait in the project's review queue (items with an open flag); staff only.
+
+    With `cap`, counted no further than cap + 1 (a page view never reads every open flag).
+    """
     project = project_for_role(user, project_id, STAFF_ROLES)
-    return (
+    items = (
         Flag.objects.filter(project=project, status=FlagStatus.OPEN)
         .values("item_id")
         .distinct()
-        .count()
+        .order_by()
     )
+    return (items if cap is None else items[: cap + 1]).count()
 
 
-def open_flags_counted(project: Project) -> list[tuple[str, int]]:
-    """Live (open or in review) flags per reason, most first, from the counters that every
-    flag write keeps (review.services.flag_counts): a few rows, never the flags."""
+def open_flags_counted(project: Project, *, statuses: Iterable[str] = LIVE) -> list[tuple[str, int]]:
+    """Flags per reason in `statuses` (default: open or in review), most first, from the
+    counters every flag write keeps (review.services.flag_counts): a few rows, never the flags."""
     rows = (
-        ProjectFlagCount.objects.filter(project=project)
+        ProjectFlagCount.objects.filter(project=project, status__in=list(statuses))
         .values("reason")
         .annotate(n=Sum("n"))
         .order_by()

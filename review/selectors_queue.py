@@ -26,6 +26,7 @@ from review.models import (
     ItemComment,
     ReviewDecision,
 )
+from review.selectors import open_flags_counted
 
 PAGE_SIZE = 50
 
@@ -199,14 +200,10 @@ def queue_neighbour(
 
 
 def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[str, int]]:
-    """Open flags per reason and settled items per cause (every reason and cause listed)."""
+    """Open flags per reason (from the counters: review.services.flag_counts) and settled
+    items per cause (every reason and cause listed)."""
     project = project_for_role(user, project_id, STAFF_ROLES)
-    reasons = dict(
-        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
-        .values_list("reason")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    reasons = dict(open_flags_counted(project, statuses=[FlagStatus.OPEN]))
     causes = dict(
         ReviewDecision.objects.filter(project=project, action=DecisionAction.FINAL)
         .exclude(cause="")

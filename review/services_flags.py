@@ -137,10 +137,28 @@ def flags_hold_for_new_round(
     `reopened_at`, flags updated since then are left alone: a refresh after new labels already
     judged them. Idempotent; returns how many flags moved.
     """
-    flags = Flag.objects.filter(item_id__in=list(item_ids), status=FlagStatus.OPEN)
-    if reopened_at is not None:
-        flags = flags.filter(updated_at__lte=reopened_at)
-    return flags.update(status=FlagStatus.IN_REVIEW, updated_at=timezone.now())
+    with transaction.atomic():
+        flags = Flag.objects.filter(item_id__in=list(item_ids), status=FlagStatus.OPEN)
+        if reopened_at is not None:
+            flags = flags.filter(updated_at__lte=reopened_at)
+        held = list(flags.select_for_update().order_by("pk").values_list("pk", "item_id", "reason", "project_id"))
+        if not held:
+            return 0
+        moved = Flag.objects.filter(pk__in=[row[0] for row in held]).update(
+            status=FlagStatus.IN_REVIEW, updated_at=timezone.now()
+        )
+        _held_count(held)
+    return moved
+
+
+def _held_count(held: list[tuple[int, int, str, int]]) -> None:
+    """Move the counters of flags put on hold (open -> in review), per project."""
+    tallies: dict[int, FlagTally] = {}
+    for _, item_id, reason, project_id in held:
+        tally = tallies.setdefault(project_id, FlagTally())
+        tally.status(item_id, reason, FlagStatus.OPEN, FlagStatus.IN_REVIEW)
+    for project_id, tally in sorted(tallies.items()):
+        flag_tally_flush(project_id=project_id, tally=tally)
 
 
 def flags_apply(
@@ -169,6 +187,7 @@ def flags_apply(
             )
             moves.status(item.pk, reason, None, FlagStatus.OPEN)
         elif flag.status in (FlagStatus.OPEN, FlagStatus.IN_REVIEW):
+            moves.status(item.pk, reason, flag.status, FlagStatus.OPEN)
             flag.severity, flag.details, flag.status = severity, details, FlagStatus.OPEN
             flag.save(update_fields=["severity", "details", "status", "updated_at"])
         else:

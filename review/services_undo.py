@@ -88,9 +88,15 @@ def _undo_final(entry: AuditEntry, item: Item) -> None:
 def _undo_send_back(entry: AuditEntry, item: Item) -> None:
     after = entry.after or {}
     item_reopen_restore(item=item, state=entry.before or {})
-    Flag.objects.filter(
+    held = Flag.objects.filter(
         pk__in=after.get("held_flags") or [], item=item, status=FlagStatus.IN_REVIEW
-    ).update(status=FlagStatus.OPEN, updated_at=timezone.now())
+    )
+    reasons = list(held.select_for_update().values_list("reason", flat=True))
+    held.update(status=FlagStatus.OPEN, updated_at=timezone.now())
+    tally = FlagTally()
+    for reason in reasons:
+        tally.status(item.pk, reason, FlagStatus.IN_REVIEW, FlagStatus.OPEN)
+    flag_tally_flush(project_id=item.project_id, tally=tally)
     ReviewDecision.objects.filter(pk=after.get("decision"), item=item).delete()
 
 

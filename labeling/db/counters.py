@@ -8,6 +8,7 @@ transactions that add to the same rows take their locks in the same order (no de
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model
@@ -18,12 +19,13 @@ CHUNK = 500  # rows per statement
 
 
 def counters_add(
-    model: type[Model], key_columns: tuple[str, str, str], deltas: Mapping[tuple[int, int, str], int]
+    model: type[Model], key_columns: tuple[str, ...], deltas: Mapping[tuple[Any, ...], int]
 ) -> None:
-    """Add each delta to the row {(project id, shard, key): delta} of `model`, creating it at 0.
+    """Add each delta to the row {(key column values): delta} of `model`, creating it at 0.
 
-    `key_columns` name the three unique columns (e.g. project_id, shard, key); `model` has a
-    unique constraint over them and a counter column `n`. Zero deltas are left out.
+    `key_columns` name the unique columns (e.g. project_id, shard, key), in the order of the
+    deltas' keys; `model` has a unique constraint over them and a counter column `n`. Zero
+    deltas are left out.
     """
     rows = sorted((key, delta) for key, delta in deltas.items() if delta)
     if not rows:
@@ -34,8 +36,9 @@ def counters_add(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             part = rows[start : start + CHUNK]
-            marks = ", ".join(["(%s, %s, %s, %s)"] * len(part))
-            params = [value for (project_id, shard, key), delta in part for value in (project_id, shard, key, delta)]
+            row = "(" + ", ".join(["%s"] * (len(key_columns) + 1)) + ")"
+            marks = ", ".join([row] * len(part))
+            params = [value for key, delta in part for value in (*key, delta)]
             cursor.execute(
                 f"INSERT INTO {target} ({names}) VALUES {marks}"  # noqa: S608 - quoted names, values bound
                 f" ON CONFLICT ({conflict}) DO UPDATE SET {quote('n')} = {target}.{quote('n')} + excluded.{quote('n')}",

@@ -66,7 +66,7 @@ def project_delete_request(*, project: Project, actor: AbstractBaseUser | None, 
     if confirm != locked.name:
         message = "Type the project's name exactly to confirm the deletion"
         raise SchemaError(message, details={"field": "confirm", "fields": {"confirm": message}})
-    count = Item.objects.filter(project=locked).count()
+    count = Item.objects.filter(project=locked).count()  # once per deletion, not per page view
     if not locked.deleting:
         locked.deleting = True
         locked.save(update_fields=["deleting"])

@@ -1,6 +1,6 @@
 """Build the live-flag counters (review.ProjectFlagCount) of the projects made before them.
 
-Live flags (open or in review) per reason, in shard 0 (see review.services.flag_counts).
+Live flags (open or in review) per reason and status, in shard 0 (see review.services.flag_counts).
 """
 
 from django.db import migrations
@@ -12,11 +12,14 @@ def build(apps, schema_editor):
     ProjectFlagCount = apps.get_model("review", "ProjectFlagCount")
     rows = (
         Flag.objects.filter(status__in=("open", "in_review"))
-        .values("project_id", "reason").annotate(n=Count("id")).order_by()
+        .values("project_id", "reason", "status").annotate(n=Count("id")).order_by()
     )
     ProjectFlagCount.objects.all().delete()
     ProjectFlagCount.objects.bulk_create(
-        [ProjectFlagCount(project_id=row["project_id"], shard=0, reason=row["reason"], n=row["n"]) for row in rows],
+        [
+            ProjectFlagCount(project_id=row["project_id"], shard=0, reason=row["reason"], status=row["status"], n=row["n"])
+            for row in rows
+        ],
         batch_size=1000,
     )
 

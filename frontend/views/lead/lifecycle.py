@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
-from labeling.models import Item, Project
+from labeling.models import Project
+from labeling.selectors_counts import project_progress_counts
 from labeling.services import project_archive, project_delete_request
 
 
@@ -46,7 +47,7 @@ def project_delete(request: HttpRequest, project: Project) -> HttpResponse:
     context = {
         "project": project,
         "error": error,
-        "items": Item.objects.filter(project=project).count(),
+        "items": project_progress_counts(project)["total"],  # the counters: no scan
         "typed": request.POST.get("confirm", ""),
     }
     return render(request, "lead/project_delete.html", context, status=400 if error else 200)
