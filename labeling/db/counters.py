@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from labeling.db.executor import quote, table
+from labeling.db.executor import execute, quote, table
 
 CHUNK = 500  # rows per statement
 
@@ -44,3 +44,27 @@ def counters_add(
                 f" ON CONFLICT ({conflict}) DO UPDATE SET {quote('n')} = {target}.{quote('n')} + excluded.{quote('n')}",
                 params,
             )
+
+
+def submit_count(*, project_id: int, shard: int, item_id: int, day_key: str, counts: type[Model], items: type[Model]) -> None:
+    """A submit's counter moves in one prepared statement: the item (whose row this transaction
+    has just updated: annotation_count + 1) leaves its state with one annotation fewer for its
+    state now, and the day gains an annotation. Keys as labeling.services.counts.state_key.
+    """
+    state = (
+        f"'i:' || CASE WHEN i.{quote('final_value')} IS NULL THEN '0' ELSE '1' END"
+        f" || ':' || COALESCE(i.{quote('target_overlap')}, 0) || ':' || "
+    )
+    count = f"i.{quote('annotation_count')}"
+    target, n = table(counts), quote("n")
+    sql = (
+        f"INSERT INTO {target} ({quote('project_id')}, {quote('shard')}, {quote('key')}, {n})"  # noqa: S608 - quoted names, values bound
+        f" SELECT %s, %s, moves.k, moves.d FROM ("
+        f"SELECT {state}({count} - 1) AS k, -1 AS d FROM {table(items)} i WHERE i.id = %s"
+        f" UNION ALL SELECT {state}{count}, 1 FROM {table(items)} i WHERE i.id = %s"
+        f" UNION ALL SELECT %s, 1) moves WHERE true ORDER BY moves.k"
+        f" ON CONFLICT ({quote('project_id')}, {quote('key')}, {quote('shard')})"
+        f" DO UPDATE SET {n} = {target}.{n} + excluded.{n}"
+    )
+    with connection.cursor() as cursor:
+        execute(cursor, sql, [project_id, shard, item_id, item_id, day_key])

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Mod, TruncDate
 
-from labeling.db.counters import counters_add
+from labeling.db.counters import counters_add, submit_count
 from labeling.models import Annotation, Item, ProjectCount
 
 SHARDS = 8
@@ -91,13 +91,12 @@ def items_state_sync(*, project_id: int, before: Mapping[int, State]) -> None:
 
 
 def annotation_counted(*, project_id: int, item_id: int, now: datetime) -> None:
-    """A submit added an annotation to the item (whose row lock this transaction holds)."""
-    tally = Tally()
-    after = item_states([item_id])[item_id]
-    settled, target, count = after
-    tally.move(item_id, (settled, target, count - 1), after)
-    tally.add(item_id, day_key(utc_day(now)), 1)
-    tally_flush(project_id=project_id, tally=tally)
+    """A submit added an annotation to the item (whose row lock this transaction holds): one
+    prepared statement reads its state and moves the counters (the submit's hot path)."""
+    submit_count(
+        project_id=project_id, shard=item_id % SHARDS, item_id=item_id,
+        day_key=day_key(utc_day(now)), counts=ProjectCount, items=Item,
+    )
 
 
 def items_imported(
