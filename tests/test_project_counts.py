@@ -135,3 +135,14 @@ def test_a_flag_count_rebuild_mends_counters_that_drifted(project, annotators, t
 
     assert open_flags_counted(project) == []
     assert flag_counts_full(project.pk) == {}
+
+
+def test_an_import_parsed_in_a_child_process_counts_what_it_wrote(
+    project, annotators, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("labeling.importers.one_pass.FORK_MIN_BYTES", 0)  # PostgreSQL: fork
+
+    _import(project, tmp_path, annotators)
+
+    assert project_counts_stored(project.pk) == project_counts_full(project.pk)
+    assert project_progress_counts(project)["total"] == 9
