@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Mod, TruncDate
 
+from labeling.db.backend import lock_own_rows
 from labeling.db.counters import counters_add, submit_count
 from labeling.models import Annotation, Item, ProjectCount
 
@@ -113,7 +114,11 @@ def items_imported(
 
 
 def items_deleting(*, project_id: int, ids: list[int]) -> None:
-    """Take these items (about to be deleted in this transaction) and their annotations out."""
+    """Take these items (about to be deleted in this transaction) and their annotations out.
+
+    Locks the items first (pk order), so no submit moves them between this read and the delete.
+    """
+    list(lock_own_rows(Item.objects.filter(pk__in=ids).order_by("pk")).values_list("pk", flat=True))
     tally = Tally()
     tally.moves(item_states(ids), {})
     days = (
