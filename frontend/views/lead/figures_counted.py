@@ -29,8 +29,12 @@ def progress_counted(project: Project) -> dict[str, Any]:
     days = annotations_per_day(project, today - timedelta(days=figures.PACE_DAYS - 1), figures.PACE_DAYS)
     pace = sum(count for _, count in days) / figures.PACE_DAYS
     needed = max(counts["wanted"] - counts["labels"], 0)
-    # Live leases: at most one per annotator at work, whatever the size of the project.
-    active = project.assignments.filter(status=AssignmentStatus.ACTIVE).count()
+    # Looked up per member through assignment_user_idx (project, annotator, status): work of
+    # the size of the team, where a filter on status alone would read every assignment.
+    members = list(project.memberships.values_list("user_id", flat=True))
+    active = project.assignments.filter(
+        annotator_id__in=members, status=AssignmentStatus.ACTIVE
+    ).count()
     return {
         "total": counts["total"],
         "done": counts["done"],
