@@ -148,7 +148,7 @@ def test_the_refresh_task_is_registered_under_its_name_and_frees_its_project(pro
 
     assert refresh_dashboard_figures_task.name == figures_cache.REFRESH_TASK
     assert cache.get(figures_cache.REFRESH_KEY.format(project_id=project.pk)) is None
-    assert cache.get(figures_cache.FIGURES_KEY.format(project_id=project.pk))["progress"]["total"] == 0
+    assert cache.get(figures_cache.FIGURES_KEY.format(project_id=project.pk))["labels"] == []
 
 
 def test_the_refresh_of_a_deleted_project_stores_nothing(db):

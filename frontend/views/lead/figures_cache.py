@@ -8,8 +8,8 @@ item_progress_idx index, never more) decides how figures are read.
   agreement sums (single, multi, rating); for spans and boxes projects they are the last
   count a worker made, with its age: when older than MAX_AGE_S the page asks for one refresh
   (at most one in flight per project, by an atomic cache key). So a page view never scans the
-  project. `figures_compute` (every figure from the rows) stays as the worker's count and as
-  the check the counters are held to.
+  project. `figures_compute` (every figure from the rows) is the small projects' path and the
+  check the counters are held to.
 """
 
 from __future__ import annotations
@@ -46,12 +46,13 @@ def figures_compute(project: Project) -> dict[str, Any]:
 
 
 def figures_refresh(project_id: int) -> dict[str, Any] | None:
-    """Compute and store the project's figures (a worker's job); None when it is gone."""
+    """Count and store the project's labels given, {"labels", "at"} (a worker's job: the one
+    dashboard figure no counter keeps for spans and boxes); None when the project is gone."""
     project = Project.objects.filter(pk=project_id).first()
     try:
         if project is None:
             return None
-        found = figures_compute(project)
+        found = {"labels": figures.label_distribution(project), "at": timezone.now()}
         cache.set(FIGURES_KEY.format(project_id=project_id), found, timeout=None)
         return found
     finally:
