@@ -8,7 +8,7 @@ review.services.flag_counts, review.services.agreement_counts).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -21,13 +21,13 @@ from review.selectors import open_flags_counted
 from review.services.agreement_counts import label_counts
 
 
-def progress_counted(project: Project) -> dict[str, Any]:
+def progress_counted(project: Project, days: list[tuple[date, int]] | None = None) -> dict[str, Any]:
     """figures.progress's figures from the counters; the pace counts whole UTC days (the last
-    PACE_DAYS, today included) instead of a rolling window."""
+    PACE_DAYS, today included) instead of a rolling window. `days`: annotations per day up to
+    today (`_recent_days`), when the caller has read them."""
     counts = project_progress_counts(project)
-    today = timezone.now().date()
-    days = annotations_per_day(project, today - timedelta(days=figures.PACE_DAYS - 1), figures.PACE_DAYS)
-    pace = sum(count for _, count in days) / figures.PACE_DAYS
+    days = _recent_days(project) if days is None else days
+    pace = sum(count for _, count in days[-figures.PACE_DAYS :]) / figures.PACE_DAYS
     needed = max(counts["wanted"] - counts["labels"], 0)
     # Looked up per member through assignment_user_idx (project, annotator, status): work of
     # the size of the team, where a filter on status alone would read every assignment.
@@ -47,10 +47,15 @@ def progress_counted(project: Project) -> dict[str, Any]:
     }
 
 
-def throughput_counted(project: Project) -> list[tuple[str, int]]:
-    """Annotations per UTC day over the last THROUGHPUT_DAYS days, zeros included."""
+def _recent_days(project: Project) -> list[tuple[date, int]]:
+    """Annotations per UTC day over the last THROUGHPUT_DAYS (>= PACE_DAYS) days, today last."""
     start = timezone.now().date() - timedelta(days=figures.THROUGHPUT_DAYS - 1)
-    days = annotations_per_day(project, start, figures.THROUGHPUT_DAYS)
+    return annotations_per_day(project, start, figures.THROUGHPUT_DAYS)
+
+
+def throughput_counted(project: Project, days: list[tuple[date, int]] | None = None) -> list[tuple[str, int]]:
+    """Annotations per UTC day over the last THROUGHPUT_DAYS days, zeros included."""
+    days = _recent_days(project) if days is None else days
     return [(day.strftime("%m-%d"), count) for day, count in days]
 
 
@@ -63,8 +68,9 @@ def labels_summed(project: Project) -> list[tuple[str, int]] | None:
 
 def figures_counted(project: Project) -> dict[str, Any]:
     """Progress, open flags per reason and throughput, current (labels: `labels_summed`)."""
+    days = _recent_days(project)  # one read serves the pace and the throughput
     return {
-        "progress": progress_counted(project),
+        "progress": progress_counted(project, days),
         "flags": open_flags_counted(project),
-        "throughput": throughput_counted(project),
+        "throughput": throughput_counted(project, days),
     }
