@@ -1,4 +1,4 @@
-"""Frontend tasks: the dashboard figures of large projects, computed off the page view."""
+"""Frontend tasks: the labels given of large spans and boxes projects, counted off the page view."""
 
 from __future__ import annotations
 
@@ -16,6 +16,6 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name=REFRESH_TASK, acks_late=True, **TRANSIENT_DB_RETRY)
 def refresh_dashboard_figures_task(project_id: int) -> None:
-    """Recompute the project's dashboard figures into the cache (idempotent: it overwrites)."""
+    """Count the project's labels given into the cache (idempotent: it overwrites)."""
     if figures_refresh(project_id) is None:
         logger.info("project %s is gone; no dashboard figures", project_id)

@@ -25,6 +25,7 @@ REFRESH_PROJECT_FLAGS = "review.refresh_project_flags"  # args: [project_id, aft
 HOLD_REOPENED_FLAGS = "review.hold_reopened_flags"  # args: [[item_id, ...], reopened_at (ISO 8601)]
 REFRESH_PROJECT = "review.refresh_project"  # args: [project_id]
 REBUILD_AGREEMENT_COUNTS = "review.rebuild_agreement_counts"  # args: [project_id]
+REBUILD_FLAG_COUNTS = "review.rebuild_flag_counts"  # args: [project_id]
 
 ALL = frozenset(
     {
@@ -33,6 +34,6 @@ ALL = frozenset(
         DELETE_PROJECT,
         PROCESS_PENDING_ITEMS, RECOMPUTE_PROJECT_AGREEMENT,
         REFRESH_PROJECT_FLAGS, HOLD_REOPENED_FLAGS, REFRESH_PROJECT,
-        REBUILD_AGREEMENT_COUNTS,
+        REBUILD_AGREEMENT_COUNTS, REBUILD_FLAG_COUNTS,
     }
 )

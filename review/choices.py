@@ -25,6 +25,10 @@ class FlagStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+# Live flags: open or in review (the dashboard's "open flags"; the queue shows the open ones).
+LIVE_FLAG_STATUSES = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
+
+
 class Cause(models.TextChoices):
     GUIDELINE_GAP = "guideline_gap", "Guideline gap"
     AMBIGUOUS = "ambiguous", "Ambiguous item"

@@ -136,3 +136,25 @@ class ProjectAgreementCounts(models.Model):
 
     def __str__(self) -> str:
         return f"agreement counts of project {self.project_id}"
+
+
+class ProjectFlagCount(models.Model):
+    """Live (open or in review) flags of a project per reason and status, in shards summed on
+    read; kept by every flag write in its transaction (review.services.flag_counts)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    shard = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=32)
+    status = models.CharField(max_length=16)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project_id", "reason", "status", "shard"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reason", "status", "shard"], name="project_flag_count_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.reason}/{self.status}[{self.shard}]={self.n}"

@@ -1,7 +1,8 @@
 """The lead dashboard never scans a large project on a page view (issue 20).
 
-Small projects get exact figures computed on the view; above LIVE_LIMIT items the page shows
-what a worker counted last (with its age) and asks for a refresh when it is old.
+Small projects get exact figures computed on the view; above LIVE_LIMIT items the page reads
+the project counters every write keeps (progress, open flags, throughput) and the agreement
+sums (labels given); where no sums are kept, labels given are what a worker counted last.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from django.urls import reverse
 
 from frontend.tasks import refresh_dashboard_figures_task
 from frontend.views.lead import figures_cache
+from labeling.services.counts import project_counts_rebuild
+from review.services.agreement_counts import project_counts_rebuild as agreement_sums_build
+from review.services.flag_counts import flag_counts_rebuild
+from review.services.flags import item_flags_refresh
 from tests.factories import AnnotationFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +37,23 @@ def fresh_cache(project):
 
 
 @pytest.fixture
-def large(project, monkeypatch):
-    """A project above the live limit (the limit made tiny), two of its items labeled."""
+def large(project, annotators, monkeypatch):
+    """A project above the live limit (the limit made tiny): six items, two with one label,
+    one contested and flagged; counters built as the migration builds them."""
     monkeypatch.setattr(figures_cache, "LIVE_LIMIT", 3)
     items = ItemFactory.create_batch(6, project=project)
     for item in items[:2]:
-        AnnotationFactory(item=item, value={"label": "positive"})
+        AnnotationFactory(item=item, annotator=annotators[0], value={"label": "positive"})
         item.annotation_count = 1
         item.save(update_fields=["annotation_count"])
+    contested = items[5]
+    for user, label in zip(annotators, ("positive", "negative", "neutral"), strict=True):
+        AnnotationFactory(item=contested, annotator=user, value={"label": label})
+    contested.annotation_count = 3
+    contested.save(update_fields=["annotation_count"])
+    item_flags_refresh(item_id=contested.pk)
+    project_counts_rebuild(project_id=project.pk)
+    flag_counts_rebuild(project_id=project.pk)
     return project
 
 
@@ -60,8 +74,12 @@ def _dashboard(user, project):
     return response.content.decode(), [q["sql"] for q in queries]
 
 
+def _unbounded_reads(queries: list[str], table: str) -> list[str]:
+    return [sql for sql in queries if f'"{table}"' in sql and "LIMIT" not in sql.upper() and "SELECT" in sql.upper()]
+
+
 def _unbounded_item_reads(queries: list[str]) -> list[str]:
-    return [sql for sql in queries if '"labeling_item"' in sql and "LIMIT" not in sql.upper() and "SELECT" in sql.upper()]
+    return _unbounded_reads(queries, "labeling_item")
 
 
 def test_a_small_project_shows_exact_figures_computed_on_the_view(project, lead, sent):
@@ -74,28 +92,44 @@ def test_a_small_project_shows_exact_figures_computed_on_the_view(project, lead,
     assert sent == []
 
 
-def test_a_large_project_is_counted_in_the_background_not_on_the_view(large, lead, sent):
+def test_a_large_project_reads_its_counters_and_never_its_rows(large, lead, sent):
+    agreement_sums_build(project_id=large.pk)
+
+    body, queries = _dashboard(lead, large)
+
+    assert 'id="stat-done"><strong>1</strong>' in body
+    assert 'id="stat-in-progress"><strong>2</strong>' in body
+    assert 'id="stat-remaining"><strong>3</strong>' in body
+    assert "Low agreement" in body
+    assert "figures-counting" not in body
+    assert "figures-age" not in body
+    assert sent == []
+    for table in ("labeling_item", "labeling_annotation", "review_flag"):
+        assert _unbounded_reads(queries, table) == [], table
+
+
+def test_without_agreement_sums_labels_are_counted_in_the_background(large, lead, sent):
     body, queries = _dashboard(lead, large)
 
     assert "figures-counting" in body
+    assert 'id="stat-remaining"><strong>3</strong>' in body  # the counters do not wait
     assert sent == [(figures_cache.REFRESH_TASK, [large.pk])]
     assert json.loads(json.dumps(sent[0][1])) == [large.pk]
     assert _unbounded_item_reads(queries) == []
 
 
-def test_after_the_refresh_the_page_shows_the_counted_figures_with_their_age(large, lead, sent):
+def test_after_the_refresh_the_page_shows_the_counted_labels_with_their_age(large, lead, sent):
     refresh_dashboard_figures_task(large.pk)
 
     body, queries = _dashboard(lead, large)
 
-    assert 'id="stat-remaining"><strong>4</strong>' in body
-    assert 'id="stat-in-progress"><strong>2</strong>' in body
     assert "figures-age" in body
+    assert "figures-counting" not in body
     assert sent == []
     assert _unbounded_item_reads(queries) == []
 
 
-def test_old_figures_are_shown_and_one_refresh_is_sent_for_many_views(large, lead, sent):
+def test_old_label_counts_are_shown_and_one_refresh_is_sent_for_many_views(large, lead, sent):
     refresh_dashboard_figures_task(large.pk)
     key = figures_cache.FIGURES_KEY.format(project_id=large.pk)
     stale = cache.get(key)
@@ -105,7 +139,7 @@ def test_old_figures_are_shown_and_one_refresh_is_sent_for_many_views(large, lea
     first, _ = _dashboard(lead, large)
     _dashboard(lead, large)
 
-    assert 'id="stat-remaining"><strong>4</strong>' in first
+    assert "figures-age" in first
     assert sent == [(figures_cache.REFRESH_TASK, [large.pk])]
 
 
@@ -114,7 +148,7 @@ def test_the_refresh_task_is_registered_under_its_name_and_frees_its_project(pro
 
     assert refresh_dashboard_figures_task.name == figures_cache.REFRESH_TASK
     assert cache.get(figures_cache.REFRESH_KEY.format(project_id=project.pk)) is None
-    assert cache.get(figures_cache.FIGURES_KEY.format(project_id=project.pk))["progress"]["total"] == 0
+    assert cache.get(figures_cache.FIGURES_KEY.format(project_id=project.pk))["labels"] == []
 
 
 def test_the_refresh_of_a_deleted_project_stores_nothing(db):

@@ -60,13 +60,14 @@ def _row(request: HttpRequest, membership: Membership) -> dict[str, Any]:
     remaining = min(remaining, assignment.REMAINING_CAP)
     total = done + remaining
     actions = home_actions(project_id=project.pk, role=role)
-    open_reviews = None
+    open_reviews: int | str | None = None
     items_text = ""
     if role == "lead":  # counted no further than ITEMS_CAP: a page view never scans a project
         count = item_count_capped(project=project, cap=ITEMS_CAP)
         items_text = f"more than {ITEMS_CAP:,} items" if count > ITEMS_CAP else f"{count:,} item{'' if count == 1 else 's'}"
     if role in ("reviewer", "lead"):
-        open_reviews = open_review_count(user=request.user, project_id=project.pk)  # type: ignore[arg-type]
+        waiting = open_review_count(user=request.user, project_id=project.pk, cap=ITEMS_CAP)  # type: ignore[arg-type]
+        open_reviews = f"{ITEMS_CAP:,}+" if waiting > ITEMS_CAP else waiting
         for action in actions:
             if action["url_name"] == "review-queue":
                 action["label"] = f"Review ({open_reviews} open)"

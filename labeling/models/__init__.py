@@ -8,6 +8,7 @@ labeling.models.item_image_path).
 """
 
 from labeling.models.access import ApiToken, Invite, LabelingPreference
+from labeling.models.counts import ProjectCount
 from labeling.models.items import (
     HeldOutPrediction,
     Item,
@@ -47,6 +48,7 @@ __all__ = [
     "Prediction",
     "PrelabelJob",
     "Project",
+    "ProjectCount",
     "Role",
     "Webhook",
     "WebhookDelivery",

@@ -23,6 +23,7 @@ from labeling.exceptions import AnnotationSettled, AssignmentClosed, NotFound
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item, Project
 from labeling.permissions import project_for_role
 from labeling.services.audit import audit_record
+from labeling.services.counts import annotation_counted
 from labeling.services.item_values import item_value_validate
 from labeling.services.items import pending_flag
 from labeling.services.model_server_events import model_server_annotation_event
@@ -99,7 +100,9 @@ def _store(
             "updated_at": now,
             **fields,
         }
-        return insert(Annotation, values, along=[count, close])
+        created = insert(Annotation, values, along=[count, close])
+        annotation_counted(project_id=assignment.project_id, item_id=assignment.item_id, now=now)
+        return created
     # A relabel in a later round replaces the value in place; the audit keeps the earlier one.
     before = {"value": annotation.value, "round": annotation.round, "unsure": annotation.unsure}
     for name, field_value in fields.items():

@@ -14,11 +14,14 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
+from labeling import task_names
+from labeling.events import send_after_commit
 from labeling.exceptions import ImportFailed
 from labeling.importers.parse.records import ItemRecord
 from labeling.importers.parse.stream import records_open
 from labeling.models import Item, Project
 from labeling.services.audit import audit_record
+from labeling.services.counts import items_deleting
 
 LOOKUP_BATCH = 5000
 MAX_LISTED = 50  # refused items named in the error
@@ -48,7 +51,9 @@ def items_replace_prepare(
         )
     if found:
         names = list(existing.filter(pk__in=found).values_list("external_id", flat=True)[:MAX_LISTED])
+        items_deleting(project_id=project.pk, ids=found)
         Item.objects.filter(pk__in=found).delete()
+        send_after_commit(task_names.REBUILD_FLAG_COUNTS, [project.pk])  # their flags went too
         audit_record(
             project=project, actor=actor, action="items.replace", target_type="project",
             target_id=project.pk, before={"external_ids": names, "count": len(found)}, after=None,

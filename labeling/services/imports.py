@@ -13,19 +13,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from labeling import task_names
 from labeling.db.backend import is_postgresql
-from labeling.db.maintenance import table_analyze
+from labeling.db.maintenance import table_analyze_after_load
 from labeling.events import drain_pending_on_commit, send_after_commit
 from labeling.exceptions import ImportFailed
 from labeling.file_storage import local_copy
@@ -34,8 +35,10 @@ from labeling.importers.load.write_pass import BatchWriter
 from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, record_check, records_check
 from labeling.importers.parse.records import RowError
 from labeling.importers.parse.stream import FORMATS, RecordStream, format_detect, records_open
+from labeling.importers.tally import ImportTally
 from labeling.models import ImportJob, Item, JobStatus, Membership, Project, Role
 from labeling.services.audit import audit_record
+from labeling.services.counts import items_imported
 from labeling.services.import_progress import job_progress
 from labeling.services.import_replace import items_replace_prepare
 from labeling.services.job_events import import_job_finished_announce
@@ -92,8 +95,8 @@ def import_file(
         else:
             annotators = _check_pass(project, path, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
             with transaction.atomic():
-                counts = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
-                _imported(project, actor, counts)
+                counts, tally, now = _write_pass(project, path, annotators, fmt=fmt, dedupe=dedupe, images=images, progress=progress)
+                _imported(project, actor, counts, tally, now)
     except IntegrityError as error:
         # Checks saw no clash, so another writer added the same ids in between.
         logger.warning("import into project %s hit a constraint: %s", project.pk, error)
@@ -102,7 +105,7 @@ def import_file(
             details=[{"line": 0, "message": "ids clash with items added meanwhile; retry the import"}],
         ) from None
     if counts.items >= ANALYZE_AFTER:
-        _statistics_refresh()
+        table_analyze_after_load(Item)
     return counts
 
 
@@ -110,17 +113,19 @@ def _import_one_pass(
     project: Project, path: str | Path, *, fmt: str, dedupe: bool, actor: AbstractBaseUser | None, progress: Progress | None
 ) -> ImportCounts:
     """PostgreSQL text imports: check and COPY in one read, in one transaction."""
+    now = timezone.now()
     with transaction.atomic(), records_open(path, fmt=fmt, kind=project.kind) as opened:
         checked, annotator_ids = records_copy(
-            opened, project=project, dedupe=dedupe, now=timezone.now(), resolve=lambda names: _annotators(project, names), progress=progress
+            opened, project=project, dedupe=dedupe, now=now, resolve=lambda names: _annotators(project, names), progress=progress
         )
         _raise_problems(checked)
         counts = ImportCounts(checked.items, checked.annotations, checked.predictions, len(annotator_ids))
-        _imported(project, actor, counts)
+        _imported(project, actor, counts, checked.tally, now)
     return counts
 
 
-def _imported(project: Project, actor: AbstractBaseUser | None, counts: ImportCounts) -> None:
+def _imported(project: Project, actor: AbstractBaseUser | None, counts: ImportCounts, tally: ImportTally, now: datetime) -> None:
+    items_imported(project_id=project.pk, sizes=tally.sizes, days=tally.days, now=now)
     audit_record(project=project, actor=actor, action="import", target_type="project", target_id=project.pk, after=counts.as_dict())
     if counts.annotations:
         # The writers flagged the labeled items; the drain recomputes them and nothing else.
@@ -145,7 +150,9 @@ def _check_pass(project: Project, path: str | Path, *, fmt: str, dedupe: bool, i
     return checked.annotators
 
 
-def _write_pass(project: Project, path: str | Path, annotators: set[str], *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None) -> ImportCounts:
+def _write_pass(
+    project: Project, path: str | Path, annotators: set[str], *, fmt: str, dedupe: bool, images: str | Path | None, progress: Progress | None
+) -> tuple[ImportCounts, ImportTally, datetime]:
     """Pass 2, inside the caller's transaction: write every record in batches."""
     annotator_ids = _annotators(project, annotators)
     with records_open(path, fmt=fmt, kind=project.kind, images=images) as opened:
@@ -156,24 +163,7 @@ def _write_pass(project: Project, path: str | Path, annotators: set[str], *, fmt
             writer.discard()
             raise
     counts = writer.counts
-    return ImportCounts(counts.items, counts.annotations, counts.predictions, len(annotator_ids))
-
-
-def _statistics_refresh() -> None:
-    """After a bulk load, refresh PostgreSQL's planner statistics of the item table.
-
-    Until autovacuum gets to it, stale statistics make the planner scan the whole project
-    for each page of items (an export right after a large import becomes quadratic).
-    Annotations and predictions are read by item id ranges, which need no fresh statistics.
-    Needs table ownership; skipped otherwise.
-    """
-    if not is_postgresql():
-        return
-    try:
-        with transaction.atomic():
-            table_analyze(Item)
-    except DatabaseError:
-        logger.warning("ANALYZE after import failed; planner statistics stay stale until autovacuum")
+    return ImportCounts(counts.items, counts.annotations, counts.predictions, len(annotator_ids)), writer.tally, writer.now
 
 
 def _halves(progress: Progress | None, *, first: bool) -> Progress | None:

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from labeling.exceptions import Conflict
 from labeling.models import Annotation, Assignment, AssignmentStatus, Item
+from labeling.services.counts import item_states, items_state_sync
 
 
 def _when(text: Any) -> datetime | None:
@@ -23,10 +24,12 @@ def _when(text: Any) -> datetime | None:
 def item_final_restore(*, item: Item, state: dict[str, Any]) -> Item:
     """Set the item's final label, reviewer and decision time to `state` (an audit `before`:
     {"final_value", "final_reviewer" (user id or None), "final_decided_at" (ISO or None)})."""
+    before = item_states([item.pk])
     item.final_value = state.get("final_value")
     item.final_reviewer_id = state.get("final_reviewer")
     item.final_decided_at = _when(state.get("final_decided_at"))
     item.save(update_fields=["final_value", "final_reviewer", "final_decided_at"])
+    items_state_sync(project_id=item.project_id, before=before)
     return item
 
 

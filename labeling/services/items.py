@@ -33,6 +33,7 @@ from labeling.db.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wr
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
 from labeling.services.audit import audit_record
+from labeling.services.counts import Tally, item_states, items_state_sync, tally_flush
 from labeling.webhooks.catalogue import WebhookEvent
 from labeling.webhooks.payloads import item_settled_data
 
@@ -135,9 +136,11 @@ def item_settle(*, item: Item, reviewer: AbstractBaseUser, value: Any) -> Item:
 
     Expects the caller to hold the item's row lock; updates and returns `item`.
     """
+    before = item_states([item.pk])
     item.final_value, item.final_reviewer = value, reviewer
     item.final_decided_at = timezone.now()
     item.save(update_fields=["final_value", "final_reviewer", "final_decided_at"])
+    items_state_sync(project_id=item.project_id, before=before)
     item_reviewer_record(item_ids=[item.pk], user=reviewer)
     announce(project=item.project, event=WebhookEvent.ITEM_SETTLED,
              data=lambda: item_settled_data(item))
@@ -163,7 +166,9 @@ def item_escalate(*, item: Item, target_overlap: int, agreement: float | None) -
     `agreement` is the figure that triggered it (kept in the audit entry). Returns `item`.
     """
     before = item.target_overlap or item.project.overlap
+    states = item_states([item.pk])
     Item.objects.filter(pk=item.pk).update(target_overlap=target_overlap)
+    items_state_sync(project_id=item.project_id, before=states)
     item.target_overlap = target_overlap
     audit_record(
         project=item.project,
@@ -202,11 +207,13 @@ def items_reopen(
     _refuse_reviewers(wanted, chosen, actor)
     now = timezone.now()
     reopened: list[int] = []
+    tally = Tally()  # written once, after every batch's row locks (labeling.services.counts)
     for start in range(0, len(wanted), REOPEN_BATCH):
         batch = wanted[start : start + REOPEN_BATCH]
         reopened.extend(
-            _reopen_batch(project, batch, actor, reason, chosen, dict(audit_extra or {}), now)
+            _reopen_batch(project, batch, actor, reason, chosen, dict(audit_extra or {}), now, tally)
         )
+    tally_flush(project_id=project.pk, tally=tally)
     return reopened
 
 
@@ -235,8 +242,9 @@ def _reopen_batch(
     chosen: list[int],
     extra: dict[str, Any],
     now: datetime,
+    tally: Tally,
 ) -> list[int]:
-    """Reopen one batch of `items_reopen` (see there)."""
+    """Reopen one batch of `items_reopen` (see there); its counter moves go to `tally`."""
     rows = list(
         Item.objects.select_for_update()
         .filter(project=project, pk__in=ids)
@@ -246,6 +254,8 @@ def _reopen_batch(
     found = [row[0] for row in rows]
     if not found:
         return []
+    before = item_states(found)
+    tally.moves(before, {pk: (False, target, count) for pk, (_, target, count) in before.items()})
     Item.objects.filter(pk__in=found).update(
         round=F("round") + 1,
         reopened_for=chosen,

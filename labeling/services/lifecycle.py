@@ -18,6 +18,7 @@ from labeling.events import refresh_project_on_commit, send_after_commit
 from labeling.exceptions import Conflict, SchemaError
 from labeling.models import Item, Project
 from labeling.services.audit import audit_record
+from labeling.services.counts import items_deleting
 
 DELETE_BATCH = 2000  # items per transaction when a project or many items are deleted
 DELETE_PROJECT_TASK = task_names.DELETE_PROJECT  # args: [project_id]
@@ -65,7 +66,7 @@ def project_delete_request(*, project: Project, actor: AbstractBaseUser | None, 
     if confirm != locked.name:
         message = "Type the project's name exactly to confirm the deletion"
         raise SchemaError(message, details={"field": "confirm", "fields": {"confirm": message}})
-    count = Item.objects.filter(project=locked).count()
+    count = Item.objects.filter(project=locked).count()  # once per deletion, not per page view
     if not locked.deleting:
         locked.deleting = True
         locked.save(update_fields=["deleting"])
@@ -108,9 +109,11 @@ def items_delete(*, project: Project, item_ids: list[int], actor: AbstractBaseUs
     for start in range(0, len(ids), DELETE_BATCH):
         with transaction.atomic():
             rows = Item.objects.filter(project=project, pk__in=ids[start:start + DELETE_BATCH])
-            names = list(rows.order_by("id").values_list("external_id", flat=True))
-            if not names:
+            found = list(rows.order_by("id").values_list("id", "external_id"))
+            if not found:
                 continue
+            names = [name for _, name in found]
+            items_deleting(project_id=project.pk, ids=[pk for pk, _ in found])
             rows.delete()
             deleted += len(names)
             audit_record(
@@ -118,4 +121,5 @@ def items_delete(*, project: Project, item_ids: list[int], actor: AbstractBaseUs
                 target_id=project.pk, before={"external_ids": names}, after={"deleted": len(names)},
             )
             refresh_project_on_commit(project.pk)
+            send_after_commit(task_names.REBUILD_FLAG_COUNTS, [project.pk])  # their flags went too
     return deleted

@@ -137,11 +137,15 @@ def label_distribution(project: Project) -> list[tuple[str, int]]:
         counter = Counter()
         for value in annotations.values_list("value", flat=True).iterator(chunk_size=5000):
             counter.update(value_labels(value, project.kind))
+    return labels_ranked(project, counter)
+
+
+def labels_ranked(project: Project, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, count) in schema order, then other labels by count."""
     order = schema_labels(project.schema)
-    ranked = sorted(
-        counter.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 999, -kv[1])
+    return sorted(
+        counts.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 999, -kv[1])
     )
-    return ranked
 
 
 def open_flags_by_reason(project: Project) -> list[tuple[str, int]]:

@@ -24,6 +24,7 @@ from review.models import (
     FlagStatus,
     ReviewDecision,
 )
+from review.selectors.flag_counts import open_flags_counted
 
 PAGE_SIZE = 50
 
@@ -197,14 +198,10 @@ def queue_neighbour(
 
 
 def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[str, int]]:
-    """Open flags per reason and settled items per cause (every reason and cause listed)."""
+    """Open flags per reason (from the counters: review.services.flag_counts) and settled
+    items per cause (every reason and cause listed)."""
     project = project_for_role(user, project_id, STAFF_ROLES)
-    reasons = dict(
-        Flag.objects.filter(project=project, status=FlagStatus.OPEN)
-        .values_list("reason")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    reasons = dict(open_flags_counted(project, statuses=[FlagStatus.OPEN]))
     causes = dict(
         ReviewDecision.objects.filter(project=project, action=DecisionAction.FINAL)
         .exclude(cause="")
@@ -218,12 +215,16 @@ def queue_counts(*, user: AbstractBaseUser, project_id: int) -> dict[str, dict[s
     }
 
 
-def open_review_count(*, user: AbstractBaseUser, project_id: int) -> int:
-    """How many items wait in the project's review queue (items with an open flag); staff only."""
+def open_review_count(*, user: AbstractBaseUser, project_id: int, cap: int | None = None) -> int:
+    """How many items wait in the project's review queue (items with an open flag); staff only.
+
+    With `cap`, counted no further than cap + 1 (a page view never reads every open flag).
+    """
     project = project_for_role(user, project_id, STAFF_ROLES)
-    return (
+    items = (
         Flag.objects.filter(project=project, status=FlagStatus.OPEN)
         .values("item_id")
         .distinct()
-        .count()
+        .order_by()
     )
+    return (items if cap is None else items[: cap + 1]).count()

@@ -38,6 +38,7 @@ from review.models import (
     ReviewDecision,
     Verdict,
 )
+from review.services.flag_counts import FlagTally, flag_tally_flush
 from review.services.flags import flags_hold_for_new_round
 
 LIVE_FLAGS = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
@@ -118,8 +119,13 @@ def final_label_set(
     before = _final_state(item)
     item_settle(item=item, reviewer=reviewer, value=clean)
     live = Flag.objects.filter(item=item, status__in=LIVE_FLAGS)
-    resolved = {str(pk): status for pk, status in live.values_list("pk", "status")}  # for undo
+    rows = list(live.values_list("pk", "status", "reason"))
+    resolved = {str(pk): status for pk, status, _ in rows}  # for undo
     live.update(status=FlagStatus.RESOLVED, updated_at=timezone.now())
+    tally = FlagTally()
+    for _, status, flag_reason in rows:
+        tally.status(item.pk, flag_reason, status, FlagStatus.RESOLVED)
+    flag_tally_flush(project_id=item.project_id, tally=tally)
     decision = ReviewDecision.objects.create(
         project=item.project,
         item=item,
@@ -232,6 +238,9 @@ def flag_dismiss(*, flag: Flag, reviewer: AbstractBaseUser, reason: str) -> Flag
     before = {"status": flag.status, "dismiss_reason": flag.dismiss_reason}
     flag.status, flag.dismiss_reason = FlagStatus.DISMISSED, reason
     flag.save(update_fields=["status", "dismiss_reason", "updated_at"])
+    tally = FlagTally()
+    tally.status(item.pk, flag.reason, before["status"], FlagStatus.DISMISSED)
+    flag_tally_flush(project_id=item.project_id, tally=tally)
     item_reviewer_record(item_ids=[item.pk], user=reviewer)
     decision = ReviewDecision.objects.create(
         project=item.project,

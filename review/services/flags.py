@@ -27,6 +27,7 @@ from labeling.services import item_escalate
 from labeling.values import CLASS_KINDS, value_labels
 from review.flags import AnnotationFact, ItemFacts, PredictionFact, ProjectFacts, detect_all
 from review.models import Flag, FlagStatus
+from review.services.flag_counts import FlagTally, flag_tally_flush
 from review.services.model_evidence import ModelFacts, model_facts
 from review.services.risk_cut import risk_cut
 
@@ -136,18 +137,43 @@ def flags_hold_for_new_round(
     `reopened_at`, flags updated since then are left alone: a refresh after new labels already
     judged them. Idempotent; returns how many flags moved.
     """
-    flags = Flag.objects.filter(item_id__in=list(item_ids), status=FlagStatus.OPEN)
-    if reopened_at is not None:
-        flags = flags.filter(updated_at__lte=reopened_at)
-    return flags.update(status=FlagStatus.IN_REVIEW, updated_at=timezone.now())
+    with transaction.atomic():
+        flags = Flag.objects.filter(item_id__in=list(item_ids), status=FlagStatus.OPEN)
+        if reopened_at is not None:
+            flags = flags.filter(updated_at__lte=reopened_at)
+        held = list(flags.select_for_update().order_by("pk").values_list("pk", "item_id", "reason", "project_id"))
+        if not held:
+            return 0
+        moved = Flag.objects.filter(pk__in=[row[0] for row in held]).update(
+            status=FlagStatus.IN_REVIEW, updated_at=timezone.now()
+        )
+        _held_count(held)
+    return moved
+
+
+def _held_count(held: list[tuple[int, int, str, int]]) -> None:
+    """Move the counters of flags put on hold (open -> in review), per project."""
+    tallies: dict[int, FlagTally] = {}
+    for _, item_id, reason, project_id in held:
+        tally = tallies.setdefault(project_id, FlagTally())
+        tally.status(item_id, reason, FlagStatus.OPEN, FlagStatus.IN_REVIEW)
+    for project_id, tally in sorted(tallies.items()):
+        flag_tally_flush(project_id=project_id, tally=tally)
 
 
 def flags_apply(
-    item: Item, found: dict[str, tuple[float, dict[str, Any]]], existing: dict[str, Flag] | None = None
+    item: Item,
+    found: dict[str, tuple[float, dict[str, Any]]],
+    existing: dict[str, Flag] | None = None,
+    tally: FlagTally | None = None,
 ) -> FlagRefresh:
-    """Write what the detectors `found` over the item's `existing` flags (read when None)."""
+    """Write what the detectors `found` over the item's `existing` flags (read when None).
+
+    The live-flag counters move in `tally` (the caller flushes it), else are written here.
+    """
     if existing is None:
         existing = {flag.reason: flag for flag in item.flags.select_for_update()}
+    moves = FlagTally() if tally is None else tally
     raised, cleared = [], []
     for reason, (severity, details) in found.items():
         flag = existing.get(reason)
@@ -159,7 +185,9 @@ def flags_apply(
                 severity=severity,
                 details=details,
             )
+            moves.status(item.pk, reason, None, FlagStatus.OPEN)
         elif flag.status in (FlagStatus.OPEN, FlagStatus.IN_REVIEW):
+            moves.status(item.pk, reason, flag.status, FlagStatus.OPEN)
             flag.severity, flag.details, flag.status = severity, details, FlagStatus.OPEN
             flag.save(update_fields=["severity", "details", "status", "updated_at"])
         else:
@@ -171,10 +199,14 @@ def flags_apply(
         if flag.status == FlagStatus.OPEN:
             flag.delete()
             cleared.append(reason)
+            moves.status(item.pk, reason, FlagStatus.OPEN, None)
         elif flag.status == FlagStatus.IN_REVIEW:
             flag.status = FlagStatus.RESOLVED
             flag.save(update_fields=["status", "updated_at"])
             cleared.append(reason)
+            moves.status(item.pk, reason, FlagStatus.IN_REVIEW, FlagStatus.RESOLVED)
+    if tally is None:
+        flag_tally_flush(project_id=item.project_id, tally=moves)
     return FlagRefresh(raised=tuple(raised), cleared=tuple(cleared))
 
 
@@ -205,11 +237,16 @@ with them). Returns None when the item is gone.
 
 
 def flags_write(
-    item: Item, facts: ItemFacts, found: dict[str, Any], existing: dict[str, Flag] | None = None
+    item: Item,
+    facts: ItemFacts,
+    found: dict[str, Any],
+    existing: dict[str, Flag] | None = None,
+    tally: FlagTally | None = None,
 ) -> FlagRefresh:
     """Escalate a contested or risky item when its project allows, else write its flags.
 
-    Call inside a transaction; `found` is detect_all's result (changed in place).
+    Call inside a transaction; `found` is detect_all's result (changed in place); `tally`:
+    see `flags_apply`.
     """
     escalated = None
     if "low_agreement" in found or ("high_risk" in found and facts.has_overlap):
@@ -217,7 +254,7 @@ def flags_write(
         if escalated is not None:
             found.pop("low_agreement", None)
             found.pop("high_risk", None)
-    result = flags_apply(item, found, existing)
+    result = flags_apply(item, found, existing, tally)
     return FlagRefresh(raised=result.raised, cleared=result.cleared, escalated_to=escalated)
 
 

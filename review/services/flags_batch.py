@@ -20,6 +20,7 @@ from labeling.db.backend import lock_own_rows
 from labeling.models import Annotation, Item, Prediction, Project
 from review.flags import ProjectFacts, detect_all
 from review.models import Flag
+from review.services.flag_counts import FlagTally, flag_tally_flush
 from review.services.flags import (
     flags_write,
     item_facts_build,
@@ -90,11 +91,14 @@ def _write_chunk(chunk: list[tuple[Item, Any, dict, tuple]]) -> list[int]:
         existing: dict[int, dict[str, Flag]] = defaultdict(dict)
         for flag in Flag.objects.select_for_update().filter(item_id__in=free).order_by("pk"):
             existing[flag.item_id][flag.reason] = flag
+        tally = FlagTally()  # flushed once, after every row lock of the chunk
         for item, facts, found, fingerprint in chunk:
             if item.pk not in free or now.get(item.pk) != fingerprint:
                 stale.append(item.pk)
                 continue
-            flags_write(item, facts, found, existing[item.pk])
+            flags_write(item, facts, found, existing[item.pk], tally)
+        if chunk:
+            flag_tally_flush(project_id=chunk[0][0].project_id, tally=tally)
     return stale
 
 

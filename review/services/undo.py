@@ -23,6 +23,7 @@ from labeling.services import audit_record
 from labeling.services.item_restore import item_final_restore, item_reopen_restore
 from labeling.services.items import item_example_mark
 from review.models import AnnotationReview, Flag, FlagStatus, ReviewDecision
+from review.services.flag_counts import FlagTally, flag_tally_flush
 
 UNDO_SECONDS = 10  # what the toast offers
 UNDO_GRACE_SECONDS = 5  # the request's way back to the server (the toast closes at 10 s)
@@ -74,19 +75,28 @@ def _unchanged(entry: AuditEntry, item: Item) -> None:
 def _undo_final(entry: AuditEntry, item: Item) -> None:
     after = entry.after or {}
     item_final_restore(item=item, state=entry.before or {})
+    tally = FlagTally()
     for pk, status in (after.get("resolved_flags") or {}).items():
-        Flag.objects.filter(pk=int(pk), item=item, status=FlagStatus.RESOLVED).update(
-            status=status, updated_at=timezone.now()
-        )
+        flags = Flag.objects.filter(pk=int(pk), item=item, status=FlagStatus.RESOLVED)
+        reason = flags.values_list("reason", flat=True).first()
+        if reason is not None and flags.update(status=status, updated_at=timezone.now()):
+            tally.status(item.pk, reason, FlagStatus.RESOLVED, status)
+    flag_tally_flush(project_id=item.project_id, tally=tally)
     ReviewDecision.objects.filter(pk=after.get("decision"), item=item).delete()
 
 
 def _undo_send_back(entry: AuditEntry, item: Item) -> None:
     after = entry.after or {}
     item_reopen_restore(item=item, state=entry.before or {})
-    Flag.objects.filter(
+    held = Flag.objects.filter(
         pk__in=after.get("held_flags") or [], item=item, status=FlagStatus.IN_REVIEW
-    ).update(status=FlagStatus.OPEN, updated_at=timezone.now())
+    )
+    reasons = list(held.select_for_update().values_list("reason", flat=True))
+    held.update(status=FlagStatus.OPEN, updated_at=timezone.now())
+    tally = FlagTally()
+    for reason in reasons:
+        tally.status(item.pk, reason, FlagStatus.IN_REVIEW, FlagStatus.OPEN)
+    flag_tally_flush(project_id=item.project_id, tally=tally)
     ReviewDecision.objects.filter(pk=after.get("decision"), item=item).delete()
 
 
@@ -101,11 +111,16 @@ def _undo_verdict(entry: AuditEntry, item: Item) -> None:
 
 def _undo_dismiss(entry: AuditEntry, item: Item) -> None:
     before = entry.before or {}
-    Flag.objects.filter(pk=int(entry.target_id), item=item).update(
-        status=before.get("status", FlagStatus.OPEN),
-        dismiss_reason=before.get("dismiss_reason", ""),
-        updated_at=timezone.now(),
+    flags = Flag.objects.filter(pk=int(entry.target_id), item=item)
+    found = flags.values_list("status", "reason").first()
+    status = before.get("status", FlagStatus.OPEN)
+    flags.update(
+        status=status, dismiss_reason=before.get("dismiss_reason", ""), updated_at=timezone.now()
     )
+    if found is not None:
+        tally = FlagTally()
+        tally.status(item.pk, found[1], found[0], status)
+        flag_tally_flush(project_id=item.project_id, tally=tally)
     ReviewDecision.objects.filter(pk=(entry.after or {}).get("decision"), item=item).delete()
 
 

@@ -4,4 +4,4 @@ Importing the package registers every task (Celery's autodiscovery imports revie
 so do tests that send review's tasks by name), hence the submodule imports below.
 """
 
-from review.tasks import agreement, agreement_counts, flags  # noqa: F401
+from review.tasks import agreement, agreement_counts, flag_counts, flags  # noqa: F401

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 @project_page(LEAD_OR_REVIEWER)
 def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
-    """Server-rendered charts. Large projects show the figures a worker computed last (with
-    their age), so a page view never scans the project (figures_cache)."""
+    """Server-rendered charts. Large projects read the counters every write keeps, so a page
+    view never scans the project (figures_cache)."""
     found = dashboard_figures(project)
     context = {
         "project": project,
@@ -32,9 +32,8 @@ def dashboard_page(request: HttpRequest, project: Project) -> HttpResponse:
         "agreement": figures.agreement_headline(project),
         "jobs": figures.prelabel_jobs(project),
     }
-    if found is not None:
-        context.update(_charts(found))
-    context["live"] = _work_going_on(found and found["progress"], context["jobs"])
+    context.update(_charts(found))
+    context["live"] = _work_going_on(found["progress"], context["jobs"])
     # The page polls itself (htmx, every 5 s) while work goes on; a poll gets the fragment only.
     template = "lead/_dashboard_live.html" if request.htmx else "lead/dashboard.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.views.lead.access import project_page
 from labeling.exceptions import AccordError
-from labeling.selectors_projects import project_item_count
+from labeling.selectors_counts import project_progress_counts
 from labeling.services import project_archive, project_delete_request
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def project_delete(request: HttpRequest, project: Project) -> HttpResponse:
     context = {
         "project": project,
         "error": error,
-        "items": project_item_count(project=project),
+        "items": project_progress_counts(project)["total"],  # the counters: no scan
         "typed": request.POST.get("confirm", ""),
     }
     return render(request, "lead/project_delete.html", context, status=400 if error else 200)

@@ -64,6 +64,7 @@ def records_copy(
             if progress is not None:
                 progress(parsed.position, parsed.total)
     result.errors = sorted((result.errors + copier.found)[:MAX_ERRORS], key=lambda error: error.line)
+    result.tally = copier.tally
     if bypass and not result.errors:
         with connection.cursor() as cursor:
             fk_checks.triggers_on(cursor)

@@ -15,6 +15,7 @@ from typing import Any
 from labeling.db.executor import table
 from labeling.importers.load.copy_table import CopyTable
 from labeling.importers.parse.records import RowError
+from labeling.importers.tally import ImportTally
 from labeling.models import Item
 
 # The ids of a batch, in one row: usually a contiguous range, so nothing per id comes back.
@@ -32,6 +33,7 @@ class CopyBatch:
     annotations: list[tuple[int, str, str]] = field(default_factory=list)  # (item, annotator, rest)
     predictions: list[tuple[int, str]] = field(default_factory=list)  # (item, rest)
     lookups: dict[str, int] = field(default_factory=dict)  # external id -> line, to find in the project
+    tally: ImportTally = field(default_factory=ImportTally)  # for the project counters
 
 
 class BatchCopier:
@@ -47,6 +49,7 @@ class BatchCopier:
         self.tables = tables
         self.annotator_ids = annotator_ids
         self.found: list[RowError] = []
+        self.tally = ImportTally()  # of the batches written
         self.stopped = False
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [tables["items"].table])
         self.sequence = cursor.fetchone()[0]
@@ -66,6 +69,7 @@ class BatchCopier:
         if self.stopped or not batch.items:
             return
         ids = ids_take(cursor, self.sequence, len(batch.items))
+        self.tally.merge(batch.tally)
         self.tables["items"].copy_text(cursor, "".join(map("{}\t{}".format, ids, batch.items)))
         if batch.annotations:
             users = self.annotator_ids

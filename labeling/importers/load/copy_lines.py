@@ -49,6 +49,7 @@ class LineBuilder:
         index = len(batch.items)
         annotations = record.annotations
         image_text = NO_IMAGE if image is None else "\t".join(map(plain_text, image))
+        batch.tally.add(annotations)
         batch.items.append(
             f"{copy_text(record.external_id)}\t{json_text(record.data)}\t{len(annotations)}\t{image_text}\t"
             f"{self.pending if annotations else NOT_PENDING}\t{NOT_GOLD if record.gold is None else 't'}"

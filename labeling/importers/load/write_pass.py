@@ -29,6 +29,7 @@ from labeling.importers.load.copy_batches import BatchCopier, CopyBatch
 from labeling.importers.load.copy_lines import LineBuilder, StoredImage, copy_tables
 from labeling.importers.parse.images import ImageSource, image_inspect
 from labeling.importers.parse.records import ItemRecord
+from labeling.importers.tally import ImportTally
 from labeling.models import Annotation, Item, Prediction, Project
 
 BATCH_ITEMS = 5000
@@ -51,8 +52,10 @@ class BatchWriter:
         self, *, project: Project, annotator_ids: dict[str, int], now: datetime, images: ImageSource | None
     ) -> None:
         self.project = project
+        self.now = now
         self.images = images
         self.counts = WriteCounts()
+        self.tally = ImportTally()  # for the project counters
         self.saved_files: list[str] = []
         use_copy = connection.vendor == "postgresql"
         sink = CopySink if use_copy else OrmSink
@@ -67,6 +70,7 @@ class BatchWriter:
         self.counts.items += 1
         self.counts.annotations += len(record.annotations)
         self.counts.predictions += len(record.predictions)
+        self.tally.add(record.annotations)
         return self.sink.add(record, image)
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ from labeling.importers.parse.records import (
     RowError,
 )
 from labeling.importers.parse.stream import RecordStream
+from labeling.importers.tally import ImportTally
 from labeling.models import Item, Project
 from labeling.schema import value_validate
 from labeling.values import declared_labels, value_from_answer
@@ -47,6 +48,7 @@ class CheckResult:
     predictions: int = 0
     annotators: set[str] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
+    tally: ImportTally = field(default_factory=ImportTally)  # of what was written
 
     @property
     def full(self) -> bool:

@@ -19,6 +19,7 @@ from labeling.demo_images import HEIGHT, WIDTH, demo_image
 from labeling.models import Item, Project
 from labeling.permissions import can_create_projects
 from labeling.services import membership_set, project_create
+from labeling.services.counts import project_counts_rebuild
 from labeling.services.people import project_creator_set
 
 PROJECTS = [
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             self._texts(sentiment, demo.DEMO_TEXTS)
             self._texts(spans, demo.DEMO_SPANS_TEXTS)
             self._images(boxes, demo.DEMO_BOXES_IMAGES)
+            for project in projects:  # the demo items were written directly, not imported
+                project_counts_rebuild(project_id=project.pk)
         for project in projects:
             self.stdout.write(f"Demo project {project.name!r} (id {project.pk}) is ready to label.")
         # The story project (labels, flags, a review, two guideline versions, a pre-label run)

@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labeling', '0024_model_server_event_project_index'),
-        ('review', '0005_item_counts_without_fk_check'),
+        ('labeling', '0026_counters_build'),
+        ('review', '0007_counters_build_flags'),
     ]
 
     operations = [
