@@ -25,7 +25,7 @@ from tests.conftest import require_service
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 DATASETS = ROOT.parent / "shared" / "datasets"  # the gold crowd data (CI provides ../shared)
-HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py", "quality_sim_escalation.py", "quality_sim_model.py", "scale_build.py"}  # imported by benches
+HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py", "quality_sim_escalation.py", "quality_sim_model.py", "scale_build.py", "scale_paced.py"}  # imported by benches
 TIMEOUT_S = 240
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
@@ -57,8 +57,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         set(),
     ),
     "scale": (
-        ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database"],
-        r"(?s)\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|"
+        ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database",
+         "--paced-annotators", "3", "--paced-rate", "6", "--paced-seconds", "2"],
+        r"(?s)\| 3 paced annotators \(HTTP\), 6 submits/s offered: achieved \| submits/s \| [\d.]+ \| [\d.]+ \|"
+        r".*\| 3 paced annotators: submit p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \|"
+        r".*\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|"
         r".*\| incremental headline after a submit p50 / p95 \| ms \| [\d.]+ / [\d.]+ \|",
         {"postgres"},
     ),
