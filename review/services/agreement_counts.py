@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from labeling import task_names
+from labeling.db.backend import is_postgresql
 from labeling.events import enqueue_on_commit
 from labeling.models import Annotation, Project
 from review.loaders import schema_spec
@@ -30,6 +31,7 @@ from review.metrics.counts import Totals, figures, observed_keys, totals_add
 from review.metrics.inputs import SchemaSpec
 from review.metrics.report import headline_level
 from review.models import ItemAgreementCounts, ProjectAgreementCounts
+from review.services.agreement_counts_sql import item_counts_insert, totals_from_items
 
 KINDS = ("single", "multi", "rating")
 BATCH = 5000
@@ -139,7 +141,22 @@ def project_counts_rebuild(*, project_id: int) -> ProjectAgreementCounts | None:
 
 
 def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) -> None:
-    """Rewrite the item rows and the sums (the caller holds the row's lock)."""
+    """Rewrite the item rows and the sums (the caller holds the row's lock).
+
+    On PostgreSQL in one INSERT ... SELECT (review.services.agreement_counts_sql); elsewhere,
+    and as its check in the tests, by reading every annotation here (`rebuild_in_python`).
+    """
+    if not is_postgresql():
+        rebuild_in_python(row, project, spec)
+        return
+    ItemAgreementCounts.objects.filter(project=project).delete()
+    item_counts_insert(project.pk, spec)
+    row.totals, row.complete, row.fingerprint = totals_from_items(project.pk), True, fingerprint(spec)
+    row.save()
+
+
+def rebuild_in_python(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) -> None:
+    """The portable build: stream every annotation, count in Python, bulk-create the rows."""
     ItemAgreementCounts.objects.filter(project=project).delete()
     totals: Totals = {}
     alike: dict[tuple[tuple[str, int], ...], int] = defaultdict(int)  # few distinct count vectors
