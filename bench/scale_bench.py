@@ -13,7 +13,8 @@ the JSON API); the same under load: 50 annotators over HTTP to gunicorn, togethe
 review queue page; dashboard page (and the background count behind it); the full agreement
 report; the agreement counts (built once, then the incremental headline after each submit:
 the submit task's counts update plus the headline read); export items/s and peak RSS; database size per million items. It prints one table,
-with a ratio largest/smallest size when given several.
+with a ratio largest/smallest size when given several. Each phase's figures are saved under
+var/; `--saved` prints them again instead of measuring (a size measured earlier beside a new one).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ os.environ.setdefault("SECRET_KEY", "scale-bench-only-not-a-real-secret-key")
 
 RESULT = "RESULT "
 PHASES = ("build", "measure", "paced", "export")
+SAVED = Path(__file__).resolve().parents[1] / "var"  # each phase's last figures, for --saved
 ROWS = [  # (key, label, unit)
     ("import_items_per_s", "import", "items/s"),
     ("import_peak_mb", "import peak RSS (importer + parser)", "MB"),
@@ -215,6 +217,10 @@ def _child(phase: str, items: int, args: argparse.Namespace) -> dict[str, Any]:
     if not args.one_database:
         parts = urlsplit(env["DATABASE_URL"])
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_scale_{items}"))
+    saved = SAVED / f"scale_bench_{urlsplit(env['DATABASE_URL']).path.strip('/')}_{items}_{phase}.json"
+    if args.saved and saved.exists():
+        print(f"  {phase}: figures saved by an earlier run ({saved})", flush=True)
+        return json.loads(saved.read_text())
     command = [sys.executable, __file__, "--phase", phase, "--sizes", str(items), "--runs", str(args.runs),
                *(f"--paced-{key}={getattr(args, f'paced_{key}')}" for key in ("annotators", "rate", "seconds"))]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -222,7 +228,10 @@ def _child(phase: str, items: int, args: argparse.Namespace) -> dict[str, Any]:
     print(done.stdout.replace(RESULT, "  figures: ").rstrip(), flush=True)
     if done.returncode:
         sys.exit(f"phase {phase} at {items:,} items failed")
-    return json.loads(done.stdout.rsplit(RESULT, 1)[1])
+    found = json.loads(done.stdout.rsplit(RESULT, 1)[1])
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(found))
+    return found
 
 
 def _cell(value: Any) -> str:
@@ -265,6 +274,9 @@ def main() -> None:
     parser.add_argument("--paced-annotators", type=int, default=50, help="annotators of the paced row")
     parser.add_argument("--paced-rate", type=float, default=100.0, help="submits/s they offer together")
     parser.add_argument("--paced-seconds", type=float, default=25.0, help="measured seconds of paced load")
+    parser.add_argument(
+        "--saved", action="store_true", help="take a phase's figures from an earlier run when saved"
+    )
     parser.add_argument("--one-database", action="store_true", help="every size in DATABASE_URL's database")
     parser.add_argument("--phase", choices=["build", "measure", "paced", "export"], help=argparse.SUPPRESS)
     args = parser.parse_args()
