@@ -8,11 +8,13 @@ For each size N it builds (or reuses) a project of N items in a database of its 
 DATABASE_URL's database), through the real import path (bench/scale_build.py: restartable,
 chunk by chunk). Then, each phase in a process of its own (so peak memory is per phase):
 import items/s and peak RSS; next and submit p50/p95 (one annotator, Django's test client,
-the JSON API); items browser first, deep and filtered page; items API first and deep page;
+the JSON API); the same under load: 50 annotators over HTTP to gunicorn, together offering
+100 submits/s (bench/scale_paced.py; --paced-* to change); items browser first, deep and filtered page; items API first and deep page;
 review queue page; dashboard page (and the background count behind it); the full agreement
 report; the agreement counts (built once, then the incremental headline after each submit:
 the submit task's counts update plus the headline read); export items/s and peak RSS; database size per million items. It prints one table,
-with a ratio largest/smallest size when given several.
+with a ratio largest/smallest size when given several. Each phase's figures are saved under
+var/; `--saved` prints them again instead of measuring (a size measured earlier beside a new one).
 """
 
 from __future__ import annotations
@@ -37,11 +39,16 @@ os.environ.setdefault("DEBUG", "false")  # compiled templates are cached, as in 
 os.environ.setdefault("SECRET_KEY", "scale-bench-only-not-a-real-secret-key")
 
 RESULT = "RESULT "
+PHASES = ("build", "measure", "paced", "export")
+SAVED = Path(__file__).resolve().parents[1] / "var"  # each phase's last figures, for --saved
 ROWS = [  # (key, label, unit)
     ("import_items_per_s", "import", "items/s"),
     ("import_peak_mb", "import peak RSS (importer + parser)", "MB"),
     ("next", "next p50 / p95", "ms"),
     ("submit", "submit p50 / p95", "ms"),
+    ("paced_submits_per_s", "{annotators} paced annotators (HTTP), {rate:g} submits/s offered: achieved", "submits/s"),
+    ("paced_next", "{annotators} paced annotators: next p50 / p95", "ms"),
+    ("paced_submit", "{annotators} paced annotators: submit p50 / p95", "ms"),
     ("browser_first", "items browser, first page p50 / p95", "ms"),
     ("browser_deep", "items browser, deep page p50 / p95", "ms"),
     ("browser_filtered", "items browser, deep page status=complete", "ms"),
@@ -165,6 +172,13 @@ def _headline_figures(project: Any, annotator: Any, runs: int) -> dict[str, Any]
     return {"headline_after_submit": _spread(after[1:]), "headline_read": read}
 
 
+def phase_paced(items: int, args: argparse.Namespace) -> dict[str, Any]:
+    from scale_paced import paced
+
+    return paced(_project(items), annotators=args.paced_annotators, rate=args.paced_rate,
+                 seconds=args.paced_seconds)
+
+
 def phase_export(items: int) -> dict[str, Any]:
     from labeling.services.exports import export_stream
 
@@ -204,13 +218,21 @@ def _child(phase: str, items: int, args: argparse.Namespace) -> dict[str, Any]:
     if not args.one_database:
         parts = urlsplit(env["DATABASE_URL"])
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_scale_{items}"))
-    command = [sys.executable, __file__, "--phase", phase, "--sizes", str(items), "--runs", str(args.runs)]
+    saved = SAVED / f"scale_bench_{urlsplit(env['DATABASE_URL']).path.strip('/')}_{items}_{phase}.json"
+    if args.saved and saved.exists():
+        print(f"  {phase}: figures saved by an earlier run ({saved})", flush=True)
+        return json.loads(saved.read_text())
+    command = [sys.executable, __file__, "--phase", phase, "--sizes", str(items), "--runs", str(args.runs),
+               *(f"--paced-{key}={getattr(args, f'paced_{key}')}" for key in ("annotators", "rate", "seconds"))]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     sys.stderr.write(done.stderr[-3000:] if done.returncode else "")
     print(done.stdout.replace(RESULT, "  figures: ").rstrip(), flush=True)
     if done.returncode:
         sys.exit(f"phase {phase} at {items:,} items failed")
-    return json.loads(done.stdout.rsplit(RESULT, 1)[1])
+    found = json.loads(done.stdout.rsplit(RESULT, 1)[1])
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(found))
+    return found
 
 
 def _cell(value: Any) -> str:
@@ -231,12 +253,13 @@ def _ratio(first: Any, last: Any) -> str:
     return f"{last / first:.2f}"
 
 
-def table(sizes: list[int], results: dict[int, dict[str, Any]]) -> str:
+def table(sizes: list[int], results: dict[int, dict[str, Any]], args: argparse.Namespace) -> str:
     head = ["measure", "unit", *(f"{n:,} items" for n in sizes)]
     if len(sizes) > 1:
         head.append(f"ratio {sizes[-1]:,} / {sizes[0]:,}")
     lines = [head, ["---"] * len(head)]
     for key, label, unit in ROWS:
+        label = label.format(annotators=args.paced_annotators, rate=args.paced_rate)
         cells = [label, unit, *(_cell(results[n].get(key)) for n in sizes)]
         if len(sizes) > 1:
             cells.append(_ratio(results[sizes[0]].get(key), results[sizes[-1]].get(key)))
@@ -249,22 +272,28 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000", help="comma-separated item counts")
     parser.add_argument("--items", type=int, help="one size (same as --sizes N)")
     parser.add_argument("--runs", type=int, default=20, help="requests per page (p50/p95 of)")
+    parser.add_argument("--paced-annotators", type=int, default=50, help="annotators of the paced row")
+    parser.add_argument("--paced-rate", type=float, default=100.0, help="submits/s they offer together")
+    parser.add_argument("--paced-seconds", type=float, default=25.0, help="measured seconds of paced load")
+    parser.add_argument(
+        "--saved", action="store_true", help="take a phase's figures from an earlier run when saved"
+    )
     parser.add_argument("--one-database", action="store_true", help="every size in DATABASE_URL's database")
-    parser.add_argument("--phase", choices=["build", "measure", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=["build", "measure", "paced", "export"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [args.items] if args.items else [int(size) for size in args.sizes.split(",")]
     if args.phase:
         _setup()
         run = {"build": lambda n: phase_build(n), "measure": lambda n: phase_measure(n, args.runs),
-               "export": lambda n: phase_export(n)}[args.phase]
+               "paced": lambda n: phase_paced(n, args), "export": lambda n: phase_export(n)}[args.phase]
         print(RESULT + json.dumps(run(sizes[0])))
         return
     results = {}
     for items in sizes:
         print(f"{items:,} items (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):", flush=True)
-        results[items] = {k: v for phase in ("build", "measure", "export") for k, v in _child(phase, items, args).items()}
+        results[items] = {k: v for phase in PHASES for k, v in _child(phase, items, args).items()}
     print()
-    print(table(sizes, results))
+    print(table(sizes, results, args))
 
 
 if __name__ == "__main__":

@@ -25,8 +25,11 @@ from tests.conftest import require_service
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 DATASETS = ROOT.parent / "shared" / "datasets"  # the gold crowd data (CI provides ../shared)
-HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py", "quality_sim_escalation.py", "quality_sim_model.py", "scale_build.py"}  # imported by benches
+HELPERS = {"pg_setup.py", "quality_datasets.py", "quality_eval.py", "quality_sim_db.py", "quality_sim_escalation.py", "quality_sim_model.py", "scale_build.py", "scale_paced.py"}  # imported by benches
 TIMEOUT_S = 240
+# scale_bench runs 4 phases per size, each a process that sets Django up, and the paced one
+# starts gunicorn: about 3 minutes for two sizes on a loaded 2-core machine.
+TIMEOUTS_S = {"scale": 480}
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 # name -> (arguments for a tiny run, a line it must print, services it needs)
@@ -57,8 +60,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         set(),
     ),
     "scale": (
-        ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database"],
-        r"(?s)\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|"
+        ["bench/scale_bench.py", "--sizes", "150,300", "--runs", "2", "--one-database",
+         "--paced-annotators", "3", "--paced-rate", "6", "--paced-seconds", "2"],
+        r"(?s)\| 3 paced annotators \(HTTP\), 6 submits/s offered: achieved \| submits/s \| [\d.]+ \| [\d.]+ \|"
+        r".*\| 3 paced annotators: submit p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \|"
+        r".*\| items API, deep page p50 / p95 \| ms \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| [\d.]+ \|"
         r".*\| incremental headline after a submit p50 / p95 \| ms \| [\d.]+ / [\d.]+ \|",
         {"postgres"},
     ),
@@ -164,7 +170,7 @@ def test_bench_runs_at_a_tiny_size_and_prints_its_figures(name, bench_database_u
         env["DATABASE_URL"] = bench_database_url
     done = subprocess.run(  # noqa: S603 - our own scripts, fixed arguments
         [sys.executable, *arguments], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=TIMEOUT_S, check=False,
+        timeout=TIMEOUTS_S.get(name, TIMEOUT_S), check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     assert re.search(figure, done.stdout), done.stdout[-2000:]

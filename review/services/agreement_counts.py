@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from labeling import task_names
+from labeling.db.backend import is_postgresql
 from labeling.events import send_after_commit
 from labeling.models import Annotation, Project
 from review.loaders.annotations import schema_spec
@@ -29,6 +30,7 @@ from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
 from review.models import ItemAgreementCounts, ProjectAgreementCounts
 from review.selectors.agreement_counts import KINDS, fingerprint
+from review.services.agreement_counts_sql import item_counts_insert, totals_from_items
 
 BATCH = 5000
 INLINE_REBUILD_LIMIT = 10_000  # annotations; larger projects build their sums in a task
@@ -130,7 +132,22 @@ def project_counts_rebuild(*, project_id: int) -> ProjectAgreementCounts | None:
 
 
 def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) -> None:
-    """Rewrite the item rows and the sums (the caller holds the row's lock)."""
+    """Rewrite the item rows and the sums (the caller holds the row's lock).
+
+    On PostgreSQL in one INSERT ... SELECT (review.services.agreement_counts_sql); elsewhere,
+    and as its check in the tests, by reading every annotation here (`rebuild_in_python`).
+    """
+    if not is_postgresql():
+        rebuild_in_python(row, project, spec)
+        return
+    ItemAgreementCounts.objects.filter(project=project).delete()
+    item_counts_insert(project.pk, spec)
+    row.totals, row.complete, row.fingerprint = totals_from_items(project.pk), True, fingerprint(spec)
+    row.save()
+
+
+def rebuild_in_python(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) -> None:
+    """The portable build: stream every annotation, count in Python, bulk-create the rows."""
     ItemAgreementCounts.objects.filter(project=project).delete()
     totals: Totals = {}
     alike: dict[tuple[tuple[str, int], ...], int] = defaultdict(int)  # few distinct count vectors
