@@ -51,6 +51,7 @@ def members_page(request: HttpRequest, project: Project) -> HttpResponse:
         "rows": rows,
         "figures_at": found["at"],
         "figures_counting": found["counting"],
+        "figures_refreshing": found["refreshing"],
         "max_age_s": MAX_AGE_S,
         "roles": Role.choices,
         "invites": invite_rows(request, project),

@@ -57,17 +57,20 @@ def figures_refresh(project_id: int) -> dict[str, Any] | None:
 
 
 def members_figures(project: Project) -> dict[str, Any]:
-    """Member figures for a page view, with "at" (None when computed now) and "counting"
-    (True while the first worker count of a large project is on its way)."""
+    """Member figures for a page view, with "at" (None when computed now), "counting" (True
+    while the first worker count of a large project is on its way) and "refreshing" (True
+    when a newer count was asked for)."""
     if item_count_capped(project=project, cap=LIVE_LIMIT) <= LIVE_LIMIT:
-        return {**figures_compute(project), "at": None, "counting": False}
+        return {**figures_compute(project), "at": None, "counting": False, "refreshing": False}
     counted = cache.get(FIGURES_KEY.format(project_id=project.pk))
-    if counted is None or _age_s(counted["at"]) > MAX_AGE_S:
+    refreshing = counted is None or _age_s(counted["at"]) > MAX_AGE_S
+    if refreshing:
         _refresh_soon(project.pk)
         counted = cache.get(FIGURES_KEY.format(project_id=project.pk)) or counted
+        refreshing = counted is None or _age_s(counted["at"]) > MAX_AGE_S  # eager mode: done
     if counted is None:
-        return {"members": {}, "gold": {}, "at": None, "counting": True}
-    return {**counted, "counting": False}
+        return {"members": {}, "gold": {}, "at": None, "counting": True, "refreshing": True}
+    return {**counted, "counting": False, "refreshing": refreshing}
 
 
 def _age_s(at: datetime) -> float:
