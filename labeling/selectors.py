@@ -139,7 +139,12 @@ def gold_accuracy(*, user: AbstractBaseUser, project_id: int) -> list[dict[str, 
     """Per annotator with labels on gold items: {"user_id", "username", "n", "correct",
     "accuracy"} (accuracy = correct / n, exact match of the stored value with the gold answer,
     both normalised by the schema check). Reviewers and leads only (PermissionDenied else)."""
-    project = project_for_role(user, project_id, STAFF_ROLES)
+    return gold_accuracy_rows(project=project_for_role(user, project_id, STAFF_ROLES))
+
+
+def gold_accuracy_rows(*, project: Project) -> list[dict[str, object]]:
+    """`gold_accuracy`'s rows, with no permission check: for callers that admitted a lead
+    (the members page) or run in a worker for a page a lead opened."""
     rows = Annotation.objects.filter(project=project, item__is_gold=True).values_list(
         "annotator_id", "annotator__username", "value", "item__gold_value"
     )

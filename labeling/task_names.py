@@ -26,6 +26,9 @@ HOLD_REOPENED_FLAGS = "review.hold_reopened_flags"  # args: [[item_id, ...], reo
 REFRESH_PROJECT = "review.refresh_project"  # args: [project_id]
 REBUILD_AGREEMENT_COUNTS = "review.rebuild_agreement_counts"  # args: [project_id]
 REBUILD_FLAG_COUNTS = "review.rebuild_flag_counts"  # args: [project_id]
+# frontend (figures of large projects, computed off the page view)
+REFRESH_DASHBOARD_FIGURES = "frontend.refresh_dashboard_figures"  # args: [project_id]
+REFRESH_MEMBER_FIGURES = "frontend.refresh_member_figures"  # args: [project_id]
 
 ALL = frozenset(
     {
@@ -35,5 +38,6 @@ ALL = frozenset(
         PROCESS_PENDING_ITEMS, RECOMPUTE_PROJECT_AGREEMENT,
         REFRESH_PROJECT_FLAGS, HOLD_REOPENED_FLAGS, REFRESH_PROJECT,
         REBUILD_AGREEMENT_COUNTS, REBUILD_FLAG_COUNTS,
+        REFRESH_DASHBOARD_FIGURES, REFRESH_MEMBER_FIGURES,
     }
 )

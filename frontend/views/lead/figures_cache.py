@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from labeling import task_names
 from labeling.events import send
 from labeling.selectors import item_count_capped
 from labeling.selectors_projects import project_get_or_none
@@ -34,7 +35,7 @@ MAX_AGE_S = 60  # a worker's label count older than this is refreshed (the page 
 REFRESH_LOCK_S = 300  # a refresh that died frees its project after this long
 FIGURES_KEY = "frontend:dashboard-figures:{project_id}"
 REFRESH_KEY = "frontend:dashboard-refresh:{project_id}"
-REFRESH_TASK = "frontend.refresh_dashboard_figures"
+REFRESH_TASK = task_names.REFRESH_DASHBOARD_FIGURES
 
 
 def figures_compute(project: Project) -> dict[str, Any]:

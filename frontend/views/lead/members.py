@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from frontend.views.lead.access import project_page
 from frontend.views.lead.invites import invite_rows
+from frontend.views.lead.members_figures import MAX_AGE_S, members_figures
 from labeling.choices import Role
 from labeling.exceptions import AccordError
-from labeling.selectors import gold_accuracy
 from labeling.selectors_members import (
     membership_get_or_none,
     membership_list_by_role,
@@ -21,7 +21,7 @@ from labeling.selectors_members import (
     user_find,
 )
 from labeling.services import membership_remove, membership_set
-from review.selectors.figures import agreement_by_username, member_figures
+from review.selectors.figures import agreement_by_username
 
 if TYPE_CHECKING:
     from labeling.models import Membership, Project
@@ -35,21 +35,24 @@ def members_page(request: HttpRequest, project: Project) -> HttpResponse:
         error = _add(request, project)
         if not error:
             return redirect("lead-members", project_id=project.pk)
-    figures = member_figures(project)
+    found = members_figures(project)  # computed now, or a worker's last count on large projects
     agreement = agreement_by_username(project)
-    gold = {row["user_id"]: row for row in gold_accuracy(user=request.user, project_id=project.pk)}  # type: ignore[arg-type]
     rows = [
         {
             "membership": membership,
-            "figures": figures.get(membership.user_id, {}),
+            "figures": found["members"].get(membership.user_id, {}),
             "agreement": agreement.get(membership.user.get_username()),
-            "gold": gold.get(membership.user_id),
+            "gold": found["gold"].get(membership.user_id),
         }
         for membership in membership_list_by_role(project=project)
     ]
     context = {
         "project": project,
         "rows": rows,
+        "figures_at": found["at"],
+        "figures_counting": found["counting"],
+        "figures_refreshing": found["refreshing"],
+        "max_age_s": MAX_AGE_S,
         "roles": Role.choices,
         "invites": invite_rows(request, project),
         "error": error,
