@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from labeling import events
 from labeling.announce import announce
+from labeling.db.backend import lock_own_rows
 from labeling.db.item_aggregates import AGGREGATE_FIELDS, aggregates_write, p_wrong_write
 from labeling.exceptions import ReviewerCannotAnnotate
 from labeling.models import Assignment, AssignmentStatus, AuditEntry, Item, ItemReviewer, Project
@@ -131,6 +132,12 @@ def item_reviewer_record(*, item_ids: Sequence[int], user: AbstractBaseUser) -> 
 
 
 @transaction.atomic
+def item_lock(*, item_id: int) -> Item:
+    """The item's row, locked until the caller's transaction ends (its row only, not its
+    project's); raises Item.DoesNotExist."""
+    return lock_own_rows(Item.objects.select_related("project")).get(pk=item_id)
+
+
 def item_settle(*, item: Item, reviewer: AbstractBaseUser, value: Any) -> Item:
     """Set the item's final label to `value` (validated by the caller) by `reviewer`, now.
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from labeling.models import Item
+from labeling.services.items import item_lock
 from review.models import ReviewDecision
 from review.selectors.item_versions import source_value
 from review.services.decisions import final_label_set
@@ -27,7 +28,7 @@ def final_label_take(
     aggregate (a per-span or per-box "confidence") are dropped by the schema check; the audit
     entry records the source. Raises as source_value and final_label_set do.
     """
-    locked = Item.objects.select_for_update().get(pk=item.pk)
+    locked = item_lock(item_id=item.pk)
     value = source_value(item=locked, source=source)
     return final_label_set(
         item=locked, reviewer=reviewer, value=value, cause=cause, note=note, source=source
