@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from labeling import events
 from labeling.models import JobStatus, PrelabelJob, Role
 from labeling.services import prelabel as service
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
@@ -12,17 +13,21 @@ from tests.factories_prelabel import labeled_items, unlabeled_items
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-class QueuedTask:
-    """Stands in for the Celery job task: the test runs the batches itself, while the page polls."""
+def queued_job_task(original):
+    """Holds back the Celery job task (the test runs the batches itself, while the page polls);
+    every other task is sent as usual."""
 
-    def delay(self, *args):
-        return None
+    def enqueue(name, args, **options):
+        if name != service.RUN_TASK:
+            original(name, args, **options)
+
+    return enqueue
 
 
 def test_lead_starts_pre_labeling_and_watches_it_finish(page, login, screenshot, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(service, "BATCH_SIZE", 3)
-    monkeypatch.setattr(service, "_run_task", QueuedTask)
+    monkeypatch.setattr(events, "enqueue", queued_job_task(events.enqueue))
     project = ProjectFactory(name="Reviews")
     MembershipFactory(project=project, user=UserFactory(username="lead"), role=Role.LEAD)
     labeled_items(project)
