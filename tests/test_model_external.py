@@ -102,6 +102,18 @@ def test_a_trained_model_below_baseline_is_named_on_the_review_queue_page(projec
     assert "accuracy 0.500 vs 0.800" in page
 
 
+def test_the_skip_reason_says_how_many_items_the_check_rested_on(project, lead):
+    ModelVersionFactory(
+        project=project,
+        cv_accuracy=0.0,
+        details={"beats_baseline": False, "baseline_accuracy": 0.0, "evaluated": 1, "against": "final"},
+    )
+    client = Client()
+    client.force_login(lead)
+    page = client.get(f"/projects/{project.pk}/review/").content.decode()
+    assert "accuracy 0.000 vs 0.000 on 1 item with final labels" in page
+
+
 def test_a_model_name_with_markup_is_escaped_on_the_page(project, lead):
     odd = _external_case(project, version="<b>x</b>", useful=False)
     item_flags_refresh(item_id=odd.pk)  # as after the import or the job that brought them

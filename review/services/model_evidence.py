@@ -56,10 +56,12 @@ def model_gate(project: Project) -> tuple[ModelVersion | None, str | None]:
     if "beats_baseline" not in details:
         return version, f"model {version.version} was trained before baseline checks; retrain it"
     if not details["beats_baseline"]:
+        evaluated, against = details.get("evaluated"), details.get("against", "aggregate")
+        checked = f" on {evaluated} item{'s' * (evaluated != 1)} with {against} labels" if isinstance(evaluated, int) else ""
         return version, (
             f"model {version.version} is not better than the majority-class baseline in "
             f"cross-validation (accuracy {_share(version.cv_accuracy)} vs "
-            f"{_share(details.get('baseline_accuracy'))})"
+            f"{_share(details.get('baseline_accuracy'))}{checked})"
         )
     return version, None
 
