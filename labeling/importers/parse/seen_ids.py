@@ -65,7 +65,7 @@ class SeenIds:
         recent = self._recent
         if digest in recent:
             return True
-        bit = int.from_bytes(digest[8:], "big") & self._mask
+        bit = int.from_bytes(digest, "big") & self._mask  # the low half's bits: no slice
         if (
             self._filter[bit >> 3] >> (bit & 7) & 1
             and self._filter_has(digest)
@@ -86,12 +86,10 @@ class SeenIds:
 
     def _filter_has(self, digest: bytes) -> bool:
         """Whether both filter bits of `digest` are set (false for most digests not stored)."""
-        filter_, mask = self._filter, self._mask
-        for half in (digest[8:], digest[:8]):
-            bit = int.from_bytes(half, "big") & mask
-            if not filter_[bit >> 3] >> (bit & 7) & 1:
-                return False
-        return True
+        filter_, mask, whole = self._filter, self._mask, int.from_bytes(digest, "big")
+        return all(
+            filter_[bit >> 3] >> (bit & 7) & 1 for bit in (whole & mask, (whole >> 64) & mask)
+        )
 
     def _stored_has(self, digest: bytes) -> bool:
         """Whether the arrays hold `digest` (asked only when its filter bit is set)."""
