@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import numpy as np
+import pytest
 
 from labeling.importers.parse import seen_ids
-from labeling.importers.parse.seen_ids import SeenIds, id_digest
+from labeling.importers.parse.seen_ids import SeenIds
 
 
 def _every_answer(seen: SeenIds, ids: list[str]) -> list[bool]:
@@ -55,16 +57,24 @@ def test_answers_match_a_plain_set_for_mixed_new_and_repeated_ids() -> None:
     assert len(seen) == len(plain)
 
 
-def test_equal_high_halves_are_told_apart_by_the_low_half(monkeypatch: object) -> None:
+def test_equal_high_halves_are_told_apart_by_the_low_half(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given digests whose high halves all collide (forced), only the low halves differ
-    def colliding(external_id: str) -> bytes:
-        return bytes(8) + id_digest(external_id)[8:]
+    class Colliding:
+        def __init__(self, data: bytes, digest_size: int) -> None:
+            self.real = hashlib.blake2b(data, digest_size=digest_size).digest()
 
-    monkeypatch.setattr(seen_ids, "id_digest", colliding)  # type: ignore[attr-defined]
+        def digest(self) -> bytes:
+            return bytes(8) + self.real[8:]
+
+    monkeypatch.setattr(seen_ids, "blake2b", Colliding)
     seen = SeenIds(flush_at=10)
     ids = [f"x{index}" for index in range(300)]
+    # Then every first sight is new and every second one a repeat, through both lookups
     assert not any(_every_answer(seen, ids))
     assert all(_every_answer(seen, ids))
+    assert all(external_id in seen for external_id in ids)
+    assert "y" not in seen
+    assert len(seen._highs[0]) == 300 - len(seen._recent)
 
 
 def test_stored_arrays_stay_sorted_and_cost_about_sixteen_bytes_an_id() -> None:
