@@ -1,7 +1,8 @@
 """The external ids an import has read so far, kept compactly, to find ids repeated in a file.
 
 A Python set of the id strings costs ~93 MB per million ids (issue 20); `SeenIds` keeps a
-128-bit BLAKE2b digest of each id instead, about 17 to 18 bytes per id:
+128-bit BLAKE2b digest of each id instead: 17 bytes per id in arrays and filter, about 21 bytes
+of RSS at 10M ids (with the recent set and the allocator's slack):
 - the digests of the last FLUSH_AT ids, in a Python set (a few MB at most);
 - older digests in numpy arrays: two uint64 columns (the digest's high and low halves) sorted
   by the high half, split in BUCKETS buckets by the digest's first byte, so that a flush merges
