@@ -18,6 +18,7 @@ from labeling.importers.load.copy_lines import LineBuilder
 from labeling.importers.load.copy_table import CopyTable
 from labeling.importers.parse.checks import MAX_ERRORS, CheckResult, record_problems
 from labeling.importers.parse.records import RowError
+from labeling.importers.parse.seen_ids import SeenIds
 from labeling.importers.parse.stream import RecordStream
 from labeling.models import Project
 
@@ -51,7 +52,7 @@ def parsed_batches(plan: ParsePlan) -> Iterator[ParsedBatch]:
     """Yield the file's batches; the last one (possibly empty) ends the file or the checking."""
     project, opened = plan.project, plan.opened
     builder = LineBuilder(plan.tables, plan.now)
-    result, seen, lines, reported = CheckResult(), set[str](), CopyBatch(), 0
+    result, seen, lines, reported = CheckResult(), SeenIds(), CopyBatch(), 0
 
     def batch() -> ParsedBatch:
         nonlocal lines, reported

@@ -13,8 +13,8 @@ The stages, in the order a record passes them:
 4. Shape (`shape.record_from_object`): the fields an item, annotation and prediction need,
    of the right types.
 5. Meaning (`checks`): values valid for the project's schema (normalised in place), one
-   annotation per annotator, ids not repeated in the file nor already in the project, images
-   readable. `records_check` is pass 1 of the two-pass import; the one-pass import calls
+   annotation per annotator, ids not repeated in the file (`seen_ids.SeenIds`, digests in
+   numpy arrays, about 18 bytes an id) nor already in the project, images readable. `records_check` is pass 1 of the two-pass import; the one-pass import calls
    `record_problems` per record (labeling.importers.load.copy_producer).
 
 Nothing here writes; the only database reads are the id lookups of `checks.records_check`.

@@ -28,6 +28,7 @@ from labeling.importers.parse.records import (
     PredictionRecord,
     RowError,
 )
+from labeling.importers.parse.seen_ids import SeenIds
 from labeling.importers.parse.stream import RecordStream
 from labeling.importers.tally import ImportTally
 from labeling.models import Item, Project
@@ -64,11 +65,11 @@ def records_check(
 ) -> CheckResult:
     """Check every record of `opened`; stops early once MAX_ERRORS problems are collected.
 
-    Keeps one set of the file's ids (strings) to find repeats; ids already in the project
-    are looked up LOOKUP_BATCH at a time.
+    Keeps the file's ids as digests (SeenIds, ~17 bytes an id) to find repeats; ids already in
+    the project are looked up LOOKUP_BATCH at a time.
     """
     result = CheckResult()
-    seen: set[str] = set()
+    seen = SeenIds()
     waiting: list[ItemRecord] = []
     for record in opened.records:
         if isinstance(record, RowError):
@@ -89,13 +90,12 @@ def records_check(
 
 
 def record_problems(
-    record: ItemRecord, project: Project, dedupe: bool, opened: RecordStream, seen: set[str], result: CheckResult
+    record: ItemRecord, project: Project, dedupe: bool, opened: RecordStream, seen: SeenIds, result: CheckResult
 ) -> None:
     """Add the record's problems (repeated id, schema, repeated annotator, image) to `result`."""
     result.items += 1
-    if record.external_id in seen:
+    if seen.add(record.external_id):
         result.errors.append(RowError(record.line, f"duplicate id {record.external_id} (it appears earlier in the file)"))
-    seen.add(record.external_id)
     result.errors.extend(record_check(record, schema=project.schema, dedupe=dedupe))
     result.annotators.update(annotation.annotator for annotation in record.annotations)
     result.annotations += len(record.annotations)
