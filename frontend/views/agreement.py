@@ -101,9 +101,11 @@ def _gold_rows(request: HttpRequest, project_id: int) -> list[dict[str, Any]] | 
 def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Headline alpha with its interval, per-label bars, pair heatmap, histogram, trend, confusions."""
     try:
+        computing = None  # a large project's first report, on its way from a worker
         snapshot = agreement_snapshot_latest(user=request.user, project_id=project_id)
         if snapshot is None:
-            snapshot = services.project_snapshot_create(project_id=project_id)
+            first = services.snapshot_first(project_id=project_id)
+            snapshot, computing = first.snapshot, first if first.scheduled else None
         trend = agreement_snapshot_trend(user=request.user, project_id=project_id)
     except NotFound as error:
         raise Http404(error.message) from error
@@ -116,6 +118,7 @@ def agreement_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project_get(project_id=project_id),
         "is_lead": role_of(request.user, project_id) == "lead",
         "snapshot": snapshot,
+        "computing": computing,
         "report": report,
         "alpha": alpha,
         "interval": interval,

@@ -182,3 +182,11 @@ class ExampleResultSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     is_example = serializers.BooleanField()
     example_note = serializers.CharField()
+
+
+class AgreementComputingSerializer(serializers.Serializer):
+    """A large project's first report, sent to a worker: ask again after Retry-After seconds."""
+
+    status = serializers.CharField(help_text='"computing"')
+    labels = serializers.IntegerField(help_text="Labels the report will cover")
+    detail = serializers.CharField()

@@ -6,5 +6,13 @@ from review.services.agreement import (
     project_resolve,
     project_snapshot_create,
 )
+from review.services.first_snapshot import FirstSnapshot, snapshot_first
 
-__all__ = ["item_recompute", "project_report", "project_resolve", "project_snapshot_create"]
+__all__ = [
+    "FirstSnapshot",
+    "item_recompute",
+    "project_report",
+    "project_resolve",
+    "project_snapshot_create",
+    "snapshot_first",
+]

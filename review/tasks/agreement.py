@@ -13,6 +13,7 @@ from labeling.events import ITEMS_PENDING, enqueue, send_after_commit
 from labeling.services.items import item_pending_take
 from labeling.task_retry import TRANSIENT_DB_RETRY
 from review import services
+from review.services.first_snapshot import PENDING_KEY
 from review.services.flags import item_flags_refresh
 from review.tasks.flags import project_flags_refresh_schedule
 
@@ -26,7 +27,6 @@ logger = logging.getLogger(__name__)
 
 # A burst of submits within this window makes one project snapshot.
 DEBOUNCE_SECONDS = 15
-PENDING_KEY = "review:agreement-pending:{project_id}"
 DRAIN_LIMIT = 5000  # items per process_pending_items run
 
 
