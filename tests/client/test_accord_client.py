@@ -71,3 +71,19 @@ def test_login_with_a_username_and_password_gets_a_working_token(live_world):
     client = Client.login(live_world.url, "ann1", "pw-secret-123")
     assert client.token
     assert client.projects() == []
+
+
+def test_agreement_waits_while_a_large_projects_first_report_is_computing(monkeypatch):
+    answers = iter([{"status": "computing", "labels": 9}, {"status": "computing"}, {"items": 7}])
+    asked = []
+    monkeypatch.setattr("accord_client.client.POLL_SECONDS", 0)
+    monkeypatch.setattr(Client, "request", lambda self, method, path, **kw: asked.append(path) or next(answers))
+    assert Client("http://127.0.0.1:9", "key").agreement(3) == {"items": 7}
+    assert asked == ["/api/projects/3/agreement"] * 3
+
+
+def test_agreement_gives_up_after_its_timeout(monkeypatch):
+    monkeypatch.setattr("accord_client.client.POLL_SECONDS", 0)
+    monkeypatch.setattr(Client, "request", lambda self, method, path, **kw: {"status": "computing"})
+    with pytest.raises(AccordError, match="still computing"):
+        Client("http://127.0.0.1:9", "key").agreement(3, timeout=0)

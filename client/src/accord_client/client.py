@@ -168,9 +168,18 @@ class Client:
         return [json.loads(line) for line in data.splitlines() if line.strip()]
 
     # --- figures -----------------------------------------------------------------------
-    def agreement(self, project: int | str) -> dict[str, Any]:
-        """The `agreement --json` object (reviewers and leads)."""
-        return self.request("GET", f"/api/projects/{self.project_id(project)}/agreement")
+    def agreement(self, project: int | str, *, timeout: float = 3600.0) -> dict[str, Any]:
+        """The `agreement --json` object (reviewers and leads). A large project's first report
+        is computed by a worker (the server answers {"status": "computing"}): wait for it."""
+        path = f"/api/projects/{self.project_id(project)}/agreement"
+        deadline = time.monotonic() + timeout
+        while True:
+            report = self.request("GET", path)
+            if not (isinstance(report, dict) and report.get("status") == "computing"):
+                return report
+            if time.monotonic() > deadline:
+                raise AccordError(0, f"The agreement report is still computing after {timeout:g} s", report)
+            time.sleep(POLL_SECONDS)
 
     def flags(self, project: int | str, **filters: str) -> Iterator[dict[str, Any]]:
         """Open flags, most severe first; filters: reason, label, annotator, version, status."""
