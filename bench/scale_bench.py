@@ -15,6 +15,8 @@ report; the agreement counts (built once, then the incremental headline after ea
 the submit task's counts update plus the headline read); export items/s and peak RSS; database size per million items. It prints one table,
 with a ratio largest/smallest size when given several. Each phase's figures are saved under
 var/; `--saved` prints them again instead of measuring (a size measured earlier beside a new one).
+Every phase runs in production's layout: Redis as the cache (REDIS_URL, default its database 13
+on loopback when one answers; else the file cache, and the first line says which).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import base64
 import json
 import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +42,7 @@ os.environ.setdefault("DEBUG", "false")  # compiled templates are cached, as in 
 os.environ.setdefault("SECRET_KEY", "scale-bench-only-not-a-real-secret-key")
 
 RESULT = "RESULT "
+REDIS_DEFAULT = "redis://127.0.0.1:6379/13"  # the bench's own Redis database
 PHASES = ("build", "measure", "paced", "export")
 SAVED = Path(__file__).resolve().parents[1] / "var"  # each phase's last figures, for --saved
 ROWS = [  # (key, label, unit)
@@ -267,6 +271,19 @@ def table(sizes: list[int], results: dict[int, dict[str, Any]], args: argparse.N
     return "\n".join("| " + " | ".join(row) + " |" for row in lines)
 
 
+def _redis_cache() -> str:
+    """Production's layout: Redis as the shared cache (API throttles, debounce keys) when
+    REDIS_URL is unset and a Redis answers on loopback; else the embedded file cache."""
+    if not os.environ.get("REDIS_URL"):
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        except OSError:
+            return "file cache (no Redis on 127.0.0.1:6379)"
+        os.environ["REDIS_URL"] = REDIS_DEFAULT
+        os.environ.setdefault("CELERY_BROKER_URL", "memory://")  # no worker is measured
+    return f"Redis cache ({os.environ['REDIS_URL']})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000", help="comma-separated item counts")
@@ -288,6 +305,7 @@ def main() -> None:
                "paced": lambda n: phase_paced(n, args), "export": lambda n: phase_export(n)}[args.phase]
         print(RESULT + json.dumps(run(sizes[0])))
         return
+    print(f"cache: {_redis_cache()}", flush=True)
     results = {}
     for items in sizes:
         print(f"{items:,} items (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):", flush=True)
