@@ -12,6 +12,7 @@ interleave in id order (each chunk reads annotations by id range and must drop t
 from __future__ import annotations
 
 import math
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -19,9 +20,9 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labeling.exporters import rows
+from labeling.exporters import jsonl, rows
 from labeling.exporters.jsonl import export_jsonl, python_jsonl
-from labeling.exporters.jsonl_sql import chunk_lines
+from labeling.exporters.jsonl_sql import chunk_ends, chunk_lines
 from labeling.services.exports import export_stream
 from tests.conftest import require_service
 from tests.factories import (
@@ -72,14 +73,20 @@ def _both(project, include):
 
 def _sql_wrote_every_chunk(project, include, limit):
     """True when no chunk of the project fell back to Python."""
-    after, predictions = 0, include == "all" and project.predictions.exists()
-    while found := chunk_lines(
-        project.pk, after=after, limit=limit, include=include, predictions=predictions
-    ):
-        after, text = found
-        if text is None:
-            return False
-    return True
+    return None not in _written(project, include=include, limit=limit)
+
+
+def _written(project, *, include="all", limit):
+    """Each chunk's text as PostgreSQL writes it (None: left to Python)."""
+    predictions, after, texts = include == "all" and project.predictions.exists(), 0, []
+    for upto in chunk_ends(project.pk, after=0, size=limit, chunks=10**6):
+        texts.append(
+            chunk_lines(
+                project.pk, after=after, upto=upto, include=include, predictions=predictions
+            )
+        )
+        after = upto
+    return texts
 
 
 def _varied_projects():
@@ -218,7 +225,7 @@ def test_a_float_python_writes_in_full_sends_its_chunk_to_python(monkeypatch):
             agreement=value,
         )
         PredictionFactory(item=item, score=value)
-    written = [text for _, text in _chunks(project, limit=2)]
+    written = _written(project, limit=2)
 
     # 1.5e15, then 1e15 and 6.30040673721935e16, go to Python
     assert [text is None for text in written] == [True, True, False]
@@ -227,13 +234,27 @@ def test_a_float_python_writes_in_full_sends_its_chunk_to_python(monkeypatch):
     assert '"agreement":1500000000000000.0' in by_sql
 
 
-def _chunks(project, *, limit):
-    after = 0
-    while found := chunk_lines(
-        project.pk, after=after, limit=limit, include="all", predictions=True
-    ):
-        after = found[0]
-        yield found
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_two_threads_write_the_chunks_in_order(monkeypatch):
+    _require_postgresql()
+    monkeypatch.setattr(rows, "CHUNK_ITEMS", 3)
+    monkeypatch.setattr(jsonl, "RANGES_PER_QUERY", 2)
+    first, _, _ = _varied_projects()
+    threads = set()
+    real = jsonl.chunk_lines
+
+    def spied(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jsonl, "chunk_lines", spied)
+
+    chunks = list(export_jsonl(first))
+
+    assert "".join(chunks) == "".join(python_jsonl(first))
+    assert len(chunks) == -(-first.items.count() // 3)
+    assert threads == {"export-0", "export-1"}
+    assert not [t for t in threading.enumerate() if t.name.startswith("export-")]
 
 
 TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12)

@@ -91,7 +91,7 @@ def _annotations(users: str) -> str:
     rows in that order (an ORDER BY inside string_agg sorts each item's few rows apart, which
     costs more than the whole sort).
     """
-    ranged = "a.item_id > %s AND a.item_id <= (SELECT last_id FROM bounds)"
+    ranged = "a.item_id > %s AND a.item_id <= %s"
     rows = (
         f"SELECT a.item_id, {quoted('u.username')} AS annotator, a.value::text AS value,"  # noqa: S608 - quoted tables, values bound
         " to_json(a.created_at)::text AS created, a.guideline_version, a.lead_time_ms, a.unsure, a.comment"
@@ -112,7 +112,7 @@ def _annotations(users: str) -> str:
 def _predictions() -> str:
     """(item_id, text): each item's predictions as JSON in id order; NULL text when a score
     cannot be written as Python would."""
-    ranged = "p.item_id > %s AND p.item_id <= (SELECT last_id FROM bounds)"
+    ranged = "p.item_id > %s AND p.item_id <= %s"
     json = (
         f"""'{{"model":' || {quoted("p.model_version")} || ',"value":' || p.value::text"""
         f""" || ',"score":' || {number("p.score")} || '}}'"""
@@ -159,12 +159,12 @@ def _line(include: str, predictions: bool, users: str) -> str:
 
 @cache
 def chunk_sql(include: str, predictions: bool) -> str:
-    """The statement: (last item id, whether every line could be written, the lines' text) of
-    the project's first `limit` items after an id (parameters: project, after, limit, then
-    project and after once more per source); all NULL when none is left.
+    """The statement: (whether every line could be written, the lines' text) of the project's
+    items in an id range (parameters: after and up to once per source, then project, after
+    and up to for the items).
 
     Annotations and predictions are read by item id range (a project filter tempts PostgreSQL
-    into scanning the whole project); the join to the chunk's items drops other projects' rows.
+    into scanning the whole project); the join to the range's items drops other projects' rows.
     The lines come out of a join that keeps the items' id order, which string_agg follows.
     """
     users = table(get_user_model())
@@ -173,38 +173,39 @@ def chunk_sql(include: str, predictions: bool) -> str:
         sources += f" LEFT JOIN ({_annotations(users)}) l ON l.item_id = i.id"
     if include == "all" and predictions:
         sources += f" LEFT JOIN ({_predictions()}) g ON g.item_id = i.id"
-    items = table(Item)
     return (
-        f"WITH bounds AS (SELECT max(id) AS last_id FROM (SELECT id FROM {items}"  # noqa: S608 - quoted tables, values bound
-        " WHERE project_id = %s AND id > %s ORDER BY id LIMIT %s) chunk)"
-        " SELECT max(id), count(*) = count(text), string_agg(text, '') FROM ("
-        f"SELECT i.id, {_line(include, predictions, users)} AS text FROM {items} i{sources}"
-        " WHERE i.project_id = %s AND i.id > %s AND i.id <= (SELECT last_id FROM bounds) ORDER BY i.id OFFSET 0) lines"
+        "SELECT count(*) = count(text), string_agg(text, '') FROM ("  # noqa: S608 - quoted tables, values bound
+        f"SELECT i.id, {_line(include, predictions, users)} AS text FROM {table(Item)} i{sources}"
+        " WHERE i.project_id = %s AND i.id > %s AND i.id <= %s ORDER BY i.id OFFSET 0) lines"
     )
 
 
-def chunk_params(
-    include: str, predictions: bool, project_id: int, after: int, limit: int
-) -> tuple[int, ...]:
-    """The statement's parameters, in their order."""
-    sources = (include == "all") + (include == "all" and predictions)
-    return (project_id, after, limit, *([after] * sources), project_id, after)
-
-
 def chunk_lines(
-    project_id: int, *, after: int, limit: int, include: str, predictions: bool
-) -> tuple[int, str | None] | None:
-    """(last item id, the lines) of the project's next `limit` items after item id `after`;
-    the lines are None when PostgreSQL cannot write one of them as Python would. None at the end.
+    project_id: int, *, after: int, upto: int, include: str, predictions: bool
+) -> str | None:
+    """The lines of the project's items with after < id <= upto; None when PostgreSQL cannot
+    write one of them as Python would (or there is none).
 
     predictions: whether the project has any (the statement skips reading them otherwise).
     JIT compiling the long expressions would cost seconds per statement; the session's time
     zone is UTC under Django already (set here too, for to_json).
     """
-    params = chunk_params(include, predictions, project_id, after, limit)
+    sources = (include == "all") + (include == "all" and predictions)
+    params = (*([after, upto] * sources), project_id, after, upto)
     with connection.cursor() as cursor:
         execute(cursor, chunk_sql(include, predictions), params, before=SETTINGS)
-        last_id, complete, text = cursor.fetchone()
-    if last_id is None:
-        return None
-    return last_id, text if complete else None
+        complete, text = cursor.fetchone()
+    return text if complete else None
+
+
+def chunk_ends(project_id: int, *, after: int, size: int, chunks: int) -> list[int]:
+    """The last item ids of the project's next `chunks` chunks of `size` items after item id
+    `after` (the last chunk may be shorter); empty past the end."""
+    sql = (
+        "SELECT max(id) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %s AS chunk"  # noqa: S608 - quoted tables, values bound
+        f" FROM (SELECT id FROM {table(Item)} WHERE project_id = %s AND id > %s ORDER BY id LIMIT %s) ids) numbered"
+        " GROUP BY chunk ORDER BY chunk"
+    )
+    with connection.cursor() as cursor:
+        execute(cursor, sql, (size, project_id, after, size * chunks))
+        return [row[0] for row in cursor.fetchall()]

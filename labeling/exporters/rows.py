@@ -100,15 +100,16 @@ def raw_chunks(project: Project, *, include: str, shape: AnnotationShape) -> Ite
 
 
 def raw_chunk(
-    project: Project, *, after: int, include: str, shape: AnnotationShape, names: Usernames, limit: int
+    project: Project, *, after: int, include: str, shape: AnnotationShape, names: Usernames, limit: int | None = None, upto: int | None = None
 ) -> RawChunk | None:
-    """The project's first `limit` items after item id `after`, as raw_chunks gives them (None past the end)."""
-    items = list(
-        Item.objects.filter(project=project, id__gt=after)
-        .annotate(data_text=_text("data"), aggregate_text=_text("aggregate_value"), final_text=_text("final_value"))
-        .order_by("id")
-        .values_list(*ITEM_FIELDS)[:limit]
-    )
+    """The project's first `limit` items after item id `after` (all up to id `upto`), as
+    raw_chunks gives them (None when there is none)."""
+    found = Item.objects.filter(project=project, id__gt=after)
+    if upto is not None:
+        found = found.filter(id__lte=upto)
+    found = found.annotate(data_text=_text("data"), aggregate_text=_text("aggregate_value"), final_text=_text("final_value"))
+    rows = found.order_by("id").values_list(*ITEM_FIELDS)
+    items = list(rows if limit is None else rows[:limit])
     if not items:
         return None
     ids = [item[0] for item in items]
