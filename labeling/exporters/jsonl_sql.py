@@ -59,16 +59,15 @@ def number(expr: str) -> str:
     """SQL for the Python path's text of a float column (null for NULL, NaN and infinities);
     NULL (the whole line then) for the values repr writes differently from PostgreSQL."""
     return (
-        f"(CASE WHEN {expr} IS NULL OR {expr} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)"
-        " THEN 'null'"
-        f" WHEN abs({expr}) >= 1e15 THEN NULL"
+        f"(CASE WHEN {expr} IS NULL THEN 'null'"
+        f" WHEN abs({expr}) >= 1e15 THEN CASE WHEN {expr} IN ('NaN', 'Infinity', '-Infinity') THEN 'null' END"
         f" WHEN {expr} = trunc({expr}) THEN {expr}::text || '.0'"
         f" ELSE {expr}::text END)"
     )
 
 
 def integer(expr: str) -> str:
-    return f"(CASE WHEN {expr} IS NULL THEN 'null' ELSE {expr}::text END)"
+    return f"coalesce({expr}::text, 'null')"
 
 
 def isoformat(json: str) -> str:
