@@ -9,8 +9,8 @@ text value, byte for byte what labeling.exporters.jsonl's Python path writes:
   keeps raw) are then written as \\uXXXX, as UTF-16 surrogate pairs above U+FFFF;
 - floats as Python's repr: PostgreSQL's shortest text, plus ".0" for integral values
   (PostgreSQL prints 1.0 as "1"); NaN and infinities as null (labeling.exporters.encode);
-- datetimes as datetime.isoformat() of the UTC time Django reads: microseconds only when
-  non-zero, "+00:00";
+- datetimes as datetime.isoformat() of the time Django reads (in the session's time zone,
+  UTC): microseconds only when non-zero, "+00:00";
 - JSON columns as their jsonb text, as the Python path splices them (RawJSON).
 
 Where PostgreSQL's text cannot be made Python's the statement says so and the caller writes
@@ -34,7 +34,9 @@ ITEM_COLUMNS = (
     "id, external_id, data, agreement, aggregate_value, aggregate_confidence, aggregate_method,"
     " final_value, final_reviewer_id, final_decided_at, p_wrong"
 )
-SETTINGS = "SET LOCAL jit = off; SET LOCAL timezone = 'UTC'; SET LOCAL max_parallel_workers_per_gather = 0; "
+# JIT compiling the long expressions would cost seconds per statement; string_agg follows its
+# input's order, which a parallel plan would not keep.
+SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
 # Characters the Python path writes as \uXXXX (and to_json keeps raw): U+007F and above.
 _NOT_ASCII = r"[^\x01-\x7e]"
 
@@ -73,9 +75,10 @@ def integer(expr: str) -> str:
 def isoformat(json: str) -> str:
     """SQL for the JSON string of datetime.isoformat(), from `json`: a non-null timestamptz's to_json text.
 
-    to_json writes ISO 8601 in the session's time zone (UTC, as Django sets it) with the
-    fraction's trailing zeros trimmed (and no fraction for whole seconds, as isoformat): the
-    zeros are padded back to microseconds. to_char costs several times more.
+    to_json writes ISO 8601 in the session's time zone (the one Django sets and reads datetimes
+    in, UTC; both write its offset as +HH:MM) with the fraction's trailing zeros trimmed (and
+    no fraction for whole seconds, as isoformat): the zeros are padded back to six digits.
+    to_char costs several times more.
     """
     return (
         f"(CASE WHEN length({json}) IN (27, 34) THEN {json}"
@@ -186,8 +189,6 @@ def chunk_lines(
     write one of them as Python would (or there is none).
 
     predictions: whether the project has any (the statement skips reading them otherwise).
-    JIT compiling the long expressions would cost seconds per statement; the session's time
-    zone is UTC under Django already (set here too, for to_json).
     """
     sources = (include == "all") + (include == "all" and predictions)
     params = (*([after, upto] * sources), project_id, after, upto)
