@@ -2,8 +2,9 @@
 
 The data reach every formatting rule the SQL copies from Python: strings with quotes,
 backslashes, control characters, DEL, accented, BMP and astral characters (escaped as \\uXXXX
-and surrogate pairs); floats 1.0, 0.1, 1e-05, -0.0, 1e16, NaN and infinities; timestamps with
-and without microseconds and with trailing zeros in them; null and set guideline versions,
+and surrogate pairs); floats 1.0, 0.1, 1e-05, 5e-324, NaN and infinities (from 1e15 up they
+are left to Python); timestamps with and without microseconds and with trailing zeros in
+them, and a year below 1000; null and set guideline versions,
 lead times, confidences, p_wrong, reviewers and decision times; unsure and commented
 annotations; predictions; items without annotations; and several projects whose items
 interleave in id order (each chunk reads annotations by id range and must drop the others').
@@ -12,6 +13,7 @@ interleave in id order (each chunk reads annotations by id range and must drop t
 from __future__ import annotations
 
 import math
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -50,7 +52,6 @@ FLOATS = [
     0.1,
     1e-05,
     0.0,
-    -0.0,
     0.30000000000000004,
     123456789.0,
     999999999999999.9,
@@ -59,6 +60,9 @@ FLOATS = [
     1e-300,
     0.0001,
 ]
+
+
+KINDS = 6
 
 
 def _require_postgresql():
@@ -98,7 +102,7 @@ def _varied_projects():
     ]
     kinds = _kinds(users)
     for n, build in enumerate(kinds):
-        build(first, n)
+        build(first, n, n // KINDS)  # each kind three times, in its three variants
         other = ItemFactory(
             project=second if n % 2 else third, external_id=f"other-{n}", agreement=0.5
         )
@@ -111,7 +115,7 @@ def _varied_projects():
 def _kinds(users):
     alice, bob, quote, snow, clef, ctl, zed = users
 
-    def labelled(project, n):
+    def labelled(project, n, variant):
         item = ItemFactory(
             project=project, external_id=f"labelled-{n}", data={"text": ODD, "n": [1, 2.5, None]}
         )
@@ -121,37 +125,37 @@ def _kinds(users):
                 item=item,
                 annotator=who,
                 value={"label": ODD if k == 0 else "positive", "k": k},
-                created_at=TIMES[(n + k) % len(TIMES)],
+                created_at=TIMES[(2 * variant + k) % len(TIMES)],
                 guideline_version=None if k % 2 else k,
                 lead_time_ms=None if k == 3 else 1000 * k,
                 unsure=k == 1,
                 comment=ODD if k == 2 else ("plain" if k == 4 else ""),
             )
 
-    def bare(project, n):
+    def bare(project, n, variant):
         ItemFactory(
             project=project, external_id=f"bare-{n} {ODD}", data={"text": "ü \u2028 \\u00e9"}
         )
 
-    def aggregated(project, n):
-        value = FLOATS[n % len(FLOATS)]
-        ItemFactory(
-            project=project,
-            external_id=f"aggregated-{n}",
-            aggregate_value={"label": "neutral"},
-            aggregate_confidence=None if n % 3 == 0 else value,
-            aggregate_method="dawid\u2013skene" if n % 2 else "majority",
-            p_wrong=None if n % 4 == 1 else FLOATS[(n + 3) % len(FLOATS)],
-            agreement=None if n % 5 == 2 else FLOATS[(n + 5) % len(FLOATS)],
-        )
+    def aggregated(project, n, variant):
+        for k, value in enumerate(FLOATS):  # every float in each place, null confidences too
+            ItemFactory(
+                project=project,
+                external_id=f"aggregated-{n}-{k}",
+                aggregate_value={"label": "neutral"},
+                aggregate_confidence=None if variant == 0 and k % 3 == 0 else value,
+                aggregate_method="dawid\u2013skene" if k % 2 else "majority",
+                p_wrong=None if (variant + k) % 3 == 0 else FLOATS[k],
+                agreement=None if k % 5 == 2 else FLOATS[(k + 2 * variant) % len(FLOATS)],
+            )
 
-    def settled(project, n):
+    def settled(project, n, variant):
         item = ItemFactory(
             project=project,
             external_id=f"settled-{n}",
             final_value={"label": ODD},
-            final_reviewer=[bob, None, snow][n % 3],
-            final_decided_at=[TIMES[n % len(TIMES)], None][n % 2],
+            final_reviewer=[bob, None, snow][variant],
+            final_decided_at=[TIMES[1], None, WHOLE][variant],  # microseconds, none, whole seconds
             aggregate_value={"label": "positive"},
             aggregate_confidence=1.0,
             aggregate_method="majority",
@@ -161,9 +165,9 @@ def _kinds(users):
             item=item, annotator=bob, created_at=TIMES[1], lead_time_ms=0, guideline_version=0
         )
 
-    def predicted(project, n):
+    def predicted(project, n, variant):
         item = ItemFactory(project=project, external_id=f"predicted-{n}")
-        scores = [0.9, None, 1.0, 1e-05, FLOATS[n % len(FLOATS)]]
+        scores = [0.9, None, 1.0, 1e-05, FLOATS[variant]]
         for k, score in enumerate(scores):
             PredictionFactory(
                 item=item,
@@ -172,7 +176,7 @@ def _kinds(users):
                 score=score,
             )
 
-    def unwritable(project, n):
+    def unwritable(project, n, variant):
         ItemFactory(
             project=project,
             external_id=f"nan-{n}",
@@ -182,7 +186,9 @@ def _kinds(users):
             p_wrong=-math.inf,
         )
 
-    return [labelled, bare, aggregated, settled, predicted, unwritable] * 3
+    kinds = [labelled, bare, aggregated, settled, predicted, unwritable]
+    assert len(kinds) == KINDS
+    return kinds * 3
 
 
 @pytest.mark.parametrize("include", ["all", "aggregate", "final"])
@@ -199,6 +205,43 @@ def test_postgresql_writes_the_python_paths_bytes(include, limit, monkeypatch):
     assert by_sql.count("\n") == project.items.count() > 0
     clef = "\\ud834\\udd1e"  # the astral clef, as a surrogate pair
     assert clef in "".join(python_jsonl(projects[0]))
+
+
+def test_the_varied_data_reach_every_case_the_sql_writes():
+    _require_postgresql()
+    first, _, _ = _varied_projects()
+
+    text = "".join(python_jsonl(first))
+
+    for case in (
+        '"reviewer":null',
+        '"reviewer":"b\\u00f8b"',
+        '"decided_at":null',
+        '"decided_at":"2024-05-01T12:30:01.123456+00:00"',
+        '"decided_at":"2024-05-01T12:30:00+00:00"',
+        '"created_at":"2024-05-01T12:30:02.120000+00:00"',
+        '"created_at":"0999-01-02T03:04:05.600000+00:00"',
+        '"confidence":null',
+        '"confidence":1.0',
+        '"confidence":1e-05',
+        '"confidence":5e-324',
+        '"p_wrong":0.1',
+        '"agreement":123456789.0',
+        '"guideline_version":null',
+        '"lead_time_ms":null',
+        '"lead_time_ms":0',
+        '"unsure":true',
+        '"comment":"q\\"uote \\\\back\\tslash\\n\\u0001\\u001f \\u007f DEL \\u00e9 \\u2603 \\ud834\\udd1e end"',
+        '"score":null',
+        '"annotations":[]',
+    ):
+        assert case in text, (
+            case,
+            " ".join(sorted(set(re.findall(r"\"(?:confidence|agreement|p_wrong)\":[^,}]*", text)))),
+        )
+    assert (
+        '"annotator":"zed"' in text.split('"annotations":[{', 1)[1][:20]
+    )  # id order, not the annotators'
 
 
 def test_the_export_stream_uses_the_sql_path_and_other_projects_rows_stay_out():
