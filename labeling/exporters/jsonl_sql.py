@@ -30,10 +30,6 @@ from django.db import connection
 from labeling.db.executor import execute, table
 from labeling.models import Annotation, Item, Prediction
 
-ITEM_COLUMNS = (
-    "id, external_id, data, agreement, aggregate_value, aggregate_confidence, aggregate_method,"
-    " final_value, final_reviewer_id, final_decided_at, p_wrong"
-)
 # JIT compiling the long expressions would cost seconds per statement; string_agg follows its
 # input's order, which a parallel plan would not keep.
 SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
