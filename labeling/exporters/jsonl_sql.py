@@ -90,10 +90,15 @@ def _annotations(users: str) -> str:
     costs more than the whole sort).
     """
     ranged = "a.item_id > %s AND a.item_id <= %s"
+    # Each annotator's name is quoted once per statement: the planner caches the lateral
+    # subquery's row by annotator (Memoize), where a plain join would quote it on every row.
+    annotator = (
+        f"SELECT {quoted('u.username')} AS name FROM {users} u WHERE u.id = a.annotator_id OFFSET 0"  # noqa: S608 - quoted tables, values bound
+    )
     rows = (
-        f"SELECT a.item_id, {quoted('u.username')} AS annotator, a.value::text AS value,"  # noqa: S608 - quoted tables, values bound
+        "SELECT a.item_id, annotator.name AS annotator, a.value::text AS value,"  # noqa: S608 - quoted tables, values bound
         " to_json(a.created_at)::text AS created, a.guideline_version, a.lead_time_ms, a.unsure, a.comment"
-        f" FROM {table(Annotation)} a JOIN {users} u ON u.id = a.annotator_id"
+        f" FROM {table(Annotation)} a JOIN LATERAL ({annotator}) annotator ON true"
         f" WHERE {ranged} ORDER BY a.item_id, a.id OFFSET 0"
     )
     text = (
