@@ -29,6 +29,12 @@ def has_skip_locked() -> bool:
     return bool(connection.features.has_select_for_update_skip_locked)
 
 
+def in_transaction() -> bool:
+    """Whether this thread's connection is inside atomic(): its rows are not yet visible to
+    another connection (a helper thread's)."""
+    return bool(connection.in_atomic_block)
+
+
 def thread_connection_close() -> None:
     """Close this thread's own database connection (a helper thread ends with it)."""
     connection.close()

@@ -93,21 +93,29 @@ def row_chunks(project: Project, *, include: str = "all", shape: AnnotationShape
 def raw_chunks(project: Project, *, include: str, shape: AnnotationShape) -> Iterator[RawChunk]:
     """Per chunk: the item tuples (ITEM_FIELDS), and annotations and predictions by item id."""
     last_id = 0
-    names = _Usernames()
-    while True:
-        items = list(
-            Item.objects.filter(project=project, id__gt=last_id)
-            .annotate(data_text=_text("data"), aggregate_text=_text("aggregate_value"), final_text=_text("final_value"))
-            .order_by("id")
-            .values_list(*ITEM_FIELDS)[:CHUNK_ITEMS]
-        )
-        if not items:
-            return
-        ids = [item[0] for item in items]
-        last_id = ids[-1]
-        labels = _annotations(ids, names, shape) if include == "all" else {}
-        guesses = _predictions(ids) if include == "all" else {}
-        yield items, labels, guesses
+    names = Usernames()
+    while (chunk := raw_chunk(project, after=last_id, include=include, shape=shape, names=names, limit=CHUNK_ITEMS)):
+        last_id = chunk[0][-1][0]
+        yield chunk
+
+
+def raw_chunk(
+    project: Project, *, after: int, include: str, shape: AnnotationShape, names: Usernames, limit: int | None = None, upto: int | None = None
+) -> RawChunk | None:
+    """The project's first `limit` items after item id `after` (all up to id `upto`), as
+    raw_chunks gives them (None when there is none)."""
+    found = Item.objects.filter(project=project, id__gt=after)
+    if upto is not None:
+        found = found.filter(id__lte=upto)
+    found = found.annotate(data_text=_text("data"), aggregate_text=_text("aggregate_value"), final_text=_text("final_value"))
+    rows = found.order_by("id").values_list(*ITEM_FIELDS)
+    items = list(rows if limit is None else rows[:limit])
+    if not items:
+        return None
+    ids = [item[0] for item in items]
+    labels = _annotations(ids, names, shape) if include == "all" else {}
+    guesses = _predictions(ids) if include == "all" else {}
+    return items, labels, guesses
 
 
 def row_of(item: tuple[Any, ...], include: str, labels: list[Any], guesses: list[Any]) -> dict[str, Any]:
@@ -131,7 +139,7 @@ def row_of(item: tuple[Any, ...], include: str, labels: list[Any], guesses: list
     return row
 
 
-class _Usernames:
+class Usernames:
     """Annotator id -> username, looked up once per export (a join per chunk costs more)."""
 
     def __init__(self) -> None:
@@ -144,7 +152,7 @@ class _Usernames:
         return self.names
 
 
-def _annotations(ids: list[int], usernames: _Usernames, shape: AnnotationShape) -> dict[int, list[Any]]:
+def _annotations(ids: list[int], usernames: Usernames, shape: AnnotationShape) -> dict[int, list[Any]]:
     # By item id range only: a project filter tempts PostgreSQL into scanning the whole
     # project. Items of other projects inside the range are dropped below.
     wanted = set(ids)
