@@ -119,6 +119,9 @@ class ItemAgreementCounts(models.Model):
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     counts = models.JSONField(default=dict)
+    # {annotator id (text): value key} of the item's counted annotations: the item's last
+    # contribution to the project's statistics (ProjectAgreementStat), diffed on the next submit.
+    labels = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"counts of item {self.item_id}"
@@ -136,6 +139,29 @@ class ProjectAgreementCounts(models.Model):
 
     def __str__(self) -> str:
         return f"agreement counts of project {self.project_id}"
+
+
+class ProjectAgreementStat(models.Model):
+    """One integer of a project's report statistics (review.metrics.report_stats): how many items
+    have a count pattern ("pattern"), how many items an annotator pair labelled with two values
+    ("pair"), or how many labels of an annotator had a value on items of m labels with `same` of
+    them equal ("annotator"). Moved by each submit beside ProjectAgreementCounts (same lock);
+    rows at 0 may stay (readers skip them)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16)
+    key = models.TextField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "key"], name="project_agreement_stat_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key!r} of project {self.project_id}: {self.n}"
 
 
 class ProjectFlagCount(models.Model):

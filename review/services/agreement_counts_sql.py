@@ -12,19 +12,26 @@ value_key's rules: single, a string label among the schema's; rating, an integer
 the schema's labels the value's list holds, in schema order, as Python's json.dumps writes
 them (each label's text is encoded in Python and passed in, so the escapes match). An item
 whose every value drops out still gets its row, with counts {}.
+
+The report statistics (review.metrics.report_stats) come from the same coded annotations: a
+temporary table holds each annotation's key once; items per count vector from the item rows,
+pair and per-annotator counts from two GROUP BYs, read back (a few thousand rows) and keyed in
+Python as report_stats.contributions keys them. Also here: the per-submit upsert of their changes.
 """
 
 from __future__ import annotations
 
 import json
 
+from django.db import connection
 from django.db.models import Count
 
 from labeling.db.executor import quote, run, table
 from labeling.models import Annotation
 from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.models import ItemAgreementCounts
+from review.metrics.report_stats import ANNOTATOR, PAIR, PATTERN, SEP, Delta, pattern_key
+from review.models import ItemAgreementCounts, ProjectAgreementStat
 
 INTEGER = "^-?[0-9]+$"
 
@@ -57,22 +64,48 @@ def _key_sql(spec: SchemaSpec) -> tuple[str, list[object]]:
     )
 
 
-def item_counts_insert(project_id: int, spec: SchemaSpec) -> int:
-    """Write every annotated item's counts row (the caller deleted the old ones); returns how many."""
+KEYS = "accord_agreement_keys"  # temporary: one row per annotation, its value key
+
+
+def keys_table(project_id: int, spec: SchemaSpec) -> None:
+    """Code every annotation of the project once, into a temporary table the builds below read."""
     key, params = _key_sql(spec)
+    run(f"DROP TABLE IF EXISTS {KEYS}", [])
+    run(
+        f"CREATE TEMPORARY TABLE {KEYS} ON COMMIT DROP AS "  # noqa: S608 - names are ours
+        f"SELECT a.item_id, a.annotator_id, {key} AS k FROM {table(Annotation)} a "
+        "WHERE a.project_id = %s",
+        [*params, project_id],
+    )
+    run(f"ANALYZE {KEYS}", [])
+
+
+def keys_table_drop() -> None:
+    """Drop the temporary table now (a second build in the same transaction makes it again)."""
+    run(f"DROP TABLE IF EXISTS {KEYS}", [])
+
+
+def item_counts_insert(project_id: int) -> int:
+    """Write every annotated item's counts and labels rows from the keys table (the caller
+    deleted the old ones); returns how many."""
     sql = (
         f"INSERT INTO {table(ItemAgreementCounts)} ({quote('item_id')}, {quote('project_id')}, "  # noqa: S608 - names are ours
-        f"{quote('counts')}) "
-        "SELECT item_id, %s, COALESCE(jsonb_object_agg(k, n) FILTER (WHERE k IS NOT NULL), '{}'::jsonb) "
-        f"FROM (SELECT a.item_id, {key} AS k, count(*) AS n FROM {table(Annotation)} a "
-        "WHERE a.project_id = %s GROUP BY 1, 2) AS per_key GROUP BY item_id"
+        f"{quote('counts')}, {quote('labels')}) "
+        "SELECT c.item_id, %s, c.counts, COALESCE(l.labels, '{}'::jsonb) FROM "
+        "(SELECT item_id, COALESCE(jsonb_object_agg(k, n) FILTER (WHERE k IS NOT NULL), '{}'::jsonb) "
+        f"AS counts FROM (SELECT item_id, k, count(*) AS n FROM {KEYS} GROUP BY 1, 2) AS per_key "
+        "GROUP BY item_id) AS c LEFT JOIN "
+        f"(SELECT item_id, jsonb_object_agg(annotator_id::text, k) AS labels FROM {KEYS} "
+        "WHERE k IS NOT NULL GROUP BY item_id) AS l ON l.item_id = c.item_id"
     )
-    return run(sql, [project_id, *params, project_id])
+    return run(sql, [project_id])
 
 
-def totals_from_items(project_id: int) -> Totals:
-    """The project's sums from its item rows, one totals_add per distinct count vector."""
+def totals_from_items(project_id: int) -> tuple[Totals, Delta]:
+    """The project's sums from its item rows, one totals_add per distinct count vector, and
+    the "pattern" statistics (items per distinct count vector)."""
     totals: Totals = {}
+    patterns: Delta = {}
     vectors = (
         ItemAgreementCounts.objects.filter(project_id=project_id)
         .values("counts")
@@ -81,4 +114,48 @@ def totals_from_items(project_id: int) -> Totals:
     )
     for row in vectors:
         totals_add(totals, row["counts"], row["times"])
-    return totals
+        if row["counts"]:
+            patterns[(PATTERN, pattern_key(row["counts"]))] = row["times"]
+    return totals, patterns
+
+
+def stat_rows() -> Delta:
+    """The "pair" and "annotator" statistics (review.metrics.report_stats) from the keys table."""
+    pairs = (
+        "SELECT x.annotator_id, y.annotator_id, x.k, y.k, count(*) "  # noqa: S608 - names are ours
+        f"FROM {KEYS} x JOIN {KEYS} y ON y.item_id = x.item_id AND y.annotator_id > x.annotator_id "
+        "WHERE x.k IS NOT NULL AND y.k IS NOT NULL GROUP BY 1, 2, 3, 4"
+    )
+    annotators = (
+        "SELECT x.annotator_id, p.m, p.n, x.k, count(*) FROM "  # noqa: S608 - names are ours
+        f"{KEYS} x JOIN (SELECT item_id, k, count(*) AS n, sum(count(*)) OVER (PARTITION BY item_id) "
+        f"AS m FROM {KEYS} WHERE k IS NOT NULL GROUP BY 1, 2) AS p "
+        "ON p.item_id = x.item_id AND p.k = x.k GROUP BY 1, 2, 3, 4"
+    )
+    found: Delta = {}
+    with connection.cursor() as cursor:
+        cursor.execute(pairs)
+        for a, b, ka, kb, n in cursor.fetchall():
+            found[(PAIR, SEP.join((str(a), str(b), ka, kb)))] = int(n)
+        cursor.execute(annotators)
+        for a, m, same, key, n in cursor.fetchall():
+            found[(ANNOTATOR, SEP.join((str(a), str(int(m)), str(int(same)), key)))] = int(n)
+    return found
+
+
+def stats_add(project_id: int, delta: Delta) -> None:
+    """Add each change of ``delta`` to the project's statistics in one upsert (PostgreSQL and
+    SQLite both speak ON CONFLICT); the caller holds the project's sums row lock."""
+    if not delta:
+        return
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(delta))
+    name = table(ProjectAgreementStat)
+    sql = (
+        f"INSERT INTO {name} ({quote('project_id')}, {quote('kind')}, {quote('key')}, {quote('n')}) "  # noqa: S608 - names are ours
+        f"VALUES {rows} ON CONFLICT ({quote('project_id')}, {quote('kind')}, {quote('key')}) "
+        f"DO UPDATE SET {quote('n')} = {name}.{quote('n')} + EXCLUDED.{quote('n')}"
+    )
+    params: list[object] = []
+    for (kind, key), n in delta.items():
+        params += [project_id, kind, key, n]
+    run(sql, params)
