@@ -119,7 +119,7 @@ class ItemAgreementCounts(models.Model):
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     counts = models.JSONField(default=dict)
-    # {annotator id (text): value key} of the item's counted annotations: the item's last
+    # {value key: annotator ids, ascending} of the item's counted annotations: the item's last
     # contribution to the project's statistics (ProjectAgreementStat), diffed on the next submit.
     labels = models.JSONField(default=dict)
 

@@ -31,7 +31,7 @@ from review.metrics.agreement import item_entropy
 from review.metrics.alpha import LEVELS, Level, alpha_from_coincidences, difference_matrix
 from review.metrics.bootstrap import pattern_order, patterns_bootstrap_ci
 from review.metrics.inputs import SchemaSpec
-from review.metrics.kappa import PairTable
+from review.metrics.kappa import PairTable, within_item_pairs
 from review.metrics.patterns import Patterns
 from review.metrics.report import CONFIDENCE, _scale, _Sink, headline_level
 from review.metrics.results import NO_ITEMS, NO_VARIATION, Metric
@@ -92,6 +92,20 @@ def contributions(labels: Mapping[str, str]) -> Counter[tuple[str, str]]:
     return found
 
 
+def who_gave(labels: Mapping[str, str]) -> dict[str, list[int]]:
+    """{value key: annotator ids, ascending}: how an item's labels are stored (the rebuild's SQL
+    writes this shape in one GROUP BY of item and key)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for annotator, key in labels.items():
+        found[key].append(int(annotator))
+    return {key: sorted(ids) for key, ids in found.items()}
+
+
+def labels_of(stored: Mapping[str, list[int]]) -> dict[str, str]:
+    """The {annotator id (text): value key} of a stored ``who_gave``."""
+    return {str(annotator): key for key, ids in stored.items() for annotator in ids}
+
+
 def difference(old: Mapping[str, str], new: Mapping[str, str]) -> Delta:
     """The non-zero changes of the statistics when an item's labels go from ``old`` to ``new``."""
     delta: dict[tuple[str, str], int] = defaultdict(int)
@@ -100,6 +114,43 @@ def difference(old: Mapping[str, str], new: Mapping[str, str]) -> Delta:
     for entry, n in contributions(old).items():
         delta[entry] -= n
     return {entry: n for entry, n in delta.items() if n}
+
+
+def pair_and_annotator_entries(
+    items: IntArray, annotators: IntArray, codes: IntArray, keys: list[str]
+) -> Delta:
+    """The "pair" and "annotator" entries of many items at once, from their counted annotations
+    (item id, annotator id, code of the value key in ``keys``): the rebuild's vectorised
+    ``contributions`` summed over items."""
+    found: Delta = {}
+    if not len(items):
+        return found
+    _, item = np.unique(items, return_inverse=True)
+    people, person = np.unique(annotators, return_inverse=True)
+    width = max(len(keys), 1)
+    first, second, c1, c2 = within_item_pairs(item, person, codes)
+    combos, times = np.unique(
+        ((first * len(people) + second) * width + c1) * width + c2, return_counts=True
+    )
+    for combo, n in zip(combos.tolist(), times.tolist(), strict=True):
+        rest, y = divmod(combo, width)
+        rest, x = divmod(rest, width)
+        a, b = divmod(rest, len(people))
+        found[(PAIR, SEP.join((str(people[a]), str(people[b]), keys[x], keys[y])))] = n
+    m = np.bincount(item)
+    cell = item * width + codes
+    same = np.bincount(cell, minlength=len(m) * width)[cell]
+    top = int(m.max()) + 1
+    combos, times = np.unique(
+        ((person * top + m[item]) * top + same) * width + codes, return_counts=True
+    )
+    for combo, n in zip(combos.tolist(), times.tolist(), strict=True):
+        rest, code = divmod(combo, width)
+        rest, equal = divmod(rest, top)
+        a, size = divmod(rest, top)
+        entry = SEP.join((str(people[a]), str(size), str(equal), keys[code]))
+        found[(ANNOTATOR, entry)] = n
+    return found
 
 
 @dataclass(frozen=True)

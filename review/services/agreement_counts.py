@@ -13,8 +13,8 @@ review.selectors.agreement_counts.
 
 Beside the sums, the same lock moves the report's statistics (ProjectAgreementStat, see
 review.metrics.report_stats: count patterns, annotator-pair value counts, per-annotator value
-counts) by the difference between the item's stored labels ({annotator id: value key},
-ItemAgreementCounts.labels) and its current ones, so the project report's exact sections need
+counts) by the difference between the item's stored labels (ItemAgreementCounts.labels,
+{value key: annotator ids}) and its current ones, so the project report's exact sections need
 no annotation read (review.services.agreement.project_report).
 """
 
@@ -34,7 +34,7 @@ from labeling.models import Annotation, Project
 from review.loaders.annotations import schema_spec
 from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.metrics.report_stats import Delta, contributions, difference
+from review.metrics.report_stats import Delta, contributions, difference, labels_of, who_gave
 from review.models import ItemAgreementCounts, ProjectAgreementCounts, ProjectAgreementStat
 from review.selectors.agreement_counts import KINDS, fingerprint
 from review.services.agreement_counts_sql import (
@@ -127,17 +127,17 @@ def item_counts_refresh(*, item_id: int, project: Project) -> bool:
     new = dict(Counter(labels.values()))
     stored = ItemAgreementCounts.objects.filter(item_id=item_id).first()
     old = stored.counts if stored is not None else {}
-    old_labels = stored.labels if stored is not None else {}
+    old_labels = labels_of(stored.labels) if stored is not None else {}
     if old == new and old_labels == labels:
         return False
     totals_add(row.totals, old, -1)
     totals_add(row.totals, new, 1)
     stats_add(project.pk, difference(old_labels, labels))
     if stored is not None:
-        ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new, labels=labels)
+        ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new, labels=who_gave(labels))
     else:  # no rival can insert it: we hold the project row's lock
         ItemAgreementCounts.objects.create(
-            item_id=item_id, project_id=project.pk, counts=new, labels=labels
+            item_id=item_id, project_id=project.pk, counts=new, labels=who_gave(labels)
         )
     row.save(update_fields=["totals", "updated_at"])
     return True
@@ -201,7 +201,9 @@ def rebuild_in_python(row: ProjectAgreementCounts, project: Project, spec: Schem
         alike[tuple(sorted(counts.items()))] += 1
         stats.update(contributions(labels))
         batch.append(
-            ItemAgreementCounts(item_id=item_id, project=project, counts=counts, labels=labels)
+            ItemAgreementCounts(
+                item_id=item_id, project=project, counts=counts, labels=who_gave(labels)
+            )
         )
         if len(batch) >= BATCH:
             ItemAgreementCounts.objects.bulk_create(batch)

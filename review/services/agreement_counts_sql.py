@@ -21,16 +21,18 @@ Python as report_stats.contributions keys them. Also here: the per-submit upsert
 
 from __future__ import annotations
 
+import io
 import json
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count
 
-from labeling.db.executor import quote, run, table
+from labeling.db.executor import copy_to_csv, quote, run, table
 from labeling.models import Annotation
 from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.metrics.report_stats import ANNOTATOR, PAIR, PATTERN, SEP, Delta, pattern_key
+from review.metrics.report_stats import PATTERN, Delta, pair_and_annotator_entries, pattern_key
 from review.models import ItemAgreementCounts, ProjectAgreementStat
 
 INTEGER = "^-?[0-9]+$"
@@ -86,17 +88,16 @@ def keys_table_drop() -> None:
 
 
 def item_counts_insert(project_id: int) -> int:
-    """Write every annotated item's counts and labels rows from the keys table (the caller
-    deleted the old ones); returns how many."""
+    """Write every annotated item's counts and labels ({key: annotator ids}) rows from the keys
+    table, in one GROUP BY of item and key (the caller deleted the old rows); returns how many."""
     sql = (
         f"INSERT INTO {table(ItemAgreementCounts)} ({quote('item_id')}, {quote('project_id')}, "  # noqa: S608 - names are ours
         f"{quote('counts')}, {quote('labels')}) "
-        "SELECT c.item_id, %s, c.counts, COALESCE(l.labels, '{}'::jsonb) FROM "
-        "(SELECT item_id, COALESCE(jsonb_object_agg(k, n) FILTER (WHERE k IS NOT NULL), '{}'::jsonb) "
-        f"AS counts FROM (SELECT item_id, k, count(*) AS n FROM {KEYS} GROUP BY 1, 2) AS per_key "
-        "GROUP BY item_id) AS c LEFT JOIN "
-        f"(SELECT item_id, jsonb_object_agg(annotator_id::text, k) AS labels FROM {KEYS} "
-        "WHERE k IS NOT NULL GROUP BY item_id) AS l ON l.item_id = c.item_id"
+        "SELECT item_id, %s, "
+        "COALESCE(jsonb_object_agg(k, n) FILTER (WHERE k IS NOT NULL), '{}'::jsonb), "
+        "COALESCE(jsonb_object_agg(k, who) FILTER (WHERE k IS NOT NULL), '{}'::jsonb) "
+        "FROM (SELECT item_id, k, count(*) AS n, array_agg(annotator_id ORDER BY annotator_id) "
+        f"AS who FROM {KEYS} GROUP BY 1, 2) AS per_key GROUP BY item_id"
     )
     return run(sql, [project_id])
 
@@ -120,27 +121,23 @@ def totals_from_items(project_id: int) -> tuple[Totals, Delta]:
 
 
 def stat_rows() -> Delta:
-    """The "pair" and "annotator" statistics (review.metrics.report_stats) from the keys table."""
-    pairs = (
-        "SELECT x.annotator_id, y.annotator_id, x.k, y.k, count(*) "  # noqa: S608 - names are ours
-        f"FROM {KEYS} x JOIN {KEYS} y ON y.item_id = x.item_id AND y.annotator_id > x.annotator_id "
-        "WHERE x.k IS NOT NULL AND y.k IS NOT NULL GROUP BY 1, 2, 3, 4"
-    )
-    annotators = (
-        "SELECT x.annotator_id, p.m, p.n, x.k, count(*) FROM "  # noqa: S608 - names are ours
-        f"{KEYS} x JOIN (SELECT item_id, k, count(*) AS n, sum(count(*)) OVER (PARTITION BY item_id) "
-        f"AS m FROM {KEYS} WHERE k IS NOT NULL GROUP BY 1, 2) AS p "
-        "ON p.item_id = x.item_id AND p.k = x.k GROUP BY 1, 2, 3, 4"
-    )
-    found: Delta = {}
+    """The "pair" and "annotator" statistics (review.metrics.report_stats) from the keys table:
+    its counted rows stream out as integers (COPY; the key as its place among the distinct keys)
+    and numpy groups them."""
     with connection.cursor() as cursor:
-        cursor.execute(pairs)
-        for a, b, ka, kb, n in cursor.fetchall():
-            found[(PAIR, SEP.join((str(a), str(b), ka, kb)))] = int(n)
-        cursor.execute(annotators)
-        for a, m, same, key, n in cursor.fetchall():
-            found[(ANNOTATOR, SEP.join((str(a), str(int(m)), str(int(same)), key)))] = int(n)
-    return found
+        cursor.execute(f"SELECT DISTINCT k FROM {KEYS} WHERE k IS NOT NULL")  # noqa: S608 - ours
+        keys = sorted(row[0] for row in cursor.fetchall())
+    buffer = io.StringIO()
+    copy_to_csv(
+        f"SELECT item_id, annotator_id, array_position(%s::text[], k) - 1 FROM {KEYS} "  # noqa: S608 - ours
+        "WHERE k IS NOT NULL",
+        [keys],
+        buffer,
+    )
+    text = buffer.getvalue().replace("\n", ",").rstrip(",")
+    flat = np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+    rows = flat.reshape(-1, 3)
+    return pair_and_annotator_entries(rows[:, 0], rows[:, 1], rows[:, 2], keys)
 
 
 def stats_add(project_id: int, delta: Delta) -> None:
