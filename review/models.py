@@ -122,6 +122,16 @@ class ItemAgreementCounts(models.Model):
     # {value key: annotator ids, ascending} of the item's counted annotations: the item's last
     # contribution to the project's statistics (ProjectAgreementStat), diffed on the next submit.
     labels = models.JSONField(default=dict)
+    # A fixed hash of the item id (review.metrics.report_stats.sample_hash): an at-scale report
+    # samples the items under a threshold through the index, without scanning every row.
+    sample_hash = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["project", "sample_hash", "item"], name="item_counts_sample_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"counts of item {self.item_id}"

@@ -65,9 +65,9 @@ def _stats(project):
 
 
 def _labels(project):
-    return dict(
-        ItemAgreementCounts.objects.filter(project=project).values_list("item_id", "labels")
-    )
+    """Each item's stored labels and sample hash (the SQL build computes it as Python does)."""
+    rows = ItemAgreementCounts.objects.filter(project=project)
+    return {row[0]: row[1:] for row in rows.values_list("item_id", "labels", "sample_hash")}
 
 
 CASES = [(kind, seed) for kind in SCHEMAS for seed in (1, 2, 3)]

@@ -41,6 +41,11 @@ from review.metrics.tables import FloatArray, IntArray
 SEP = "\x1f"
 PATTERN, PAIR, ANNOTATOR = "pattern", "pair", "annotator"
 Delta = dict[tuple[str, str], int]
+# The sample of an at-scale report: the items whose hash of the id (Knuth's multiplicative hash,
+# mod 2^32, offset by the seed) falls under size / labeled items of the range.
+HASH_MULTIPLIER = 2654435761
+HASH_RANGE = 2**32
+SAMPLE_SEED = 20260101
 # Report keys computed here; the rest of an at-scale report comes from a sample of items.
 EXACT_KEYS = (
     "kind",
@@ -69,6 +74,16 @@ SAMPLED_SECTIONS = (
     "groups",
     "estimated_accuracy",
 )
+
+
+def sample_hash(item_id: int) -> int:
+    """The item's place in the sample order (stored beside its counts, computed alike in SQL)."""
+    return (item_id * HASH_MULTIPLIER + SAMPLE_SEED) % HASH_RANGE
+
+
+def sample_threshold(size: int, of: int) -> int:
+    """Hashes under this give about ``size`` of ``of`` items."""
+    return -(-size * HASH_RANGE // max(of, 1))
 
 
 def pattern_key(counts: Mapping[str, int]) -> str:

@@ -12,24 +12,20 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from labeling.models import Project
 from review.loaders.annotations import schema_spec
 from review.metrics.counts import figures, observed_keys
 from review.metrics.inputs import SchemaSpec
 from review.metrics.report import headline_level
-from review.metrics.report_stats import Statistics
+from review.metrics.report_stats import Statistics, sample_threshold
 from review.models import ItemAgreementCounts, ProjectAgreementCounts, ProjectAgreementStat
 
 KINDS = ("single", "multi", "rating")
 # What the stored rows hold: bumped when a build adds to them (2: labels and report statistics),
 # so rows built before are rebuilt once instead of read as complete.
 STATS_VERSION = 2
-# Sample rule: an item is in when a multiplicative hash of its id (Knuth's constant, mod 2^32)
-# falls under a threshold, so membership is one expression of the item id (a subquery, no id list).
-HASH_MULTIPLIER = 2654435761
-HASH_RANGE = 2**32
 
 
 def fingerprint(spec: SchemaSpec) -> str:
@@ -58,17 +54,13 @@ def report_statistics(project: Project) -> Statistics | None:
     return Statistics.of_rows(rows, dict(users.values_list("pk", "username")))
 
 
-def sampled_item_ids(project: Project, size: int, of: int, seed: int) -> QuerySet[Any]:
-    """Ids of about ``size`` of the project's ``of`` counted items, the same for the same seed:
-    those whose hash of the id falls under size / of of the hash range (see HASH_MULTIPLIER)."""
-    threshold = -(-size * HASH_RANGE // max(of, 1))
-    hashed = (F("item_id") * HASH_MULTIPLIER + seed) % HASH_RANGE
-    return (
-        ItemAgreementCounts.objects.filter(project=project)
-        .alias(hashed=hashed)
-        .filter(hashed__lt=threshold)
-        .values("item_id")
-    )
+def sampled_item_ids(project: Project, size: int, of: int) -> QuerySet[Any]:
+    """Ids of about ``size`` of the project's ``of`` counted items, always the same ones for the
+    same items: those whose stored sample_hash is under size / of of the hash range (an index
+    range, a query the annotation load takes as a subquery: no id list travels)."""
+    return ItemAgreementCounts.objects.filter(
+        project=project, sample_hash__lt=sample_threshold(size, of)
+    ).values("item_id")
 
 
 def project_counts_figures(project: Project) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ from review.metrics.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from review.metrics.inputs import SchemaSpec
 from review.metrics.method_choice import MethodChoice, default_method
 from review.metrics.report import ItemResults, build
-from review.metrics.report_stats import SAMPLED_SECTIONS, exact_sections, overlay
+from review.metrics.report_stats import SAMPLE_SEED, SAMPLED_SECTIONS, exact_sections, overlay
 from review.models import AgreementSnapshot
 from review.selectors.agreement_counts import report_statistics, sampled_item_ids
 from review.services import region_aggregates as regions
@@ -81,7 +81,7 @@ def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | N
     limit = settings.ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS
     if stats is None or stats.labeled_items <= limit:
         return project_report_full(project=project)
-    chosen = sampled_item_ids(project, limit, stats.labeled_items, DEFAULT_SEED)
+    chosen = sampled_item_ids(project, limit, stats.labeled_items)
     report, items, data, _ = _report_and_risk(project, project_data(project, chosen))
     exact, annotators, undefined = exact_sections(
         stats, data.schema, replicates=DEFAULT_REPLICATES, seed=DEFAULT_SEED
@@ -90,7 +90,7 @@ def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | N
     report["sample"] = {
         "items": int(data.annotations.n_items),
         "of": stats.labeled_items,
-        "seed": DEFAULT_SEED,
+        "seed": SAMPLE_SEED,
         "sections": list(SAMPLED_SECTIONS),
     }
     return report, items, data

@@ -34,7 +34,14 @@ from labeling.models import Annotation, Project
 from review.loaders.annotations import schema_spec
 from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.metrics.report_stats import Delta, contributions, difference, labels_of, who_gave
+from review.metrics.report_stats import (
+    Delta,
+    contributions,
+    difference,
+    labels_of,
+    sample_hash,
+    who_gave,
+)
 from review.models import ItemAgreementCounts, ProjectAgreementCounts, ProjectAgreementStat
 from review.selectors.agreement_counts import KINDS, fingerprint
 from review.services.agreement_counts_sql import (
@@ -137,7 +144,11 @@ def item_counts_refresh(*, item_id: int, project: Project) -> bool:
         ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new, labels=who_gave(labels))
     else:  # no rival can insert it: we hold the project row's lock
         ItemAgreementCounts.objects.create(
-            item_id=item_id, project_id=project.pk, counts=new, labels=who_gave(labels)
+            item_id=item_id,
+            project_id=project.pk,
+            counts=new,
+            labels=who_gave(labels),
+            sample_hash=sample_hash(item_id),
         )
     row.save(update_fields=["totals", "updated_at"])
     return True
@@ -202,7 +213,11 @@ def rebuild_in_python(row: ProjectAgreementCounts, project: Project, spec: Schem
         stats.update(contributions(labels))
         batch.append(
             ItemAgreementCounts(
-                item_id=item_id, project=project, counts=counts, labels=who_gave(labels)
+                item_id=item_id,
+                project=project,
+                counts=counts,
+                labels=who_gave(labels),
+                sample_hash=sample_hash(item_id),
             )
         )
         if len(batch) >= BATCH:

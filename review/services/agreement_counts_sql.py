@@ -32,7 +32,15 @@ from labeling.db.executor import copy_to_csv, quote, run, table
 from labeling.models import Annotation
 from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.metrics.report_stats import PATTERN, Delta, pair_and_annotator_entries, pattern_key
+from review.metrics.report_stats import (
+    HASH_MULTIPLIER,
+    HASH_RANGE,
+    PATTERN,
+    SAMPLE_SEED,
+    Delta,
+    pair_and_annotator_entries,
+    pattern_key,
+)
 from review.models import ItemAgreementCounts, ProjectAgreementStat
 
 INTEGER = "^-?[0-9]+$"
@@ -92,14 +100,15 @@ def item_counts_insert(project_id: int) -> int:
     table, in one GROUP BY of item and key (the caller deleted the old rows); returns how many."""
     sql = (
         f"INSERT INTO {table(ItemAgreementCounts)} ({quote('item_id')}, {quote('project_id')}, "  # noqa: S608 - names are ours
-        f"{quote('counts')}, {quote('labels')}) "
+        f"{quote('counts')}, {quote('labels')}, {quote('sample_hash')}) "
         "SELECT item_id, %s, "
         "COALESCE(jsonb_object_agg(k, n) FILTER (WHERE k IS NOT NULL), '{}'::jsonb), "
-        "COALESCE(jsonb_object_agg(k, who) FILTER (WHERE k IS NOT NULL), '{}'::jsonb) "
+        "COALESCE(jsonb_object_agg(k, who) FILTER (WHERE k IS NOT NULL), '{}'::jsonb), "
+        "(item_id::bigint * %s + %s) %% %s "
         "FROM (SELECT item_id, k, count(*) AS n, array_agg(annotator_id ORDER BY annotator_id) "
         f"AS who FROM {KEYS} GROUP BY 1, 2) AS per_key GROUP BY item_id"
     )
-    return run(sql, [project_id])
+    return run(sql, [project_id, HASH_MULTIPLIER, SAMPLE_SEED, HASH_RANGE])
 
 
 def totals_from_items(project_id: int) -> tuple[Totals, Delta]:
