@@ -75,11 +75,15 @@ def _key_sql(spec: SchemaSpec) -> tuple[str, list[object]]:
 
 
 KEYS = "accord_agreement_keys"  # temporary: one row per annotation, its value key
+BUILD_WORK_MEM = "256MB"  # for this transaction only (SET LOCAL)
 
 
 def keys_table(project_id: int, spec: SchemaSpec) -> None:
     """Code every annotation of the project once, into a temporary table the builds below read."""
     key, params = _key_sql(spec)
+    # The groupings below sort or hash millions of rows: with the default work_mem (4 MB) they
+    # spill to disk in dozens of batches (1M items: 4.8 s a grouping instead of about 1.5 s).
+    run(f"SET LOCAL work_mem = '{BUILD_WORK_MEM}'", [])
     run(f"DROP TABLE IF EXISTS {KEYS}", [])
     run(
         f"CREATE TEMPORARY TABLE {KEYS} ON COMMIT DROP AS "  # noqa: S608 - names are ours
