@@ -153,3 +153,25 @@ def test_pattern_order_is_the_order_of_distinct_rows(width):
     ordered, ordered_freq = pattern_order(expected[shuffled], freq[shuffled])
     assert ordered.tolist() == expected.tolist()
     assert ordered_freq.tolist() == freq.tolist()
+
+
+@pytest.mark.django_db
+def test_deleting_labeled_items_rebuilds_the_statistics(django_capture_on_commit_callbacks):
+    from labeling.services import items_delete
+
+    project = _project("single", 6)
+    lead = UserFactory()
+    labeled = list(
+        ItemAgreementCounts.objects.filter(project=project).values_list("item_id", flat=True)[:3]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        items_delete(project=project, item_ids=labeled, actor=lead)
+    after_delete = _stats(project)
+    project_counts_rebuild(project_id=project.pk)
+    assert _stats(project) == after_delete
+    assert not set(labeled) & set(_labels(project))
+    full, _, _ = project_report_full(project=project)
+    with override_settings(**{SETTING: 2}):
+        report, _, _ = services.project_report(project=project)
+    assert "sample" in report
+    assert {key: report[key] for key in EXACT_KEYS} == {key: full[key] for key in EXACT_KEYS}
