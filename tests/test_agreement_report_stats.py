@@ -175,3 +175,20 @@ def test_deleting_labeled_items_rebuilds_the_statistics(django_capture_on_commit
         report, _, _ = services.project_report(project=project)
     assert "sample" in report
     assert {key: report[key] for key in EXACT_KEYS} == {key: full[key] for key in EXACT_KEYS}
+
+
+@pytest.mark.django_db
+def test_the_command_says_when_it_sampled_and_full_reads_everything():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    project = _project("rating", 8)
+    with override_settings(**{SETTING: 3}):
+        out = StringIO()
+        call_command("agreement", str(project.pk), stdout=out)
+        assert "over a sample of" in out.getvalue()
+        out = StringIO()
+        call_command("agreement", str(project.pk), "--json", "--full", stdout=out)
+    assert "sample" not in json.loads(out.getvalue())

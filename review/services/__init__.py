@@ -3,8 +3,15 @@
 from review.services.agreement import (
     item_recompute,
     project_report,
+    project_report_full,
     project_resolve,
     project_snapshot_create,
 )
 
-__all__ = ["item_recompute", "project_report", "project_resolve", "project_snapshot_create"]
+__all__ = [
+    "item_recompute",
+    "project_report",
+    "project_report_full",
+    "project_resolve",
+    "project_snapshot_create",
+]
