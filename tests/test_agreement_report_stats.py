@@ -192,3 +192,20 @@ def test_the_command_says_when_it_sampled_and_full_reads_everything():
         out = StringIO()
         call_command("agreement", str(project.pk), "--json", "--full", stdout=out)
     assert "sample" not in json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(SCHEMAS))
+def test_an_empty_draw_widens_the_sample(kind, monkeypatch):
+    from review.selectors import agreement_counts
+
+    project = _project(kind, 9)
+    real = agreement_counts.sample_threshold
+    monkeypatch.setattr(
+        agreement_counts, "sample_threshold", lambda size, of: 0 if size < 8 else real(size, of)
+    )
+    full, _, _ = project_report_full(project=project)
+    with override_settings(**{SETTING: 2}):
+        report, _, _ = services.project_report(project=project)
+    assert report["sample"]["items"] > 0
+    assert {key: report[key] for key in EXACT_KEYS} == {key: full[key] for key in EXACT_KEYS}

@@ -81,8 +81,7 @@ def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | N
     limit = settings.ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS
     if stats is None or stats.labeled_items <= limit:
         return project_report_full(project=project)
-    chosen = sampled_item_ids(project, limit, stats.labeled_items)
-    report, items, data, _ = _report_and_risk(project, project_data(project, chosen))
+    report, items, data, _ = _report_and_risk(project, _sample(project, limit, stats.labeled_items))
     exact, annotators, undefined = exact_sections(
         stats, data.schema, replicates=DEFAULT_REPLICATES, seed=DEFAULT_SEED
     )
@@ -94,6 +93,16 @@ def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | N
         "sections": list(SAMPLED_SECTIONS),
     }
     return report, items, data
+
+
+def _sample(project: Project, size: int, of: int) -> ProjectData:
+    """The annotations of about ``size`` of the ``of`` labeled items; never none (an empty draw,
+    possible when ``size`` is tiny, doubles the size until items come)."""
+    while True:
+        data = project_data(project, sampled_item_ids(project, size, of))
+        if data.annotations.n_items or size >= of:
+            return data
+        size *= 2
 
 
 def project_report_full(
