@@ -45,6 +45,7 @@ from review.metrics.report_stats import (
 from review.models import ItemAgreementCounts, ProjectAgreementCounts, ProjectAgreementStat
 from review.selectors.agreement_counts import KINDS, fingerprint
 from review.services.agreement_counts_sql import (
+    analyze,
     item_counts_insert,
     keys_table,
     keys_table_drop,
@@ -187,6 +188,7 @@ def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) ->
     stats = {**patterns, **stat_rows()}
     keys_table_drop()
     _stats_store(project, stats)
+    analyze(ItemAgreementCounts)  # every row is new: the sample's plan needs fresh statistics
     row.totals, row.complete, row.fingerprint = totals, True, fingerprint(spec)
     row.save()
 

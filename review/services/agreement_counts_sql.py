@@ -26,7 +26,7 @@ import json
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Model
 
 from labeling.db.executor import copy_to_csv, quote, run, table
 from labeling.models import Annotation
@@ -151,6 +151,11 @@ def stat_rows() -> Delta:
     flat = np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
     rows = flat.reshape(-1, 3)
     return pair_and_annotator_entries(rows[:, 0], rows[:, 1], rows[:, 2], keys)
+
+
+def analyze(model: type[Model]) -> None:
+    """Refresh the planner's statistics of the model's table (a sample of its rows)."""
+    run(f"ANALYZE {table(model)}", [])
 
 
 def stats_add(project_id: int, delta: Delta) -> None:
