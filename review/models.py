@@ -162,12 +162,14 @@ class ProjectAgreementStat(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=16)
     key = models.TextField()
+    # MD5 of the key, the unique column: keys of label sets can outgrow a btree entry (2.7 kB).
+    digest = models.CharField(max_length=32)
     n = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "kind", "key"], name="project_agreement_stat_unique"
+                fields=["project", "kind", "digest"], name="project_agreement_stat_unique"
             ),
         ]
 

@@ -4,6 +4,8 @@ statistics equal a rebuild after any mix of submits, changes and deletes."""
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 from django.test import override_settings
@@ -209,3 +211,21 @@ def test_an_empty_draw_widens_the_sample(kind, monkeypatch):
         report, _, _ = services.project_report(project=project)
     assert report["sample"]["items"] > 0
     assert {key: report[key] for key in EXACT_KEYS} == {key: full[key] for key in EXACT_KEYS}
+
+
+@pytest.mark.django_db
+def test_label_sets_longer_than_an_index_entry_are_counted():
+    """A pair key holds two label sets: with long labels it outgrows a btree entry (2.7 kB);
+    the statistics are unique by the key's digest."""
+    labels = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(60)]  # incompressible
+    project = ProjectFactory(
+        schema={"kind": "multi", "data": "text", "labels": [{"value": v} for v in labels]}
+    )
+    item = ItemFactory(project=project)
+    for user in (UserFactory(), UserFactory()):
+        AnnotationFactory(item=item, annotator=user, value={"labels": labels})
+        services.item_recompute(item_id=item.pk)
+    stats = _stats(project)
+    assert max(len(key) for _, key in stats) > 8000
+    project_counts_rebuild(project_id=project.pk)
+    assert _stats(project) == stats

@@ -18,6 +18,7 @@ Pure module: no Django.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -84,6 +85,11 @@ def sample_hash(item_id: int) -> int:
 def sample_threshold(size: int, of: int) -> int:
     """Hashes under this give about ``size`` of ``of`` items."""
     return -(-size * HASH_RANGE // max(of, 1))
+
+
+def key_digest(key: str) -> str:
+    """The stored statistic's unique digest of its key (not a security use)."""
+    return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
 
 
 def pattern_key(counts: Mapping[str, int]) -> str:

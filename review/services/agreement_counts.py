@@ -38,6 +38,7 @@ from review.metrics.report_stats import (
     Delta,
     contributions,
     difference,
+    key_digest,
     labels_of,
     sample_hash,
     who_gave,
@@ -197,7 +198,11 @@ def _stats_store(project: Project, stats: Delta) -> None:
     """Replace the project's report statistics with ``stats``."""
     ProjectAgreementStat.objects.filter(project=project).delete()
     ProjectAgreementStat.objects.bulk_create(
-        (ProjectAgreementStat(project=project, kind=kind, key=key, n=n) for (kind, key), n in stats.items() if n),
+        (
+            ProjectAgreementStat(project=project, kind=kind, key=key, digest=key_digest(key), n=n)
+            for (kind, key), n in stats.items()
+            if n
+        ),
         batch_size=BATCH,
     )
 

@@ -38,6 +38,7 @@ from review.metrics.report_stats import (
     PATTERN,
     SAMPLE_SEED,
     Delta,
+    key_digest,
     pair_and_annotator_entries,
     pattern_key,
 )
@@ -163,14 +164,15 @@ def stats_add(project_id: int, delta: Delta) -> None:
     SQLite both speak ON CONFLICT); the caller holds the project's sums row lock."""
     if not delta:
         return
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(delta))
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(delta))
     name = table(ProjectAgreementStat)
     sql = (
-        f"INSERT INTO {name} ({quote('project_id')}, {quote('kind')}, {quote('key')}, {quote('n')}) "  # noqa: S608 - names are ours
-        f"VALUES {rows} ON CONFLICT ({quote('project_id')}, {quote('kind')}, {quote('key')}) "
+        f"INSERT INTO {name} ({quote('project_id')}, {quote('kind')}, {quote('key')}, "  # noqa: S608 - names are ours
+        f"{quote('digest')}, {quote('n')}) VALUES {rows} "
+        f"ON CONFLICT ({quote('project_id')}, {quote('kind')}, {quote('digest')}) "
         f"DO UPDATE SET {quote('n')} = {name}.{quote('n')} + EXCLUDED.{quote('n')}"
     )
     params: list[object] = []
     for (kind, key), n in delta.items():
-        params += [project_id, kind, key, n]
+        params += [project_id, kind, key, key_digest(key), n]
     run(sql, params)
