@@ -131,6 +131,12 @@ ACCORD_MAX_IMAGE_PIXELS = env_int("ACCORD_MAX_IMAGE_PIXELS", default=89_478_485,
 # or CSV row, in bytes); formula cells neutralised in every CSV written (0 for machine
 # consumers); requests holding a NUL character refused with a 400 before any view.
 ACCORD_MAX_ITEM_BYTES = env_int("ACCORD_MAX_ITEM_BYTES", default=1024**2, minimum=1)
+# Above this many labeled items the agreement report takes its exact sections from the
+# statistics each submit keeps and the aggregate-dependent ones from a seeded sample of this
+# many items (review.services.agreement.project_report).
+ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS = env_int(
+    "ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS", default=200_000, minimum=1
+)
 ACCORD_CSV_NEUTRALISE_FORMULAS = env_bool("ACCORD_CSV_NEUTRALISE_FORMULAS", default=True)
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "config.nul_guard.NulGuardMiddleware")
 

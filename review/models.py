@@ -117,8 +117,22 @@ class ItemAgreementCounts(models.Model):
     item = models.OneToOneField(
         Item, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
     )
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    # Indexed through item_counts_sample_idx (project first): one index less for each rebuild.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
     counts = models.JSONField(default=dict)
+    # {value key: annotator ids, ascending} of the item's counted annotations: the item's last
+    # contribution to the project's statistics (ProjectAgreementStat), diffed on the next submit.
+    labels = models.JSONField(default=dict)
+    # A fixed hash of the item id (review.metrics.report_stats.sample_hash): an at-scale report
+    # samples the items under a threshold through the index, without scanning every row.
+    sample_hash = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["project", "sample_hash", "item"], name="item_counts_sample_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"counts of item {self.item_id}"
@@ -136,6 +150,31 @@ class ProjectAgreementCounts(models.Model):
 
     def __str__(self) -> str:
         return f"agreement counts of project {self.project_id}"
+
+
+class ProjectAgreementStat(models.Model):
+    """One integer of a project's report statistics (review.metrics.report_stats): how many items
+    have a count pattern ("pattern"), how many items an annotator pair labelled with two values
+    ("pair"), or how many labels of an annotator had a value on items of m labels with `same` of
+    them equal ("annotator"). Moved by each submit beside ProjectAgreementCounts (same lock);
+    rows at 0 may stay (readers skip them)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16)
+    key = models.TextField()
+    # MD5 of the key, the unique column: keys of label sets can outgrow a btree entry (2.7 kB).
+    digest = models.CharField(max_length=32)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "digest"], name="project_agreement_stat_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key!r} of project {self.project_id}: {self.n}"
 
 
 class ProjectFlagCount(models.Model):

@@ -53,6 +53,11 @@ RUNS: dict[str, tuple[list[str], str, set[str]]] = {
         r"submits/s [\d.]+ \([1-9]\d* stored\)",
         {"postgres"},
     ),
+    "report": (
+        ["bench/report_bench.py", "--items", "300", "--sample", "50", "--runs", "2", "--full"],
+        r'"report_s": [\d.]+, "sample": \{"items": \d+, "of": 200',
+        {"postgres"},
+    ),
     "token_auth": (["bench/token_auth_bench.py", "--calls", "50"], r"us per token check", set()),
     "webhooks": (
         ["bench/webhooks_bench.py", "--submits", "20", "--calls", "50"],

@@ -122,4 +122,6 @@ def items_delete(*, project: Project, item_ids: list[int], actor: AbstractBaseUs
             )
             refresh_project_on_commit(project.pk)
             send_after_commit(task_names.REBUILD_FLAG_COUNTS, [project.pk])  # their flags went too
+    if deleted:  # the agreement sums and report statistics still hold the deleted items' labels
+        send_after_commit(task_names.REBUILD_AGREEMENT_COUNTS, [project.pk])
     return deleted

@@ -75,9 +75,12 @@ def _indicators(values: list[Any], labels: list[str]) -> np.ndarray:
     return matrix
 
 
-def _rows(project: Project, spec: SchemaSpec) -> QuerySet[Annotation]:
-    """The project's annotations annotated with the integer columns of COLUMNS."""
+def _rows(project: Project, spec: SchemaSpec, items: QuerySet[Any] | None) -> QuerySet[Annotation]:
+    """The project's annotations (of ``items``, item ids, when given) with the integer
+    columns of COLUMNS."""
     rows = Annotation.objects.filter(project=project).order_by()
+    if items is not None:
+        rows = rows.filter(item_id__in=items)
     rows = rows.annotate(
         iso_year=ExtractIsoYear("created_at"),
         week=ExtractWeek("created_at"),
@@ -101,9 +104,11 @@ def _copy_ints(rows: QuerySet[Any]) -> np.ndarray:
     return np.loadtxt(buffer, delimiter=",", dtype=np.int64, ndmin=2)
 
 
-def _fetch(project: Project, spec: SchemaSpec) -> tuple[np.ndarray, list[Any]]:
+def _fetch(
+    project: Project, spec: SchemaSpec, items: QuerySet[Any] | None
+) -> tuple[np.ndarray, list[Any]]:
     """Integer columns (see COLUMNS) and, for multi, the raw values in the same order."""
-    rows = _rows(project, spec)
+    rows = _rows(project, spec, items)
     if spec.kind == "multi":
         raw = list(rows.values_list(*COLUMNS, "value"))
         table = np.array([r[:-1] for r in raw], dtype=np.int64).reshape(-1, len(COLUMNS))
@@ -139,10 +144,11 @@ def _named(keys: np.ndarray, name: Callable[[int], str]) -> np.ndarray:
     return np.array([name(int(key)) for key in distinct.tolist()], dtype=str)[inverse]
 
 
-def project_data(project: Project) -> ProjectData:
-    """All annotations of ``project`` with valid codes, indexed densely by item and annotator."""
+def project_data(project: Project, items: QuerySet[Any] | None = None) -> ProjectData:
+    """All annotations of ``project`` with valid codes, indexed densely by item and annotator;
+    with ``items`` (a query of item ids), those of these items only."""
     spec = schema_spec(project.schema)
-    table, values = _fetch(project, spec)
+    table, values = _fetch(project, spec, items)
     keep = (table[:, 2] >= 0) & (table[:, 2] < max(spec.n_values, 1))
     table = table[keep]
     item_ids, items = np.unique(table[:, 0], return_inverse=True)

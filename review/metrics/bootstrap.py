@@ -89,9 +89,42 @@ def alpha_bootstrap_ci(
     if len(rows) < 2:
         return Metric.undefined(NO_ITEMS), Metric.undefined(NO_ITEMS)
     patterns, freq = distinct_rows(rows)
+    return patterns_bootstrap_ci(
+        patterns, freq, level, scale, replicates=replicates, seed=seed, confidence=confidence
+    )
+
+
+def pattern_order(rows: IntArray, freq: IntArray) -> tuple[IntArray, IntArray]:
+    """Distinct pairable rows (with their frequencies) in the order ``distinct_rows`` gives them.
+
+    The bootstrap's draws depend on that order, so a caller holding patterns from elsewhere
+    (the stored report statistics) gets the byte-identical interval by sorting them here.
+    """
+    base = int(rows.max(initial=0)) + 1
+    if rows.shape[1] * np.log2(max(base, 2)) >= 62:
+        order = np.lexsort(rows.T[::-1])
+    else:
+        order = np.argsort(rows @ (base ** np.arange(rows.shape[1], dtype=np.int64)), kind="stable")
+    return rows[order], freq[order]
+
+
+def patterns_bootstrap_ci(
+    patterns: IntArray,
+    freq: IntArray,
+    level: Level = "nominal",
+    scale: npt.ArrayLike | None = None,
+    *,
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+    confidence: float = 0.95,
+) -> tuple[Metric, Metric]:
+    """``alpha_bootstrap_ci`` from distinct pairable rows and their item frequencies."""
+    n_rows = int(freq.sum())
+    if n_rows < 2:
+        return Metric.undefined(NO_ITEMS), Metric.undefined(NO_ITEMS)
     rng = np.random.default_rng(seed)
-    draws = rng.multinomial(len(rows), freq / freq.sum(), size=replicates)
-    scale_values = np.arange(counts.shape[1]) if scale is None else np.asarray(scale, float)
+    draws = rng.multinomial(n_rows, freq / freq.sum(), size=replicates)
+    scale_values = np.arange(patterns.shape[1]) if scale is None else np.asarray(scale, float)
     alphas = _replicate_alphas(_replicate_coincidences(patterns, draws), level, scale_values)
     alphas = alphas[np.isfinite(alphas)]
     if len(alphas) < replicates / 2:

@@ -114,11 +114,7 @@ def per_annotator(
     figures = annotator_agreement(
         data.items, data.annotators, codes, counts, agg.labels, data.n_annotators, data.gold
     )
-    kappas = cohen_kappas(table.confusion)
-    ok = np.isfinite(kappas)
-    ends = np.concatenate([table.first[ok], table.second[ok]])
-    sums = np.bincount(ends, weights=np.tile(kappas[ok], 2), minlength=data.n_annotators)
-    uses = np.bincount(ends, minlength=data.n_annotators)
+    sums, uses = kappa_sums(table, data.n_annotators)
     result = []
     for a in np.nonzero(figures["n"] > 0)[0].tolist():
         entry: dict[str, Any] = {"annotator": data.annotator_names[a], "n": int(figures["n"][a])}
@@ -132,17 +128,40 @@ def per_annotator(
     return result
 
 
+def kappa_sums(table: PairTable, n_annotators: int) -> tuple[FloatArray, IntArray]:
+    """Per annotator: the sum of their pairs' defined Cohen kappas, and how many there are."""
+    kappas = cohen_kappas(table.confusion)
+    ok = np.isfinite(kappas)
+    ends = np.concatenate([table.first[ok], table.second[ok]])
+    sums: FloatArray = np.bincount(ends, weights=np.tile(kappas[ok], 2), minlength=n_annotators).astype(
+        np.float64
+    )
+    uses: IntArray = np.bincount(ends, minlength=n_annotators).astype(np.int64)
+    return sums, uses
+
+
 def _busiest(data: Annotations, limit: int) -> list[int]:
     """Indices of the ``limit`` annotators with most labels, in name order."""
     volume = np.bincount(data.annotators, minlength=data.n_annotators)
+    return busiest(volume, data.annotator_names, limit)
+
+
+def busiest(volume: IntArray, names: Sequence[str], limit: int) -> list[int]:
+    """Indices of the ``limit`` annotators with most labels (``volume``), in name order."""
     top = [int(a) for a in np.argsort(-volume, kind="stable")[:limit] if volume[a] > 0]
-    return sorted(top, key=lambda a: data.annotator_names[a])
+    return sorted(top, key=lambda a: names[a])
 
 
 def matrix(table: PairTable, data: Annotations) -> dict[str, Any]:
     """Annotator-pair matrix over the busiest annotators (at most MATRIX_LIMIT)."""
-    chosen = _busiest(data, MATRIX_LIMIT)
-    return {"annotators": [data.annotator_names[a] for a in chosen], **pair_matrix(table, chosen)}
+    volume = np.bincount(data.annotators, minlength=data.n_annotators)
+    return matrix_of(table, volume, data.annotator_names)
+
+
+def matrix_of(table: PairTable, volume: IntArray, names: Sequence[str]) -> dict[str, Any]:
+    """``matrix`` from each annotator's label count and name."""
+    chosen = busiest(volume, names, MATRIX_LIMIT)
+    return {"annotators": [names[a] for a in chosen], **pair_matrix(table, chosen)}
 
 
 def item_figures(counts: IntArray, labels: IntArray) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from review.services.agreement import (
     item_recompute,
     project_report,
+    project_report_full,
     project_resolve,
     project_snapshot_create,
 )
@@ -12,6 +13,7 @@ __all__ = [
     "FirstSnapshot",
     "item_recompute",
     "project_report",
+    "project_report_full",
     "project_resolve",
     "project_snapshot_create",
     "snapshot_first",

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 
 from labeling.db.backend import lock_own_rows, short_write_transactions
@@ -24,10 +25,13 @@ from labeling.services.items import AGGREGATE_FIELDS, items_aggregates_set
 from review.exceptions import ProjectNotFound
 from review.loaders.annotations import ProjectData, project_data, schema_spec
 from review.metrics.aggregation import majority_vote
+from review.metrics.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from review.metrics.inputs import SchemaSpec
 from review.metrics.method_choice import MethodChoice, default_method
 from review.metrics.report import ItemResults, build
+from review.metrics.report_stats import SAMPLE_SEED, SAMPLED_SECTIONS, exact_sections, overlay
 from review.models import AgreementSnapshot
+from review.selectors.agreement_counts import report_statistics, sampled_item_ids
 from review.services import region_aggregates as regions
 from review.services.aggregate_values import aggregate_value
 from review.services.agreement_counts import item_counts_refresh
@@ -62,7 +66,49 @@ def _method(project: Project, data: ProjectData) -> MethodChoice:
 
 
 def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | None, ProjectData]:
-    """Compute the project's `agreement --json` object from its annotations (no write)."""
+    """The project's `agreement --json` object (no write).
+
+    Up to ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS counted items, or while the report statistics are not
+    built for the project's schema, the full recompute (``project_report_full``). Above it, the
+    exact sections (headline, interval, pairs, per label, per annotator n / with others / mean
+    kappa, counts; review.metrics.report_stats.EXACT_KEYS) come from the statistics each submit
+    keeps, and the sections that need every item's aggregate (aggregation, agreement with it,
+    competence, gold, groups, estimated accuracy) from the full build over a seeded sample of
+    that many items; the report's "sample" says which and how many. Items and data returned are
+    the sample's then.
+    """
+    stats = report_statistics(project)
+    limit = settings.ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS
+    if stats is None or stats.labeled_items <= limit:
+        return project_report_full(project=project)
+    report, items, data, _ = _report_and_risk(project, _sample(project, limit, stats.labeled_items))
+    exact, annotators, undefined = exact_sections(
+        stats, data.schema, replicates=DEFAULT_REPLICATES, seed=DEFAULT_SEED
+    )
+    report = overlay(report, exact, annotators, undefined)
+    report["sample"] = {
+        "items": int(data.annotations.n_items),
+        "of": stats.labeled_items,
+        "seed": SAMPLE_SEED,
+        "sections": list(SAMPLED_SECTIONS),
+    }
+    return report, items, data
+
+
+def _sample(project: Project, size: int, of: int) -> ProjectData:
+    """The annotations of about ``size`` of the ``of`` labeled items; never none (an empty draw,
+    possible when ``size`` is tiny, doubles the size until items come)."""
+    while True:
+        data = project_data(project, sampled_item_ids(project, size, of))
+        if data.annotations.n_items or size >= of:
+            return data
+        size *= 2
+
+
+def project_report_full(
+    *, project: Project
+) -> tuple[dict[str, Any], ItemResults | None, ProjectData]:
+    """The `agreement --json` object from every annotation: the check of the at-scale report."""
     report, items, data, _ = _report_and_risk(project)
     if project.kind in regions.AGGREGATE_KINDS:  # the figure the project run stores beside it
         report["estimated_accuracy"] = regions.project_region_run(project).estimate
@@ -70,13 +116,14 @@ def project_report(*, project: Project) -> tuple[dict[str, Any], ItemResults | N
 
 
 def _report_and_risk(
-    project: Project,
+    project: Project, data: ProjectData | None = None
 ) -> tuple[dict[str, Any], ItemResults | None, ProjectData, ProjectRisk | None]:
-    """The report (with the method's reason and "estimated_accuracy"), items, data, risk."""
+    """The report (with the method's reason and "estimated_accuracy"), items, data, risk;
+    ``data`` (e.g. a sample's) instead of every annotation when given."""
     spec = schema_spec(project.schema)
     if spec.kind in REGION_KINDS:  # spans, boxes: their own report, no class-label risk
         return region_report(project=project), None, no_class_data(spec), None
-    data = project_data(project)
+    data = data if data is not None else project_data(project)
     choice = _method(project, data)
     report, items = build(data.annotations, data.schema, aggregation=choice.method)  # type: ignore[arg-type]
     risk = project_risk(project, data, items) if items is not None else None

@@ -10,12 +10,18 @@ the project has at most INLINE_REBUILD_LIMIT annotations, else in a task of its 
 the latest snapshot. It is also the check the tests hold the incremental sums to.
 Single, multi and rating projects only. The reads of the sums are in
 review.selectors.agreement_counts.
+
+Beside the sums, the same lock moves the report's statistics (ProjectAgreementStat, see
+review.metrics.report_stats: count patterns, annotator-pair value counts, per-annotator value
+counts) by the difference between the item's stored labels (ItemAgreementCounts.labels,
+{value key: annotator ids}) and its current ones, so the project report's exact sections need
+no annotation read (review.services.agreement.project_report).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,9 +34,26 @@ from labeling.models import Annotation, Project
 from review.loaders.annotations import schema_spec
 from review.metrics.counts import Totals, totals_add
 from review.metrics.inputs import SchemaSpec
-from review.models import ItemAgreementCounts, ProjectAgreementCounts
+from review.metrics.report_stats import (
+    Delta,
+    contributions,
+    difference,
+    key_digest,
+    labels_of,
+    sample_hash,
+    who_gave,
+)
+from review.models import ItemAgreementCounts, ProjectAgreementCounts, ProjectAgreementStat
 from review.selectors.agreement_counts import KINDS, fingerprint
-from review.services.agreement_counts_sql import item_counts_insert, totals_from_items
+from review.services.agreement_counts_sql import (
+    analyze,
+    item_counts_insert,
+    keys_table,
+    keys_table_drop,
+    stat_rows,
+    stats_add,
+    totals_from_items,
+)
 
 BATCH = 5000
 INLINE_REBUILD_LIMIT = 10_000  # annotations; larger projects build their sums in a task
@@ -54,6 +77,16 @@ def value_key(spec: SchemaSpec, value: Any) -> str | None:
     given = content.get("labels")
     chosen = set(given) if isinstance(given, list) else set()
     return json.dumps([label for label in spec.labels if label in chosen])
+
+
+def item_labels(spec: SchemaSpec, rows: Iterable[tuple[int, Any]]) -> dict[str, str]:
+    """{annotator id (text): value key} of an item's (annotator id, value) rows that count."""
+    labels = {}
+    for annotator_id, value in rows:
+        key = value_key(spec, value)
+        if key is not None:
+            labels[str(annotator_id)] = key
+    return labels
 
 
 def item_counts(spec: SchemaSpec, values: Iterable[Any]) -> dict[str, int]:
@@ -98,18 +131,27 @@ def item_counts_refresh(*, item_id: int, project: Project) -> bool:
             return False
         _rebuild(row, project, spec)
         return True
-    values = Annotation.objects.filter(item_id=item_id).values_list("value", flat=True)
-    new = item_counts(spec, values)
+    rows = Annotation.objects.filter(item_id=item_id).values_list("annotator_id", "value")
+    labels = item_labels(spec, rows)
+    new = dict(Counter(labels.values()))
     stored = ItemAgreementCounts.objects.filter(item_id=item_id).first()
     old = stored.counts if stored is not None else {}
-    if old == new:
+    old_labels = labels_of(stored.labels) if stored is not None else {}
+    if old == new and old_labels == labels:
         return False
     totals_add(row.totals, old, -1)
     totals_add(row.totals, new, 1)
+    stats_add(project.pk, difference(old_labels, labels))
     if stored is not None:
-        ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new)
+        ItemAgreementCounts.objects.filter(item_id=item_id).update(counts=new, labels=who_gave(labels))
     else:  # no rival can insert it: we hold the project row's lock
-        ItemAgreementCounts.objects.create(item_id=item_id, project_id=project.pk, counts=new)
+        ItemAgreementCounts.objects.create(
+            item_id=item_id,
+            project_id=project.pk,
+            counts=new,
+            labels=who_gave(labels),
+            sample_hash=sample_hash(item_id),
+        )
     row.save(update_fields=["totals", "updated_at"])
     return True
 
@@ -141,9 +183,28 @@ def _rebuild(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) ->
         rebuild_in_python(row, project, spec)
         return
     ItemAgreementCounts.objects.filter(project=project).delete()
-    item_counts_insert(project.pk, spec)
-    row.totals, row.complete, row.fingerprint = totals_from_items(project.pk), True, fingerprint(spec)
+    keys_table(project.pk, spec)
+    item_counts_insert(project.pk)
+    totals, patterns = totals_from_items(project.pk)
+    stats = {**patterns, **stat_rows()}
+    keys_table_drop()
+    _stats_store(project, stats)
+    analyze(ItemAgreementCounts)  # every row is new: the sample's plan needs fresh statistics
+    row.totals, row.complete, row.fingerprint = totals, True, fingerprint(spec)
     row.save()
+
+
+def _stats_store(project: Project, stats: Delta) -> None:
+    """Replace the project's report statistics with ``stats``."""
+    ProjectAgreementStat.objects.filter(project=project).delete()
+    ProjectAgreementStat.objects.bulk_create(
+        (
+            ProjectAgreementStat(project=project, kind=kind, key=key, digest=key_digest(key), n=n)
+            for (kind, key), n in stats.items()
+            if n
+        ),
+        batch_size=BATCH,
+    )
 
 
 def rebuild_in_python(row: ProjectAgreementCounts, project: Project, spec: SchemaSpec) -> None:
@@ -151,36 +212,46 @@ def rebuild_in_python(row: ProjectAgreementCounts, project: Project, spec: Schem
     ItemAgreementCounts.objects.filter(project=project).delete()
     totals: Totals = {}
     alike: dict[tuple[tuple[str, int], ...], int] = defaultdict(int)  # few distinct count vectors
+    stats: Counter[tuple[str, str]] = Counter()
     batch: list[ItemAgreementCounts] = []
-    for item_id, counts in _project_item_counts(project, spec):
+    for item_id, labels in _project_item_labels(project, spec):
+        counts = dict(Counter(labels.values()))
         alike[tuple(sorted(counts.items()))] += 1
-        batch.append(ItemAgreementCounts(item_id=item_id, project=project, counts=counts))
+        stats.update(contributions(labels))
+        batch.append(
+            ItemAgreementCounts(
+                item_id=item_id,
+                project=project,
+                counts=counts,
+                labels=who_gave(labels),
+                sample_hash=sample_hash(item_id),
+            )
+        )
         if len(batch) >= BATCH:
             ItemAgreementCounts.objects.bulk_create(batch)
             batch = []
     ItemAgreementCounts.objects.bulk_create(batch)
     for counts, times in alike.items():
         totals_add(totals, dict(counts), times)
+    _stats_store(project, dict(stats))
     row.totals, row.complete, row.fingerprint = totals, True, fingerprint(spec)
     row.save()
 
 
-def _project_item_counts(
-    project: Project, spec: SchemaSpec
-) -> Iterable[tuple[int, dict[str, int]]]:
-    """(item id, counts) for every item with an annotation, streamed in item order."""
+def _project_item_labels(project: Project, spec: SchemaSpec) -> Iterable[tuple[int, dict[str, str]]]:
+    """(item id, labels) for every item with an annotation, streamed in item order."""
     rows = (
         Annotation.objects.filter(project=project)
         .order_by("item_id")
-        .values_list("item_id", "value")
+        .values_list("item_id", "annotator_id", "value")
         .iterator(chunk_size=BATCH)
     )
     current, values = None, []
-    for item_id, value in rows:
+    for item_id, annotator_id, value in rows:
         if item_id != current and current is not None:
-            yield current, item_counts(spec, values)
+            yield current, item_labels(spec, values)
             values = []
         current = item_id
-        values.append(value)
+        values.append((annotator_id, value))
     if current is not None:
-        yield current, item_counts(spec, values)
+        yield current, item_labels(spec, values)

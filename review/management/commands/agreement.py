@@ -1,4 +1,9 @@
-"""`python manage.py agreement PROJECT [--json] [--save]`: the project's agreement report."""
+"""`python manage.py agreement PROJECT [--json] [--save] [--full]`: the project's agreement report.
+
+Above ACCORD_AGREEMENT_REPORT_SAMPLE_ITEMS labeled items the report is the at-scale one (exact
+figures from the submit-kept statistics, the aggregate-dependent sections from a sample; its
+"sample" says so); --full recomputes everything from every annotation instead.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("project", help="project id or name")
         parser.add_argument("--json", action="store_true", help="print the full JSON object")
         parser.add_argument("--save", action="store_true", help="also store it as a snapshot")
+        parser.add_argument(
+            "--full", action="store_true", help="read every annotation, never a sample"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -27,6 +35,8 @@ class Command(BaseCommand):
         if options["save"]:
             snapshot = services.project_snapshot_create(project_id=project.pk)
             report = snapshot.report if snapshot is not None else {}
+        elif options["full"]:
+            report, _, _ = services.project_report_full(project=project)
         else:
             report, _, _ = services.project_report(project=project)
         if options["json"]:
@@ -52,6 +62,12 @@ class Command(BaseCommand):
             lines.append(
                 f"  box F1 at IoU {report.get('iou_threshold')}: {f1.get('labelled')} "
                 f"(any label {f1.get('any_label')})  mean IoU: {report.get('mean_iou')}"
+            )
+        if "sample" in report:
+            sample = report["sample"]
+            lines.append(
+                f"  aggregate-dependent sections over a sample of {sample['items']} of "
+                f"{sample['of']} items (seed {sample['seed']})"
             )
         lines += [
             f"  undefined {key}: {why}" for key, why in (report.get("undefined") or {}).items()
