@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from labeling.db import executor
 from labeling.models import Item
@@ -89,3 +91,17 @@ def test_a_rolled_back_transaction_keeps_the_prepared_statement(project):
         executor.fetch_one(sql, [project.pk], [Item])
         cursor.execute("ROLLBACK TO SAVEPOINT before_prepare")
     assert executor.fetch_one(sql, [project.pk], [Item]) is not None
+
+
+@pytest.mark.postgres
+def test_copy_settings_hold_for_the_copy_only_even_inside_a_transaction(project):
+    postgres_required()
+    ItemFactory(project=project)
+    buffer = io.StringIO()
+    sql = "SELECT current_setting('enable_hashjoin'), current_setting('jit') FROM labeling_item WHERE project_id = %s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        executor.copy_to_csv(sql, [project.pk], buffer, local_settings=executor.BY_INDEX)
+        cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
+        after = cursor.fetchone()
+    assert buffer.getvalue().strip() == "off,off"
+    assert after == ("on", "on")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.base import ModelState
 
@@ -142,11 +142,25 @@ def fetch_all(sql: str, params: Sequence[object], model: type[M]) -> list[M]:
         return [_build(row, [model], cursor.db)[0] for row in cursor.fetchall()]  # type: ignore[misc]
 
 
-def copy_to_csv(sql: str, params: Sequence[object], buffer: Any) -> None:
-    """PostgreSQL: stream the query's rows as CSV into `buffer` (COPY ... TO STDOUT)."""
-    with connection.cursor() as cursor:
+# A COPY of a few hundred thousand rows picked through an index: JIT compiling the plan costs
+# more than it saves, and PostgreSQL's estimate of the rows per key can make it prefer a scan of
+# the whole table to index lookups (a 200,000-item sample of 10M items: 2.8 s -> 1.3 s).
+BY_INDEX = ("SET LOCAL jit = off", "SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off")
+
+
+def copy_to_csv(
+    sql: str, params: Sequence[object], buffer: Any, *, local_settings: Sequence[str] = ()
+) -> None:
+    """PostgreSQL: stream the query's rows as CSV into `buffer` (COPY ... TO STDOUT), under
+    `local_settings` ("SET LOCAL name = value" statements, e.g. BY_INDEX) for this statement
+    only: they are reset after it, also inside a caller's transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in local_settings:
+            cursor.execute(setting)
         statement = cursor.mogrify(sql, params).decode()
         cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
+        for setting in local_settings:
+            cursor.execute(f"RESET {setting.split()[2]}")
 
 
 def run(sql: str, params: Sequence[object]) -> int:

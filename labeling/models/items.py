@@ -91,6 +91,13 @@ class Item(models.Model):
             ),
             # Gold items: few, and every annotator's claim looks for them (labeling.assignment).
             models.Index(fields=["project", "id"], condition=Q(is_gold=True), name="item_gold_idx"),
+            # The risk run reads the settled items' final labels; few items are settled, so
+            # this stays small where a filter on final_value would scan the project.
+            models.Index(
+                fields=["project", "id"],
+                condition=Q(final_value__isnull=False),
+                name="item_settled_idx",
+            ),
             # Deleting a user nulls their final decisions; few items are settled.
             models.Index(
                 fields=["final_reviewer"],

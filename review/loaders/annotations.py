@@ -19,7 +19,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractIsoYear, ExtractWeek
 
 from labeling.db.backend import is_postgresql
-from labeling.db.executor import copy_to_csv
+from labeling.db.executor import BY_INDEX, copy_to_csv
 from labeling.models import Annotation, Item, Project
 from labeling.values import VALUE_KEYS, class_key
 from review.metrics.inputs import Annotations, SchemaSpec
@@ -93,11 +93,12 @@ def _rows(project: Project, spec: SchemaSpec, items: QuerySet[Any] | None) -> Qu
     )
 
 
-def _copy_ints(rows: QuerySet[Any]) -> np.ndarray:
-    """PostgreSQL: stream the integer columns with COPY and parse them in C (no row objects)."""
+def _copy_ints(rows: QuerySet[Any], *, sampled: bool = False) -> np.ndarray:
+    """PostgreSQL: stream the integer columns with COPY and parse them in C (no row objects);
+    a sample's rows through the annotations' item index (BY_INDEX)."""
     sql, params = rows.query.sql_with_params()
     buffer = io.StringIO()
-    copy_to_csv(sql, params, buffer)
+    copy_to_csv(sql, params, buffer, local_settings=BY_INDEX if sampled else ())
     if not buffer.tell():
         return np.zeros((0, len(COLUMNS)), dtype=np.int64)
     buffer.seek(0)
@@ -114,7 +115,7 @@ def _fetch(
         table = np.array([r[:-1] for r in raw], dtype=np.int64).reshape(-1, len(COLUMNS))
         return table, [r[-1] for r in raw]
     if is_postgresql():
-        return _copy_ints(rows.values_list(*COLUMNS)), []
+        return _copy_ints(rows.values_list(*COLUMNS), sampled=items is not None), []
     return np.array(list(rows.values_list(*COLUMNS)), dtype=np.int64).reshape(-1, len(COLUMNS)), []
 
 

@@ -56,8 +56,15 @@ def _final_codes(project: Project, spec: SchemaSpec, item_ids: np.ndarray) -> np
     )
     lookup = {name: code for code, name in enumerate(spec.value_names)}
     codes = np.full(len(item_ids), -1, dtype=np.int64)
-    for index, item_id in enumerate(item_ids.tolist()):
-        key = class_key(finals.get(item_id), spec.kind)
+    if not finals:
+        return codes
+    # item_ids are sorted (np.unique); look up the few settled items, not every item.
+    settled = np.fromiter(finals, dtype=np.int64, count=len(finals))
+    where = np.minimum(np.searchsorted(item_ids, settled), max(len(item_ids) - 1, 0))
+    for item_id, index in zip(settled.tolist(), where.tolist(), strict=True):
+        if not len(item_ids) or item_ids[index] != item_id:
+            continue  # settled but not in this run's items (no valid label, or not sampled)
+        key = class_key(finals[item_id], spec.kind)
         if key is not None:
             codes[index] = lookup.get(str(key), -1)
     return codes
